@@ -1,0 +1,166 @@
+"""The question model: one pydantic class per question type, the schema described once.
+
+Field names here are the YAML keys documented in ``questions/README.md``. Validation of
+cross-field rules (answers in range, permutations, ...) lives in ``grader.bank.validate`` so that
+every problem can be reported with its file and line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+QUESTION_TYPES = (
+    "single",
+    "multiple",
+    "true_false",
+    "fill",
+    "numeric",
+    "order",
+    "code_output",
+    "short",
+)
+
+
+class Text(BaseModel):
+    """A learner-facing text in both languages."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    zh: str
+    """Chinese text."""
+    en: str
+    """English text."""
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` ('zh' or 'en')."""
+        return self.zh if lang == "zh" else self.en
+
+
+class QuestionBase(BaseModel):
+    """Fields every question has."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+    """Unique across the course, stable forever (progress refers to it)."""
+    type: str
+    """One of QUESTION_TYPES."""
+    difficulty: int = Field(ge=1, le=5)
+    """1 (recall) .. 5 (expert)."""
+    tags: tuple[str, ...] = Field(min_length=1)
+    """Topics; the tag ``misconception`` marks a question built on a common mistake."""
+    source: str | None = None
+    """Id of the seed section (``questions/seed_sections.yaml``) the question comes from."""
+    prompt: Text
+    """The question, Markdown."""
+    hint: Text | None = None
+    """An optional nudge shown on request."""
+    explanation: Text
+    """Why the answer is right, shown after answering; it teaches, not just restates."""
+
+
+class SingleQuestion(QuestionBase):
+    """Pick exactly one option."""
+
+    type: Literal["single"]
+    options: tuple[Text, ...] = Field(min_length=2)
+    answer: int
+    """Index (0-based) of the correct option."""
+    shuffle: bool = True
+    """Shuffle options when shown; set false for 'all of the above' style lists."""
+
+
+class MultipleQuestion(QuestionBase):
+    """Pick every correct option."""
+
+    type: Literal["multiple"]
+    options: tuple[Text, ...] = Field(min_length=2)
+    answer: tuple[int, ...] = Field(min_length=1)
+    """Indices (0-based) of all correct options."""
+    shuffle: bool = True
+    partial_credit: bool = False
+    """Moodle-style: each right choice +1/k, each wrong choice -1/k, floored at 0 (k = #correct)."""
+
+
+class TrueFalseQuestion(QuestionBase):
+    """A statement that is true or false."""
+
+    type: Literal["true_false"]
+    answer: bool
+
+
+class FillQuestion(QuestionBase):
+    """Type a short answer (an identifier, a number, a word)."""
+
+    type: Literal["fill"]
+    answer: tuple[str, ...] = Field(min_length=1)
+    """Accepted answers (a single string is accepted too); compared after normalisation."""
+    regex: str | None = None
+    """Optional regular expression; the normalised response must match it in full."""
+    case_sensitive: bool = False
+
+
+class NumericQuestion(QuestionBase):
+    """Type a number."""
+
+    type: Literal["numeric"]
+    answer: float
+    tolerance: float = 0.0
+    """Absolute tolerance: |response - answer| <= tolerance."""
+    rel_tolerance: float = 0.0
+    """Relative tolerance: |response - answer| <= rel_tolerance * |answer|. Either one suffices."""
+
+
+class OrderQuestion(QuestionBase):
+    """Put the options in the right order. ``options`` are written in the correct order."""
+
+    type: Literal["order"]
+    options: tuple[Text, ...] = Field(min_length=2)
+    partial_credit: bool = False
+    """Score = fraction of items at their correct position (exact order scores 1)."""
+
+
+class CodeOutputQuestion(QuestionBase):
+    """What does this code print? ``answer`` is checked against the installed torch by ``grader verify``."""
+
+    type: Literal["code_output"]
+    code: str
+    answer: str
+    """The exact output, compared line by line after stripping trailing whitespace and blank lines."""
+    options: tuple[str, ...] | None = None
+    """Optional candidate outputs shown as choices; exactly one must equal ``answer``."""
+
+
+class ShortQuestion(QuestionBase):
+    """An open question, self-rated against a reference answer and key points."""
+
+    type: Literal["short"]
+    reference: Text
+    key_points: tuple[Text, ...] = Field(min_length=1)
+
+
+Question = Annotated[
+    SingleQuestion
+    | MultipleQuestion
+    | TrueFalseQuestion
+    | FillQuestion
+    | NumericQuestion
+    | OrderQuestion
+    | CodeOutputQuestion
+    | ShortQuestion,
+    Field(discriminator="type"),
+]
+
+
+class Bank(BaseModel):
+    """One YAML file: a topic with its questions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bank: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """The bank's id (conventionally the file's stem)."""
+    title: Text
+    description: Text | None = None
+    questions: tuple[Question, ...]

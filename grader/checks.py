@@ -1,0 +1,194 @@
+"""The API for writing exercise checks (public and hidden): points, bilingual failures, tensor asserts.
+
+A check is an ordinary pytest test that takes the ``submission`` fixture (the learner's module,
+already compiled under the sandbox policy) and optionally the ``device`` fixture (the
+``torch.device`` the exercise runs on)::
+
+    from grader.checks import points, expect, assert_tensor
+
+    @points(2)
+    def test_forward_shape(submission, device):
+        out = submission.LinearFunction.apply(torch.randn(4, 3, device=device), ...)
+        assert_tensor(out, shape=(4, 2), dtype=torch.float32, device=device)
+
+See ``exercises/README.md`` for the whole contract. Messages are given in English and Chinese;
+the report shows the learner's language and JSON carries both. This module imports torch: it is
+only ever imported by checks, inside the sandboxed grading child.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn
+
+import numpy as np
+import pytest
+import torch
+
+__all__ = [
+    "CheckFailed",
+    "assert_close",
+    "assert_tensor",
+    "expect",
+    "fail",
+    "gradcheck64",
+    "loss_decreases",
+    "points",
+    "seed_everything",
+]
+
+
+class CheckFailed(AssertionError):
+    """A check failed; carries the learner-facing message in both languages."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en = en
+        self.zh = zh
+
+
+def points(value: float) -> pytest.MarkDecorator:
+    """Declare how many points a check is worth (``@points(2)``).
+
+    On a parametrized check the points are split evenly across its cases, so a check's worth does
+    not change when cases are added.
+    """
+    return pytest.mark.points(value)
+
+
+def fail(en: str, zh: str) -> NoReturn:
+    """Fail the current check with a message in both languages."""
+    raise CheckFailed(en=en, zh=zh)
+
+
+def expect(condition: object, en: str, zh: str) -> None:
+    """Fail with the given message unless ``condition`` is truthy (a plain ``bool`` is required
+    for tensors: ``bool(tensor)`` of a multi-element tensor is an error)."""
+    if not condition:
+        fail(en, zh)
+
+
+def _describe(x: object) -> str:
+    if type(x) is torch.Tensor:
+        return f"Tensor(shape={tuple(x.shape)}, dtype={x.dtype}, device={x.device})"
+    return f"{type(x).__name__}"
+
+
+def assert_tensor(
+    x: object,
+    *,
+    shape: Sequence[int] | None = None,
+    dtype: torch.dtype | None = None,
+    device: torch.device | str | None = None,
+    what_en: str = "the result",
+    what_zh: str = "结果",
+) -> torch.Tensor:
+    """Check that ``x`` is exactly a ``torch.Tensor`` (no subclass) with the given shape/dtype/device."""
+    if type(x) is not torch.Tensor:
+        fail(
+            f"{what_en} should be a torch.Tensor, got {_describe(x)}",
+            f"{what_zh} 应当是 torch.Tensor，实际得到 {_describe(x)}",
+        )
+    assert type(x) is torch.Tensor
+    if shape is not None and tuple(x.shape) != tuple(shape):
+        fail(
+            f"{what_en} should have shape {tuple(shape)}, got {tuple(x.shape)}",
+            f"{what_zh} 的形状应为 {tuple(shape)}，实际为 {tuple(x.shape)}",
+        )
+    if dtype is not None and x.dtype != dtype:
+        fail(
+            f"{what_en} should have dtype {dtype}, got {x.dtype}",
+            f"{what_zh} 的 dtype 应为 {dtype}，实际为 {x.dtype}",
+        )
+    if device is not None and x.device.type != torch.device(device).type:
+        fail(
+            f"{what_en} should be on device {torch.device(device).type}, got {x.device}",
+            f"{what_zh} 应位于设备 {torch.device(device).type} 上，实际在 {x.device}",
+        )
+    return x
+
+
+def assert_close(
+    actual: object,
+    expected: torch.Tensor,
+    *,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    what_en: str = "the result",
+    what_zh: str = "结果",
+) -> None:
+    """Compare a plain tensor with the expected one (shape, dtype, then values with tolerance).
+
+    The comparison is done on float64 copies with plain arithmetic, never through methods of the
+    submission's object, so an object that fakes equality cannot pass.
+    """
+    got = assert_tensor(
+        actual, shape=tuple(expected.shape), dtype=expected.dtype, what_en=what_en, what_zh=what_zh
+    )
+    a = got.detach().to("cpu", torch.float64)
+    e = expected.detach().to("cpu", torch.float64)
+    if a.numel() == 0:
+        return
+    diff = (a - e).abs()
+    bound = atol + rtol * e.abs()
+    bad = ~(diff <= bound)  # NaN counts as bad
+    if bool(bad.any()):
+        idx = int(torch.nonzero(bad.reshape(-1))[0])
+        worst = float(torch.nan_to_num(diff, nan=math.inf).max())
+        n_bad = int(bad.sum())
+        pos = tuple(int(i) for i in np.unravel_index(idx, tuple(a.shape))) if a.dim() else ()
+        fail(
+            f"{what_en} has wrong values: {n_bad} of {a.numel()} elements differ "
+            f"(max abs diff {worst:.3g}); first at index {pos}: expected {e.reshape(-1)[idx].item():.6g}, "
+            f"got {a.reshape(-1)[idx].item():.6g}",
+            f"{what_zh} 的数值不对：{a.numel()} 个元素中有 {n_bad} 个不同（最大绝对误差 {worst:.3g}）；"
+            f"第一个在下标 {pos}：期望 {e.reshape(-1)[idx].item():.6g}，实际 {a.reshape(-1)[idx].item():.6g}",
+        )
+
+
+def gradcheck64(fn: Callable[..., Any], inputs: Iterable[object], *, what: str = "backward") -> None:
+    """Run ``torch.autograd.gradcheck`` on float64 copies of ``inputs``; fail with a clear message."""
+    converted = tuple(
+        t.detach().to(torch.float64).requires_grad_(t.requires_grad)
+        if type(t) is torch.Tensor and t.is_floating_point()
+        else t
+        for t in inputs
+    )
+    try:
+        ok = torch.autograd.gradcheck(fn, converted, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True)
+    except CheckFailed:
+        raise
+    except Exception as exc:  # gradcheck raises GradcheckError (a RuntimeError) or the fn's own error
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(
+            f"{what}: gradients do not match numerical gradients ({first[:300]})",
+            f"{what}：梯度与数值梯度不一致（{first[:300]}）",
+        )
+    expect(ok, f"{what}: gradcheck failed", f"{what}：gradcheck 未通过")
+
+
+def loss_decreases(losses: Sequence[object], *, factor: float = 1.0) -> None:
+    """Check that ``losses`` are plain floats and the last is below ``factor`` times the first."""
+    for i, value in enumerate(losses):
+        if type(value) is not float:
+            fail(
+                f"loss #{i} should be a Python float, got {_describe(value)}",
+                f"第 {i} 个损失值应为 Python float，实际为 {_describe(value)}",
+            )
+    if len(losses) < 2:
+        fail("need at least two loss values", "至少需要两个损失值")
+    first, last = float(losses[0]), float(losses[-1])  # type: ignore[arg-type]
+    if not (math.isfinite(last) and last < factor * first):
+        fail(
+            f"the loss did not decrease: first {first:.4g}, last {last:.4g}",
+            f"损失没有下降：最初 {first:.4g}，最后 {last:.4g}",
+        )
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python's ``random``, NumPy and torch (CPU and every CUDA device)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)

@@ -1,0 +1,107 @@
+"""The ``grader`` command: a thin shell over the library.
+
+Each subcommand lives in its own module (``grader/cli/<name>.py``) and is imported only when it
+runs, so ``grader --help`` and the quiz never pay for torch. Register a new command in ``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from importlib import import_module
+from typing import Any
+
+import click
+
+from grader import __version__
+from grader.errors import ExitCode, GraderError
+
+#: command name -> "module:attribute" of its click command, and a one-line summary for --help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "quiz": ("grader.cli.quiz:quiz", "Open the terminal app on a quiz (practice, exam or review)."),
+    "validate": ("grader.cli.validate:validate", "Lint question banks and exercises (no torch)."),
+    "verify": ("grader.cli.verify:verify", "Execute code_output snippets, solutions and starters."),
+    "list": ("grader.cli.listing:list_banks", "List banks with question counts per type and difficulty."),
+    "check": ("grader.cli.grading:check", "Run an exercise's public checks on a submission."),
+    "grade": ("grader.cli.grading:grade", "Run an exercise's hidden checks on a submission."),
+    "exercises": ("grader.cli.exercises:exercises", "List the course's code exercises."),
+    "doctor": ("grader.cli.doctor:doctor", "Probe the sandbox layers and devices on this machine."),
+    "stats": ("grader.cli.stats:stats", "Show a learner's progress: answers, accuracy, streak."),
+    "progress": ("grader.cli.progress:progress", "Export, import or reset a learner's progress."),
+    "batch": ("grader.cli.batch:batch", "Grade a whole class's submissions into a gradebook."),
+    "gradescope": ("grader.cli.gradescope:gradescope", "Build a Gradescope autograder bundle."),
+    "export-student": ("grader.cli.handout:export_student", "Write the student handout."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports each command on first use and suggests the nearest name."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _available(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not _available(cmd_name):
+            return None
+        target, _ = COMMANDS[cmd_name]
+        module_name, attr = target.split(":")
+        command: click.Command = getattr(import_module(module_name), attr)
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.5)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise click.UsageError(f"No such command '{name}'.{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _available(name: str) -> bool:
+    """True when the module behind a command exists (commands land one issue at a time)."""
+    from importlib.util import find_spec
+
+    module_name = COMMANDS[name][0].split(":")[0]
+    return find_spec(module_name) is not None
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grader")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Learn and examine PyTorch: bilingual quizzes and sandboxed code exercises.
+
+    Run without a command in a terminal to open the app; without a terminal, this help is printed.
+
+    Exit status: 0 success (full marks); 1 graded or validated with failures; 2 usage or input
+    error; 3 incomplete (checks skipped, e.g. no GPU); 4 grader error.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if sys.stdin.isatty() and sys.stdout.isatty() and "quiz" in COMMANDS and _available("quiz"):
+        ctx.invoke(LazyGroup.get_command(cli, ctx, "quiz"))  # type: ignore[arg-type]
+    else:
+        click.echo(ctx.get_help())
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the ``grader`` console script; maps errors to exit codes."""
+    try:
+        return cli.main(args=argv, prog_name="grader", standalone_mode=True)
+    except GraderError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(int(exc.exit_code))
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+__all__ = ["COMMANDS", "ExitCode", "cli", "main"]

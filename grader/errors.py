@@ -1,0 +1,63 @@
+"""Errors and exit codes shared by every command.
+
+Hierarchy::
+
+    GraderError                 base; carries the exit code it maps to
+    ├── UsageError              bad arguments or input before any work started (exit 2)
+    ├── BankError               a question bank or exercise could not be loaded (exit 2)
+    ├── SandboxError            the sandbox could not be set up (exit 4)
+    └── InternalError           a fault of the grader itself (exit 4)
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit status of every ``grader`` command."""
+
+    OK = 0
+    """Success; for grading, full marks."""
+    FAILED = 1
+    """Graded or validated with failures (anything wrong inside a submission or a bank)."""
+    USAGE = 2
+    """Usage or input error before grading could start (unknown exercise, missing file)."""
+    INCOMPLETE = 3
+    """Incomplete: checks were skipped (e.g. a CUDA exercise without a GPU)."""
+    GRADER_ERROR = 4
+    """The grader itself failed (the sandbox could not start, an internal fault)."""
+
+
+class GraderError(Exception):
+    """Base class of every error the grader reports to a user."""
+
+    exit_code: ExitCode = ExitCode.GRADER_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(GraderError):
+    """Raised for bad arguments or input detected before any work started."""
+
+    exit_code = ExitCode.USAGE
+
+
+class BankError(GraderError):
+    """Raised when question banks or exercises cannot be loaded at all."""
+
+    exit_code = ExitCode.USAGE
+
+
+class SandboxError(GraderError):
+    """Raised when the sandbox cannot be set up as required."""
+
+    exit_code = ExitCode.GRADER_ERROR
+
+
+class InternalError(GraderError):
+    """Raised for faults of the grader itself; never reported as a learner's 0."""
+
+    exit_code = ExitCode.GRADER_ERROR

@@ -1,0 +1,1 @@
+"""Code exercises: the model of ``exercises/<id>/exercise.yaml`` and loading. No torch, no UI."""
