@@ -1,15 +1,27 @@
 """The question model: one pydantic class per question type, the schema described once.
 
 Field names here are the YAML keys documented in ``questions/README.md``. Validation of
-cross-field rules (answers in range, permutations, ...) lives in ``grader.bank.validate`` so that
+cross-field rules (answers in range, duplicate options, ...) lives in ``grader.bank.rules`` so that
 every problem can be reported with its file and line.
+
+Answers are strictly typed (``answer: "2"`` or ``answer: true`` is not an option index), texts must
+not be blank, and numbers must be finite: the schema catches a wrong shape where it is written.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 
 QUESTION_TYPES = (
     "single",
@@ -23,14 +35,20 @@ QUESTION_TYPES = (
 )
 
 
+NonBlank = Annotated[str, StringConstraints(pattern=r"\S")]
+"""A string with at least one non-whitespace character."""
+Tolerance = Annotated[StrictFloat, Field(ge=0, allow_inf_nan=False)]
+"""A finite, non-negative number."""
+
+
 class Text(BaseModel):
     """A learner-facing text in both languages."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    zh: str
+    zh: NonBlank
     """Chinese text."""
-    en: str
+    en: NonBlank
     """English text."""
 
     def get(self, lang: str) -> str:
@@ -49,7 +67,7 @@ class QuestionBase(BaseModel):
     """One of QUESTION_TYPES."""
     difficulty: int = Field(ge=1, le=5)
     """1 (recall) .. 5 (expert)."""
-    tags: tuple[str, ...] = Field(min_length=1)
+    tags: tuple[NonBlank, ...] = Field(min_length=1)
     """Topics; the tag ``misconception`` marks a question built on a common mistake."""
     source: str | None = None
     """Id of the seed section (``questions/seed_sections.yaml``) the question comes from."""
@@ -66,7 +84,7 @@ class SingleQuestion(QuestionBase):
 
     type: Literal["single"]
     options: tuple[Text, ...] = Field(min_length=2)
-    answer: int
+    answer: StrictInt
     """Index (0-based) of the correct option."""
     shuffle: bool = True
     """Shuffle options when shown; set false for 'all of the above' style lists."""
@@ -77,7 +95,7 @@ class MultipleQuestion(QuestionBase):
 
     type: Literal["multiple"]
     options: tuple[Text, ...] = Field(min_length=2)
-    answer: tuple[int, ...] = Field(min_length=1)
+    answer: tuple[StrictInt, ...] = Field(min_length=1)
     """Indices (0-based) of all correct options."""
     shuffle: bool = True
     partial_credit: bool = False
@@ -88,28 +106,35 @@ class TrueFalseQuestion(QuestionBase):
     """A statement that is true or false."""
 
     type: Literal["true_false"]
-    answer: bool
+    answer: StrictBool
 
 
 class FillQuestion(QuestionBase):
     """Type a short answer (an identifier, a number, a word)."""
 
     type: Literal["fill"]
-    answer: tuple[str, ...] = Field(min_length=1)
+    answer: tuple[NonBlank, ...] = Field(min_length=1)
     """Accepted answers (a single string is accepted too); compared after normalisation."""
-    regex: str | None = None
+    regex: NonBlank | None = None
     """Optional regular expression; the normalised response must match it in full."""
     case_sensitive: bool = False
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _one_answer_is_a_list_of_one(cls, value: Any) -> Any:
+        """``answer: x.grad`` means ``answer: [x.grad]`` (a lone number or boolean too: the loader
+        then reads it as the text written)."""
+        return (value,) if isinstance(value, str | int | float) else value
 
 
 class NumericQuestion(QuestionBase):
     """Type a number."""
 
     type: Literal["numeric"]
-    answer: float
-    tolerance: float = 0.0
+    answer: Annotated[StrictFloat, Field(allow_inf_nan=False)]
+    tolerance: Tolerance = 0.0
     """Absolute tolerance: |response - answer| <= tolerance."""
-    rel_tolerance: float = 0.0
+    rel_tolerance: Tolerance = 0.0
     """Relative tolerance: |response - answer| <= rel_tolerance * |answer|. Either one suffices."""
 
 
@@ -126,10 +151,10 @@ class CodeOutputQuestion(QuestionBase):
     """What does this code print? ``answer`` is checked against the installed torch by ``grader verify``."""
 
     type: Literal["code_output"]
-    code: str
+    code: NonBlank
     answer: str
     """The exact output, compared line by line after stripping trailing whitespace and blank lines."""
-    options: tuple[str, ...] | None = None
+    options: Annotated[tuple[str, ...], Field(min_length=2)] | None = None
     """Optional candidate outputs shown as choices; exactly one must equal ``answer``."""
 
 
@@ -152,6 +177,18 @@ Question = Annotated[
     | ShortQuestion,
     Field(discriminator="type"),
 ]
+
+QUESTION_MODELS: dict[str, type[QuestionBase]] = {
+    "single": SingleQuestion,
+    "multiple": MultipleQuestion,
+    "true_false": TrueFalseQuestion,
+    "fill": FillQuestion,
+    "numeric": NumericQuestion,
+    "order": OrderQuestion,
+    "code_output": CodeOutputQuestion,
+    "short": ShortQuestion,
+}
+"""The model class of each question type, in ``QUESTION_TYPES`` order."""
 
 
 class Bank(BaseModel):

@@ -1,0 +1,253 @@
+"""Checking one bank file: bytes in, a ``FileReport`` (the valid questions + every problem) out.
+
+The steps, each reporting with the offending value's line: decode (UTF-8), parse (YAML syntax,
+tabs, duplicate keys), shape of the top level, the bank header against ``Bank``, each question
+against the question union (pydantic errors translated by ``schema_errors``), then the cross-field
+``rules``. A question with any problem is left out of the report's bank, so the app never sees it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from grader.bank.model import Bank, Question, QuestionBase
+from grader.bank.problems import Problem
+from grader.bank.rules import check_question
+from grader.bank.schema_errors import translate_errors
+from grader.bank.source import Document, decode, parse
+
+__all__ = ["FileReport", "QUESTION_ADAPTER", "check_bank_bytes"]
+
+QUESTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
+"""Validates one question mapping into its type's model."""
+
+_HEADER_KEYS = tuple(k for k in Bank.model_fields if k != "questions")
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What checking one bank file found. Picklable: this is what the cache stores."""
+
+    bank: Bank | None
+    """The bank with its valid questions only; None when the file or its header is unusable."""
+    lines: dict[str, int] = field(default_factory=dict)
+    """Line of each valid question, by id."""
+    ids: list[tuple[str, int]] = field(default_factory=list)
+    """Every distinct question id written in the file (valid question or not), in order, with
+    the line of its first ``id:`` value; repeats within the file are already reported."""
+    problems: list[Problem] = field(default_factory=list)
+    """Problems of this file alone (duplicates across files are found by the loader)."""
+    bank_line: int | None = None
+    """Line of the ``bank:`` value."""
+
+    def with_path(self, path: str) -> FileReport:
+        """The same report with its problems naming ``path``."""
+        return FileReport(
+            self.bank,
+            self.lines,
+            self.ids,
+            [p.at(path) for p in self.problems],
+            self.bank_line,
+        )
+
+
+def check_bank_bytes(raw: bytes, path: str) -> FileReport:
+    """Check one bank file's content; problems name ``path``."""
+    report = FileReport(bank=None)
+    problems = report.problems
+
+    def file_problem(line: int | None, message: str) -> FileReport:
+        problems.append(Problem(path, line, None, message))
+        return report
+
+    if not raw.strip():
+        return file_problem(None, "file is empty; a bank needs 'bank:', 'title:' and 'questions:'")
+    text, issue = decode(raw)
+    if issue is not None or text is None:
+        assert issue is not None
+        return file_problem(issue.line, issue.message)
+    doc, issues = parse(text)
+    if doc is None:
+        if not issues:
+            return file_problem(
+                None, "file is empty; a bank needs 'bank:', 'title:' and 'questions:'"
+            )
+        for issue in issues:
+            file_problem(issue.line, issue.message)
+        return report
+    data = doc.data
+    if not isinstance(data, dict):
+        got = "a list" if isinstance(data, list) else f"'{data}'"
+        hint = (
+            "; put the questions under 'questions:' and add 'bank:' and 'title:'"
+            if isinstance(data, list)
+            else ""
+        )
+        return file_problem(
+            doc.line_of(()),
+            f"the top level must be a mapping (bank, title, questions), got {got}{hint}",
+        )
+
+    item_nodes = _question_nodes(doc)
+    item_lines = [n.start_mark.line + 1 for n in item_nodes]
+    for issue in issues:  # duplicate keys, tags: name the question they fall in
+        idx = bisect.bisect_right(item_lines, issue.line or 0) - 1
+        qid = _question_id(data, idx) if idx >= 0 and issue.line else None
+        problems.append(Problem(path, issue.line, qid, issue.message))
+
+    header = _check_header(data, doc, path, problems)
+    report.bank_line = doc.line_of(("bank",)) if "bank" in data else None
+    raw_questions = data.get("questions")
+    valid: list[QuestionBase] = []
+    if "questions" not in data:
+        file_problem(doc.line_of(()), "missing key 'questions' (the list of questions)")
+    elif not isinstance(raw_questions, list):
+        file_problem(
+            doc.line_of(("questions",)),
+            "questions must be a list of questions ('- id: ...'), got "
+            + (
+                "nothing"
+                if raw_questions is None
+                else "a mapping"
+                if isinstance(raw_questions, dict)
+                else repr(raw_questions)
+            ),
+        )
+    elif not raw_questions:
+        file_problem(doc.line_of(("questions",)), "the bank has no questions")
+    else:
+        seen_ids: dict[str, int] = {}
+        for i, (item, node) in enumerate(zip(raw_questions, item_nodes, strict=True)):
+            question = _check_question(i, item, node, doc, path, report, seen_ids)
+            if question is not None:
+                valid.append(question)
+    if header is not None:
+        report.bank = header.model_copy(update={"questions": tuple(valid)})
+    return report
+
+
+def _question_nodes(doc: Document) -> list[Node]:
+    node, walked = doc.node_at(("questions",))
+    if walked == 1 and isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _question_id(data: dict[str, Any], index: int) -> str:
+    items = data.get("questions")
+    item = items[index] if isinstance(items, list) and index < len(items) else None
+    qid = item.get("id") if isinstance(item, dict) else None
+    return qid if isinstance(qid, str) and qid else f"questions[{index}]"
+
+
+def _check_header(
+    data: dict[str, Any], doc: Document, path: str, problems: list[Problem]
+) -> Bank | None:
+    header = {k: v for k, v in data.items() if k != "questions"}
+    header["questions"] = ()
+    try:
+        return Bank.model_validate(header)
+    except ValidationError as exc:
+        for issue in translate_errors(exc.errors(), doc=doc, base=(), root=Bank):
+            problems.append(Problem(path, issue.line, None, issue.message))
+        return None
+
+
+def _id_line(node: Node) -> int:
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == "id":
+                return value_node.start_mark.line + 1
+    return node.start_mark.line + 1
+
+
+def _check_question(
+    index: int,
+    item: Any,
+    node: Node,
+    doc: Document,
+    path: str,
+    report: FileReport,
+    seen_ids: dict[str, int],
+) -> QuestionBase | None:
+    base = ("questions", index)
+    line = node.start_mark.line + 1
+    qid_raw = item.get("id") if isinstance(item, dict) else None
+    qid = qid_raw if isinstance(qid_raw, str) and qid_raw else f"questions[{index}]"
+    duplicate = False
+    if isinstance(qid_raw, str) and qid_raw:
+        id_line = _id_line(node)
+        first = seen_ids.get(qid_raw)
+        if first is None:
+            seen_ids[qid_raw] = id_line
+            report.ids.append((qid_raw, id_line))
+        else:
+            duplicate = True
+            report.problems.append(
+                Problem(
+                    path, id_line, qid, f"duplicate id '{qid}' (first defined at {path}:{first})"
+                )
+            )
+    if not isinstance(item, dict):
+        report.problems.append(
+            Problem(path, line, qid, "a question must be a mapping of keys (- id: ..., type: ...)")
+        )
+        return None
+    try:
+        question: QuestionBase = QUESTION_ADAPTER.validate_python(item)
+    except ValidationError as exc:
+        errors = exc.errors()
+        if _use_written_text(errors, item, doc, base):
+            try:
+                question = QUESTION_ADAPTER.validate_python(item)
+            except ValidationError as again:
+                errors = again.errors()
+            else:
+                errors = []
+        if errors:
+            for issue in translate_errors(errors, doc=doc, base=base, root=None, tagged=True):
+                report.problems.append(Problem(path, issue.line, qid, issue.message))
+            return None
+    findings = check_question(question)
+    if findings:
+        for loc, message in findings:
+            report.problems.append(Problem(path, doc.line_of(base + tuple(loc)), qid, message))
+        return None
+    if duplicate:
+        return None
+    report.lines[question.id] = line
+    return question
+
+
+def _use_written_text(
+    errors: list[Any], item: dict[str, Any], doc: Document, base: tuple[Any, ...]
+) -> bool:
+    """Where a text was expected but YAML read a number or boolean (``answer: 1.0``), use the text
+    as written. Returns True when anything was replaced."""
+    changed = False
+    for err in errors:
+        if (
+            err["type"] != "string_type"
+            or err.get("input") is None
+            or isinstance(err["input"], str)
+        ):
+            continue
+        rel = tuple(err["loc"])[1:]  # drop the type tag
+        text = doc.plain_scalar_text(base + rel)
+        if text is None and rel and rel[-1] == 0:  # ``answer: 42`` on a fill question
+            rel = rel[:-1]
+            text = doc.plain_scalar_text(base + rel)
+        if text is None or not rel:
+            continue
+        target: Any = item
+        for step in rel[:-1]:
+            target = target[step]
+        if isinstance(target, dict | list):
+            target[rel[-1]] = text
+            changed = True
+    return changed

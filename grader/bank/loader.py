@@ -1,0 +1,240 @@
+"""Loading question banks: files or folders in, validated banks and every problem out.
+
+    result = load_banks([course.questions])
+    for problem in result.problems:
+        print(problem)                       # questions/autograd.yaml:42: autograd-x: ...
+    question = result.find("autograd-grad-storage")
+
+A folder means every ``*.yaml`` / ``*.yml`` file directly in it (sorted), except
+``seed_sections.yaml`` and hidden files. Each file is checked on its own (``bankfile``) and the
+report is cached by content hash (``cache``); then ids are checked across files. Only questions
+without any problem are in ``LoadResult.banks``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.bank import cache as _cache
+from grader.bank.bankfile import FileReport, check_bank_bytes
+from grader.bank.model import Bank, QuestionBase
+from grader.bank.problems import Problem, sort_problems
+from grader.errors import BankError, UsageError
+
+__all__ = [
+    "BANK_SUFFIXES",
+    "LoadResult",
+    "LoadedBank",
+    "NOT_BANKS",
+    "all_questions",
+    "bank_files",
+    "find_question",
+    "load_bank_file",
+    "load_banks",
+    "load_banks_or_raise",
+]
+
+BANK_SUFFIXES = (".yaml", ".yml")
+NOT_BANKS = frozenset({"seed_sections.yaml", "seed_sections.yml"})
+"""YAML files in a questions folder that are not banks."""
+
+
+@dataclass(frozen=True)
+class LoadedBank:
+    """One bank file, validated: the bank (only its valid questions), its path and lines."""
+
+    bank: Bank
+    path: Path
+    """The file, as named by the caller (relative paths stay relative)."""
+    lines: Mapping[str, int]
+    """Line of each question in the file, by question id."""
+
+    @property
+    def id(self) -> str:
+        """The bank id (``bank:``)."""
+        return self.bank.bank
+
+    @property
+    def questions(self) -> tuple[QuestionBase, ...]:
+        return self.bank.questions
+
+    def location(self, question_id: str) -> str:
+        """``path:line`` of a question (``path`` alone if the id is not in this bank)."""
+        line = self.lines.get(question_id)
+        return f"{self.path}:{line}" if line is not None else str(self.path)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Every bank that loaded and every problem found, in one run."""
+
+    banks: list[LoadedBank] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    """How many bank files were read."""
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+    def questions(self) -> list[QuestionBase]:
+        """Every valid question, bank by bank, in file order."""
+        return all_questions(self.banks)
+
+    def find(self, question_id: str) -> QuestionBase | None:
+        """The question with this id, or None."""
+        return find_question(self.banks, question_id)
+
+    def bank_of(self, question_id: str) -> LoadedBank | None:
+        """The bank holding this question id, or None."""
+        for loaded in self.banks:
+            if question_id in loaded.lines:
+                return loaded
+        return None
+
+    def raise_for_problems(self) -> LoadResult:
+        """Raise ``BankError`` listing every problem (one per line); else return self."""
+        if self.problems:
+            listing = "\n".join(str(p) for p in self.problems)
+            count = len(self.problems)
+            raise BankError(
+                f"{count} problem{'s' if count != 1 else ''} in the question banks "
+                f"(run `grader validate`):\n{listing}"
+            )
+        return self
+
+
+def bank_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The bank files named by ``paths`` (files as given; folders expanded), without repeats.
+
+    Raises ``UsageError`` for a path that does not exist.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            children = sorted(
+                child
+                for child in path.iterdir()
+                if child.suffix in BANK_SUFFIXES
+                and child.name not in NOT_BANKS
+                and not child.name.startswith(".")
+                and child.is_file()
+            )
+        elif path.exists():
+            children = [path]
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+        for child in children:
+            key = child.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(child)
+    return found
+
+
+def load_bank_file(path: Path, *, cache: bool = True) -> FileReport:
+    """Check one bank file (from the cache when its content was seen before)."""
+    display = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return FileReport(
+            bank=None, problems=[Problem(display, None, None, f"cannot read: {exc.strerror}")]
+        )
+    digest = hashlib.sha256(raw).hexdigest() if cache else ""
+    if cache:
+        hit = _cache.load(digest)
+        if hit is not None:
+            return hit.with_path(display) if hit.problems else hit
+    report = check_bank_bytes(raw, display)
+    if cache:
+        _cache.store(digest, report)
+    return report
+
+
+def load_banks(paths: Iterable[str | os.PathLike[str]], *, cache: bool = True) -> LoadResult:
+    """Load and validate the banks named by ``paths`` (files or folders).
+
+    Never raises for a bad bank: every problem is in ``LoadResult.problems`` and the banks hold
+    only the questions without problems. Raises ``UsageError`` for a path that does not exist.
+    """
+    files = bank_files(paths)
+    reports = [(path, load_bank_file(path, cache=cache)) for path in files]
+    problems: list[Problem] = []
+    for _, report in reports:
+        problems.extend(report.problems)
+    banks = _cross_file(reports, problems)
+    return LoadResult(banks=banks, problems=sort_problems(problems), files=len(files))
+
+
+def _cross_file(
+    reports: Sequence[tuple[Path, FileReport]], problems: list[Problem]
+) -> list[LoadedBank]:
+    """Duplicate question ids and bank ids across files; a later duplicate is left out.
+
+    (Repeats within one file are found by ``check_bank_bytes``.)
+    """
+    first_id: dict[str, str] = {}
+    first_bank: dict[str, str] = {}
+    banks: list[LoadedBank] = []
+    for path, report in reports:
+        dropped: set[str] = set()
+        for qid, line in report.ids:
+            if qid in first_id:
+                message = f"duplicate id '{qid}' (first defined at {first_id[qid]})"
+                problems.append(Problem(str(path), line, qid, message))
+                dropped.add(qid)
+            else:
+                first_id[qid] = f"{path}:{line}"
+        bank = report.bank
+        if bank is None:
+            continue
+        if bank.bank in first_bank:
+            message = f"duplicate bank id '{bank.bank}' (first defined at {first_bank[bank.bank]})"
+            problems.append(Problem(str(path), report.bank_line, None, message))
+        else:
+            line_part = f":{report.bank_line}" if report.bank_line is not None else ""
+            first_bank[bank.bank] = f"{path}{line_part}"
+        lines = report.lines
+        if dropped & lines.keys():
+            kept = tuple(q for q in bank.questions if q.id not in dropped)
+            bank = bank.model_copy(update={"questions": kept})
+            lines = {q.id: report.lines[q.id] for q in kept}
+        banks.append(LoadedBank(bank=bank, path=path, lines=lines))
+    return banks
+
+
+def load_banks_or_raise(
+    paths: Iterable[str | os.PathLike[str]], *, cache: bool = True
+) -> LoadResult:
+    """Like ``load_banks``, but raise ``BankError`` (listing every problem) if there is any."""
+    return load_banks(paths, cache=cache).raise_for_problems()
+
+
+def all_questions(banks: Iterable[LoadedBank]) -> list[QuestionBase]:
+    """Every question of ``banks``, bank by bank, in file order."""
+    return [q for loaded in banks for q in loaded.bank.questions]
+
+
+def iter_questions(banks: Iterable[LoadedBank]) -> Iterator[tuple[LoadedBank, QuestionBase]]:
+    """``(bank, question)`` pairs, in file order."""
+    for loaded in banks:
+        for q in loaded.bank.questions:
+            yield loaded, q
+
+
+def find_question(banks: Iterable[LoadedBank], question_id: str) -> QuestionBase | None:
+    """The question with this id, or None."""
+    for loaded in banks:
+        if question_id in loaded.lines:
+            for q in loaded.bank.questions:
+                if q.id == question_id:
+                    return q
+    return None

@@ -1,0 +1,291 @@
+"""Pydantic validation errors -> plain messages with the line of the offending value.
+
+Each error's ``loc`` is walked into the YAML node tree (``Document``), so the message points at the
+value that is wrong (a key's own line for an unknown key, the enclosing mapping's line for a
+missing key). Messages name the field as the author wrote it (``options[2].zh``) and say how to
+fix it; unknown keys and types get a did-you-mean suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic_core import ErrorDetails
+
+from grader.bank.model import QUESTION_MODELS, QUESTION_TYPES
+from grader.bank.source import Document, Issue, Loc
+
+__all__ = ["did_you_mean", "dotted", "translate_errors"]
+
+_LANG_NAMES = {"zh": "Chinese", "en": "English"}
+
+
+def dotted(loc: Iterable[str | int]) -> str:
+    """``('options', 2, 'zh')`` -> ``options[2].zh``."""
+    out = ""
+    for step in loc:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        else:
+            out += f".{step}" if out else str(step)
+    return out
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'answer'?)`` when a candidate is close to ``word``, else ``''``."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic model classes an annotation can hold (through Optional, tuple, Annotated)."""
+    origin = get_origin(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if origin is None:
+        return []
+    found: list[type[BaseModel]] = []
+    for arg in get_args(annotation):
+        if arg is not Ellipsis:
+            found.extend(_models_in(arg))
+    return found
+
+
+def _model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that validated the mapping at ``loc`` (None if not a model)."""
+    model: type[BaseModel] | None = root
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        if model is None or step not in model.model_fields:
+            return None
+        candidates = _models_in(model.model_fields[step].annotation)
+        model = candidates[0] if len(candidates) == 1 else None
+    return model
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
+    return repr(value)
+
+
+def translate_errors(
+    errors: list[ErrorDetails],
+    *,
+    doc: Document,
+    base: Loc,
+    root: type[BaseModel] | None,
+    tagged: bool = False,
+) -> list[Issue]:
+    """Turn pydantic errors into issues.
+
+    Args:
+        errors: ``ValidationError.errors()``.
+        doc: the parsed file the validated data came from.
+        base: where the validated data sits in the file (``('questions', 3)`` for a question).
+        root: the model that validated the data (None when it was the question union).
+        tagged: the data was validated by the question union: ``loc[0]`` is the type tag.
+    """
+    issues: list[Issue] = []
+    locs = [tuple(err["loc"]) for err in errors]
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "too_short" and any(
+            len(other) > len(loc) and other[: len(loc)] == loc for other in locs
+        ):
+            continue  # "too short after validation" only repeats the errors of its items
+        model = root
+        if tagged and loc and err["type"] not in ("union_tag_invalid", "union_tag_not_found"):
+            model = QUESTION_MODELS.get(str(loc[0]))
+            loc = loc[1:]
+        issues.append(_one(err, loc, doc=doc, base=tuple(base), root=model))
+    return issues
+
+
+def _one(
+    err: ErrorDetails,
+    loc: tuple[str | int, ...],
+    *,
+    doc: Document,
+    base: tuple[Any, ...],
+    root: Any,
+) -> Issue:
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    name = dotted(loc) or "value"
+    full = base + loc
+    last = loc[-1] if loc else None
+
+    if kind == "extra_forbidden":
+        return Issue(
+            doc.key_line(full) or doc.line_of(full[:-1]), _unknown_key(loc, root, doc, base)
+        )
+    if kind == "missing":
+        line = doc.line_of(full[:-1])
+        if last in _LANG_NAMES:
+            where = dotted(loc[:-1])
+            return Issue(line, f"missing {_LANG_NAMES[str(last)]} translation '{last}' in {where}")
+        return Issue(line, f"missing key '{last}'")
+    line = doc.line_of(full)
+    if kind == "union_tag_invalid":
+        tag = ctx.get("tag", value)
+        hint = did_you_mean(str(tag), QUESTION_TYPES)
+        return Issue(
+            doc.line_of(full + ("type",)),
+            f"unknown type '{tag}'{hint}; the types are: {', '.join(QUESTION_TYPES)}",
+        )
+    if kind == "union_tag_not_found":
+        return Issue(line, f"missing key 'type' (one of: {', '.join(QUESTION_TYPES)})")
+    if kind in ("model_attributes_type", "model_type", "dict_type"):
+        if not loc:
+            return Issue(
+                line, f"a question must be a mapping of keys (id, type, ...), got {_kind(value)}"
+            )
+        if ctx.get("class_name") == "Text" or _is_text(root, loc):
+            return Issue(
+                line,
+                f"{name} must give both languages as a mapping {{zh: ..., en: ...}}, "
+                f"got {_kind(value)}",
+            )
+        return Issue(line, f"{name} must be a mapping, got {_kind(value)}")
+    if kind == "string_pattern_mismatch":
+        if last in _LANG_NAMES and value is not None:
+            return Issue(
+                line, f"empty {_LANG_NAMES[str(last)]} translation '{last}' in {dotted(loc[:-1])}"
+            )
+        if last in ("id", "bank"):
+            return Issue(
+                line,
+                f"{last} '{value}' must be kebab-case: lowercase letters, digits and '-' "
+                "(e.g. autograd-leaf-grad)",
+            )
+        return Issue(line, f"{name} must not be empty")
+    if kind == "string_type":
+        if value is None and last in _LANG_NAMES:
+            return Issue(
+                line, f"empty {_LANG_NAMES[str(last)]} translation '{last}' in {dotted(loc[:-1])}"
+            )
+        if value is None:
+            return Issue(line, f"{name} is empty; give a text")
+        return Issue(line, f"{name} must be a text, got {_kind(value)}")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        if last == "difficulty":
+            return Issue(line, f"difficulty must be a whole number from 1 to 5, got {_kind(value)}")
+        if "answer" in loc:
+            return Issue(
+                line, f"{name} must be a 0-based option index (a whole number), got {_kind(value)}"
+            )
+        return Issue(line, f"{name} must be a whole number, got {_kind(value)}")
+    if kind in ("bool_type", "bool_parsing"):
+        return Issue(line, f"{name} must be true or false, got {_kind(value)}")
+    if kind in ("float_type", "float_parsing"):
+        return Issue(line, f"{name} must be a number, got {_kind(value)}")
+    if kind == "finite_number":
+        return Issue(line, f"{name} must be a finite number, got {value}")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        if last == "difficulty":
+            return Issue(line, f"difficulty must be from 1 to 5, got {value}")
+        if last in ("tolerance", "rel_tolerance") and kind == "greater_than_equal":
+            return Issue(line, f"{name} must not be negative, got {value}")
+        return Issue(line, f"{name} {err['msg'].removeprefix('Input should be ')}, got {value}")
+    if kind == "too_short":
+        return Issue(line, _too_short(name, last, ctx, root))
+    if kind in ("tuple_type", "list_type"):
+        example = " e.g. [0, 2]" if last == "answer" else ""
+        return Issue(line, f"{name} must be a list{example}, got {_kind(value)}")
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", ""))
+        options = [
+            part.strip(" '") for part in expected.replace(" or ", ",").split(",") if part.strip()
+        ]
+        hint = did_you_mean(str(value), options) if isinstance(value, str) else ""
+        return Issue(line, f"{name} must be one of {expected}, got {_kind(value)}{hint}")
+    if kind == "value_error":
+        return Issue(line, f"{name}: {err['msg'].removeprefix('Value error, ')}")
+    return Issue(line, f"{name}: {err['msg']}")
+
+
+def _is_text(root: Any, loc: tuple[str | int, ...]) -> bool:
+    if root is None:
+        return False
+    parent = _model_at(root, loc[:-1]) if loc else None
+    if parent is None or not isinstance(loc[-1], str) or loc[-1] not in parent.model_fields:
+        return False
+    return any(m.__name__ == "Text" for m in _models_in(parent.model_fields[loc[-1]].annotation))
+
+
+def _too_short(name: str, last: Any, ctx: dict[str, Any], root: Any) -> str:
+    minimum = ctx.get("min_length", 1)
+    actual = ctx.get("actual_length", 0)
+    if last == "options":
+        qtype = _type_literal(root)
+        what = f"a {qtype} question" if qtype else "this question"
+        if actual == 0:
+            return f"options is empty; {what} needs at least {minimum} options"
+        return f"options has {actual}; {what} needs at least {minimum} options"
+    if last == "tags":
+        return "tags is empty; give at least one topic tag"
+    if last == "answer":
+        return "answer is empty; list at least one correct answer"
+    return f"{name} is empty; give at least {minimum} item{'s' if minimum != 1 else ''}"
+
+
+def _type_literal(model: Any) -> str | None:
+    if model is None or "type" not in getattr(model, "model_fields", {}):
+        return None
+    args = get_args(model.model_fields["type"].annotation)
+    return str(args[0]) if args else None
+
+
+def _unknown_key(
+    loc: tuple[str | int, ...], root: Any, doc: Document, base: tuple[Any, ...]
+) -> str:
+    key = str(loc[-1])
+    parent_loc = loc[:-1]
+    model = _model_at(root, parent_loc) if root is not None else None
+    known = list(model.model_fields) if model is not None else []
+    where = f" in {dotted(parent_loc)}" if parent_loc else ""
+    qtype = _type_literal(model) if not parent_loc else None
+    if qtype == "order" and key == "answer":
+        message = (
+            "order questions take no 'answer': write the options in the correct order "
+            "(they are shown shuffled)"
+        )
+        written = doc.node_at(base + loc)
+        value = _value_at(doc, base + loc) if written[1] == len(base + loc) else None
+        options = _value_at(doc, base + ("options",))
+        if isinstance(value, list) and isinstance(options, list):
+            n = len(options)
+            if sorted(value) != list(range(n)):
+                message += f"; besides, {value} is not a permutation of 0..{n - 1}"
+        return message
+    if qtype is not None:
+        owners = [t for t, m in QUESTION_MODELS.items() if key in m.model_fields]
+        if owners:
+            return f"unknown key '{key}' for type '{qtype}' (it belongs to: {', '.join(owners)})"
+    return f"unknown key '{key}'{where}{did_you_mean(key, known)}"
+
+
+def _value_at(doc: Document, loc: Sequence[str | int]) -> Any:
+    value: Any = doc.data
+    for step in loc:
+        if isinstance(value, dict) and step in value:
+            value = value[step]
+        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value

@@ -1,0 +1,72 @@
+"""``grader verify``: execute the content against the installed torch (what `validate` cannot)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from grader.course import resolve_course
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--course", type=click.Path(path_type=Path), default=None,
+              help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).")
+@click.option("--snippets/--no-snippets", default=True, show_default=True,
+              help="Run every code_output snippet (twice, different PYTHONHASHSEED).")
+@click.option("--exercises/--no-exercises", "check_exercises", default=True, show_default=True,
+              help="Grade every solution (must get full marks) and starter (must not).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def verify(paths: tuple[Path, ...], course: Path | None, snippets: bool, check_exercises: bool,
+           fmt: str) -> None:
+    """Execute the content: code_output answers, solutions and starters.
+
+    PATHS are bank files or folders and exercise folders; by default the active course's
+    questions/ and exercises/. Every problem is printed as `path:line: id: message`.
+    Exit status: 0 all verified, 1 problems found, 2 a path does not exist.
+    """
+    from grader.errors import UsageError
+    from grader.exercises.loader import load_exercise
+    from grader.verify.exercises import verify_exercises
+    from grader.verify.snippets import verify_snippets
+
+    active = resolve_course(course)
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"{p} does not exist")
+    bank_paths = [p for p in paths if not (p / "exercise.yaml").is_file()
+                  and not (p.is_dir() and any(p.glob("*/exercise.yaml")))]
+    ex_dirs = [p for p in paths if (p / "exercise.yaml").is_file()]
+    for p in paths:
+        if p.is_dir() and not (p / "exercise.yaml").is_file() and any(p.glob("*/exercise.yaml")):
+            ex_dirs.extend(sorted(d.parent for d in p.glob("*/exercise.yaml")))
+    if not paths:
+        bank_paths = [active.questions] if active.questions.is_dir() else []
+        ex_dirs = sorted(d.parent for d in active.exercises.glob("*/exercise.yaml"))
+    lines: list[str] = []
+    report = None
+    if snippets and bank_paths:
+        report = verify_snippets(bank_paths)
+        lines.extend(str(p) for p in report.problems)
+    ex_problems = []
+    if check_exercises and ex_dirs:
+        exercises = [load_exercise(d, active.solutions) for d in ex_dirs]
+        ex_problems = verify_exercises(exercises)
+        lines.extend(str(p) for p in ex_problems)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "ok": not lines,
+            "snippets": report.to_dict() if report else None,
+            "exercises": {"checked": len(ex_dirs), "problems": [str(p) for p in ex_problems]},
+        }, ensure_ascii=False, indent=2))
+    else:
+        for line in lines:
+            click.echo(line)
+        if report is not None:
+            click.echo(report.format().splitlines()[-1], err=True)
+        click.echo(f"verified {len(ex_dirs)} exercises: {len(ex_problems)} problems", err=True)
+    sys.exit(1 if lines else 0)

@@ -1,0 +1,1 @@
+"""Grading: runs an exercise's pytest checks against a submission inside the sandbox."""

@@ -1,0 +1,130 @@
+"""The grading process: collects an exercise's checks with pytest and runs each in a forked sandboxed child.
+
+Process tree (see exercises/README.md, "How grading runs")::
+
+    warm worker (imports torch, runs no op)          grader.runner.worker / the CLI process
+      └─ grading process, one per submission         run_job() forks it; trusted: imports the checks
+           └─ check child, one per check             hardened (rlimits, Landlock, seccomp, ...), runs
+                                                     the submission under the policy, reports on a pipe
+
+Results travel over pipes the submission never sees (its stdout/stderr go to a capture file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from grader.runner.request import GradeRequest
+
+Emit = Callable[[dict[str, Any]], None]
+MAX_SUBMISSION_BYTES = 512 * 1024
+PER_CHECK_OUTPUT = 2_000
+GRADER_INI = Path(__file__).with_name("pytest.ini")
+
+
+def _write_msg(fd: int, msg: dict[str, Any]) -> None:
+    data = (json.dumps(msg) + "\n").encode()
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def run_job(req: GradeRequest, emit: Emit) -> None:
+    """Grade one submission: fork the grading process and relay its messages to ``emit``.
+
+    Called in a warm process that has imported torch but run no torch op. Always ends with exactly
+    one ``result`` or ``error`` message.
+    """
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # grading process
+        os.close(read_fd)
+        code = 0
+        try:
+            from grader.runner.grading import grade_in_process
+
+            grade_in_process(req, lambda m: _write_msg(write_fd, m))
+        except BaseException as exc:  # noqa: BLE001 - report every fault, never hang
+            try:
+                _write_msg(write_fd, {"event": "error", "message": f"{type(exc).__name__}: {exc}"})
+            except OSError:
+                pass
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    deadline = time.monotonic() + req.whole_limit
+    buf = b""
+    finished = False
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                emit({"event": "error", "message": "grading exceeded the whole-submission limit"})
+                finished = True
+                break
+            ready, _, _ = select.select([read_fd], [], [], min(remaining, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                msg = json.loads(line)
+                emit(msg)
+                if msg.get("event") in ("result", "error"):
+                    finished = True
+    finally:
+        os.close(read_fd)
+        _reap(pid)
+    if not finished:
+        emit({"event": "error", "message": "the grading process ended without a result"})
+
+
+def _reap(pid: int) -> None:
+    """Wait for the grading process briefly, then kill it (and its children die with it)."""
+    for _ in range(50):
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return
+        time.sleep(0.01)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+
+
+def make_scratch_root() -> Path:
+    """A private folder for the check children's scratch folders."""
+    root = Path(tempfile.mkdtemp(prefix="grader-"))
+    os.chmod(root, 0o711)
+    return root
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def python_versions() -> dict[str, str]:
+    import numpy
+    import torch
+
+    return {
+        "torch": str(torch.__version__),
+        "numpy": str(numpy.__version__),
+        "python": sys.version.split()[0],
+    }

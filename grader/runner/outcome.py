@@ -1,0 +1,126 @@
+"""Turn what happened in a check (a pytest outcome and its exception) into a learner-facing verdict.
+
+Runs inside the sandboxed child, right after the check: the exception object is still at hand.
+Never shows the check's own source or a pytest traceback of it; shows a traceback through the
+learner's own file, with their line numbers.
+"""
+
+from __future__ import annotations
+
+import traceback as tb_module
+from types import TracebackType
+from typing import Any
+
+from grader.checks import CheckFailed
+from grader.runner.result import Message, Reason
+
+
+def learner_traceback(exc: BaseException, filename: str, source: str) -> tuple[str, int | None]:
+    """Format the frames of ``exc``'s traceback that are in the learner's file."""
+    lines = source.splitlines()
+    frames: list[str] = []
+    last_line: int | None = None
+    tb: TracebackType | None = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename == filename:
+            lineno = tb.tb_lineno
+            text = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+            frames.append(f'  File "{filename}", line {lineno}, in {code.co_name}\n    {text}')
+            last_line = lineno
+        tb = tb.tb_next
+    if not frames:
+        return "", None
+    summary = "".join(tb_module.format_exception_only(type(exc), exc)).strip()
+    return "Traceback (your code):\n" + "\n".join(frames) + f"\n{summary}", last_line
+
+
+def _policy_violation_type() -> type[BaseException] | None:
+    try:
+        from grader.sandbox.policy import PolicyViolation
+    except ImportError:  # the policy layer is optional for unrestricted authoring runs
+        return None
+    return PolicyViolation
+
+
+def recorded_violation() -> Any | None:
+    """The first policy violation recorded in this process (even if the submission swallowed it)."""
+    try:
+        from grader.sandbox.policy import VIOLATIONS
+    except ImportError:
+        return None
+    return VIOLATIONS[0] if VIOLATIONS else None
+
+
+def classify(exc: BaseException | None, *, filename: str, source: str) -> dict[str, Any]:
+    """A verdict for one check from the exception it ended with (None: it passed)."""
+    violation = recorded_violation()
+    policy_type = _policy_violation_type()
+    if exc is None and violation is None:
+        return {"reason": Reason.PASSED, "message": Message("", "")}
+    if violation is not None and not isinstance(exc, CheckFailed | type(None)):
+        exc = violation
+    if exc is None:
+        exc = violation
+    if policy_type is not None and isinstance(exc, policy_type):
+        line = getattr(exc, "lineno", None)
+        return {
+            "reason": Reason.POLICY,
+            "message": Message(getattr(exc, "en", str(exc)), getattr(exc, "zh", str(exc))),
+            "line": line,
+        }
+    if violation is not None:
+        # The submission broke a rule and swallowed the error; the check's own failure follows from it.
+        return {
+            "reason": Reason.POLICY,
+            "message": Message(violation.en, violation.zh),
+            "line": getattr(violation, "lineno", None),
+        }
+    if isinstance(exc, CheckFailed):
+        return {"reason": Reason.FAILED, "message": Message(exc.en, exc.zh)}
+    if type(exc).__name__ == "Skipped":  # pytest.skip.Exception
+        msg = str(getattr(exc, "msg", "") or exc)
+        return {"reason": Reason.SKIPPED, "message": Message(msg, msg)}
+    trace, line = learner_traceback(exc, filename, source)
+    if isinstance(exc, MemoryError):
+        return {
+            "reason": Reason.ERROR,
+            "message": Message(
+                "your code ran out of memory (the memory limit was reached)",
+                "你的代码耗尽了内存（达到了内存上限）",
+            ),
+            "traceback": trace,
+            "line": line,
+        }
+    if isinstance(exc, RecursionError):
+        return {
+            "reason": Reason.ERROR,
+            "message": Message(
+                "maximum recursion depth exceeded in your code",
+                "你的代码超出了最大递归深度",
+            ),
+            "traceback": trace,
+            "line": line,
+        }
+    name = type(exc).__name__
+    detail = str(exc).strip().splitlines()[0][:500] if str(exc).strip() else ""
+    if isinstance(exc, AssertionError):
+        text = detail or "the check's condition does not hold"
+        return {"reason": Reason.FAILED, "message": Message(text, detail or "检查条件不成立")}
+    if trace:
+        return {
+            "reason": Reason.ERROR,
+            "message": Message(
+                f"your code raised {name}: {detail}" if detail else f"your code raised {name}",
+                f"你的代码抛出了 {name}：{detail}" if detail else f"你的代码抛出了 {name}",
+            ),
+            "traceback": trace,
+            "line": line,
+        }
+    return {
+        "reason": Reason.FAILED,
+        "message": Message(
+            f"the check could not use what your code returned ({name}: {detail})",
+            f"检查无法使用你的代码返回的结果（{name}：{detail}）",
+        ),
+    }

@@ -1,0 +1,48 @@
+"""What a grading job asks for: the wire form exchanged between the client and the warm worker."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class GradeRequest:
+    """One submission to grade against one exercise's checks (all paths absolute)."""
+
+    job_id: str
+    exercise_id: str
+    exercise_dir: str
+    check_files: tuple[str, ...]
+    kind: Literal["hidden", "public"]
+    submission_path: str
+    filename: str
+    """The learner's file name, used in messages and tracebacks."""
+    device: Literal["cpu", "cuda"]
+    time_limit: float
+    """Wall-clock seconds per check."""
+    memory_mb: int
+    allow: tuple[str, ...] = ()
+    exercise_hash: str = ""
+    checks_hash: str = ""
+    skip_reason_en: str = ""
+    """When set, nothing runs: every check is reported skipped with this reason."""
+    skip_reason_zh: str = ""
+    required_layers: tuple[str, ...] = ()
+    """With --require-sandbox: the layers that must be active, else the grade is refused."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GradeRequest:
+        data = dict(data)
+        data["check_files"] = tuple(data["check_files"])
+        data["allow"] = tuple(data.get("allow", ()))
+        data["required_layers"] = tuple(data.get("required_layers", ()))
+        return cls(**data)
+
+    @property
+    def whole_limit(self) -> float:
+        """Wall-clock seconds for the whole submission: per-check limit × checks, plus start-up."""
+        return self.time_limit * max(1, len(self.check_files)) * 8 + 30.0

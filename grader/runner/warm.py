@@ -1,0 +1,49 @@
+"""Preparing a warm process: everything a check child needs is imported once, no torch op is run."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+_PREPARED: dict[str, Any] | None = None
+
+
+def prepare(preload_dynamo: bool = True) -> dict[str, Any]:
+    """Import torch, numpy, pytest, the policy and the sandbox layers; return facts about this machine.
+
+    Runs no torch op (a forked child of a parent that ran an OpenMP op deadlocks) and never
+    initialises CUDA (a forked child could not use it): CUDA is detected through NVML.
+    """
+    global _PREPARED
+    if _PREPARED is not None:
+        return _PREPARED
+    os.environ.setdefault("PYTORCH_NVML_BASED_CUDA_CHECK", "1")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    import numpy  # noqa: F401
+    import torch
+
+    if preload_dynamo:
+        # The first optimizer in a process imports torch._dynamo (~0.8 s): pay it once here.
+        import torch._dynamo  # noqa: F401
+    import _pytest.runner  # noqa: F401
+    import pytest  # noqa: F401
+
+    import grader.checks  # noqa: F401
+    import grader.runner.grading  # noqa: F401
+    import grader.runner.plugin  # noqa: F401
+    from grader.sandbox import policy  # noqa: F401
+
+    layers: dict[str, str | None] = {}
+    try:
+        from grader.sandbox import layers as sandbox_layers
+
+        sandbox_layers.prepare()
+        layers = dict(sandbox_layers.available_layers())
+    except ImportError:
+        layers = {}
+    try:
+        cuda = bool(torch.cuda.is_available())
+    except Exception:  # noqa: BLE001 - a broken driver means no CUDA
+        cuda = False
+    _PREPARED = {"cuda": cuda, "layers": layers}
+    return _PREPARED

@@ -1,0 +1,200 @@
+"""A seccomp deny-list (through pyseccomp over libseccomp): no processes, sockets or escapes.
+
+Everything is allowed except the calls below, which fail with ``EPERM`` (``clone3`` with
+``ENOSYS``, so glibc falls back to ``clone`` for threads) — the learner sees a Python error, the
+child is not killed. Calls for a foreign architecture (32-bit ``int 0x80``, x32) kill the process.
+
+Denied:
+
+* process creation and program execution: ``fork``, ``vfork``, ``clone`` without
+  ``CLONE_THREAD`` or with any ``CLONE_NEW*`` flag, ``execve``, ``execveat`` (threads still work);
+* new sockets and their use: ``socket``, ``connect``, ``bind``, ``listen``, ``accept``,
+  ``accept4``, and ``sendto`` with a destination address. ``socketpair`` stays allowed: it only
+  connects the process to itself (asyncio's self-pipe uses it);
+* signals to other processes: ``kill``, ``tgkill``, ``rt_sigqueueinfo`` and ``rt_tgsigqueueinfo``
+  unless the target is the child itself (``raise``/``abort`` use ``tgkill(getpid(), ...)``),
+  ``tkill``, ``pidfd_open``, ``pidfd_send_signal``, ``pidfd_getfd``;
+* reaching other processes' memory: ``ptrace``, ``process_vm_readv``, ``process_vm_writev``,
+  ``process_madvise``, ``kcmp``;
+* namespaces, mounts and roots: ``unshare``, ``setns``, ``mount``, ``umount2``, ``pivot_root``,
+  ``chroot``, ``fsopen``, ``fsconfig``, ``fsmount``, ``fspick``, ``move_mount``, ``open_tree``;
+* kernel attack surface: ``keyctl``, ``add_key``, ``request_key``, ``bpf``, ``perf_event_open``,
+  ``personality``, ``io_uring_setup``, ``io_uring_enter``, ``io_uring_register``,
+  ``userfaultfd``, ``memfd_create``;
+* calls that matter when the child is still root (no unprivileged uid to drop to):
+  ``setrlimit`` and ``prlimit64`` with a new limit (root could lift the rlimits), ``mknod``,
+  ``mknodat``, ``open_by_handle_at``, ``name_to_handle_at``, module loading, ``kexec_*``,
+  ``reboot``, ``swapon``, ``swapoff``, ``iopl``, ``ioperm``, ``acct``, ``quotactl``,
+  ``settimeofday``, ``clock_settime``, ``clock_adjtime``, ``adjtimex``, ``sethostname``,
+  ``setdomainname``, ``syslog``, ``vhangup``;
+* ``ioctl(TIOCSTI)`` and ``ioctl(TIOCLINUX)`` (typing into the grader's terminal), and
+  ``prctl(PR_SET_DUMPABLE)`` (undoing the no-new-privs layer's ``PR_SET_DUMPABLE 0``).
+
+``ioctl``, ``mmap``, ``mprotect``, ``madvise``, ``sched_*`` and thread ``clone`` stay allowed:
+torch's thread pools and the CUDA driver need them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from types import ModuleType
+
+from grader.sandbox import _libc
+
+#: Calls denied outright with EPERM (skipped where this architecture lacks them).
+DENIED = (
+    "fork",
+    "vfork",
+    "execve",
+    "execveat",
+    "socket",
+    "connect",
+    "bind",
+    "listen",
+    "accept",
+    "accept4",
+    "tkill",
+    "pidfd_open",
+    "pidfd_send_signal",
+    "pidfd_getfd",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "process_madvise",
+    "kcmp",
+    "unshare",
+    "setns",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "move_mount",
+    "open_tree",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "bpf",
+    "perf_event_open",
+    "personality",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "userfaultfd",
+    "memfd_create",
+    "setrlimit",
+    "mknod",
+    "mknodat",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "kexec_load",
+    "kexec_file_load",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "iopl",
+    "ioperm",
+    "acct",
+    "quotactl",
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    "sethostname",
+    "setdomainname",
+    "syslog",
+    "vhangup",
+)
+#: Signal calls allowed only when their first argument (the target process) is the child itself.
+SELF_ONLY = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
+TIOCSTI = 0x5412
+TIOCLINUX = 0x541C
+
+_pyseccomp: ModuleType | None = None
+_load_error: str | None = None
+_resolved: dict[str, int] | None = None
+
+
+def load_library() -> ModuleType | None:
+    """Import pyseccomp (it runs ``ldconfig`` to find libseccomp: do it once, before forking)."""
+    global _pyseccomp, _load_error, _resolved
+    if _pyseccomp is None and _load_error is None:
+        if not _libc.IS_LINUX:
+            _load_error = "seccomp exists only on Linux"
+            return None
+        try:
+            import pyseccomp
+        except ImportError:
+            _load_error = "the pyseccomp package is not installed (pip install pyseccomp)"
+        except (OSError, RuntimeError) as exc:
+            _load_error = f"libseccomp could not be loaded ({exc}); install libseccomp2"
+        else:
+            _pyseccomp = pyseccomp
+            _resolved = _resolve_numbers(pyseccomp)
+    return _pyseccomp
+
+
+def unavailable_reason() -> str | None:
+    """Why the seccomp layer cannot be used here, or None."""
+    load_library()
+    return _load_error
+
+
+def _resolve_numbers(pyseccomp: ModuleType) -> dict[str, int]:
+    """Syscall numbers of this architecture; names it does not have are left out."""
+    numbers: dict[str, int] = {}
+    for name in (*DENIED, *SELF_ONLY, "clone", "clone3", "prlimit64", "sendto", "ioctl", "prctl"):
+        try:
+            number = pyseccomp.resolve_syscall(pyseccomp.Arch.NATIVE, name)
+        except (OSError, ValueError):
+            continue
+        if number >= 0:
+            numbers[name] = number
+    return numbers
+
+
+def install(pid: int | None = None) -> None:
+    """Build the filter and load it on the calling process (all its threads).
+
+    Args:
+        pid: the process allowed as a signal target; the caller's own pid by default.
+
+    Raises:
+        OSError: libseccomp or the kernel refused the filter; nothing was applied.
+    """
+    sc = load_library()
+    if sc is None or _resolved is None:
+        raise OSError(errno.ENOSYS, _load_error or "seccomp is unavailable")
+    me = os.getpid() if pid is None else pid
+    deny = sc.ERRNO(errno.EPERM)
+    arg = sc.Arg
+    flt = sc.SyscallFilter(sc.ALLOW)
+    flt.set_attr(sc.Attr.ACT_BADARCH, sc.KILL_PROCESS)
+    flt.set_attr(sc.Attr.CTL_TSYNC, 1)
+    numbers = _resolved
+    for name in DENIED:
+        if name in numbers:
+            flt.add_rule(deny, numbers[name])
+    for name in SELF_ONLY:
+        if name in numbers:
+            flt.add_rule(deny, numbers[name], arg(0, sc.NE, me))
+    if "clone3" in numbers:
+        flt.add_rule(sc.ERRNO(errno.ENOSYS), numbers["clone3"])
+    clone = numbers["clone"]
+    flt.add_rule(deny, clone, arg(0, sc.MASKED_EQ, _libc.CLONE_THREAD, 0))
+    for flag in _libc.CLONE_NEW_ANY:
+        flt.add_rule(deny, clone, arg(0, sc.MASKED_EQ, flag, flag))
+    flt.add_rule(deny, numbers["prlimit64"], arg(2, sc.NE, 0))
+    flt.add_rule(deny, numbers["sendto"], arg(4, sc.NE, 0))
+    for request in (TIOCSTI, TIOCLINUX):
+        # The kernel reads the request as 32 bits: compare only those, or 1<<32 | TIOCSTI passes.
+        flt.add_rule(deny, numbers["ioctl"], arg(1, sc.MASKED_EQ, 0xFFFFFFFF, request))
+    flt.add_rule(deny, numbers["prctl"], arg(0, sc.EQ, _libc.PR_SET_DUMPABLE))
+    flt.load()

@@ -1,0 +1,80 @@
+"""Provides :class:`Study`: a course's questions, a learner's store, the clock and the scheduler,
+opened together. The CLI and the app both start from here."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from grader.course import Course
+from grader.study.clock import Clock, SystemClock
+from grader.study.content import Catalog, load_catalog
+from grader.study.paths import course_store_path
+from grader.study.scheduling import Mastery, ReviewScheduler
+from grader.study.session import Mode, QuizSession
+from grader.study.stats import Stats, compute_stats
+from grader.study.store import ProgressStore
+
+__all__ = ["Study"]
+
+
+@dataclass
+class Study:
+    """Everything a quiz needs, for one course and one learner."""
+
+    catalog: Catalog
+    store: ProgressStore
+    clock: Clock
+    scheduler: ReviewScheduler
+    course_key: str
+
+    @classmethod
+    def open(
+        cls,
+        course: Course,
+        data_dir: str | os.PathLike[str] | None = None,
+        *,
+        clock: Clock | None = None,
+        catalog: Catalog | None = None,
+        enable_fuzzing: bool = True,
+    ) -> Study:
+        """Load the course's banks (unless ``catalog`` is given) and open the learner's store.
+
+        History of questions whose content changed since it was made is marked outdated here.
+
+        Raises:
+            grader.errors.BankError: the banks do not load.
+        """
+        catalog = catalog if catalog is not None else load_catalog(course)
+        clock = clock or SystemClock()
+        store = ProgressStore(course_store_path(course.key, data_dir))
+        scheduler = ReviewScheduler(store, clock, enable_fuzzing=enable_fuzzing)
+        scheduler.sync_content(catalog.hashes)
+        return cls(catalog, store, clock, scheduler, course.key)
+
+    def new_session(self, mode: Mode, **options: Any) -> QuizSession:
+        """A new session (options as :meth:`QuizSession.create`)."""
+        return QuizSession.create(
+            mode, self.catalog, self.store, self.clock, self.scheduler, **options
+        )
+
+    def active_exam(self) -> QuizSession | None:
+        """The unfinished exam stored for this course, resumed, or None."""
+        row = self.store.active_session("exam")
+        if row is None:
+            return None
+        return QuizSession.resume(row, self.catalog, self.store, self.clock, self.scheduler)
+
+    def mastery(self, bank_id: str | None = None) -> Mastery:
+        """Mastered/due/new counts of one bank (all banks when None)."""
+        banks = () if bank_id is None else (bank_id,)
+        return self.scheduler.mastery(q.id for q in self.catalog.select(banks))
+
+    def stats(self) -> Stats:
+        """The learner's statistics."""
+        return compute_stats(self.store, self.clock)
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()

@@ -1,0 +1,314 @@
+"""Execute every ``code_output`` snippet and compare what it prints with the declared answer.
+
+Each bank's snippets run in ONE warm interpreter (``_runner.py``: torch is imported once, each
+snippet is exec()'d in a fresh namespace), and every bank is run TWICE, with different
+``PYTHONHASHSEED`` values, different seeds for the random generators and the snippets in reverse
+order. A snippet is a problem when it raises or times out, when its output differs between the
+two runs, when the output shows a memory address or a timing, or when it differs from the
+declared answer under the answer-checking rule (line by line, trailing whitespace and trailing
+blank lines ignored). Snippets run on the CPU (``CUDA_VISIBLE_DEVICES`` is emptied) with one
+thread, so answers do not depend on the machine.
+
+This module never imports torch; the versions verified against come back from the runner.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.bank.answers import normalise_output
+from grader.bank.loader import LoadedBank, load_banks
+from grader.bank.model import Bank, CodeOutputQuestion
+from grader.bank.problems import Problem
+
+_RUNNER = Path(__file__).resolve().with_name("_runner.py")
+_ADDRESS = re.compile(r"0x[0-9a-f]{6,}", re.IGNORECASE)
+_TIMING = re.compile(
+    r"(?<![\w.])\d+(?:\.\d+)?(?:e-?\d+)?\s?(?:ns|us|µs|ms|s|sec|secs|seconds)\b",
+)
+_STARTUP_ALLOWANCE = 120.0
+"""Seconds granted to an interpreter for importing torch, on top of the per-snippet timeouts."""
+_RUNS = ((1, False), (2, True))
+"""(PYTHONHASHSEED and generator seed, reverse order) of the two runs."""
+_SHOWN = 160
+"""Characters of an output shown in a problem message."""
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One ``code_output`` question to execute."""
+
+    path: str
+    """The bank file as given (or ``<bank id>`` for an in-memory bank)."""
+    line: int | None
+    """1-based line of the question's ``id`` in the file; None when unknown."""
+    id: str
+    code: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class SnippetReport:
+    """The outcome of :func:`verify_snippets`."""
+
+    problems: tuple[Problem, ...]
+    """Every problem: those of the snippets, then those the bank loader found in the files."""
+    snippets: int
+    """Number of snippets executed (each twice)."""
+    banks: int
+    """Number of banks holding at least one snippet."""
+    torch_version: str | None
+    """torch version the snippets ran against (None when no snippet ran or torch is missing)."""
+    numpy_version: str | None
+    python_version: str | None
+    seconds: float
+    """Wall-clock time of the whole verification."""
+    outputs: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Question id -> what the snippet printed in the first run (for writing answers)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when every snippet printed its declared answer, deterministically."""
+        return not self.problems
+
+    def format(self) -> str:
+        """Problems one per line, then a summary line naming the versions verified against."""
+        lines = [str(p) for p in self.problems]
+        versions = f"torch {self.torch_version or '?'}, numpy {self.numpy_version or '?'}"
+        lines.append(
+            f"verified {self.snippets} code_output snippets in {self.banks} banks against "
+            f"{versions} (2 runs each, {self.seconds:.1f} s): {len(self.problems)} problems"
+        )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {
+            "ok": self.ok,
+            "snippets": self.snippets,
+            "banks": self.banks,
+            "torch": self.torch_version,
+            "numpy": self.numpy_version,
+            "python": self.python_version,
+            "seconds": round(self.seconds, 3),
+            "problems": [
+                {"path": p.path, "line": p.line, "id": p.id, "message": p.message}
+                for p in self.problems
+            ],
+        }
+
+
+def output_lines(text: str) -> list[str]:
+    """The answer-checking normal form (``grader.bank.answers.normalise_output``) as a list."""
+    return list(normalise_output(text))
+
+
+def _shown(text: str) -> str:
+    joined = "\n".join(output_lines(text))
+    if len(joined) > _SHOWN:
+        joined = joined[:_SHOWN] + "…"
+    return repr(joined)
+
+
+def _collect(
+    banks_or_paths: Iterable[str | os.PathLike[str] | LoadedBank | Bank],
+) -> tuple[list[list[Snippet]], list[Problem]]:
+    """Group the snippets by bank; paths go through the bank loader (its problems come back)."""
+    items = list(banks_or_paths)
+    paths = [item for item in items if not isinstance(item, LoadedBank | Bank)]
+    loaded = load_banks(paths) if paths else None
+    banks: list[LoadedBank] = []
+    for item in items:
+        if isinstance(item, LoadedBank):
+            banks.append(item)
+        elif isinstance(item, Bank):
+            banks.append(LoadedBank(bank=item, path=Path(f"<bank {item.bank}>"), lines={}))
+    if loaded is not None:
+        banks.extend(loaded.banks)
+    groups = []
+    for bank in banks:
+        group = [
+            Snippet(str(bank.path), bank.lines.get(q.id), q.id, q.code, q.answer)
+            for q in bank.questions
+            if isinstance(q, CodeOutputQuestion)
+        ]
+        if group:
+            groups.append(group)
+    return groups, list(loaded.problems) if loaded is not None else []
+
+
+@dataclass
+class _RunResult:
+    versions: dict[str, Any]
+    done: dict[str, dict[str, Any]]
+    running: str | None
+    failure: str | None
+
+
+def _run_bank(snippets: Sequence[Snippet], seed: int, timeout: float) -> _RunResult:
+    """Run one bank's snippets in a fresh interpreter with PYTHONHASHSEED=seed."""
+    env = dict(os.environ)
+    env.update(
+        PYTHONHASHSEED=str(seed),
+        CUDA_VISIBLE_DEVICES="",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        PYTHONIOENCODING="utf-8",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    job = {
+        "seed": seed,
+        "timeout": timeout,
+        "snippets": [{"id": s.id, "code": s.code} for s in snippets],
+    }
+    limit = _STARTUP_ALLOWANCE + timeout * len(snippets)
+    with tempfile.TemporaryDirectory(prefix="grader-verify-") as work:
+        results = Path(work) / "results.jsonl"
+        failure = None
+        try:
+            proc = subprocess.run(
+                [sys.executable, str(_RUNNER), str(results)],
+                input=json.dumps(job),
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                cwd=work,
+                env=env,
+                timeout=limit,
+            )
+            if proc.returncode != 0:
+                tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+                failure = f"the interpreter exited with status {proc.returncode}: " + " | ".join(
+                    tail
+                )
+        except subprocess.TimeoutExpired:
+            failure = f"the interpreter was killed after {limit:g} s"
+        records = []
+        if results.exists():
+            for raw in results.read_text(encoding="utf-8").splitlines():
+                try:
+                    records.append(json.loads(raw))
+                except json.JSONDecodeError:
+                    break
+    versions: dict[str, Any] = {}
+    done: dict[str, dict[str, Any]] = {}
+    running = None
+    for record in records:
+        if record["event"] == "versions":
+            versions = record
+        elif record["event"] == "start":
+            running = record["id"]
+        elif record["event"] == "done":
+            done[record["id"]] = record
+            running = None
+    return _RunResult(versions, done, running, failure)
+
+
+def _judge(snippet: Snippet, first: _RunResult, second: _RunResult) -> list[Problem]:
+    """The problems of one snippet, given both runs of its bank."""
+
+    def problem(message: str) -> Problem:
+        return Problem(snippet.path, snippet.line, snippet.id, message)
+
+    expected = _shown(snippet.answer)
+    for run in (first, second):
+        record = run.done.get(snippet.id)
+        if record is None:
+            if run.running == snippet.id and run.failure:
+                why = run.failure
+            elif run.failure:
+                why = f"not run: {run.failure}"
+            else:
+                why = "not run"
+            return [problem(f"expected {expected} got no output ({why})")]
+        if record["error"]:
+            return [problem(f"expected {expected} got an exception: {record['error']}")]
+    out1 = first.done[snippet.id]["stdout"]
+    out2 = second.done[snippet.id]["stdout"]
+    found: list[Problem] = []
+    for pattern, what in ((_ADDRESS, "a memory address"), (_TIMING, "a timing")):
+        if match := pattern.search(out1) or pattern.search(out2):
+            found.append(
+                problem(f"output contains {what} ({match.group()!r}), which varies: {_shown(out1)}")
+            )
+    if found:
+        return found
+    if output_lines(out1) != output_lines(out2):
+        return [
+            problem(
+                f"output differs between two runs (seed the random generators and avoid "
+                f"set/dict-order or clock dependence): {_shown(out1)} vs {_shown(out2)}"
+            )
+        ]
+    if output_lines(out1) != output_lines(snippet.answer):
+        found.append(problem(f"expected {expected} got {_shown(out1)}"))
+    return found
+
+
+def verify_snippets(
+    banks_or_paths: Iterable[str | os.PathLike[str] | LoadedBank | Bank],
+    *,
+    timeout: float = 10.0,
+    jobs: int | None = None,
+) -> SnippetReport:
+    """Execute every ``code_output`` snippet of the given banks and report each problem.
+
+    Args:
+        banks_or_paths: bank files or folders (read with ``grader.bank.loader.load_banks``; a
+            question with a validation problem is not run, and the problem is reported), banks
+            already loaded (``LoadedBank``), or bare ``Bank`` models (reported without lines).
+        timeout: seconds one snippet may run; each interpreter also gets a fixed allowance for
+            importing torch.
+        jobs: interpreters run at the same time (default: the number of CPUs).
+
+    Returns:
+        A :class:`SnippetReport`; problems read ``path:line: id: expected … got …``.
+
+    Raises:
+        grader.errors.UsageError: a path does not exist.
+    """
+    started = time.perf_counter()
+    groups, load_problems = _collect(banks_or_paths)
+    problems: list[Problem] = []
+    tasks = [(group, seed, reverse) for group in groups for seed, reverse in _RUNS]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        runs = list(
+            pool.map(
+                lambda task: _run_bank(
+                    task[0][::-1] if task[2] else task[0], seed=task[1], timeout=timeout
+                ),
+                tasks,
+            )
+        )
+    versions: dict[str, Any] = {}
+    outputs: dict[str, str] = {}
+    for index, group in enumerate(groups):
+        first, second = runs[2 * index], runs[2 * index + 1]
+        versions = versions or first.versions
+        for snippet in group:
+            problems.extend(_judge(snippet, first, second))
+            if snippet.id in first.done:
+                outputs[snippet.id] = first.done[snippet.id]["stdout"]
+    return SnippetReport(
+        problems=tuple(problems + load_problems),
+        snippets=sum(len(group) for group in groups),
+        banks=len(groups),
+        torch_version=versions.get("torch"),
+        numpy_version=versions.get("numpy"),
+        python_version=versions.get("python"),
+        seconds=time.perf_counter() - started,
+        outputs=outputs,
+    )

@@ -1,0 +1,133 @@
+"""`verify_snippets` runs code_output snippets against the installed torch and reports problems."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from grader.bank.loader import load_banks
+from grader.errors import UsageError
+from grader.verify import SnippetReport, output_lines, verify_snippets
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BANK = FIXTURES / "verify_bank.yaml"
+
+_IN_CHILD = """
+import json, sys
+from grader.verify import verify_snippets
+report = verify_snippets([sys.argv[1]], timeout=5)
+print(json.dumps({"report": report.to_dict(), "lines": [str(p) for p in report.problems],
+                  "torch_imported": "torch" in sys.modules}))
+"""
+
+
+@pytest.fixture(scope="module")
+def fixture_run() -> dict:
+    """Verify the fixture bank from a fresh grader process (so torch imports can be seen)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _IN_CHILD, str(BANK.relative_to(ROOT))],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _lines_for(run: dict, question_id: str) -> list[str]:
+    return [line for line in run["lines"] if f": {question_id}: " in line]
+
+
+def test_right_answer_passes(fixture_run: dict) -> None:
+    """A snippet printing its answer (modulo trailing spaces and blank lines) has no problem."""
+    assert _lines_for(fixture_run, "fixture-right") == []
+
+
+def test_wrong_answer_is_reported_with_path_line_and_both_outputs(fixture_run: dict) -> None:
+    """A wrong answer reads `path:line: id: expected … got …` with the line of its `- id:`."""
+    assert _lines_for(fixture_run, "fixture-wrong") == [
+        "tests/content/fixtures/verify_bank.yaml:17: fixture-wrong: "
+        "expected 'tensor([ 2,  4,  6,  8, 10])' got 'tensor([2, 4, 6, 8])'"
+    ]
+
+
+def test_unseeded_randomness_is_reported(fixture_run: dict) -> None:
+    """An unseeded torch generator prints different values in the two runs: an error."""
+    (line,) = _lines_for(fixture_run, "fixture-random")
+    assert "output differs between two runs" in line
+
+
+def test_hash_seed_dependence_is_reported(fixture_run: dict) -> None:
+    """Printing a set of strings depends on PYTHONHASHSEED, which differs between the runs."""
+    (line,) = _lines_for(fixture_run, "fixture-set-order")
+    assert "output differs between two runs" in line
+
+
+def test_memory_address_is_reported(fixture_run: dict) -> None:
+    """An object repr with its address is an error, whatever the declared answer."""
+    (line,) = _lines_for(fixture_run, "fixture-address")
+    assert "output contains a memory address ('0x" in line
+
+
+def test_timing_is_reported(fixture_run: dict) -> None:
+    """Output that shows a duration is an error even when it matches the answer."""
+    (line,) = _lines_for(fixture_run, "fixture-timing")
+    assert "output contains a timing ('0.25 ms')" in line
+
+
+def test_exception_is_reported(fixture_run: dict) -> None:
+    """A snippet that raises reports the exception instead of an output."""
+    (line,) = _lines_for(fixture_run, "fixture-raises")
+    assert "got an exception: RuntimeError: mat1 and mat2 shapes cannot be multiplied" in line
+
+
+def test_report_records_versions_and_imports_no_torch(fixture_run: dict) -> None:
+    """The report names the torch/numpy versions used; the grader process never imports torch."""
+    report = fixture_run["report"]
+    assert report["torch"] == version("torch")
+    assert report["numpy"] == version("numpy")
+    assert report["snippets"] == 7 and report["banks"] == 1
+    assert not report["ok"]
+    assert fixture_run["torch_imported"] is False
+
+
+def test_endless_snippet_times_out_and_the_bank_goes_on() -> None:
+    """A snippet past its timeout is reported; the next snippet in the bank still runs."""
+    report = verify_snippets([FIXTURES / "verify_timeout.yaml"], timeout=1)
+    assert [p.id for p in report.problems] == ["fixture-forever"]
+    assert "timed out after 1 s" in report.problems[0].message
+    assert output_lines(report.outputs["fixture-after"]) == ["3"]
+
+
+def test_missing_path_is_a_usage_error() -> None:
+    """A path that does not exist stops verification before anything runs (exit status 2)."""
+    with pytest.raises(UsageError, match="no such file or folder"):
+        verify_snippets([FIXTURES / "no-such-bank.yaml"])
+
+
+def test_loaded_banks_are_accepted_and_keep_their_lines() -> None:
+    """Banks already loaded by `load_banks` are verified with the loader's line numbers."""
+    loaded = load_banks([FIXTURES / "verify_timeout.yaml"]).banks
+    report = verify_snippets(loaded, timeout=1)
+    assert isinstance(report, SnippetReport)
+    assert [(p.line, p.id) for p in report.problems] == [(5, "fixture-forever")]
+
+
+def test_output_lines_rule() -> None:
+    """Answers compare line by line after stripping trailing whitespace and trailing blank lines."""
+    assert output_lines("a  \n b\t\n\n\n") == ["a", " b"]
+    assert output_lines("a\n\nb") == ["a", "", "b"]
+
+
+def test_bundled_banks_agree_with_installed_torch() -> None:
+    """Every bundled code_output snippet prints exactly its declared answer (one interpreter per bank)."""
+    report = verify_snippets([ROOT / "questions"])
+    assert report.snippets > 0
+    assert report.ok, report.format()

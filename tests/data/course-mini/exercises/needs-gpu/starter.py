@@ -1,0 +1,6 @@
+import torch
+
+
+def to_gpu(x):
+    # TODO: move x to the GPU
+    return x

@@ -1,0 +1,5 @@
+import torch
+
+
+def to_gpu(x):
+    return x.to("cuda")

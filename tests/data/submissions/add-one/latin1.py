@@ -1,0 +1,4 @@
+import torch
+
+def add_one(x):
+    return x + 1  # café in Latin-1

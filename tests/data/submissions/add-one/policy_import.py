@@ -1,0 +1,6 @@
+import torch
+import os
+
+
+def add_one(x):
+    return x + 1
