@@ -9,8 +9,8 @@ against the question union (pydantic errors translated by ``schema_errors``), th
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -18,23 +18,36 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from grader.bank.model import Bank, Question, QuestionBase
 from grader.bank.problems import Problem
 from grader.bank.rules import check_question
-from grader.bank.schema_errors import translate_errors
+from grader.bank.schema_errors import did_you_mean, translate_errors
 from grader.bank.source import Document, decode, parse
 
-__all__ = ["FileReport", "QUESTION_ADAPTER", "check_bank_bytes"]
+__all__ = ["FileReport", "QUESTION_ADAPTER", "QuestionInfo", "check_bank_bytes"]
 
 QUESTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
 """Validates one question mapping into its type's model."""
 
-_HEADER_KEYS = tuple(k for k in Bank.model_fields if k != "questions")
+
+class QuestionInfo(NamedTuple):
+    """What listing and filtering need of a question, without building its model."""
+
+    id: str
+    type: str
+    difficulty: int
+    tags: tuple[str, ...]
+    source: str | None
 
 
 @dataclass(slots=True)
 class FileReport:
-    """What checking one bank file found. Picklable: this is what the cache stores."""
+    """What checking one bank file found. Picklable: this is what the cache stores.
+
+    A fresh report holds the validated ``bank``; the cached form (``for_cache``) holds ``data``, a
+    plain dump of it, instead: unpickling plain data is ~10x faster than unpickling models, and
+    the loader only builds the models of a bank when they are asked for.
+    """
 
     bank: Bank | None
-    """The bank with its valid questions only; None when the file or its header is unusable."""
+    """The bank with its valid questions only; None when unusable or in the cached form."""
     lines: dict[str, int] = field(default_factory=dict)
     """Line of each valid question, by id."""
     ids: list[tuple[str, int]] = field(default_factory=list)
@@ -44,16 +57,35 @@ class FileReport:
     """Problems of this file alone (duplicates across files are found by the loader)."""
     bank_line: int | None = None
     """Line of the ``bank:`` value."""
+    info: list[QuestionInfo] = field(default_factory=list)
+    """The valid questions' id, type, difficulty, tags and source, in file order."""
+    source_lines: dict[str, int] = field(default_factory=dict)
+    """Line of each valid question's ``source:`` value, by id (checked against the seeds)."""
+    data: dict[str, Any] | None = None
+    """The cached form's plain dump of ``bank``."""
+
+    @property
+    def usable(self) -> bool:
+        """True when the bank header is valid (the bank may still have lost questions)."""
+        return self.bank is not None or self.data is not None
+
+    def for_cache(self) -> FileReport:
+        """The form stored in the cache: the bank as plain data."""
+        data = self.bank.model_dump(exclude_defaults=True) if self.bank is not None else None
+        return replace(self, bank=None, data=data)
 
     def with_path(self, path: str) -> FileReport:
-        """The same report with its problems naming ``path``."""
-        return FileReport(
-            self.bank,
-            self.lines,
-            self.ids,
-            [p.at(path) for p in self.problems],
-            self.bank_line,
-        )
+        """The same report with its problems naming ``path`` (also inside "first defined at")."""
+        moved = [
+            Problem(
+                path,
+                p.line,
+                p.id,
+                p.message.replace(f"(first defined at {p.path}:", f"(first defined at {path}:"),
+            )
+            for p in self.problems
+        ]
+        return replace(self, problems=moved)
 
 
 def check_bank_bytes(raw: bytes, path: str) -> FileReport:
@@ -105,18 +137,13 @@ def check_bank_bytes(raw: bytes, path: str) -> FileReport:
     raw_questions = data.get("questions")
     valid: list[QuestionBase] = []
     if "questions" not in data:
-        file_problem(doc.line_of(()), "missing key 'questions' (the list of questions)")
+        if not did_you_mean("questions", [str(k) for k in data]):  # else: "unknown key ..."
+            file_problem(doc.line_of(()), "missing key 'questions' (the list of questions)")
     elif not isinstance(raw_questions, list):
+        got = {type(None): "nothing", dict: "a mapping"}.get(type(raw_questions))
         file_problem(
             doc.line_of(("questions",)),
-            "questions must be a list of questions ('- id: ...'), got "
-            + (
-                "nothing"
-                if raw_questions is None
-                else "a mapping"
-                if isinstance(raw_questions, dict)
-                else repr(raw_questions)
-            ),
+            f"questions must be a list of questions ('- id: ...'), got {got or repr(raw_questions)}",
         )
     elif not raw_questions:
         file_problem(doc.line_of(("questions",)), "the bank has no questions")
@@ -158,12 +185,13 @@ def _check_header(
         return None
 
 
-def _id_line(node: Node) -> int:
+def _value_line(node: Node, key: str) -> int:
+    """Line of ``key``'s value in a question's mapping node (the question's line if absent)."""
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == "id":
-                return value_node.start_mark.line + 1
-    return node.start_mark.line + 1
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return int(value_node.start_mark.line) + 1
+    return int(node.start_mark.line) + 1
 
 
 def _check_question(
@@ -181,7 +209,7 @@ def _check_question(
     qid = qid_raw if isinstance(qid_raw, str) and qid_raw else f"questions[{index}]"
     duplicate = False
     if isinstance(qid_raw, str) and qid_raw:
-        id_line = _id_line(node)
+        id_line = _value_line(node, "id")
         first = seen_ids.get(qid_raw)
         if first is None:
             seen_ids[qid_raw] = id_line
@@ -221,6 +249,13 @@ def _check_question(
     if duplicate:
         return None
     report.lines[question.id] = line
+    report.info.append(
+        QuestionInfo(
+            question.id, question.type, question.difficulty, question.tags, question.source
+        )
+    )
+    if question.source is not None:
+        report.source_lines[question.id] = _value_line(node, "source")
     return question
 
 

@@ -65,7 +65,7 @@ class QuestionBase(BaseModel):
     """Unique across the course, stable forever (progress refers to it)."""
     type: str
     """One of QUESTION_TYPES."""
-    difficulty: int = Field(ge=1, le=5)
+    difficulty: StrictInt = Field(ge=1, le=5)
     """1 (recall) .. 5 (expert)."""
     tags: tuple[NonBlank, ...] = Field(min_length=1)
     """Topics; the tag ``misconception`` marks a question built on a common mistake."""

@@ -36,7 +36,7 @@ def dotted(loc: Iterable[str | int]) -> str:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'answer'?)`` when a candidate is close to ``word``, else ``''``."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -100,18 +100,42 @@ def translate_errors(
     """
     issues: list[Issue] = []
     locs = [tuple(err["loc"]) for err in errors]
+    misspelt = _misspelt_keys(errors)
+    missing: dict[tuple[str | int, ...], list[str]] = {}
+    for err in errors:
+        if err["type"] == "missing":
+            loc = tuple(err["loc"])
+            missing.setdefault(loc[:-1], []).append(str(loc[-1]))
     for err in errors:
         loc = tuple(err["loc"])
         if err["type"] == "too_short" and any(
             len(other) > len(loc) and other[: len(loc)] == loc for other in locs
         ):
             continue  # "too short after validation" only repeats the errors of its items
+        if err["type"] == "missing" and loc in misspelt:
+            continue  # the unknown key that looks like it already says so
         model = root
         if tagged and loc and err["type"] not in ("union_tag_invalid", "union_tag_not_found"):
             model = QUESTION_MODELS.get(str(loc[0]))
             loc = loc[1:]
-        issues.append(_one(err, loc, doc=doc, base=tuple(base), root=model))
+        absent = missing.get(tuple(err["loc"])[:-1], [])
+        issues.append(_one(err, loc, doc=doc, base=tuple(base), root=model, absent=absent))
     return issues
+
+
+def _misspelt_keys(errors: list[ErrorDetails]) -> set[tuple[str | int, ...]]:
+    """Locs of missing keys that an unknown key of the same mapping is a close match for."""
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    found: set[tuple[str | int, ...]] = set()
+    for err in errors:
+        if err["type"] != "extra_forbidden":
+            continue
+        loc = tuple(err["loc"])
+        candidates = [str(m[-1]) for m in missing if m[:-1] == loc[:-1]]
+        close = difflib.get_close_matches(str(loc[-1]), candidates, n=1, cutoff=0.5)
+        if close:
+            found.add(loc[:-1] + (close[0],))
+    return found
 
 
 def _one(
@@ -121,6 +145,7 @@ def _one(
     doc: Document,
     base: tuple[Any, ...],
     root: Any,
+    absent: list[str],
 ) -> Issue:
     kind = err["type"]
     value = err.get("input")
@@ -131,7 +156,13 @@ def _one(
 
     if kind == "extra_forbidden":
         return Issue(
-            doc.key_line(full) or doc.line_of(full[:-1]), _unknown_key(loc, root, doc, base)
+            doc.key_line(full) or doc.line_of(full[:-1]),
+            _unknown_key(loc, root, doc, base, absent),
+        )
+    if kind == "invalid_key":
+        return Issue(
+            doc.key_line(full) or doc.line_of(full[:-1]),
+            f"key {_kind(value)} is not a name; keys are words such as 'answer'",
         )
     if kind == "missing":
         line = doc.line_of(full[:-1])
@@ -204,7 +235,7 @@ def _one(
     if kind == "too_short":
         return Issue(line, _too_short(name, last, ctx, root))
     if kind in ("tuple_type", "list_type"):
-        example = " e.g. [0, 2]" if last == "answer" else ""
+        example = " of option indices (e.g. [0, 2])" if _type_literal(root) == "multiple" else ""
         return Issue(line, f"{name} must be a list{example}, got {_kind(value)}")
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
@@ -232,7 +263,8 @@ def _too_short(name: str, last: Any, ctx: dict[str, Any], root: Any) -> str:
     actual = ctx.get("actual_length", 0)
     if last == "options":
         qtype = _type_literal(root)
-        what = f"a {qtype} question" if qtype else "this question"
+        article = "an" if qtype and qtype[0] in "aeiou" else "a"
+        what = f"{article} {qtype} question" if qtype else "this question"
         if actual == 0:
             return f"options is empty; {what} needs at least {minimum} options"
         return f"options has {actual}; {what} needs at least {minimum} options"
@@ -251,8 +283,13 @@ def _type_literal(model: Any) -> str | None:
 
 
 def _unknown_key(
-    loc: tuple[str | int, ...], root: Any, doc: Document, base: tuple[Any, ...]
+    loc: tuple[str | int, ...],
+    root: Any,
+    doc: Document,
+    base: tuple[Any, ...],
+    absent: list[str],
 ) -> str:
+    """Message for an unknown key; did-you-mean prefers keys missing from the same mapping."""
     key = str(loc[-1])
     parent_loc = loc[:-1]
     model = _model_at(root, parent_loc) if root is not None else None
@@ -276,7 +313,7 @@ def _unknown_key(
         owners = [t for t, m in QUESTION_MODELS.items() if key in m.model_fields]
         if owners:
             return f"unknown key '{key}' for type '{qtype}' (it belongs to: {', '.join(owners)})"
-    return f"unknown key '{key}'{where}{did_you_mean(key, known)}"
+    return f"unknown key '{key}'{where}{did_you_mean(key, absent) or did_you_mean(key, known)}"
 
 
 def _value_at(doc: Document, loc: Sequence[str | int]) -> Any:

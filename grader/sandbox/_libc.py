@@ -60,6 +60,13 @@ if IS_LINUX:
     _libc.prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
 
 
+def libc() -> ctypes.CDLL:
+    """The C library (raises OSError off Linux)."""
+    if _libc is None:
+        raise OSError(38, "libc calls are only available on Linux")
+    return _libc
+
+
 def syscall_number(name: str) -> int | None:
     """The number of system call ``name`` on this machine's architecture, or None if unknown."""
     return _SYSCALLS.get(platform.machine(), {}).get(name)

@@ -135,6 +135,8 @@ class Rules:
     """Folders the child may read and write (its scratch)."""
     devices: Sequence[bytes] = ()
     """Device nodes opened read-write with ioctl (CUDA)."""
+    listed: Sequence[bytes] = ()
+    """Folders the child may list but not read files in (split around hidden content)."""
 
 
 def restrict(rules: Rules, *, fs: bool, net: bool, scope: bool) -> None:
@@ -168,6 +170,8 @@ def restrict(rules: Rules, *, fs: bool, net: bool, scope: bool) -> None:
                 _add_path(ruleset, beneath, pointer, path, WRITE_RIGHTS & fs_mask, True)
             for path in rules.devices:
                 _add_path(ruleset, beneath, pointer, path, DEVICE_RIGHTS & fs_mask, None)
+            for path in rules.listed:
+                _add_path(ruleset, beneath, pointer, path, FS_READ_DIR & fs_mask, True)
         _libc.syscall(_libc.LANDLOCK_RESTRICT_SELF, ruleset, 0)
     finally:
         os.close(ruleset)

@@ -6,8 +6,9 @@ which live in the grader's bundled content (``grader/_bundled`` when installed f
 *inside* site-packages), in the ``exercises/`` and ``solutions/`` folders of a checkout, or in the
 active course folder. Landlock grants whole directory trees, so a granted folder that contains a
 hidden path is split: its entries are granted one by one, recursing only along the branch that
-leads to the hidden path. The bundled content of another copy of the grader installed in the base
-interpreter's site-packages (inside the standard-library folder) is hidden too.
+leads to the hidden path. Any ``grader/_bundled`` in a site-packages folder is hidden too: an
+editable install can leave a bundled copy there, and another copy of the grader may be installed in
+the base interpreter's site-packages (inside the standard-library folder).
 
 Everything costly (walking folders, resolving symlinks) happens once, in :func:`compute`, in the
 warm worker; the forked child only opens the resulting list.
@@ -132,9 +133,12 @@ def hidden_paths() -> tuple[Path, ...]:
         hidden.update({course.exercises.resolve(), course.solutions.resolve()})
     except Exception:  # noqa: BLE001 - a broken course setting must not break the sandbox
         pass
+    # An editable install can still leave a bundled copy in site-packages (hatch's force-include),
+    # and another copy of the grader may be installed in the base interpreter's packages.
+    for folder in site_dirs():
+        hidden.add(folder / "grader" / "_bundled")
     for std in stdlib_dirs():
         for name in ("site-packages", "dist-packages"):
-            # Another copy of the grader may be installed in the base interpreter's packages.
             hidden.add(std / name / "grader" / "_bundled")
     hidden.update(_registered_hidden)
     return tuple(sorted(hidden))
@@ -142,6 +146,17 @@ def hidden_paths() -> tuple[Path, ...]:
 
 def compute() -> tuple[Path, ...]:
     """The narrow read-only set a child needs (see the module docstring), hidden paths split out."""
+    return compute_plan()[0]
+
+
+def compute_plan() -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """``(readable, listable)``: the read-only set, and the split folders that stay listable.
+
+    A folder split around a hidden path keeps the right to *list* it (Landlock's ``READ_DIR``,
+    which also covers the folders below): the import system lists ``site-packages`` to find a
+    package it has not imported yet, and would fail without it. The names of hidden files are then
+    visible to the child; their contents are not.
+    """
     hidden = {h for h in hidden_paths() if os.path.lexists(h)}
     roots: list[Path] = [*stdlib_dirs(), *site_dirs()]
     package = grader_package_dir()
@@ -149,10 +164,11 @@ def compute() -> tuple[Path, ...]:
         roots.append(package)
     roots += [_resolve(p) for p in SYSTEM_READ]
     granted: list[Path] = []
+    listed: list[Path] = []
     for root in roots:
-        _grant_tree(root, hidden, granted)
+        _grant_tree(root, hidden, granted, listed)
     granted += [Path(p) for p in KERNEL_READ if os.path.exists(p)]
-    return tuple(dict.fromkeys(granted))
+    return tuple(dict.fromkeys(granted)), tuple(dict.fromkeys(listed))
 
 
 def cuda_read_paths() -> tuple[Path, ...]:
@@ -183,8 +199,9 @@ def _inside_any(path: Path, roots: Iterable[Path]) -> bool:
     return any(path == root or root in path.parents for root in roots)
 
 
-def _grant_tree(root: Path, hidden: set[Path], out: list[Path]) -> None:
-    """Append ``root`` to ``out``, or, when a hidden path lies beneath it, its entries one by one."""
+def _grant_tree(root: Path, hidden: set[Path], out: list[Path], listed: list[Path]) -> None:
+    """Append ``root`` to ``out``, or, when a hidden path lies beneath it, its entries one by one
+    (and ``root`` to ``listed``)."""
     if not root.exists() or _inside_any(root, hidden):
         return
     if not any(root in h.parents for h in hidden):
@@ -194,8 +211,9 @@ def _grant_tree(root: Path, hidden: set[Path], out: list[Path]) -> None:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         return
+    listed.append(root)
     for entry in entries:
         # A granted tree does not extend to what its symlinks point at, so a split one must not
         # either: a link could otherwise smuggle a hidden tree back in under another name.
         if not entry.is_symlink():
-            _grant_tree(Path(entry.path), hidden, out)
+            _grant_tree(Path(entry.path), hidden, out, listed)

@@ -36,8 +36,11 @@ torch's thread pools and the CUDA driver need them.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
+import struct
+import tempfile
 from types import ModuleType
 
 from grader.sandbox import _libc
@@ -160,25 +163,89 @@ def _resolve_numbers(pyseccomp: ModuleType) -> dict[str, int]:
     return numbers
 
 
+#: Stands for the child's pid while the filter is compiled in the warm worker; the child patches
+#: it. Above the kernel's PID_MAX_LIMIT (2**22), so it is never a real pid, and no flag or ioctl
+#: number used in the filter equals it.
+_PID_PLACEHOLDER = 0x5EC0DE42
+_BPF_JEQ_K = 0x15
+_SECCOMP_SET_MODE_FILTER = 1
+_SECCOMP_FILTER_FLAG_TSYNC = 1
+_program: bytes | None = None
+_seccomp_nr: int | None = None
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def compile_program() -> bytes:
+    """The filter as classic BPF, with a placeholder for the child's pid (built once, ~1 ms).
+
+    Raises:
+        OSError: libseccomp is unavailable or refused a rule.
+    """
+    global _program, _seccomp_nr
+    if _program is None:
+        sc = load_library()
+        if sc is None or _resolved is None:
+            raise OSError(errno.ENOSYS, _load_error or "seccomp is unavailable")
+        flt = _build(sc, _resolved, _PID_PLACEHOLDER)
+        with tempfile.TemporaryFile() as out:
+            flt.export_bpf(out)
+            out.seek(0)
+            program = out.read()
+        if len(program) % 8 or not _placeholder_offsets(program):
+            raise OSError(errno.EINVAL, "libseccomp produced an unexpected BPF program")
+        _seccomp_nr = sc.resolve_syscall(sc.Arch.NATIVE, "seccomp")
+        _program = program
+    return _program
+
+
 def install(pid: int | None = None) -> None:
-    """Build the filter and load it on the calling process (all its threads).
+    """Load the filter on the calling process and all its threads (``SECCOMP_FILTER_FLAG_TSYNC``).
+
+    The program compiled by :func:`compile_program` (in the warm worker) is copied, its pid
+    placeholder replaced by ``pid``, and loaded with one ``seccomp(2)`` call: ~50 µs instead of the
+    ~1 ms libseccomp needs to build it. Sets ``PR_SET_NO_NEW_PRIVS`` (required by the kernel).
 
     Args:
         pid: the process allowed as a signal target; the caller's own pid by default.
 
     Raises:
-        OSError: libseccomp or the kernel refused the filter; nothing was applied.
+        OSError: the kernel refused the filter; nothing was applied.
     """
-    sc = load_library()
-    if sc is None or _resolved is None:
-        raise OSError(errno.ENOSYS, _load_error or "seccomp is unavailable")
+    program = bytearray(compile_program())
     me = os.getpid() if pid is None else pid
+    for offset in _placeholder_offsets(bytes(program)):
+        struct.pack_into("=I", program, offset + 4, me)
+    buffer = (ctypes.c_char * len(program)).from_buffer(program)
+    fprog = _SockFprog(len(program) // 8, ctypes.addressof(buffer))
+    _libc.prctl(_libc.PR_SET_NO_NEW_PRIVS, 1)
+    assert _seccomp_nr is not None
+    _libc.syscall(
+        _seccomp_nr,
+        _SECCOMP_SET_MODE_FILTER,
+        _SECCOMP_FILTER_FLAG_TSYNC,
+        ctypes.addressof(fprog),
+    )
+
+
+def _placeholder_offsets(program: bytes) -> list[int]:
+    """Offsets of the ``JEQ #placeholder`` instructions (struct sock_filter: u16, u8, u8, u32)."""
+    offsets = []
+    for offset in range(0, len(program), 8):
+        code, _, _, k = struct.unpack_from("=HBBI", program, offset)
+        if code == _BPF_JEQ_K and k == _PID_PLACEHOLDER:
+            offsets.append(offset)
+    return offsets
+
+
+def _build(sc: ModuleType, numbers: dict[str, int], me: int) -> object:
+    """The libseccomp filter object for signal target ``me``."""
     deny = sc.ERRNO(errno.EPERM)
     arg = sc.Arg
     flt = sc.SyscallFilter(sc.ALLOW)
     flt.set_attr(sc.Attr.ACT_BADARCH, sc.KILL_PROCESS)
-    flt.set_attr(sc.Attr.CTL_TSYNC, 1)
-    numbers = _resolved
     for name in DENIED:
         if name in numbers:
             flt.add_rule(deny, numbers[name])
@@ -197,4 +264,4 @@ def install(pid: int | None = None) -> None:
         # The kernel reads the request as 32 bits: compare only those, or 1<<32 | TIOCSTI passes.
         flt.add_rule(deny, numbers["ioctl"], arg(1, sc.MASKED_EQ, 0xFFFFFFFF, request))
     flt.add_rule(deny, numbers["prctl"], arg(0, sc.EQ, _libc.PR_SET_DUMPABLE))
-    flt.load()
+    return flt

@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from grader.bank.answers import check_answer
@@ -51,10 +50,14 @@ class Catalog:
     """The course they come from (None for a catalog built in memory)."""
     banks: tuple[Bank, ...]
     """Every bank, sorted by id."""
+    problems: tuple[str, ...] = ()
+    """Problems of the banks (``path:line: id: message``); their questions are left out."""
     _bank_of: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def of(cls, banks: Iterable[Bank], course: Course | None = None) -> Catalog:
+    def of(
+        cls, banks: Iterable[Bank], course: Course | None = None, problems: tuple[str, ...] = ()
+    ) -> Catalog:
         """A catalog of ``banks`` (ids must be unique across them)."""
         ordered = tuple(sorted(banks, key=lambda b: b.bank))
         bank_of: dict[str, str] = {}
@@ -66,7 +69,7 @@ class Catalog:
                         f"and {bank.bank!r}; ids must be unique across a course"
                     )
                 bank_of[question.id] = bank.bank
-        return cls(course=course, banks=ordered, _bank_of=bank_of)
+        return cls(course=course, banks=ordered, problems=problems, _bank_of=bank_of)
 
     @cached_property
     def questions(self) -> dict[str, QuestionBase]:
@@ -99,56 +102,39 @@ class Catalog:
         """Every tag used by a question, sorted."""
         return sorted({t for q in self.questions.values() for t in q.tags})
 
-    def select(self, banks: Iterable[str] = (), tags: Iterable[str] = ()) -> list[QuestionBase]:
-        """Questions in any of ``banks`` (all when empty) having any of ``tags`` (any when empty)."""
-        bank_set, tag_set = set(banks), set(tags)
+    def select(
+        self, banks: Iterable[str] = (), tags: Iterable[str] = (), ids: Iterable[str] = ()
+    ) -> list[QuestionBase]:
+        """Questions in any of ``banks`` having any of ``tags`` whose id is one of ``ids``
+        (an empty filter lets everything through)."""
+        bank_set, tag_set, id_set = set(banks), set(tags), set(ids)
         return [
             q
             for bank in self.banks
             if not bank_set or bank.bank in bank_set
             for q in bank.questions
-            if not tag_set or tag_set.intersection(q.tags)
+            if (not tag_set or tag_set.intersection(q.tags)) and (not id_set or q.id in id_set)
         ]
 
 
 def load_catalog(course: Course) -> Catalog:
-    """Load every bank of a course's ``questions/`` folder.
+    """Load every bank of a course's ``questions/`` folder (through the bank engine's cache).
+
+    Questions with problems are left out and the problems listed in ``Catalog.problems`` (a
+    learner can still study the rest; ``grader validate`` shows them to the author).
 
     Raises:
-        BankError: a bank does not load; the message lists every problem as ``path:line: id: msg``
-            and suggests ``grader validate``.
+        BankError: the course has no questions/ folder, or no question loads at all.
     """
+    from grader.bank.loader import load_banks
+
     folder = course.questions
     if not folder.is_dir():
         raise BankError(f"{folder}: no questions/ folder in this course")
-    banks: list[Bank] = []
-    problems: list[str] = []
-    for path in sorted(folder.glob("*.yaml")):
-        bank, errors = _load_bank(path)
-        if bank is not None:
-            banks.append(bank)
-        problems.extend(errors)
-    if problems:
-        listing = "\n".join(problems)
-        raise BankError(f"the question banks have problems (run `grader validate`):\n{listing}")
-    return Catalog.of(banks, course)
-
-
-def _load_bank(path: Path) -> tuple[Bank | None, list[str]]:
-    """One bank file, or the problems that stop it from loading."""
-    from pydantic import ValidationError
-
-    from grader.bank.source import decode, parse
-
-    text, issue = decode(path.read_bytes())
-    if text is None:
-        return None, [f"{path}: {issue.message if issue else 'cannot be read'}"]
-    doc, issues = parse(text)
-    if issues:
-        return None, [f"{path}:{i.line}: -: {i.message}" for i in issues]
-    if doc is None or not isinstance(doc.data, dict) or "questions" not in doc.data:
-        return None, []  # not a question bank (e.g. the seed index)
-    try:
-        return Bank.model_validate(doc.data), []
-    except ValidationError as exc:
-        return None, [f"{path}: -: {err['loc']}: {err['msg']}" for err in exc.errors()]
+    result = load_banks([folder])
+    problems = tuple(str(p) for p in result.problems)
+    catalog = Catalog.of([loaded.bank for loaded in result.banks], course, problems)
+    if not catalog.questions:
+        listing = "".join(f"\n{p}" for p in problems)
+        raise BankError(f"{folder}: no question could be loaded{listing}")
+    return catalog

@@ -65,7 +65,8 @@ class ExamReport:
 def build_report(
     catalog: Catalog, items: Sequence[Item], elapsed_s: float, timed_out: bool
 ) -> ExamReport:
-    """The report of graded ``items`` (an item without a score counts as 0)."""
+    """The report of graded ``items``: each counts with its first try's credit (an item never
+    graded counts as 0)."""
     banks: dict[str, list[float]] = {}
     tags: dict[str, list[float]] = {}
     answered_in: dict[str, int] = {}
@@ -74,7 +75,7 @@ def build_report(
     answered = 0
     for index, item in enumerate(items):
         question = catalog.questions[item.question_id]
-        score = item.score or 0.0
+        score = item.first_score if item.first_score is not None else (item.score or 0.0)
         given = item.response is not None
         total += score
         answered += given

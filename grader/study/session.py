@@ -89,6 +89,8 @@ class Item:
     """Graded tries so far (practice, review)."""
     score: float | None = None
     """Credit of the last graded try; for an exam, set when it is submitted."""
+    first_score: float | None = None
+    """Credit of the first graded try (what summaries and the stats count)."""
     hint_shown: bool = False
 
 
@@ -144,12 +146,14 @@ class QuizSession:
         *,
         banks: tuple[str, ...] = (),
         tags: tuple[str, ...] = (),
+        ids: tuple[str, ...] = (),
         count: int | None = None,
         seed: int | None = None,
         time_limit_s: float | None = None,
         lang: str = "en",
     ) -> QuizSession:
-        """A new session over the questions of ``banks`` having ``tags`` (all when empty).
+        """A new session over the questions of ``banks`` having ``tags``, limited to ``ids``
+        (each filter lets everything through when empty).
 
         ``seed`` fixes question selection and option order (a random one is drawn and stored
         when None). Exams get ``SECONDS_PER_QUESTION`` per question when no limit is given.
@@ -162,7 +166,7 @@ class QuizSession:
         seed = new_seed() if seed is None else seed
         rng = random.Random(seed)
         count = DEFAULT_COUNT[mode] if count is None else count
-        pool = catalog.select(banks, tags)
+        pool = catalog.select(banks, tags, ids)
         if mode == "review":
             ids = scheduler.queue([q.id for q in pool], count, min(NEW_PER_REVIEW, count))
         else:
@@ -183,7 +187,7 @@ class QuizSession:
             seed=seed,
             lang=lang,
             time_limit_s=time_limit_s if mode == "exam" else None,
-            filters={"banks": list(banks), "tags": list(tags), "count": count},
+            filters={"banks": list(banks), "tags": list(tags), "ids": list(ids), "count": count},
         )
         session._last_tick = clock.now()
         session.save()
@@ -307,6 +311,8 @@ class QuizSession:
         item.attempts += 1
         item.response = response
         item.score = score
+        if item.attempts == 1:
+            item.first_score = score
         self._record(item, question, response, score)
         rated = item.attempts == 1
         if rated:
@@ -382,9 +388,9 @@ class QuizSession:
             for item in self.items:
                 question = self.question(item)
                 if is_blank(item.response):
-                    item.score = 0.0
+                    item.score = item.first_score = 0.0
                     continue
-                item.score = content.check(question, item.response)
+                item.score = item.first_score = content.check(question, item.response)
                 item.attempts = 1
                 self._record(item, question, item.response, item.score)
             self.status = "submitted"

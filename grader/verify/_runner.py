@@ -1,19 +1,25 @@
-"""Runs one bank's ``code_output`` snippets in this (warm) interpreter; started by ``snippets.py``.
+"""Runs ``code_output`` snippets bank by bank in warm interpreters; started by ``snippets.py``.
 
-Usage: ``python _runner.py RESULTS_FILE`` with a JSON job on stdin::
+Usage: ``python _runner.py RESULTS_DIR`` with a JSON job on stdin::
 
-    {"seed": 1, "timeout": 10.0, "snippets": [{"id": "...", "code": "..."}, ...]}
+    {"seed": 1, "timeout": 10.0, "fork": true,
+     "banks": [[{"id": "...", "code": "..."}, ...], ...]}
 
-torch and numpy are imported once, then every snippet is exec()'d in a fresh namespace with its
-stdout captured. Global state a snippet may change (default dtype, print options, grad mode, the
-random generators, warning filters) is reset before each one; the random generators are seeded
-from the job's ``seed`` so that a snippet relying on unseeded randomness prints different values in
-the two runs. Results are appended to RESULTS_FILE as JSON lines, flushed one by one, so the
-parent still learns what finished (and which snippet was running) if this process must be killed:
+torch and numpy are imported once. With ``"fork": true`` (POSIX) every bank then runs in its own
+child forked from this warm interpreter (so a crash or a hang stays inside its bank and costs no
+second torch import); otherwise the banks run in this process. In a bank, every snippet is
+exec()'d in a fresh namespace with its stdout captured, after resetting the global state a
+snippet may change (default dtype, print options, grad mode, warning filters) and seeding the
+random generators from the job's ``seed``, so that a snippet relying on unseeded randomness prints
+different values in the two runs. Nothing here runs a torch operation before forking.
 
-    {"event": "versions", "torch": "2.13.0+cpu", "numpy": "2.4.6", "python": "3.11.9"}
-    {"event": "start", "id": "..."}
-    {"event": "done", "id": "...", "stdout": "...", "error": null, "seconds": 0.01}
+Results are JSON lines in RESULTS_DIR, flushed one by one, so the parent still learns what
+finished (and which snippet was running) when a bank must be killed:
+
+    versions.json   {"torch": "2.13.0+cpu", "numpy": "2.4.6", "python": "3.11.9"}
+    bank-<i>.jsonl  {"event": "start", "id": ...} / {"event": "done", "id": ..., "stdout": ...,
+                    "error": null | "...", "seconds": 0.01}
+    status.jsonl    {"bank": i, "status": "ok" | "killed after 25 s" | "exit status 1" | ...}
 
 This file is standalone on purpose: it imports nothing from ``grader``.
 """
@@ -24,6 +30,7 @@ import builtins
 import contextlib
 import io
 import json
+import os
 import platform
 import random
 import signal
@@ -32,6 +39,11 @@ import time
 import traceback
 import warnings
 from typing import Any, TextIO
+
+LAZY_HEAVY = ("optim", "torch.jit", "torch.compile", "_dynamo")
+"""Snippet text that hints at torch's lazily imported heavy parts (torch._dynamo: ~2 s to import)."""
+BANK_MARGIN = 5.0
+"""Seconds a forked bank gets on top of its snippets' timeouts before it is killed."""
 
 
 class SnippetTimeout(BaseException):
@@ -42,8 +54,11 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise SnippetTimeout
 
 
-def _import_libraries() -> tuple[Any, Any]:
-    """Import torch and numpy once (either may be missing: the snippets then report it)."""
+def _import_libraries(warm: bool) -> tuple[Any, Any]:
+    """Import torch and numpy (and, to ``warm`` a fork parent, torch's lazy heavy parts) once.
+
+    A missing library is not an error here: the snippets that need it report it.
+    """
     try:
         import numpy
     except ImportError:
@@ -51,7 +66,14 @@ def _import_libraries() -> tuple[Any, Any]:
     try:
         import torch
     except ImportError:
-        torch = None
+        return None, numpy
+    if warm:
+        try:
+            # Optimizers' step() lazily imports torch._dynamo (hundreds of modules, ~2 s); before
+            # forking, importing it once spares every bank that cost. An import runs no torch op.
+            import torch._dynamo  # noqa: F401
+        except Exception:  # noqa: BLE001 - only a warm-up; snippets report real failures
+            pass
     return torch, numpy
 
 
@@ -97,26 +119,17 @@ def _emit(stream: TextIO, record: dict[str, Any]) -> None:
     stream.flush()
 
 
-def main(argv: list[str]) -> int:
-    """Run the job read from stdin, writing JSON lines to ``argv[1]``."""
-    job = json.load(sys.stdin)
-    torch, numpy = _import_libraries()
-    numpy_print = numpy.get_printoptions() if numpy is not None else {}
-    if hasattr(signal, "SIGALRM"):
-        signal.signal(signal.SIGALRM, _on_alarm)
-    timeout = float(job["timeout"])
-    seed = int(job["seed"])
-    with open(argv[1], "w", encoding="utf-8") as results:
-        _emit(
-            results,
-            {
-                "event": "versions",
-                "torch": getattr(torch, "__version__", None),
-                "numpy": getattr(numpy, "__version__", None),
-                "python": platform.python_version(),
-            },
-        )
-        for index, snippet in enumerate(job["snippets"]):
+def _run_bank(
+    snippets: list[dict[str, str]],
+    path: str,
+    libraries: tuple[Any, Any, dict[str, Any]],
+    seed: int,
+    timeout: float,
+) -> None:
+    """Run one bank's snippets in order, appending JSON lines to ``path``."""
+    torch, numpy, numpy_print = libraries
+    with open(path, "w", encoding="utf-8") as results:
+        for index, snippet in enumerate(snippets):
             _emit(results, {"event": "start", "id": snippet["id"]})
             _reset_state(torch, numpy, numpy_print, seed * 100_003 + index)
             started = time.perf_counter()
@@ -131,6 +144,85 @@ def main(argv: list[str]) -> int:
                     "seconds": round(time.perf_counter() - started, 4),
                 },
             )
+
+
+def _wait(pid: int, limit: float) -> str:
+    """Wait for a forked bank; kill it past ``limit`` seconds. Return its status text."""
+    deadline = time.monotonic() + limit
+    delay = 0.002
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return f"killed after {limit:g} s"
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    code = os.WEXITSTATUS(status)
+    return "ok" if code == 0 else f"exit status {code}"
+
+
+def _run_forked(
+    snippets: list[dict[str, str]],
+    path: str,
+    libraries: tuple[Any, Any, dict[str, Any]],
+    seed: int,
+    timeout: float,
+) -> str:
+    """Run one bank in a child forked from this warm interpreter; return its status text."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: run the bank, then leave without running any cleanup
+        code = 0
+        try:
+            _run_bank(snippets, path, libraries, seed, timeout)
+        except BaseException:  # noqa: BLE001 - reported through the exit status
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return _wait(pid, timeout * len(snippets) + BANK_MARGIN)
+
+
+def main(argv: list[str]) -> int:
+    """Run the job read from stdin, writing results into the folder ``argv[1]``."""
+    job = json.load(sys.stdin)
+    folder = argv[1]
+    fork = bool(job.get("fork")) and hasattr(os, "fork")
+    heavy = sum(
+        any(word in snippet["code"] for snippet in bank for word in LAZY_HEAVY)
+        for bank in job["banks"]
+    )
+    # Warm the parent only when it saves work: two or more forked banks would each import it.
+    torch, numpy = _import_libraries(warm=fork and heavy >= 2)
+    libraries = (torch, numpy, numpy.get_printoptions() if numpy is not None else {})
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, _on_alarm)
+    timeout = float(job["timeout"])
+    seed = int(job["seed"])
+    versions = {
+        "torch": getattr(torch, "__version__", None),
+        "numpy": getattr(numpy, "__version__", None),
+        "python": platform.python_version(),
+    }
+    with open(os.path.join(folder, "versions.json"), "w", encoding="utf-8") as handle:
+        json.dump(versions, handle)
+    with open(os.path.join(folder, "status.jsonl"), "w", encoding="utf-8") as status:
+        for index, snippets in enumerate(job["banks"]):
+            path = os.path.join(folder, f"bank-{index}.jsonl")
+            if fork:
+                outcome = _run_forked(snippets, path, libraries, seed, timeout)
+            else:
+                _run_bank(snippets, path, libraries, seed, timeout)
+                outcome = "ok"
+            _emit(status, {"bank": index, "status": outcome})
     return 0
 
 

@@ -36,22 +36,34 @@ def verify_exercises(exercises: list[Exercise]) -> list[ExerciseProblem]:
             if exercise.spec.device == "cuda" and not info.get("cuda"):
                 continue  # cannot be verified without a GPU; `grader doctor` says so
             if exercise.solution is None:
-                problems.append(ExerciseProblem(exercise.yaml_path, exercise.id,
-                                                "no reference solution in solutions/"))
+                problems.append(
+                    ExerciseProblem(
+                        exercise.yaml_path, exercise.id, "no reference solution in solutions/"
+                    )
+                )
             else:
                 result = grade_exercise(exercise, exercise.solution, worker=worker)
                 if not result.full_marks:
                     failed = ", ".join(
                         f"{t.name} ({t.reason}: {t.message.en[:120]})"
-                        for t in result.tests if t.score < t.max_score
+                        for t in result.tests
+                        if t.score < t.max_score
                     )
-                    problems.append(ExerciseProblem(
-                        exercise.solution, exercise.id,
-                        f"the solution scores {result.score:g}/{result.max_score:g}: {failed}"))
+                    problems.append(
+                        ExerciseProblem(
+                            exercise.solution,
+                            exercise.id,
+                            f"the solution scores {result.score:g}/{result.max_score:g}: {failed}",
+                        )
+                    )
             if exercise.starter.is_file():
                 result = grade_exercise(exercise, exercise.starter, worker=worker)
                 if result.full_marks:
-                    problems.append(ExerciseProblem(
-                        exercise.starter, exercise.id,
-                        "the starter already gets full marks; the checks catch nothing"))
+                    problems.append(
+                        ExerciseProblem(
+                            exercise.starter,
+                            exercise.id,
+                            "the starter already gets full marks; the checks catch nothing",
+                        )
+                    )
     return problems

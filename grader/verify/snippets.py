@@ -1,13 +1,15 @@
 """Execute every ``code_output`` snippet and compare what it prints with the declared answer.
 
-Each bank's snippets run in ONE warm interpreter (``_runner.py``: torch is imported once, each
-snippet is exec()'d in a fresh namespace), and every bank is run TWICE, with different
-``PYTHONHASHSEED`` values, different seeds for the random generators and the snippets in reverse
-order. A snippet is a problem when it raises or times out, when its output differs between the
-two runs, when the output shows a memory address or a timing, or when it differs from the
-declared answer under the answer-checking rule (line by line, trailing whitespace and trailing
-blank lines ignored). Snippets run on the CPU (``CUDA_VISIBLE_DEVICES`` is emptied) with one
-thread, so answers do not depend on the machine.
+Snippets run bank by bank in warm interpreters (``_runner.py``): torch is imported once per run,
+each bank runs in its own child forked from that interpreter (one interpreter per bank and run
+where the OS cannot fork), and every snippet is exec()'d in a fresh namespace. Everything runs
+TWICE, with different ``PYTHONHASHSEED`` values, different seeds for the random generators and
+each bank's snippets in reverse order. A snippet is a problem when it raises or times out, when
+its output differs between the two runs, when the output shows a memory address or a timing, or
+when it differs from the declared answer under the answer-checking rule
+(``grader.bank.answers.normalise_output``: line by line, trailing whitespace and trailing blank
+lines ignored). Snippets run on the CPU (``CUDA_VISIBLE_DEVICES`` is emptied) with one thread, so
+answers do not depend on the machine.
 
 This module never imports torch; the versions verified against come back from the runner.
 """
@@ -39,8 +41,10 @@ _TIMING = re.compile(
 )
 _STARTUP_ALLOWANCE = 120.0
 """Seconds granted to an interpreter for importing torch, on top of the per-snippet timeouts."""
-_RUNS = ((1, False), (2, True))
-"""(PYTHONHASHSEED and generator seed, reverse order) of the two runs."""
+_RUNS = (1, 2)
+"""PYTHONHASHSEED (and generator seed) of the two runs; the second runs each bank in reverse."""
+_BANK_MARGIN = 5.0
+"""Seconds a bank gets on top of its snippets' timeouts (as in ``_runner.BANK_MARGIN``)."""
 _SHOWN = 160
 """Characters of an output shown in a problem message."""
 
@@ -150,35 +154,68 @@ def _collect(
 
 @dataclass
 class _RunResult:
+    """What one run of one bank produced."""
+
     versions: dict[str, Any]
     done: dict[str, dict[str, Any]]
+    """Finished snippets by id: their stdout, error and seconds."""
     running: str | None
+    """The snippet that had started but not finished when the bank stopped, if any."""
     failure: str | None
+    """Why the bank stopped early (killed, crashed), or None."""
 
 
-def _run_bank(snippets: Sequence[Snippet], seed: int, timeout: float) -> _RunResult:
-    """Run one bank's snippets in a fresh interpreter with PYTHONHASHSEED=seed."""
+def _can_fork() -> bool:
+    return os.name == "posix" and hasattr(os, "fork")
+
+
+def _read_bank(path: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
+    done: dict[str, dict[str, Any]] = {}
+    running = None
+    if path.exists():
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(raw)
+            except json.JSONDecodeError:
+                break
+            if record["event"] == "start":
+                running = record["id"]
+            elif record["event"] == "done":
+                done[record["id"]] = record
+                running = None
+    return done, running
+
+
+def _run_job(
+    banks: Sequence[Sequence[Snippet]], seed: int, timeout: float, fork: bool
+) -> list[_RunResult]:
+    """Run ``banks`` in one interpreter started with PYTHONHASHSEED=seed (one result per bank).
+
+    With ``fork`` each bank runs in a child forked from that warm interpreter.
+    """
     env = dict(os.environ)
     env.update(
         PYTHONHASHSEED=str(seed),
         CUDA_VISIBLE_DEVICES="",
         OMP_NUM_THREADS="1",
         MKL_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
         PYTHONIOENCODING="utf-8",
         PYTHONDONTWRITEBYTECODE="1",
     )
     job = {
         "seed": seed,
         "timeout": timeout,
-        "snippets": [{"id": s.id, "code": s.code} for s in snippets],
+        "fork": fork,
+        "banks": [[{"id": s.id, "code": s.code} for s in bank] for bank in banks],
     }
-    limit = _STARTUP_ALLOWANCE + timeout * len(snippets)
+    limit = _STARTUP_ALLOWANCE + sum(timeout * len(bank) + _BANK_MARGIN for bank in banks)
     with tempfile.TemporaryDirectory(prefix="grader-verify-") as work:
-        results = Path(work) / "results.jsonl"
+        folder = Path(work)
         failure = None
         try:
             proc = subprocess.run(
-                [sys.executable, str(_RUNNER), str(results)],
+                [sys.executable, str(_RUNNER), str(folder)],
                 input=json.dumps(job),
                 capture_output=True,
                 text=True,
@@ -195,25 +232,21 @@ def _run_bank(snippets: Sequence[Snippet], seed: int, timeout: float) -> _RunRes
                 )
         except subprocess.TimeoutExpired:
             failure = f"the interpreter was killed after {limit:g} s"
-        records = []
-        if results.exists():
-            for raw in results.read_text(encoding="utf-8").splitlines():
-                try:
-                    records.append(json.loads(raw))
-                except json.JSONDecodeError:
-                    break
-    versions: dict[str, Any] = {}
-    done: dict[str, dict[str, Any]] = {}
-    running = None
-    for record in records:
-        if record["event"] == "versions":
-            versions = record
-        elif record["event"] == "start":
-            running = record["id"]
-        elif record["event"] == "done":
-            done[record["id"]] = record
-            running = None
-    return _RunResult(versions, done, running, failure)
+        versions_file = folder / "versions.json"
+        versions = json.loads(versions_file.read_text()) if versions_file.exists() else {}
+        statuses: dict[int, str] = {}
+        status_file = folder / "status.jsonl"
+        if status_file.exists():
+            for raw in status_file.read_text(encoding="utf-8").splitlines():
+                record = json.loads(raw)
+                statuses[int(record["bank"])] = record["status"]
+        results = []
+        for index in range(len(banks)):
+            done, running = _read_bank(folder / f"bank-{index}.jsonl")
+            status = statuses.get(index)
+            why = None if status == "ok" else (status or failure or "the bank did not run")
+            results.append(_RunResult(versions, done, running, why))
+    return results
 
 
 def _judge(snippet: Snippet, first: _RunResult, second: _RunResult) -> list[Problem]:
@@ -257,6 +290,29 @@ def _judge(snippet: Snippet, first: _RunResult, second: _RunResult) -> list[Prob
     return found
 
 
+def _run_twice(
+    groups: Sequence[Sequence[Snippet]], timeout: float, jobs: int | None
+) -> list[tuple[_RunResult, _RunResult]]:
+    """Both runs of every bank: (first, second) per bank, in the order of ``groups``."""
+    backwards = [list(group)[::-1] for group in groups]
+    if _can_fork():
+        # One warm interpreter per run, each bank in a child forked from it.
+        calls = [(groups, _RUNS[0], True), (backwards, _RUNS[1], True)]
+    else:
+        # No fork: one interpreter per bank and run.
+        calls = [([g], _RUNS[0], False) for g in groups]
+        calls += [([g], _RUNS[1], False) for g in backwards]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(calls)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outcomes = list(pool.map(lambda c: _run_job(c[0], c[1], timeout, c[2]), calls))
+    if len(outcomes) == 2 and calls[0][2]:
+        first, second = outcomes
+    else:
+        first = [o[0] for o in outcomes[: len(groups)]]
+        second = [o[0] for o in outcomes[len(groups) :]]
+    return list(zip(first, second, strict=True))
+
+
 def verify_snippets(
     banks_or_paths: Iterable[str | os.PathLike[str] | LoadedBank | Bank],
     *,
@@ -271,7 +327,9 @@ def verify_snippets(
             already loaded (``LoadedBank``), or bare ``Bank`` models (reported without lines).
         timeout: seconds one snippet may run; each interpreter also gets a fixed allowance for
             importing torch.
-        jobs: interpreters run at the same time (default: the number of CPUs).
+        jobs: interpreters run at the same time (default: the number of CPUs). Where the OS can
+            fork, the two runs use one warm interpreter each and every bank runs in a child
+            forked from it; elsewhere every bank and run gets its own interpreter.
 
     Returns:
         A :class:`SnippetReport`; problems read ``path:line: id: expected … got …``.
@@ -282,21 +340,10 @@ def verify_snippets(
     started = time.perf_counter()
     groups, load_problems = _collect(banks_or_paths)
     problems: list[Problem] = []
-    tasks = [(group, seed, reverse) for group in groups for seed, reverse in _RUNS]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        runs = list(
-            pool.map(
-                lambda task: _run_bank(
-                    task[0][::-1] if task[2] else task[0], seed=task[1], timeout=timeout
-                ),
-                tasks,
-            )
-        )
+    pairs = _run_twice(groups, timeout, jobs) if groups else []
     versions: dict[str, Any] = {}
     outputs: dict[str, str] = {}
-    for index, group in enumerate(groups):
-        first, second = runs[2 * index], runs[2 * index + 1]
+    for group, (first, second) in zip(groups, pairs, strict=True):
         versions = versions or first.versions
         for snippet in group:
             problems.extend(_judge(snippet, first, second))

@@ -12,7 +12,7 @@ import pytest
 
 from grader.bank.loader import load_banks
 from grader.errors import UsageError
-from grader.verify import SnippetReport, output_lines, verify_snippets
+from grader.verify import SnippetReport, output_lines, snippets, verify_snippets
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -98,26 +98,35 @@ def test_report_records_versions_and_imports_no_torch(fixture_run: dict) -> None
     assert fixture_run["torch_imported"] is False
 
 
-def test_endless_snippet_times_out_and_the_bank_goes_on() -> None:
+@pytest.fixture(scope="module")
+def timeout_report() -> SnippetReport:
+    """The timeout fixture, loaded by `load_banks`, verified without fork (one interpreter per
+    bank and run: the path taken where the OS cannot fork)."""
+    loaded = load_banks([FIXTURES / "verify_timeout.yaml"]).banks
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snippets, "_can_fork", lambda: False)
+        return verify_snippets(loaded, timeout=1)
+
+
+def test_endless_snippet_times_out_and_the_bank_goes_on(timeout_report: SnippetReport) -> None:
     """A snippet past its timeout is reported; the next snippet in the bank still runs."""
-    report = verify_snippets([FIXTURES / "verify_timeout.yaml"], timeout=1)
-    assert [p.id for p in report.problems] == ["fixture-forever"]
-    assert "timed out after 1 s" in report.problems[0].message
-    assert output_lines(report.outputs["fixture-after"]) == ["3"]
+    assert [p.id for p in timeout_report.problems] == ["fixture-forever"]
+    assert "timed out after 1 s" in timeout_report.problems[0].message
+    assert output_lines(timeout_report.outputs["fixture-after"]) == ["3"]
+
+
+def test_loaded_banks_keep_the_loader_lines(timeout_report: SnippetReport) -> None:
+    """Banks already loaded by `load_banks` are reported with the loader's path and line."""
+    (problem,) = timeout_report.problems
+    assert (problem.line, problem.id) == (5, "fixture-forever")
+    assert problem.path.endswith("verify_timeout.yaml")
+    assert timeout_report.snippets == 2 and timeout_report.banks == 1
 
 
 def test_missing_path_is_a_usage_error() -> None:
     """A path that does not exist stops verification before anything runs (exit status 2)."""
     with pytest.raises(UsageError, match="no such file or folder"):
         verify_snippets([FIXTURES / "no-such-bank.yaml"])
-
-
-def test_loaded_banks_are_accepted_and_keep_their_lines() -> None:
-    """Banks already loaded by `load_banks` are verified with the loader's line numbers."""
-    loaded = load_banks([FIXTURES / "verify_timeout.yaml"]).banks
-    report = verify_snippets(loaded, timeout=1)
-    assert isinstance(report, SnippetReport)
-    assert [(p.line, p.id) for p in report.problems] == [(5, "fixture-forever")]
 
 
 def test_output_lines_rule() -> None:

@@ -1,0 +1,231 @@
+"""``grader validate``: lint question banks and exercise folders, every problem in one run.
+
+``validate_paths`` takes files or folders: a bank file (``*.yaml``), a folder of banks, an
+exercise folder (with ``exercise.yaml``), a folder of exercise folders, or a course folder (with
+``questions/`` and/or ``exercises/``). Besides each bank's own problems (``load_banks``) it checks,
+per questions folder: that every id is in the registry ``ids.txt`` (when the folder has one) and
+that every ``source`` names a section of ``seed_sections.yaml`` (when the folder has one).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.bank.bankfile import FileReport
+from grader.bank.exercise_lint import lint_exercise
+from grader.bank.loader import NOT_BANKS, bank_files, link_reports, load_bank_file
+from grader.bank.problems import Problem, sort_problems
+from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
+from grader.bank.schema_errors import did_you_mean
+from grader.bank.source import decode, gc_paused, parse
+from grader.errors import UsageError
+
+__all__ = ["SEEDS_NAME", "Targets", "ValidationReport", "find_targets", "validate_paths"]
+
+SEEDS_NAME = "seed_sections.yaml"
+
+
+@dataclass
+class Targets:
+    """What a list of paths names: bank files, exercise folders, and where solutions live."""
+
+    bank_paths: list[Path] = field(default_factory=list)
+    """Bank files and folders of banks."""
+    exercises: list[tuple[Path, Path | None]] = field(default_factory=list)
+    """Exercise folders with the solutions folder that goes with them."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of ``validate_paths``."""
+
+    problems: list[Problem]
+    banks: int = 0
+    questions: int = 0
+    exercises: int = 0
+    ids_added: dict[str, list[str]] = field(default_factory=dict)
+    """Registry file -> ids added by ``update_ids``."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """``ok: 5 banks (106 questions), 1 exercise`` or ``3 problems in ...``."""
+        what = (
+            f"{_plural(self.banks, 'bank')} ({_plural(self.questions, 'question')}), "
+            f"{_plural(self.exercises, 'exercise')}"
+        )
+        if self.ok:
+            return f"ok: {what}"
+        return f"{_plural(len(self.problems), 'problem')} in {what}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _is_exercise(folder: Path) -> bool:
+    return (folder / "exercise.yaml").is_file()
+
+
+def find_targets(paths: Iterable[str | os.PathLike[str]]) -> Targets:
+    """Sort ``paths`` into banks and exercises (see the module docstring).
+
+    Raises ``UsageError`` for a path that does not exist.
+    """
+    targets = Targets()
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+        if path.is_file():
+            if path.name in NOT_BANKS:
+                targets.problems += read_seed_sections(path)[1]
+            elif path.name == "exercise.yaml":
+                folder = path.parent
+                targets.exercises.append((folder, folder.parent.parent / "solutions"))
+            elif path.suffix in (".yaml", ".yml"):
+                targets.bank_paths.append(path)
+            else:
+                message = "not a question bank (.yaml) or an exercise (exercise.yaml)"
+                targets.problems.append(Problem(str(path), None, None, message))
+        elif _is_exercise(path):
+            targets.exercises.append((path, path.parent.parent / "solutions"))
+        elif (path / "questions").is_dir() or (path / "exercises").is_dir():
+            if (path / "questions").is_dir():
+                targets.bank_paths.append(path / "questions")
+            if (path / "exercises").is_dir():
+                _add_exercise_folder(targets, path / "exercises", path / "solutions")
+        else:
+            has_banks = bool(bank_files([path]))
+            found = _add_exercise_folder(targets, path, path.parent / "solutions")
+            if has_banks:
+                targets.bank_paths.append(path)
+            elif not found:
+                message = "no question banks (*.yaml) or exercises (*/exercise.yaml) here"
+                targets.problems.append(Problem(str(path), None, None, message))
+    return targets
+
+
+def _add_exercise_folder(targets: Targets, folder: Path, solutions: Path) -> bool:
+    found = False
+    for child in sorted(folder.iterdir()):
+        if child.is_dir() and not child.name.startswith((".", "_")) and _is_exercise(child):
+            targets.exercises.append((child, solutions))
+            found = True
+    return found
+
+
+def validate_paths(
+    paths: Sequence[str | os.PathLike[str]], *, update_ids: bool = False, cache: bool = True
+) -> ValidationReport:
+    """Check everything ``paths`` name and return every problem found.
+
+    With ``update_ids``, ids of valid questions missing from a folder's ``ids.txt`` are added
+    first (the file is created if needed). Raises ``UsageError`` for a path that does not exist.
+    """
+    targets = find_targets(paths)
+    files = bank_files(targets.bank_paths)
+    with gc_paused():
+        reports = [(path, load_bank_file(path, cache=cache)) for path in files]
+    result = link_reports(reports)
+    problems = list(targets.problems) + list(result.problems)
+    report = ValidationReport(problems=problems, banks=len(result.banks))
+    report.questions = sum(len(b.info) for b in result.banks)
+
+    by_folder: dict[Path, list[tuple[Path, FileReport]]] = {}
+    for path, file_report in reports:
+        by_folder.setdefault(path.parent, []).append((path, file_report))
+    for folder, folder_reports in by_folder.items():
+        registry_path = folder / REGISTRY_NAME
+        if update_ids:
+            ids = [i.id for _, r in folder_reports for i in r.info]
+            added = update_registry(registry_path, ids)
+            if added:
+                report.ids_added[str(registry_path)] = added
+        problems += _registry_problems(registry_path, folder_reports)
+        problems += _seed_problems(folder / SEEDS_NAME, folder_reports)
+
+    for folder, solutions in targets.exercises:
+        _, exercise_problems = lint_exercise(folder, solutions)
+        problems += exercise_problems
+    report.exercises = len(targets.exercises)
+    report.problems = sort_problems(problems)
+    return report
+
+
+def _registry_problems(
+    registry_path: Path, reports: Sequence[tuple[Path, FileReport]]
+) -> list[Problem]:
+    registry = read_registry(registry_path)
+    if registry is None:
+        return []
+    problems = list(registry.problems)
+    for path, file_report in reports:
+        for qid, line in file_report.ids:
+            if qid not in registry.ids:
+                problems.append(
+                    Problem(
+                        str(path),
+                        line,
+                        qid,
+                        f"id '{qid}' is not in the id registry {registry_path}; "
+                        "add it with `grader validate --update-ids`",
+                    )
+                )
+    return problems
+
+
+def _seed_problems(seeds_path: Path, reports: Sequence[tuple[Path, FileReport]]) -> list[Problem]:
+    sections, problems = read_seed_sections(seeds_path)
+    if sections is None:
+        return problems
+    for path, file_report in reports:
+        for info in file_report.info:
+            line = file_report.source_lines.get(info.id)
+            if info.source is None:
+                message = f"missing key 'source' (a section id from {seeds_path})"
+                problems.append(
+                    Problem(str(path), file_report.lines.get(info.id), info.id, message)
+                )
+            elif info.source not in sections:
+                hint = did_you_mean(info.source, sections)
+                message = f"unknown source '{info.source}'{hint}: not a section id in {seeds_path}"
+                problems.append(Problem(str(path), line, info.id, message))
+    return problems
+
+
+def read_seed_sections(path: Path) -> tuple[set[str] | None, list[Problem]]:
+    """The section ids of ``seed_sections.yaml`` (``sections: [{id: ...}, ...]``); None when the
+    file does not exist or cannot be read (the problem says why)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, []
+    except OSError as exc:
+        return None, [Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")]
+    text, issue = decode(raw)
+    if text is None:
+        assert issue is not None
+        return None, [Problem(str(path), issue.line, None, issue.message)]
+    doc, issues = parse(text)
+    problems = [Problem(str(path), i.line, None, i.message) for i in issues]
+    data = doc.data if doc is not None else None
+    entries = data.get("sections") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        message = "expected 'sections:', a list of sections each with an 'id'"
+        return None, problems + [Problem(str(path), None, None, message)]
+    ids: set[str] = set()
+    for index, entry in enumerate(entries):
+        sid = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(sid, str) or not sid:
+            line = doc.line_of(("sections", index)) if doc is not None else None
+            problems.append(Problem(str(path), line, None, f"sections[{index}] has no 'id'"))
+        else:
+            ids.add(sid)
+    return ids, problems

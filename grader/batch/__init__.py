@@ -1,0 +1,1 @@
+"""Batch grading of a class: discover submissions, grade with warm workers, journal, gradebook."""

@@ -1,0 +1,204 @@
+"""Writing a batch's outputs: gradebook.csv, one JSON per grade, summary.json and summary.md.
+
+Every file is written to a temporary name in the same folder, flushed to disk and renamed into
+place, so a reader never sees half a file and a killed batch never leaves a truncated gradebook.
+The gradebook is always rewritten whole from the rows, never appended to.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import statistics
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.batch.status import STATUSES
+
+COLUMNS = ("student", "exercise", "score", "max_score", "status")
+BUCKETS = tuple(f"{low}-{low + 10}%" for low in range(0, 100, 10))
+"""Score distribution buckets: [0, 10) ... [80, 90) and [90, 100] percent of the maximum."""
+MOST_FAILED = 5
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the gradebook."""
+
+    student: str
+    exercise: str
+    score: float | None
+    """None when nothing was graded (skipped, grader-error): never written as a 0."""
+    max_score: float | None
+    status: str
+    result: dict[str, Any] | None
+    """The Gradescope-shaped result document, when the submission was graded."""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, fsync and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def write_gradebook(out: Path, rows: list[Row]) -> Path:
+    """OUT/gradebook.csv: UTF-8 with a BOM (so spreadsheets read Chinese names), one row per
+    student and exercise, sorted, CRLF line ends (RFC 4180)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in sorted(rows, key=lambda r: (r.student, r.exercise)):
+        writer.writerow(
+            [row.student, row.exercise, _fmt(row.score), _fmt(row.max_score), row.status]
+        )
+    path = out / "gradebook.csv"
+    atomic_write(path, "\ufeff" + buf.getvalue())
+    return path
+
+
+def result_path(out: Path, student: str, exercise: str) -> Path:
+    """Where the result document of one student and exercise is written."""
+    return out / student / f"{exercise}.json"
+
+
+def write_result(out: Path, row: Row) -> None:
+    """OUT/<student>/<exercise>.json: the result of one grade; a row without a result removes
+    a stale file left by an earlier grade."""
+    path = result_path(out, row.student, row.exercise)
+    if row.result is None:
+        path.unlink(missing_ok=True)
+        return
+    atomic_write(path, json.dumps(row.result, ensure_ascii=False, indent=2) + "\n")
+
+
+def _failed_checks(rows: list[Row]) -> Counter[str]:
+    failed: Counter[str] = Counter()
+    for r in rows:
+        for test in (r.result or {}).get("tests", []):
+            if test.get("reason") not in ("passed", "skipped"):
+                failed[test["name"]] += 1
+    return failed
+
+
+def summarize(rows: list[Row]) -> dict[str, Any]:
+    """Per exercise: counts, mean, median, score distribution, statuses, most-failed checks.
+
+    Mean, median and distribution are over graded submissions: missing files, skipped grades
+    and grader errors are counted in ``statuses`` but not averaged in.
+    """
+    exercises: dict[str, Any] = {}
+    for ex in sorted({r.exercise for r in rows}):
+        mine = [r for r in rows if r.exercise == ex]
+        graded = [r for r in mine if r.score is not None and r.status != "missing"]
+        scores = [r.score for r in graded if r.score is not None]
+        max_score = next((r.max_score for r in mine if r.max_score), None)
+        distribution = dict.fromkeys(BUCKETS, 0)
+        for s in scores:
+            pct = 100.0 * s / max_score if max_score else 0.0
+            distribution[BUCKETS[min(9, max(0, int(pct // 10)))]] += 1
+        counts = Counter(r.status for r in mine)
+        exercises[ex] = {
+            "students": len(mine),
+            "graded": len(graded),
+            "max_score": max_score,
+            "mean": round(statistics.fmean(scores), 4) if scores else None,
+            "median": round(statistics.median(scores), 4) if scores else None,
+            "distribution": distribution,
+            "statuses": {s: counts[s] for s in STATUSES if counts[s]},
+            "most_failed_checks": [
+                {"check": name, "failed": n, "of": len(graded)}
+                for name, n in sorted(_failed_checks(graded).items(), key=lambda kv: (-kv[1], kv[0]))[
+                    :MOST_FAILED
+                ]
+            ],
+        }
+    return {
+        "students": len({r.student for r in rows}),
+        "grades": len(rows),
+        "grader_errors": sum(r.status == "grader-error" for r in rows),
+        "exercises": exercises,
+    }
+
+
+def render_summary_md(summary: dict[str, Any]) -> str:
+    """The readable summary: one section per exercise."""
+    lines = [
+        "# Batch summary",
+        "",
+        f"Students: {summary['students']} · grades: {summary['grades']} · "
+        f"grader errors: {summary['grader_errors']}",
+        "",
+    ]
+    for ex, data in summary["exercises"].items():
+        dash = "–"
+        mean = dash if data["mean"] is None else _fmt(data["mean"])
+        median = dash if data["median"] is None else _fmt(data["median"])
+        lines += [
+            f"## {ex}",
+            "",
+            "| students | graded | max score | mean | median |",
+            "|---:|---:|---:|---:|---:|",
+            f"| {data['students']} | {data['graded']} | {_fmt(data['max_score'])} | {mean} "
+            f"| {median} |",
+            "",
+            "Statuses: " + ", ".join(f"{k} {v}" for k, v in data["statuses"].items()),
+            "",
+            "Mean, median and distribution cover graded submissions only "
+            "(missing, skipped and grader-error rows are left out).",
+            "",
+        ]
+        if data["graded"]:
+            lines += ["| score (% of max) | submissions |", "|---|---:|"]
+            lines += [f"| {k} | {v} |" for k, v in data["distribution"].items()]
+            lines.append("")
+        if data["most_failed_checks"]:
+            lines += ["Checks most often failed:", ""]
+            lines += [
+                f"1. `{c['check']}`: {c['failed']} of {c['of']}" for c in data["most_failed_checks"]
+            ]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def write_summary(out: Path, rows: list[Row]) -> dict[str, Any]:
+    """OUT/summary.json and OUT/summary.md; returns the summary."""
+    summary = summarize(rows)
+    atomic_write(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    atomic_write(out / "summary.md", render_summary_md(summary))
+    return summary

@@ -1,0 +1,139 @@
+"""The batch journal: one SQLite row per finished grade, so a killed batch resumes without regrading.
+
+A grade is keyed by student and exercise, and stamped with the hashes of the submission, the
+exercise and its checks (plus the grading settings). A later run reuses it only when every stamp
+still matches, so a changed submission or a changed check is graded again. Each row is written
+in its own transaction (WAL, ``synchronous=FULL``) after the grade finished: a SIGKILL loses at
+most the grades in flight, never half a row, and the primary key makes a second row for the
+same student and exercise impossible.
+
+Only real grades are journaled. A grader error is not (the next run retries it), nor is a grade
+whose checks were all skipped (a later run on a machine with a GPU should grade it).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS grades (
+    student TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    submission_hash TEXT NOT NULL,
+    exercise_hash TEXT NOT NULL,
+    checks_hash TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    status TEXT NOT NULL,
+    result TEXT NOT NULL,
+    graded_at REAL NOT NULL,
+    PRIMARY KEY (student, exercise)
+)
+"""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a grade depends on: when any part changes, the grade is stale."""
+
+    submission_hash: str
+    exercise_hash: str
+    checks_hash: str
+    settings: str
+    """The grading settings that change a result (time limit cap, language)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A finished grade read back from the journal."""
+
+    score: float
+    max_score: float
+    status: str
+    result: dict[str, Any]
+
+
+class Journal:
+    """Finished grades of one output folder; safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            # A journal from another grader version: its stamps mean nothing here; start over.
+            self._db.execute("DROP TABLE IF EXISTS grades")
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._db.execute(_SCHEMA)
+
+    def lookup(self, student: str, exercise: str, stamp: Stamp) -> Entry | None:
+        """The finished grade of this student and exercise if its stamp still matches."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT score, max_score, status, result FROM grades WHERE student = ? AND "
+                "exercise = ? AND submission_hash = ? AND exercise_hash = ? AND checks_hash = ? "
+                "AND settings = ?",
+                (
+                    student,
+                    exercise,
+                    stamp.submission_hash,
+                    stamp.exercise_hash,
+                    stamp.checks_hash,
+                    stamp.settings,
+                ),
+            ).fetchone()
+        if row is None:
+            return None
+        return Entry(score=row[0], max_score=row[1], status=row[2], result=json.loads(row[3]))
+
+    def record(self, student: str, exercise: str, stamp: Stamp, entry: Entry) -> None:
+        """Store (or replace) the grade of one student and exercise in one transaction."""
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO grades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    student,
+                    exercise,
+                    stamp.submission_hash,
+                    stamp.exercise_hash,
+                    stamp.checks_hash,
+                    stamp.settings,
+                    entry.score,
+                    entry.max_score,
+                    entry.status,
+                    json.dumps(entry.result, ensure_ascii=False),
+                    time.time(),
+                ),
+            )
+
+    def forget(self, student: str, exercise: str) -> None:
+        """Drop the grade of one student and exercise (its submission is gone or failed)."""
+        with self._lock, self._db:
+            self._db.execute(
+                "DELETE FROM grades WHERE student = ? AND exercise = ?", (student, exercise)
+            )
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM grades").fetchone()[0])
+
+    def clear(self) -> None:
+        """Forget every grade (``--regrade``)."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM grades")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,172 @@
+"""``grader quiz``: open the terminal app (home screen, or straight into a quiz).
+
+Also defines the ``--course`` / ``--data-dir`` options shared by ``stats`` and ``progress``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import click
+
+from grader.errors import UsageError
+
+__all__ = ["course_options", "quiz", "run_quiz"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def course_options(func: F) -> F:
+    """Add ``--course DIR`` and ``--data-dir DIR`` (progress is kept per course)."""
+    func = click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Where progress is stored (default: GRADER_DATA_DIR, else the user data directory).",
+    )(func)
+    func = click.option(
+        "--course",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Course folder with questions/ (default: GRADER_COURSE, the current folder, "
+        "or the bundled content).",
+    )(func)
+    return func
+
+
+def _check_names(kind: str, given: Iterable[str], known: list[str]) -> None:
+    for name in given:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            listing = ", ".join(known) or "none"
+            raise UsageError(f"unknown {kind} '{name}'{hint}; the course has: {listing}")
+
+
+def run_quiz(
+    *,
+    mode: str | None = None,
+    banks: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
+    questions: tuple[str, ...] = (),
+    lang: str | None = None,
+    count: int | None = None,
+    time_limit: str | None = None,
+    seed: int | None = None,
+    course: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> None:
+    """Open the app (the Python API behind ``grader quiz``; options as the command's)."""
+    from grader.course import resolve_course
+    from grader.i18n import default_lang
+    from grader.study.context import Study
+    from grader.study.duration import parse_duration
+
+    time_limit_s: float | None = None
+    if time_limit is not None:
+        if mode not in (None, "exam"):
+            raise UsageError("--time sets an exam's time limit; use it with --mode exam")
+        try:
+            time_limit_s = float(parse_duration(time_limit))
+        except ValueError as exc:
+            raise UsageError(f"--time: {exc}") from None
+        mode = "exam"
+    study = Study.open(resolve_course(course), data_dir)
+    if study.catalog.problems:
+        click.echo(
+            f"warning: {len(study.catalog.problems)} problem(s) in the question banks; "
+            "those questions are left out (run `grader validate`)",
+            err=True,
+        )
+    _check_names("bank", banks, study.catalog.bank_ids)
+    _check_names("tag", tags, study.catalog.tags)
+    _check_names("question", questions, list(study.catalog.questions))
+    from grader.tui.app import QuizApp, StartOptions
+
+    start = StartOptions(
+        mode=mode,  # type: ignore[arg-type]
+        banks=banks,
+        tags=tags,
+        questions=questions,
+        count=count,
+        time_limit_s=time_limit_s,
+        seed=seed,
+    )
+    try:
+        QuizApp(study, lang=lang or default_lang(), start=start).run()
+    finally:
+        study.close()
+
+
+@click.command("quiz", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--mode",
+    type=click.Choice(["practice", "exam", "review"]),
+    default=None,
+    help="Start this quiz at once (default: the home screen, to choose).",
+)
+@click.option("--bank", "banks", multiple=True, metavar="BANK", help="Only this bank (repeatable).")
+@click.option(
+    "--tag", "tags", multiple=True, metavar="TAG", help="Only questions with this tag (repeatable)."
+)
+@click.option(
+    "--question",
+    "questions",
+    multiple=True,
+    metavar="ID",
+    help="Only this question (repeatable); e.g. to try a question you just wrote.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language (default: GRADER_LANG, else the locale); the l key switches it in the app.",
+)
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Questions per session (default 10; review 20).",
+)
+@click.option(
+    "--time",
+    "time_limit",
+    metavar="DURATION",
+    default=None,
+    help="Exam time limit (implies --mode exam; default 90 s per question).",
+)
+@click.option(
+    "--seed", type=int, default=None, help="Seed for question selection and option order."
+)
+@course_options
+def quiz(**options: Any) -> None:
+    """Open the terminal app: practice, timed exams and spaced review.
+
+    \b
+    Synopsis:
+      grader quiz [--mode practice|exam|review] [--bank B ...] [--tag T ...]
+                  [--question ID ...] [--lang zh|en] [--count N] [--time DURATION] [--seed S]
+                  [--course DIR] [--data-dir DIR]
+
+    \b
+    DURATION is 45 (minutes), 90s, 30m, 1h, 1h30m, 2m30s, or clock
+    notation 1:30:00 / 45:00.
+
+    \b
+    Keys: digits pick an option, Enter submits, n / p next and previous,
+    ? hint, l switch language (only while focus is not in a text box);
+    the footer shows the Ctrl- and function-key equivalents.
+
+    Practice and review grade each answer at once; an exam is graded when you
+    submit it or its time runs out, and resumes after a crash with its answers
+    and remaining time. Every answer is saved the moment it is given. Review
+    schedules questions with FSRS: a wrong answer rates Again, a right one Good,
+    partial credit (or a "partly right" self-rating) Hard.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("grader quiz needs a terminal (stdin and stdout must be a TTY)")
+    run_quiz(**options)

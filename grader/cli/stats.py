@@ -1,0 +1,96 @@
+"""``grader stats``: a learner's progress: answers, accuracy per bank and per tag, the streak."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import click
+
+from grader.cli.quiz import course_options
+
+__all__ = ["stats", "stats_data"]
+
+
+def stats_data(
+    course: str | os.PathLike[str] | None = None, data_dir: str | os.PathLike[str] | None = None
+) -> dict[str, Any]:
+    """The statistics of the active course as JSON data (the Python API behind ``grader stats``).
+
+    Needs no bank: everything comes from the progress store (an absent store means no answers,
+    and is not created).
+    """
+    from grader.course import resolve_course
+    from grader.study.clock import SystemClock
+    from grader.study.paths import course_store_path
+    from grader.study.stats import compute_stats
+    from grader.study.store import ProgressStore
+
+    path = course_store_path(resolve_course(course).key, data_dir)
+    store = ProgressStore(path if path.exists() else ":memory:")
+    try:
+        return compute_stats(store, SystemClock()).as_dict()
+    finally:
+        store.close()
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def render_text(data: dict[str, Any], lang: str) -> str:
+    """The statistics as a plain-text report in ``lang``."""
+    from grader.tui.strings import t
+
+    lines = [
+        t("stats_title", lang),
+        t("stats_totals", lang, n=data["answered"], c=data["correct"], pct=_pct(data["accuracy"])),
+        t("stats_streak", lang, n=data["streak_days"]),
+        t("stats_mastery", lang, m=data["mastered"], d=data["due"]),
+    ]
+    for key, column in (("by_bank", "col_bank"), ("by_tag", "col_tag")):
+        rows = data[key]
+        if not rows:
+            continue
+        width = max(len(t(column, lang)), *(len(name) for name in rows)) + 2
+        lines.append("")
+        lines.append(
+            f"{t(column, lang):<{width}}{t('col_answered', lang):>10}"
+            f"{t('col_correct', lang):>10}{t('col_accuracy', lang):>10}"
+        )
+        for name, row in rows.items():
+            lines.append(
+                f"{name:<{width}}{row['answered']:>10}{row['correct']:>10}"
+                f"{_pct(row['accuracy']):>10}"
+            )
+    return "\n".join(lines)
+
+
+@click.command("stats", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help='json prints {"answered", "correct", "score", "accuracy", "by_bank", "by_tag", '
+    '"by_day", "streak_days", "mastered", "due", "outdated_answers"}.',
+)
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of the text format."
+)
+@course_options
+def stats(fmt: str, lang: str | None, course: str | None, data_dir: str | None) -> None:
+    """Show a learner's progress: answered questions, accuracy per bank and per tag, and the
+    daily streak (consecutive days with an answer).
+
+    Counts first tries only; "correct" means full credit.
+    """
+    data = stats_data(course, data_dir)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    from grader.i18n import default_lang
+
+    click.echo(render_text(data, lang or default_lang()))

@@ -1,0 +1,66 @@
+"""``grader validate``: lint question banks and exercises (no torch)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader.errors import ExitCode
+
+
+def display_path(path: Path) -> Path:
+    """``path`` relative to the current folder when it lies inside it (shorter messages)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+@click.command(
+    "validate",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit status: 0 clean, 1 problems found, 2 a path does not exist.",
+)
+@click.argument(
+    "paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PATH]..."
+)
+@click.option(
+    "--course",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Course folder to check when no PATH is given (default: $GRADER_COURSE, the current "
+    "folder, or the bundled content).",
+)
+@click.option(
+    "--update-ids",
+    is_flag=True,
+    help="Add the ids of valid questions to each questions folder's ids.txt (created if missing).",
+)
+@click.option("--no-cache", is_flag=True, help="Re-check every bank file, ignoring the cache.")
+def validate(
+    paths: tuple[Path, ...], course: Path | None, update_ids: bool, no_cache: bool
+) -> None:
+    """Lint question banks and exercises: schema, translations, answers, ids, points.
+
+    PATH may be a bank file, a folder of banks, an exercise folder, a folder of exercises or a
+    course folder. Without PATH, the active course's questions/ and exercises/ are checked.
+    Every problem is printed on its own line as `path:line: id: message`.
+    """
+    from grader.bank.validate import validate_paths
+
+    if not paths:
+        from grader.course import resolve_course
+
+        active = resolve_course(course)
+        paths = tuple(
+            display_path(folder)
+            for folder in (active.questions, active.exercises)
+            if folder.is_dir()
+        )
+    report = validate_paths(paths, update_ids=update_ids, cache=not no_cache)
+    for registry, added in report.ids_added.items():
+        click.echo(f"added {len(added)} id{'s' if len(added) != 1 else ''} to {registry}", err=True)
+    for problem in report.problems:
+        click.echo(str(problem))
+    click.echo(report.summary(), err=True)
+    raise SystemExit(int(ExitCode.OK if report.ok else ExitCode.FAILED))

@@ -1,0 +1,147 @@
+"""What ``grader doctor`` reports: sandbox layers, Python, torch, CUDA, and sandboxed smoke tests.
+
+Nothing here initialises CUDA in the calling process: torch facts come from a throwaway
+interpreter (``PYTORCH_NVML_BASED_CUDA_CHECK=1``), and the smoke tests run in forked children that
+harden themselves *before* importing torch, exactly as a check child would, which also proves the
+read-only path set is complete enough to import torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from grader.sandbox import layers as sandbox_layers
+from grader.sandbox import paths, probe
+
+_TORCH_FACTS = r"""
+import json, os, sys
+facts = {}
+try:
+    import numpy
+    facts["numpy"] = numpy.__version__
+except Exception as exc:
+    facts["numpy_error"] = f"{type(exc).__name__}: {exc}"
+try:
+    import torch
+    facts["torch"] = torch.__version__
+    facts["cuda_build"] = torch.version.cuda
+    facts["cuda_available"] = bool(torch.cuda.is_available())
+    facts["devices"] = []
+    if facts["cuda_available"]:
+        facts["devices"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+except Exception as exc:
+    facts["torch_error"] = f"{type(exc).__name__}: {exc}"
+sys.stdout.write(json.dumps(facts))
+"""
+
+
+def torch_facts(timeout: float = 120.0) -> dict[str, Any]:
+    """torch/numpy versions and CUDA presence, from a throwaway interpreter (CUDA stays cold here)."""
+    env = dict(os.environ, PYTORCH_NVML_BASED_CUDA_CHECK="1")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _TORCH_FACTS],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
+        facts: dict[str, Any] = json.loads(done.stdout or "{}")
+        if done.returncode != 0 and not facts:
+            facts["torch_error"] = done.stderr.strip().splitlines()[-1:] or "the probe failed"
+    except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
+        facts = {"torch_error": f"{type(exc).__name__}: {exc}"}
+    return facts
+
+
+def _smoke_body(cuda: bool, scratch: Path) -> dict[str, Any]:
+    """Runs in a forked child: harden, then import torch and run a tiny forward/backward."""
+    import time
+
+    spec = sandbox_layers.SandboxSpec(
+        cpu_seconds=60, memory_bytes=None if cuda else 4 << 30, scratch=scratch, cuda=cuda
+    )
+    active = sandbox_layers.harden(spec)
+    start = time.monotonic()
+    import torch
+
+    torch.set_num_threads(1)
+    device = "cuda" if cuda else "cpu"
+    weight = torch.randn(32, 32, device=device, requires_grad=True)
+    (weight @ weight).sum().backward()
+    assert weight.grad is not None
+    if cuda:
+        torch.cuda.synchronize()
+    return {"layers": list(active), "seconds": round(time.monotonic() - start, 3)}
+
+
+def smoke_test(cuda: bool, timeout: float = 180.0) -> dict[str, Any]:
+    """Harden a forked child, import torch in it and run a tiny op on the CPU or the GPU."""
+    scratch = Path(tempfile.mkdtemp(prefix="grader-doctor-"))
+    os.chmod(scratch, 0o777)
+    try:
+        outcome = probe.run_forked(lambda: _smoke_body(cuda, scratch), timeout)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if outcome.timed_out:
+        return {"ok": False, "reason": f"did not finish within {timeout:g} s"}
+    if outcome.error is not None or outcome.value is None:
+        why = outcome.error or f"the child died (signal {outcome.signal})"
+        return {"ok": False, "reason": why}
+    return {"ok": True, **outcome.value}
+
+
+def diagnose(smoke: bool = True) -> dict[str, Any]:
+    """The ``grader doctor --format json`` document."""
+    sandbox_layers.prepare()
+    available = sandbox_layers.available_layers()
+    facts = torch_facts()
+    cuda = bool(facts.get("cuda_available"))
+    report: dict[str, Any] = {
+        "platform": {
+            "system": platform.system(),
+            "release": platform.release(),
+            "machine": platform.machine(),
+            "uid": os.geteuid() if hasattr(os, "geteuid") else None,
+        },
+        "layers": [
+            {"name": name, "active": available.get(name) is None, "reason": available.get(name)}
+            for name in sandbox_layers.LAYERS
+        ],
+        "python": {"version": platform.python_version(), "executable": sys.executable},
+        "torch": facts,
+        "cuda": {
+            "available": cuda,
+            "device_nodes": [str(p) for p in paths.cuda_device_paths()],
+            "driver_paths": [str(p) for p in paths.cuda_read_paths()],
+            "sandbox_verified": False,
+        },
+        "smoke": {},
+        "notes": [],
+    }
+    if smoke and "torch_error" not in facts:
+        report["smoke"]["cpu"] = smoke_test(cuda=False)
+        if cuda:
+            report["smoke"]["cuda"] = smoke_test(cuda=True)
+            report["cuda"]["sandbox_verified"] = bool(report["smoke"]["cuda"]["ok"])
+    if not cuda:
+        report["notes"].append(
+            {
+                "en": "No GPU here: the CUDA sandbox paths (device nodes, driver files, no "
+                "RLIMIT_AS) are unverified on this machine.",
+                "zh": "本机没有 GPU：CUDA 沙箱路径（设备节点、驱动文件、不设 RLIMIT_AS）未经验证。",
+            }
+        )
+    report["complete"] = all(layer["active"] for layer in report["layers"]) and all(
+        result.get("ok") for result in report["smoke"].values()
+    )
+    return report

@@ -1,0 +1,356 @@
+"""The OS sandbox's public API: harden a forked child with every layer this machine has.
+
+The warm worker calls :func:`prepare` once (before it forks and before any torch op), then, in each
+forked child and before any untrusted code runs, :func:`harden`. Layers are applied in this order
+(each one needs what comes before it, and some would block what comes after):
+
+1. ``netns``: a private, empty network namespace (needs privileges, writes ``/proc/self``);
+2. ``rlimits``: CPU, address space, file size, descriptors, no core dumps;
+3. ``uid-drop``: root switches to an unprivileged uid (the scratch folder is given to it first);
+4. ``cap-drop``: every remaining capability is cleared;
+5. ``no-new-privs``: ``PR_SET_NO_NEW_PRIVS`` and ``PR_SET_DUMPABLE 0``;
+6. ``landlock-fs``, ``landlock-net``, ``landlock-scope``: one Landlock ruleset;
+7. ``seccomp``: the system-call deny-list, last (it forbids ``unshare``, ``setrlimit``, ...).
+
+A layer this machine lacks is skipped and left out of the returned names; the caller records them
+and may refuse to grade (``--require-sandbox``). :class:`~grader.errors.SandboxError` is raised only
+when a layer stopped half-way and the child must not go on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.errors import SandboxError
+from grader.sandbox import _libc, landlock, limits, namespaces, paths, privileges, seccomp
+
+#: Every layer, in the order :func:`harden` applies them.
+LAYERS: tuple[str, ...] = (
+    "netns",
+    "rlimits",
+    "uid-drop",
+    "cap-drop",
+    "no-new-privs",
+    "landlock-fs",
+    "landlock-net",
+    "landlock-scope",
+    "seccomp",
+)
+LANDLOCK_LAYERS = ("landlock-fs", "landlock-net", "landlock-scope")
+
+
+@dataclass(frozen=True)
+class SandboxSpec:
+    """Limits and paths for one sandboxed child."""
+
+    cpu_seconds: float
+    """RLIMIT_CPU soft limit (rounded up to whole seconds; the hard limit is one second more)."""
+    memory_bytes: int | None
+    """RLIMIT_AS; None for CUDA children (a CUDA context reserves tens of GiB of address space)."""
+    file_bytes: int = 16 << 20
+    """RLIMIT_FSIZE: the largest file the child may write."""
+    open_files: int = 256
+    """RLIMIT_NOFILE."""
+    scratch: Path | None = None
+    """The only writable folder (private per check); also readable, and the child's cwd."""
+    extra_read: tuple[Path, ...] = ()
+    """More read-only paths (e.g. an exercise's data files)."""
+    cuda: bool = False
+    """A CUDA child: no RLIMIT_AS; GPU device nodes (read-write, ioctl) and driver files readable."""
+    drop_uid: int = 65534
+    """The unprivileged uid a root child switches to."""
+
+
+@dataclass
+class _State:
+    """What :func:`prepare` computes once in the warm worker; forked children inherit it."""
+
+    read_plan: list[tuple[bytes, bool]] = field(default_factory=list)
+    listed: list[bytes] = field(default_factory=list)
+    cuda_read: list[tuple[bytes, bool]] = field(default_factory=list)
+    cuda_devices: list[bytes] = field(default_factory=list)
+    runtime: tuple[Path, ...] = ()
+    unreadable: dict[tuple[int, tuple[Path, ...], bool], str | None] = field(default_factory=dict)
+    available: dict[str, str | None] | None = None
+    shared_net: namespaces.SharedNetwork | None = None
+    prepared: bool = False
+
+
+_state = _State()
+
+
+def prepare(hidden: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """Do the costly work once in the warm worker, before any fork.
+
+    Resolves the runtime's read-only paths (splitting out hidden content), compiles the seccomp
+    program, checks Landlock's ABI, fills the import system's directory caches and probes which
+    layers really work here (one throwaway child per layer).
+
+    Args:
+        hidden: more paths children must never read (e.g. the active course's hidden checks).
+    """
+    paths.register_hidden(hidden)
+    _state.runtime, listed = paths.compute_plan()
+    _state.read_plan = [_plan_entry(p) for p in _state.runtime]
+    _state.listed = [os.fsencode(p) for p in listed]
+    _state.cuda_read = [_plan_entry(p) for p in paths.cuda_read_paths()]
+    _state.cuda_devices = [os.fsencode(p) for p in paths.cuda_device_paths()]
+    landlock.abi_version()
+    privileges.last_capability()
+    if _state.shared_net is None and namespaces.unavailable_reason() is None:
+        try:
+            _state.shared_net = namespaces.create_shared()
+        except OSError:
+            pass  # children create their own namespace, or the probe reports why they cannot
+    if seccomp.unavailable_reason() is None:
+        try:
+            seccomp.compile_program()
+        except OSError:
+            pass  # reported by the probe
+    _warm_import_caches()
+    uid_drop_reason(SandboxSpec(cpu_seconds=1, memory_bytes=None))
+    _state.prepared = True
+    available_layers()
+
+
+def inherited_fds() -> tuple[int, ...]:
+    """Descriptors :func:`prepare` opened that children use in :func:`harden` (keep them open).
+
+    A runner that closes inherited descriptors before calling :func:`harden` should spare these;
+    if it does not, children fall back to creating their own network namespace (slower).
+    """
+    shared = _state.shared_net
+    if shared is None:
+        return ()
+    return tuple(fd for fd in (shared.net_fd, shared.user_fd) if fd is not None)
+
+
+def runtime_read_paths() -> tuple[Path, ...]:
+    """The narrow read-only set every child needs (see :mod:`grader.sandbox.paths`)."""
+    if not _state.runtime:
+        runtime, listed = paths.compute_plan()
+        _state.runtime, _state.listed = runtime, [os.fsencode(p) for p in listed]
+    return _state.runtime
+
+
+def available_layers() -> dict[str, str | None]:
+    """Each layer mapped to None when it works here, else the reason; probed once and cached."""
+    if _state.available is None:
+        from grader.sandbox import probe
+
+        _state.available = probe.probe_all()
+    return dict(_state.available)
+
+
+def harden(
+    spec: SandboxSpec,
+    *,
+    only: Iterable[str] | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[str, ...]:
+    """Apply every available layer to the calling (forked, single-threaded) child.
+
+    Args:
+        spec: limits and paths for this child.
+        only: apply just these layers (tests and probes); all of them by default.
+        timings: when given, filled with the seconds each step took.
+
+    Returns:
+        The names of the layers really in effect, in :data:`LAYERS` order.
+
+    Raises:
+        SandboxError: the child has more than one thread (Landlock and user namespaces would not
+            cover the others), or a layer stopped half-way; the child must exit without running
+            untrusted code.
+    """
+    wanted = set(LAYERS if only is None else only)
+    unknown = wanted - set(LAYERS)
+    if unknown:
+        raise ValueError(f"unknown sandbox layers: {sorted(unknown)}")
+    if not _libc.IS_LINUX:
+        return ()
+    if _libc.thread_count() != 1:
+        raise SandboxError(
+            "harden() must run in a single-threaded child (call it right after fork)"
+        )
+    known = _state.available or {}
+    skip = {name for name, reason in known.items() if reason is not None}
+    active: list[str] = []
+    clock = time.perf_counter
+    mark = clock()
+
+    def step(name: str) -> None:
+        nonlocal mark
+        now = clock()
+        if timings is not None:
+            timings[name] = now - mark
+        mark = now
+
+    _enter_scratch(spec)
+    step("scratch")
+    if "netns" in wanted and "netns" not in skip:
+        try:
+            enter_network_namespace()
+            active.append("netns")
+        except OSError:
+            pass
+    elif _state.shared_net is not None:
+        _state.shared_net.close()
+    step("netns")
+    if "rlimits" in wanted and limits.unavailable_reason() is None:
+        try:
+            limits.apply(spec)
+            active.append("rlimits")
+        except (OSError, ValueError):
+            pass
+    step("rlimits")
+    if "uid-drop" in wanted and "uid-drop" not in skip:
+        if _drop_uid(spec):
+            active.append("uid-drop")
+    step("uid-drop")
+    if "cap-drop" in wanted and "cap-drop" not in skip:
+        try:
+            if privileges.has_capabilities():
+                privileges.drop_capabilities()
+            if not privileges.has_capabilities():
+                active.append("cap-drop")
+        except OSError:
+            pass
+    step("cap-drop")
+    if "no-new-privs" in wanted:
+        try:
+            privileges.set_no_new_privs()
+            active.append("no-new-privs")
+        except OSError:
+            pass
+    step("no-new-privs")
+    active += _restrict_landlock(spec, wanted - skip)
+    step("landlock")
+    if "seccomp" in wanted and "seccomp" not in skip and seccomp.unavailable_reason() is None:
+        try:
+            seccomp.install()
+            active.append("seccomp")
+        except OSError:
+            pass
+    step("seccomp")
+    return tuple(name for name in LAYERS if name in active)
+
+
+def enter_network_namespace() -> None:
+    """Join the worker's shared empty network namespace, or create a private one.
+
+    Raises:
+        OSError: no namespace could be entered; nothing changed.
+        SandboxError: a user namespace was entered half-way.
+    """
+    shared = _state.shared_net
+    if shared is not None:
+        if namespaces.join_shared(shared):
+            return
+        shared.close()
+    namespaces.enter_private_network()
+
+
+def _plan_entry(path: Path) -> tuple[bytes, bool]:
+    return os.fsencode(path), path.is_dir()
+
+
+def _warm_import_caches() -> None:
+    """List every import folder now, so a child need not list folders it may only partly read."""
+    for entry in sys.path:
+        finder = sys.path_importer_cache.get(entry)
+        if finder is not None and hasattr(finder, "find_spec"):
+            try:
+                finder.find_spec("_grader_sandbox_warm_up_")
+            except (OSError, ImportError):
+                pass
+
+
+def _enter_scratch(spec: SandboxSpec) -> None:
+    """Make the scratch folder the child's cwd and temporary folder (before anything restricts)."""
+    if spec.scratch is None:
+        return
+    scratch = os.fspath(spec.scratch)
+    os.chdir(scratch)
+    os.environ["TMPDIR"] = scratch
+    tempfile.tempdir = scratch
+    if spec.cuda:
+        # The driver's JIT cache defaults to ~/.nv; keep it inside the scratch folder.
+        os.environ["CUDA_CACHE_PATH"] = os.path.join(scratch, ".nv-cache")
+
+
+def _read_set(spec: SandboxSpec) -> tuple[Path, ...]:
+    extra = tuple(spec.extra_read)
+    if spec.cuda:
+        extra += paths.cuda_read_paths() + paths.cuda_device_paths()
+    return runtime_read_paths() + extra
+
+
+def uid_drop_reason(spec: SandboxSpec) -> str | None:
+    """Why a root child could not drop to ``spec.drop_uid`` (runtime unreadable), or None."""
+    if os.geteuid() != 0:
+        return None
+    key = (spec.drop_uid, tuple(spec.extra_read), spec.cuda)
+    if key not in _state.unreadable:
+        gid = privileges.drop_gid_for(spec.drop_uid)
+        reason = privileges.unreadable_reason(spec.drop_uid, gid, _read_set(spec))
+        if reason is not None:
+            reason += (
+                "; install Python and the packages where every user can read them "
+                "(e.g. under /usr/local or /opt), or run the grader as an ordinary user"
+            )
+        _state.unreadable[key] = reason
+    return _state.unreadable[key]
+
+
+def _drop_uid(spec: SandboxSpec) -> bool:
+    """Apply ``uid-drop``; True when the child now runs unprivileged."""
+    if os.geteuid() != 0:
+        return True
+    if uid_drop_reason(spec) is not None:
+        return False
+    gid = privileges.drop_gid_for(spec.drop_uid)
+    if spec.scratch is not None:
+        os.chown(spec.scratch, spec.drop_uid, gid)
+    try:
+        privileges.drop_uid(spec.drop_uid, gid)
+    except OSError:
+        return False
+    return True
+
+
+def landlock_rules(spec: SandboxSpec) -> landlock.Rules:
+    """The Landlock paths for ``spec``: runtime (+ extra, + CUDA) read-only, scratch read-write."""
+    if not _state.read_plan:
+        _state.read_plan = [_plan_entry(p) for p in runtime_read_paths()]
+    read = list(_state.read_plan) + [_plan_entry(Path(p)) for p in spec.extra_read]
+    devices: list[bytes] = []
+    if spec.cuda:
+        read += _state.cuda_read or [_plan_entry(p) for p in paths.cuda_read_paths()]
+        devices = _state.cuda_devices or [os.fsencode(p) for p in paths.cuda_device_paths()]
+    write = [os.fsencode(spec.scratch)] if spec.scratch is not None else []
+    return landlock.Rules(read=read, write=write, devices=devices, listed=_state.listed)
+
+
+def _restrict_landlock(spec: SandboxSpec, wanted: set[str]) -> list[str]:
+    """Apply the wanted Landlock layers in one ruleset; the names of those applied."""
+    layers = [n for n in LANDLOCK_LAYERS if n in wanted and landlock.unavailable_reason(n) is None]
+    if not layers:
+        return []
+    try:
+        _libc.prctl(_libc.PR_SET_NO_NEW_PRIVS, 1)
+        landlock.restrict(
+            landlock_rules(spec),
+            fs="landlock-fs" in layers,
+            net="landlock-net" in layers,
+            scope="landlock-scope" in layers,
+        )
+    except OSError:
+        return []
+    return layers

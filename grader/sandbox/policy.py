@@ -1,0 +1,124 @@
+"""The RestrictedPython policy for PyTorch submissions: the API the runner calls.
+
+``compile_submission`` parses and transforms a submission, reporting every compile-time violation
+at once; ``load_submission`` executes the result in a fresh module whose builtins are the runtime
+guards. See ``grader/sandbox/ALLOWLIST.md`` for what is admitted and why.
+
+The policy keeps grading honest inside the test process (no monkeypatching of torch, numpy or
+the checks, no frame walks, no files, no global-state setters) and turns attacks into clear,
+bilingual feedback with a line number. It is a layer, not a boundary: the OS layer (rlimits,
+Landlock, seccomp) contains what native code can still do.
+"""
+
+from __future__ import annotations
+
+import ast
+import linecache
+import sys
+import types
+import weakref
+from collections.abc import Sequence
+
+from grader.sandbox.guards_builtins import Guards
+from grader.sandbox.guards_owned import register_globals
+from grader.sandbox.guards_table import table_matches_installed
+from grader.sandbox.policy_config import config_for, normalise_allow
+from grader.sandbox.policy_errors import (
+    VIOLATIONS,
+    PolicyViolation,
+    aggregate,
+    register_submission_file,
+)
+from grader.sandbox.policy_static import StaticScope
+from grader.sandbox.policy_transform import PolicyTransformer
+
+__all__ = [
+    "VIOLATIONS",
+    "PolicyViolation",
+    "compile_submission",
+    "load_submission",
+    "table_matches_installed",
+]
+
+_COMPILED: dict[int, tuple[weakref.ref[types.CodeType], frozenset[str]]] = {}
+"""id(code) -> (weak reference, declared private names). By identity: equal code objects
+compiled twice would collide in a WeakKeyDictionary and lose their entry."""
+
+
+def _remember(code: types.CodeType, declared: frozenset[str]) -> None:
+    key = id(code)
+
+    def forget(ref: weakref.ref[types.CodeType]) -> None:
+        entry = _COMPILED.get(key)
+        if entry is not None and entry[0] is ref:
+            del _COMPILED[key]
+
+    _COMPILED[key] = (weakref.ref(code, forget), declared)
+
+
+def compile_submission(
+    source: str, filename: str = "submission.py", *, allow: Sequence[str] = ()
+) -> types.CodeType:
+    """Compile a submission under the policy.
+
+    A ``SyntaxError`` propagates unchanged (line and offset intact). Policy violations found at
+    compile time raise one ``PolicyViolation`` whose ``.all`` lists every one, each with its
+    line. ``allow`` holds the exercise's extra modules and lifted ``module:attr`` denies;
+    ValueError if an entry cannot be admitted.
+    """
+    config = config_for(normalise_allow(allow))
+    tree = ast.parse(source, filename=filename)
+    transformer = PolicyTransformer(config, StaticScope(tree), filename)
+    tree = transformer.visit(tree)
+    if transformer.violations:
+        compile(source, filename, "exec", dont_inherit=True)  # a compiler SyntaxError comes first
+        raise aggregate(transformer.violations)
+    ast.fix_missing_locations(tree)
+    try:
+        code = compile(tree, filename, "exec", dont_inherit=True)
+    except SyntaxError:
+        compile(source, filename, "exec", dont_inherit=True)  # the learner's own error, verbatim
+        raise
+    _remember(code, frozenset(transformer.declared))
+    register_submission_file(filename)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return code
+
+
+def load_submission(
+    code: types.CodeType,
+    *,
+    module_name: str = "submission",
+    allow: Sequence[str] = (),
+    print_limit: int = 64_000,
+) -> types.ModuleType:
+    """Execute compiled submission code in a fresh module with the restricted builtins.
+
+    The module is registered as ``sys.modules[module_name]`` (removed again if executing it
+    fails). Runtime violations raise ``PolicyViolation`` and are recorded in ``VIOLATIONS``.
+    ``print`` writes to ``sys.stdout`` at call time, at most ``print_limit`` bytes in total and
+    then one line ``[output truncated]``. Only code returned by ``compile_submission`` in this
+    process (or a parent it was forked from) is accepted (ValueError otherwise).
+    """
+    entry = _COMPILED.get(id(code))
+    if entry is None or entry[0]() is not code:
+        raise ValueError("load_submission() only runs code returned by compile_submission()")
+    declared = entry[1]
+    guards = Guards(config_for(normalise_allow(allow)), declared, print_limit)
+    module = types.ModuleType(module_name)
+    module.__file__ = code.co_filename
+    namespace = module.__dict__
+    namespace["__builtins__"] = guards.builtins()
+    register_globals(namespace)
+    previous = sys.modules.get(module_name)
+    sys.modules[module_name] = module
+    try:
+        exec(code, namespace)
+    except BaseException:
+        if sys.modules.get(module_name) is module:
+            if previous is None:
+                del sys.modules[module_name]
+            else:
+                sys.modules[module_name] = previous
+        raise
+    return module

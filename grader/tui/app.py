@@ -1,0 +1,219 @@
+"""Provides QuizApp, the Textual app: home, practice, exam, review, report and stats screens.
+
+Screens are opened by name through :data:`SCREENS`, a table of ``"module:Class"`` paths imported
+on first use; a new area (e.g. code exercises) adds its screens there and a way to reach them
+(a home-screen button calling :meth:`QuizApp.open_screen`).
+
+Keys shared by every screen: ``l`` / F2 switch the language (every text on screen, the app's own
+labels included), Ctrl+Q quits. Letter and digit keys act only while focus is not in a text box;
+each action also has a Ctrl- or function key, shown in the footer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from grader.study.context import Study
+from grader.study.duration import format_duration
+from grader.study.session import Mode, SessionError
+from grader.tui import cjk
+from grader.tui.screens.base import localize_bindings
+from grader.tui.strings import t
+
+__all__ = ["MIN_SIZE", "SCREENS", "QuizApp", "StartOptions"]
+
+cjk.install()
+
+MIN_SIZE = (60, 16)
+"""The smallest terminal (columns, rows) the app draws itself in; below it a notice is shown."""
+
+SCREENS: dict[str, str] = {
+    "home": "grader.tui.screens.home:HomeScreen",
+    "practice": "grader.tui.screens.quiz:QuizScreen",
+    "review": "grader.tui.screens.quiz:QuizScreen",
+    "exam": "grader.tui.screens.exam:ExamScreen",
+    "report": "grader.tui.screens.report:ReportScreen",
+    "stats": "grader.tui.screens.stats:StatsScreen",
+    "confirm": "grader.tui.screens.confirm:ConfirmScreen",
+    "too_small": "grader.tui.screens.too_small:TooSmallScreen",
+}
+"""Screen name -> ``"module:Class"``; :meth:`QuizApp.open_screen` imports it when first used."""
+
+
+@dataclass(frozen=True)
+class StartOptions:
+    """What ``grader quiz`` asked for; ``mode=None`` opens the home screen only."""
+
+    mode: Mode | None = None
+    banks: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    """Question ids to limit the session to (``--question``)."""
+    count: int | None = None
+    time_limit_s: float | None = None
+    seed: int | None = None
+
+
+class QuizApp(App[None]):
+    """The terminal app over a :class:`grader.study.Study`.
+
+    Args:
+        study: The course's questions and the learner's store.
+        lang: The language to start in ("zh" or "en").
+        start: The session to start with (home screen only when its mode is None).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "torch-grader"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("f2", "switch_lang", "中文", id="lang", priority=True),
+        Binding("l", "switch_lang", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    lang: reactive[str] = reactive("en", init=False)
+
+    def __init__(self, study: Study, *, lang: str = "en", start: StartOptions | None = None):
+        super().__init__()
+        self.study = study
+        self.start = start or StartOptions()
+        self.set_reactive(QuizApp.lang, lang)
+        self.last_session: Any = None
+
+    # -- screens ---------------------------------------------------------------------------
+
+    def open_screen(
+        self,
+        name: str,
+        *args: Any,
+        replace: bool = False,
+        callback: Callable[[Any], None] | None = None,
+        **kwargs: Any,
+    ) -> Screen[Any]:
+        """Build the screen registered as ``name`` with ``args`` and show it.
+
+        ``replace`` swaps it for the current screen (so Escape from a report goes home);
+        ``callback`` receives what a modal screen dismisses with.
+        """
+        module_name, class_name = SCREENS[name].split(":")
+        screen: Screen[Any] = getattr(import_module(module_name), class_name)(*args, **kwargs)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen, callback=callback)
+        return screen
+
+    def on_mount(self) -> None:
+        localize_bindings(self, self.lang)
+        start = self.start
+        self.open_screen("home", start.mode or "practice", start.banks, start.tags)
+        if start.mode == "exam" and self.resume_exam():
+            return
+        if start.mode is not None:
+            self.start_session(
+                start.mode,
+                banks=start.banks,
+                tags=start.tags,
+                ids=start.questions,
+                count=start.count,
+                time_limit_s=start.time_limit_s,
+                seed=start.seed,
+            )
+        self.check_size()
+
+    def start_session(self, mode: Mode, **options: Any) -> bool:
+        """Start a new session of ``mode`` and show it; False (with a notice) when none can be.
+
+        Options are those of :meth:`grader.study.session.QuizSession.create`; ``count``,
+        ``time_limit_s`` and ``seed`` default to what ``grader quiz`` was given.
+        """
+        for key in ("count", "time_limit_s", "seed"):
+            if options.get(key) is None:
+                options[key] = getattr(self.start, key)
+        try:
+            session = self.study.new_session(mode, lang=self.lang, **options)
+        except SessionError:
+            key = "nothing_due" if mode == "review" else "no_questions"
+            self.notify(t(key, self.lang), severity="warning")
+            return False
+        self.last_session = session
+        self.open_screen(mode, session)
+        return True
+
+    def resume_exam(self) -> bool:
+        """Show the stored unfinished exam, if there is one."""
+        try:
+            session = self.study.active_exam()
+        except SessionError:
+            return False
+        if session is None:
+            return False
+        session.lang = self.lang
+        self.last_session = session
+        self.open_screen("exam", session)
+        left = format_duration(session.remaining_s or 0)
+        self.notify(t("exam_resumed", self.lang, time=left), timeout=6)
+        return True
+
+    def open_stats(self) -> None:
+        """Show the statistics screen."""
+        names = {b.bank: {"zh": b.title.zh, "en": b.title.en} for b in self.study.catalog.banks}
+        self.open_screen("stats", self.study.stats(), self.study.clock.today(), names)
+
+    def go_home(self) -> None:
+        """Back to the home screen (the bottom of the stack)."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    # -- language --------------------------------------------------------------------------
+
+    def action_switch_lang(self) -> None:
+        """Switch between Chinese and English."""
+        self.lang = "en" if self.lang == "zh" else "zh"
+
+    def localize_node_tree(self, root: DOMNode) -> None:
+        """Relabel the footer bindings of ``root`` and everything under it."""
+        localize_bindings(root, self.lang)
+        for node in root.walk_children():
+            localize_bindings(node, self.lang)
+        self.refresh_bindings()
+
+    def watch_lang(self, lang: str) -> None:
+        localize_bindings(self, lang)
+        for screen in self.screen_stack:
+            self.localize_node_tree(screen)
+            apply = getattr(screen, "apply_lang", None)
+            if apply is not None:
+                apply(lang)
+        self.refresh_bindings()
+
+    # -- terminal size ---------------------------------------------------------------------
+
+    def check_size(self) -> None:
+        """Show the too-small notice below MIN_SIZE, and take it away above (screens call this
+        when they are resized)."""
+        from grader.tui.screens.too_small import TooSmallScreen
+
+        width, height = self.size
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if isinstance(top, TooSmallScreen):
+            if small:
+                top.update_size()
+            else:
+                self.pop_screen()
+        elif small and top is not None:
+            self.open_screen("too_small", MIN_SIZE)
+
+    def on_load(self) -> None:
+        self.title = t("app_title", self.lang)

@@ -1,0 +1,66 @@
+"""Provides LocalizedScreen, the base of every screen: the current language, the strings table,
+and footer key descriptions that follow the language."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+
+from grader.tui.strings import STRINGS, t
+
+if TYPE_CHECKING:
+    from grader.tui.app import QuizApp
+
+__all__ = ["DIGIT_BINDINGS", "LocalizedModal", "LocalizedScreen", "localize_bindings"]
+
+DIGIT_BINDINGS = [Binding(str(d), f"pick({d})", show=False) for d in range(1, 10)]
+"""Digits 1-9 pick an option (they type into text boxes instead when one has focus)."""
+
+
+def localize_bindings(node: DOMNode, lang: str) -> None:
+    """Give each binding of ``node`` whose ``id`` is a key of STRINGS its text in ``lang``."""
+    table = node._bindings.key_to_bindings
+    for key, bindings in list(table.items()):
+        if any(b.id in STRINGS for b in bindings):
+            table[key] = [
+                replace(b, description=t(b.id, lang)) if b.id in STRINGS else b for b in bindings
+            ]
+
+
+class _Localized:
+    """Mixin for screens: ``lang``, ``t()`` and language switching."""
+
+    app: QuizApp
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    def t(self, key: str, **values: Any) -> str:
+        """The text ``key`` in the current language."""
+        return t(key, self.app.lang, **values)
+
+    def apply_lang(self, lang: str) -> None:
+        """Re-label everything on the screen in ``lang`` (subclasses extend this)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.app.check_size()
+
+
+class LocalizedScreen(_Localized, Screen[Any]):
+    """A screen whose texts follow the app's language."""
+
+    def on_mount(self) -> None:
+        self.app.localize_node_tree(self)
+
+
+class LocalizedModal(_Localized, ModalScreen[Any]):
+    """A modal screen whose texts follow the app's language."""
+
+    def on_mount(self) -> None:
+        self.app.localize_node_tree(self)

@@ -1,0 +1,96 @@
+"""Provides StatsScreen: answers, accuracy per bank and per tag, the streak, mastery, and a chart
+of accuracy by day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Markdown, Static
+
+from grader.study.stats import Stats, Tally
+from grader.tui.screens.base import LocalizedScreen
+from grader.tui.strings import t
+from grader.tui.widgets.accuracy_chart import AccuracyChart
+
+__all__ = ["StatsScreen", "stats_markdown"]
+
+
+def _pct(tally: Tally) -> str:
+    return "–" if tally.accuracy is None else f"{tally.accuracy:.0%}"
+
+
+def _table(rows: dict[str, Tally], first: str, lang: str, names: dict[str, str]) -> str:
+    lines = [
+        f"| {first} | {t('col_answered', lang)} | {t('col_correct', lang)} | "
+        f"{t('col_accuracy', lang)} |",
+        "|---|---:|---:|---:|",
+    ]
+    for key, tally in rows.items():
+        lines.append(
+            f"| {names.get(key, key)} | {tally.answered} | {tally.correct} | {_pct(tally)} |"
+        )
+    return "\n".join(lines)
+
+
+def stats_markdown(stats: Stats, lang: str, bank_names: dict[str, str]) -> tuple[str, str]:
+    """The statistics as Markdown in ``lang``: the summary (shown above the chart) and the
+    per-bank and per-tag tables (shown below it)."""
+    total = stats.total
+    summary = [f"# {t('stats_title', lang)}"]
+    if not total.answered:
+        summary.append(t("stats_empty", lang))
+    summary.append(
+        " · ".join(
+            [
+                t("stats_totals", lang, n=total.answered, c=total.correct, pct=_pct(total)),
+                t("stats_streak", lang, n=stats.streak_days),
+                t("stats_mastery", lang, m=stats.mastered, d=stats.due),
+            ]
+        )
+    )
+    tables = []
+    if total.answered:
+        tables = [
+            f"## {t('report_by_bank', lang)}",
+            _table(stats.by_bank, t("col_bank", lang), lang, bank_names),
+            f"## {t('report_by_tag', lang)}",
+            _table(stats.by_tag, t("col_tag", lang), lang, {}),
+        ]
+    return "\n\n".join(summary), "\n\n".join(tables)
+
+
+class StatsScreen(LocalizedScreen):
+    """The learner's statistics for the course."""
+
+    BINDINGS = [Binding("escape", "back", "Back", id="back")]
+
+    def __init__(self, stats: Stats, today: date, bank_names: dict[str, dict[str, str]]) -> None:
+        super().__init__()
+        self.stats = stats
+        self.today = today
+        self.bank_names = bank_names
+
+    def _names(self, lang: str) -> dict[str, str]:
+        return {bank: names[lang] for bank, names in self.bank_names.items()}
+
+    def compose(self) -> ComposeResult:
+        summary, tables = stats_markdown(self.stats, self.lang, self._names(self.lang))
+        with VerticalScroll(id="stats-scroll"):
+            yield Markdown(summary, id="stats")
+            yield Static(Content(self.t("stats_over_time")), id="chart-title")
+            yield AccuracyChart(self.stats.by_day, self.today)
+            yield Markdown(tables, id="stats-tables")
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def apply_lang(self, lang: str) -> None:
+        summary, tables = stats_markdown(self.stats, lang, self._names(lang))
+        self.query_one("#stats", Markdown).update(summary)
+        self.query_one("#stats-tables", Markdown).update(tables)
+        self.query_one("#chart-title", Static).update(Content(t("stats_over_time", lang)))

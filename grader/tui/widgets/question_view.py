@@ -1,0 +1,101 @@
+"""Provides QuestionView: one question with its header, Markdown prompt, answer widget, hint
+and (in practice and review) feedback. Screens make a new one per question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Markdown, Static
+
+from grader.bank.model import QuestionBase
+from grader.tui.markup import inline, prompt_markdown
+from grader.tui.strings import t
+from grader.tui.widgets.answer_base import AnswerWidget
+from grader.tui.widgets.answers import make_answer
+from grader.tui.widgets.feedback import FeedbackPanel
+
+__all__ = ["QuestionView"]
+
+
+class QuestionView(VerticalScroll):
+    """A question as the learner sees it.
+
+    Args:
+        question: The question.
+        order: Its option order in this session.
+        lang: "zh" or "en".
+        position: 0-based position in the session, and ``total`` the session's length.
+        bank_title: The bank's title in both languages (``{"zh": ..., "en": ...}``).
+        response: A response to show at the start (exam navigation, resume).
+    """
+
+    def __init__(
+        self,
+        question: QuestionBase,
+        order: list[int] | None,
+        lang: str,
+        position: int,
+        total: int,
+        bank_title: dict[str, str],
+        response: Any = None,
+    ) -> None:
+        super().__init__(id="question-view")
+        self.question = question
+        self.lang = lang
+        self.position = position
+        self.total = total
+        self.bank_title = bank_title
+        self._answer = make_answer(question, order, lang, response)
+        self.hint_visible = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self._header()), id="question-header")
+        yield Markdown(prompt_markdown(self.question, self.lang), id="prompt")
+        yield self._answer
+        hint = Static("", id="hint")
+        hint.display = False
+        yield hint
+        yield FeedbackPanel()
+
+    def _header(self) -> str:
+        stars = "★" * self.question.difficulty + "☆" * (5 - self.question.difficulty)
+        return " · ".join(
+            [
+                t("question_of", self.lang, n=self.position + 1, total=self.total),
+                self.bank_title[self.lang],
+                t("difficulty", self.lang, stars=stars),
+            ]
+        )
+
+    @property
+    def answer(self) -> AnswerWidget:
+        return self._answer
+
+    @property
+    def feedback(self) -> FeedbackPanel:
+        return self.query_one(FeedbackPanel)
+
+    def show_hint(self) -> None:
+        """Show the hint (or say there is none)."""
+        self.hint_visible = True
+        hint = self.query_one("#hint", Static)
+        hint.update(inline(self._hint_text()))
+        hint.display = True
+        hint.scroll_visible(animate=False)
+
+    def _hint_text(self) -> str:
+        if self.question.hint is None:
+            return t("hint_none", self.lang)
+        return t("hint_label", self.lang) + self.question.hint.get(self.lang)
+
+    def apply_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.query_one("#question-header", Static).update(Content(self._header()))
+        self.query_one("#prompt", Markdown).update(prompt_markdown(self.question, lang))
+        self._answer.apply_lang(lang)
+        if self.hint_visible:
+            self.query_one("#hint", Static).update(inline(self._hint_text()))
+        self.feedback.apply_lang(lang)

@@ -1,0 +1,78 @@
+"""`grader list`: banks with question counts, as the installed command prints them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "banks"
+
+
+def run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    beside = Path(sys.executable).with_name("grader")
+    command = str(beside) if beside.exists() else shutil.which("grader")
+    if command is None:
+        pytest.fail("the `grader` command is not installed: run `pip install -e .`")
+    environ = {k: v for k, v in os.environ.items() if k != "GRADER_COURSE"}
+    environ.update(GRADER_CACHE_DIR=str(tmp_path / "cache"), GRADER_LANG="en")
+    return subprocess.run(
+        [command, *args],
+        cwd=DATA,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_json(tmp_path: Path) -> None:
+    """--format json prints exactly the documented document."""
+    done = run("list", "--format", "json", "--course", "good", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "banks": [
+            {
+                "bank": "all-types",
+                "questions": 12,
+                "types": {
+                    "single": 1,
+                    "multiple": 2,
+                    "true_false": 1,
+                    "fill": 2,
+                    "numeric": 2,
+                    "order": 1,
+                    "code_output": 2,
+                    "short": 1,
+                },
+                "difficulty": {"1": 4, "2": 5, "3": 3, "4": 0, "5": 0},
+            }
+        ],
+        "total": 12,
+    }
+
+
+def test_text_table(tmp_path: Path) -> None:
+    """The text format is a table naming each bank, its title and the total."""
+    done = run("list", "--course", "good", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "all-types" in done.stdout and "All question types" in done.stdout
+    total = next(line for line in done.stdout.splitlines() if line.strip().startswith("total"))
+    assert total.split()[1] == "12"
+
+
+def test_broken_questions_are_left_out_with_a_note(tmp_path: Path) -> None:
+    """Questions with problems are not counted, and stderr says to run validate."""
+    course = tmp_path / "course" / "questions"
+    course.mkdir(parents=True)
+    shutil.copy(DATA / "broken" / "duplicate_id.yaml", course)
+    done = run("list", "--format", "json", "--course", str(course.parent), tmp_path=tmp_path)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["total"] == 1
+    assert "run `grader validate`" in done.stderr

@@ -1,0 +1,122 @@
+"""The bundled question banks as a whole: size, variety, seed coverage and the coverage table.
+
+These tests count what a learner gets: at least 240 questions in at least 12 banks, every question
+type, enough code_output and misconception questions, difficulties 1 to 5, and every seed section
+of ``questions/seed_sections.yaml`` backed by at least three questions. The per-bank tests
+(parametrized by bank id) say which bank falls short.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from grader.bank.loader import LoadedBank, load_banks
+from grader.bank.model import QUESTION_TYPES
+from grader.verify.coverage import (
+    BANK_ORDER,
+    MIN_QUESTIONS_PER_SECTION,
+    read_sections,
+    readme_block,
+    render_coverage,
+)
+
+QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
+SECTIONS = read_sections(QUESTIONS)
+SECTION_IDS = {s.id for s in SECTIONS}
+
+
+@pytest.fixture(scope="module")
+def banks() -> list[LoadedBank]:
+    """Every bundled bank; the loader must find no problem at all."""
+    result = load_banks([QUESTIONS])
+    assert result.ok, "\n".join(str(p) for p in result.problems)
+    return result.banks
+
+
+def _bank(banks: list[LoadedBank], bank_id: str) -> LoadedBank:
+    found = [b for b in banks if b.id == bank_id]
+    assert found, f"questions/{bank_id}.yaml is missing"
+    return found[0]
+
+
+def _questions(banks: list[LoadedBank]) -> list:
+    return [q for b in banks for q in b.questions]
+
+
+@pytest.mark.parametrize("bank_id", BANK_ORDER)
+def test_bank_covers_its_seed_sections(banks: list[LoadedBank], bank_id: str) -> None:
+    """Each registry section mapped to a bank has at least 3 questions in that bank naming it."""
+    bank = _bank(banks, bank_id)
+    sources = Counter(q.source for q in bank.questions)
+    short = {
+        s.id: sources[s.id]
+        for s in SECTIONS
+        if s.bank == bank_id and sources[s.id] < MIN_QUESTIONS_PER_SECTION
+    }
+    assert not short, f"{bank.path}: sections with too few questions: {short}"
+
+
+@pytest.mark.parametrize("bank_id", BANK_ORDER)
+def test_bank_questions_have_tags_and_registered_sources(
+    banks: list[LoadedBank], bank_id: str
+) -> None:
+    """Every question has tags and a `source` that is a seed-section id of the registry."""
+    bank = _bank(banks, bank_id)
+    bad = [
+        f"{bank.location(q.id)}: {q.id}: source {q.source!r}"
+        for q in bank.questions
+        if q.source not in SECTION_IDS
+    ]
+    untagged = [q.id for q in bank.questions if not q.tags]
+    assert not bad, "\n".join(bad)
+    assert not untagged, f"questions without tags: {untagged}"
+
+
+def test_every_registry_section_has_three_questions(banks: list[LoadedBank]) -> None:
+    """Over all banks, every seed section is the `source` of at least 3 questions."""
+    sources = Counter(q.source for q in _questions(banks))
+    short = {s.id: sources[s.id] for s in SECTIONS if sources[s.id] < MIN_QUESTIONS_PER_SECTION}
+    assert not short, f"sections with too few questions: {short}"
+
+
+def test_every_registry_bank_exists(banks: list[LoadedBank]) -> None:
+    """Each bank named by the registry is a bundled bank."""
+    missing = sorted({s.bank for s in SECTIONS} - {b.id for b in banks})
+    assert not missing, f"registry names banks that do not exist: {missing}"
+
+
+def test_enough_questions_and_banks(banks: list[LoadedBank]) -> None:
+    """At least 240 questions spread over at least 12 banks."""
+    assert len(banks) >= 12, [b.id for b in banks]
+    assert len(_questions(banks)) >= 240
+
+
+def test_every_question_type_is_used(banks: list[LoadedBank]) -> None:
+    """All eight question types appear in the bundled banks."""
+    used = {q.type for q in _questions(banks)}
+    assert used == set(QUESTION_TYPES), f"unused types: {set(QUESTION_TYPES) - used}"
+
+
+def test_enough_code_output_and_misconception_questions(banks: list[LoadedBank]) -> None:
+    """At least 40 code_output questions and 30 questions tagged `misconception`."""
+    questions = _questions(banks)
+    assert sum(q.type == "code_output" for q in questions) >= 40
+    assert sum("misconception" in q.tags for q in questions) >= 30
+
+
+def test_difficulties_span_one_to_five(banks: list[LoadedBank]) -> None:
+    """Every difficulty level from 1 to 5 is used."""
+    assert {q.difficulty for q in _questions(banks)} == {1, 2, 3, 4, 5}
+
+
+def test_coverage_table_is_current(banks: list[LoadedBank]) -> None:
+    """questions/README.md holds the coverage table the banks produce today."""
+    expected = render_coverage(QUESTIONS, banks)
+    current = readme_block((QUESTIONS / "README.md").read_text(encoding="utf-8"))
+    assert current == expected, (
+        "the coverage table in questions/README.md is stale or missing; "
+        "run `python -m grader.verify.coverage --write`"
+    )

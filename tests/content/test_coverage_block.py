@@ -1,0 +1,50 @@
+"""`python -m grader.verify.coverage` keeps the coverage block of a questions README current."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader.verify.coverage import END, START, main, readme_block, render_coverage, replace_block
+
+COURSE = Path(__file__).resolve().parent / "fixtures" / "coverage_course"
+
+
+@pytest.fixture()
+def course(tmp_path: Path) -> Path:
+    """A private copy of the one-bank fixture course (its README has no coverage block yet)."""
+    target = tmp_path / "questions"
+    shutil.copytree(COURSE, target)
+    return target
+
+
+def test_render_counts_questions_per_bank_and_section() -> None:
+    """The block lists the bank's counts and flags a section with fewer than 3 questions."""
+    block = render_coverage(COURSE)
+    assert block.startswith(START) and block.endswith(END)
+    assert "| autograd | 1 | 2 | 1 | 1 |" in block
+    assert (
+        "| `s000-q04` | 000 | 61 | 4. PyTorch中的autograd是什么？它有什么作用？ | autograd | "
+        in block
+    )
+    assert "2 (too few)" in block
+
+
+def test_check_fails_until_write_appends_the_block(course: Path, capsys) -> None:
+    """--check exits 1 on a README without the block; --write appends it and keeps the text."""
+    assert main(["--check", "--questions", str(course)]) == 1
+    assert "stale" in capsys.readouterr().err
+    assert main(["--write", "--questions", str(course)]) == 0
+    text = (course / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("# A course's questions\n\nText the coverage block must leave alone.\n")
+    assert readme_block(text) == render_coverage(course)
+    assert main(["--check", "--questions", str(course)]) == 0
+
+
+def test_replace_block_replaces_only_the_marked_part() -> None:
+    """An existing block is replaced in place; what surrounds it is kept."""
+    old = f"intro\n{START}\nold table\n{END}\noutro\n"
+    assert replace_block(old, f"{START}\nnew\n{END}") == f"intro\n{START}\nnew\n{END}\noutro\n"
+    assert replace_block("intro\n", f"{START}\nx\n{END}") == f"intro\n\n{START}\nx\n{END}\n"

@@ -1,0 +1,5 @@
+"""A starter without a marker."""
+
+
+def f(x):
+    return x

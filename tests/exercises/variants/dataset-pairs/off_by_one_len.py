@@ -1,0 +1,22 @@
+"""Bug: __len__ is one short (len - 1)."""
+
+import torch
+from torch.utils.data import Dataset
+
+
+class PairDataset(Dataset):
+    def __init__(self, features, labels, transform=None):
+        if len(features) != len(labels):
+            raise ValueError("length mismatch")
+        self.x = [torch.as_tensor(f, dtype=torch.float32) for f in features]
+        self.y = [torch.tensor(int(label)) for label in labels]
+        self.transform = transform
+
+    def __len__(self):
+        return len(self.x) - 1
+
+    def __getitem__(self, i):
+        x = self.x[i]
+        if self.transform is not None:
+            x = self.transform(x)
+        return x, self.y[i]

@@ -1,0 +1,21 @@
+"""Bug: a hard-coded learning rate instead of the lr argument."""
+
+import torch
+from torch import nn
+
+
+def train(model, loader, epochs=1, lr=0.1):
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    criterion = nn.MSELoss()
+    model.train()
+    losses = []
+    for _ in range(epochs):
+        total = 0.0
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        losses.append(total / len(loader))
+    return losses

@@ -1,0 +1,20 @@
+"""Bug: never zeroes the gradients, so they accumulate across steps."""
+
+import torch
+from torch import nn
+
+
+def train(model, loader, epochs=1, lr=0.1):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    criterion = nn.MSELoss()
+    model.train()
+    losses = []
+    for _ in range(epochs):
+        total = 0.0
+        for x, y in loader:
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        losses.append(total / len(loader))
+    return losses

@@ -1,0 +1,21 @@
+"""Bug: accumulates the loss tensor (total += loss): returns tensors and keeps every graph alive."""
+
+import torch
+from torch import nn
+
+
+def train(model, loader, epochs=1, lr=0.1):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    criterion = nn.MSELoss()
+    model.train()
+    losses = []
+    for _ in range(epochs):
+        total = 0
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+            total += loss
+        losses.append(total / len(loader))
+    return losses

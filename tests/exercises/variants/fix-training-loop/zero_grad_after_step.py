@@ -1,0 +1,21 @@
+"""Bug: zero_grad() only after step(): the caller's stale gradients leak into the first step."""
+
+import torch
+from torch import nn
+
+
+def train(model, loader, epochs=1, lr=0.1):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    criterion = nn.MSELoss()
+    model.train()
+    losses = []
+    for _ in range(epochs):
+        total = 0.0
+        for x, y in loader:
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            total += loss.item()
+        losses.append(total / len(loader))
+    return losses

@@ -1,0 +1,90 @@
+"""Statistics: first tries, accuracy per bank and tag, the daily streak, `grader stats`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from grader.cli.stats import stats
+from grader.study.clock import FakeClock
+from grader.study.context import Study
+from grader.study.stats import streak_days
+
+
+def test_streak_counts_consecutive_days() -> None:
+    """Days in a row ending today, or yesterday while today has no answer yet."""
+    today = date(2025, 1, 10)
+    assert streak_days(["2025-01-10", "2025-01-09", "2025-01-08", "2025-01-06"], today) == 3
+    assert streak_days(["2025-01-09", "2025-01-08"], today) == 2
+    assert streak_days(["2025-01-07"], today) == 0
+    assert streak_days([], today) == 0
+
+
+def _practice(study: Study, answers: dict[str, object]) -> None:
+    session = study.new_session("practice", count=9, seed=4)
+    for index, item in enumerate(session.items):
+        if item.question_id in answers:
+            session.goto(index)
+            session.answer(answers[item.question_id])
+
+
+def test_stats_count_first_tries_by_bank_tag_and_day(study: Study, clock: FakeClock) -> None:
+    """answered/correct count first tries; a retry does not add an answer."""
+    _practice(study, {"fx-single": 0, "fx-fill": "nope", "fx-numeric": "12"})
+    session = study.new_session("practice", banks=("fx-basics",), seed=1)
+    session.goto([i.question_id for i in session.items].index("fx-fill"))
+    session.answer("zero_grad")
+    session.answer("zero_grad")  # a retry
+    clock.advance(days=1)
+    _practice(study, {"fx-true-false": True})
+    data = study.stats().as_dict()
+    assert (data["answered"], data["correct"]) == (5, 3)
+    assert data["by_bank"]["fx-basics"]["answered"] == 4
+    assert data["by_bank"]["fx-advanced"] == {
+        "answered": 1,
+        "correct": 1,
+        "score": 1.0,
+        "accuracy": 1.0,
+    }
+    assert data["by_tag"]["autograd"]["answered"] == 4
+    assert data["by_tag"]["misconception"]["correct"] == 0
+    assert list(data["by_day"]) == ["2025-01-06", "2025-01-07"]
+    assert data["streak_days"] == 2
+
+
+def test_stats_command_json_shape(study: Study, tmp_path: Path, course_dir: Path) -> None:
+    """`grader stats --format json` has answered, correct, by_bank, by_tag and streak_days."""
+    _practice(study, {"fx-single": 0})
+    result = CliRunner().invoke(
+        stats,
+        ["--format", "json", "--course", str(course_dir), "--data-dir", str(tmp_path / "data")],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert isinstance(data["answered"], int) and data["answered"] == 1
+    assert isinstance(data["correct"], int) and data["correct"] == 1
+    assert data["by_bank"]["fx-basics"]["answered"] == 1
+    assert data["by_tag"]["autograd"]["correct"] == 1
+    assert isinstance(data["streak_days"], int)
+
+
+def test_stats_command_text_is_bilingual(study: Study, tmp_path: Path, course_dir: Path) -> None:
+    """The text format speaks the chosen language and lists the banks."""
+    _practice(study, {"fx-single": 0})
+    args = ["--course", str(course_dir), "--data-dir", str(tmp_path / "data")]
+    zh = CliRunner().invoke(stats, [*args, "--lang", "zh"]).output
+    en = CliRunner().invoke(stats, [*args, "--lang", "en"]).output
+    assert "学习统计" in zh and "fx-basics" in zh
+    assert "Statistics" in en and "1 answered" in en
+
+
+def test_stats_of_a_new_learner_create_nothing(tmp_path: Path, course_dir: Path) -> None:
+    """Asking for stats before any answer prints zeros and writes no file."""
+    result = CliRunner().invoke(
+        stats, ["--format", "json", "--course", str(course_dir), "--data-dir", str(tmp_path)]
+    )
+    assert json.loads(result.output)["answered"] == 0
+    assert list(tmp_path.iterdir()) == []
