@@ -1,85 +1,91 @@
-"""Building a Gradescope autograder bundle for one exercise.
+"""Gradescope: building an autograder bundle for one exercise, and grading inside it.
 
-The zip holds, at its root (Gradescope unpacks it into /autograder/source):
-  setup.sh           installs Python, a CPU build of torch and the grader from the bundled wheel
-  run_autograder     runs run_autograder.py with that Python
-  run_autograder.py  grades /autograder/submission/<exercise-id>.py and writes
-                     /autograder/results/results.json (root overridable: GRADER_GRADESCOPE_ROOT)
-  course/exercises/<id>/   the exercise with its hidden checks (never shown to students)
-  <the grader wheel>
+The zip holds, at its root (Gradescope unpacks it into ``/autograder/source``)::
+
+    setup.sh              run once when Gradescope builds the image: installs Python >= 3.11,
+                          a CPU build of torch and the grader from the bundled wheel
+    run_autograder        Gradescope copies it to /autograder/run_autograder and runs it for
+                          every submission; it runs source/run_autograder.py
+    run_autograder.py     calls :func:`autograde`: grades submission/<exercise-id>.py and writes
+                          results/results.json
+    course/exercises/<id>/   the exercise with its hidden checks (never in a student's hands)
+    torch_grader-*.whl    the grader, without the bundled course (no other exercise's checks
+                          or solutions travel to Gradescope)
+
+``GRADER_GRADESCOPE_ROOT`` replaces ``/autograder`` (to test a bundle in a temporary folder) and
+``GRADER_PYTHON`` the interpreter ``run_autograder`` uses.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import os
 import subprocess
 import sys
 import tempfile
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
-from grader.errors import UsageError
+from grader import __version__
+from grader.errors import GraderError, UsageError
 from grader.exercises.model import Exercise
+from grader.i18n import Lang
+from grader.runner.result import CheckResult, ExerciseResult, Message, Provenance, Reason
 
 SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once when it builds the autograder image (Ubuntu).
+# Gradescope runs this once, as root, when it builds the autograder image (Ubuntu).
 set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends python3 python3-venv python3-pip
-python3 -m venv /autograder/venv
+apt-get install -y --no-install-recommends python3 python3-venv python3-pip ca-certificates
+new_enough() {{ "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; }}
+PY=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null && new_enough "$candidate"; then
+    PY="$(command -v "$candidate")"
+    break
+  fi
+done
+if [ -z "$PY" ]; then
+  # The grader needs Python >= 3.11 (Ubuntu 22.04 ships 3.10 as python3).
+  apt-get install -y --no-install-recommends python3.11 python3.11-venv
+  PY="$(command -v python3.11)"
+fi
+"$PY" -m venv /autograder/venv
 /autograder/venv/bin/pip install --upgrade pip
 # A CPU build of torch: small, and Gradescope has no GPU.
-/autograder/venv/bin/pip install torch --index-url https://download.pytorch.org/whl/cpu
+/autograder/venv/bin/pip install "{torch}" --index-url https://download.pytorch.org/whl/cpu
 /autograder/venv/bin/pip install /autograder/source/{wheel}
+/autograder/venv/bin/python -c "import grader.runner.api"
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope runs this for every submission.
-set -u
-PY=/autograder/venv/bin/python
+# Gradescope copies this file to /autograder/run_autograder and runs it for every submission.
+ROOT="${GRADER_GRADESCOPE_ROOT:-/autograder}"
+PY="${GRADER_PYTHON:-$ROOT/venv/bin/python}"
 [ -x "$PY" ] || PY=python3
-exec "$PY" "$(dirname "$0")/run_autograder.py"
+exec "$PY" "$ROOT/source/run_autograder.py"
 """
 
-RUN_PY = '''"""Grade one Gradescope submission and write results.json (see grader.gradescope)."""
+RUN_PY = '''"""Grade one Gradescope submission and write results/results.json (see grader.gradescope)."""
 
-import json
 import os
 import sys
 from pathlib import Path
 
-EXERCISE = {exercise!r}
+from grader.gradescope import autograde
+
 ROOT = Path(os.environ.get("GRADER_GRADESCOPE_ROOT", "/autograder"))
-SOURCE = Path(__file__).resolve().parent
-
-
-def write(doc):
-    out = ROOT / "results" / "results.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def main():
-    submission = ROOT / "submission" / f"{{EXERCISE}}.py"
-    if not submission.is_file():
-        found = sorted(p.name for p in (ROOT / "submission").glob("*"))
-        write({{"score": 0, "max_score": {points}, "output":
-               f"No file named {{EXERCISE}}.py was submitted (found: {{', '.join(found) or 'nothing'}}).\\n"
-               f"没有提交名为 {{EXERCISE}}.py 的文件。", "tests": []}})
-        return 0
-    from grader.runner.api import grade_file
-
-    try:
-        result = grade_file(EXERCISE, submission, course=SOURCE / "course", require_sandbox=False)
-    except Exception as exc:  # a grader fault: say so, never a silent 0
-        write({{"score": 0, "max_score": {points}, "output": f"grader error: {{exc}}", "tests": []}})
-        return 4
-    write(result.to_dict(os.environ.get("GRADER_LANG", "en") if os.environ.get("GRADER_LANG") in ("en", "zh") else "en"))
-    return 0
-
+LANG = os.environ.get("GRADER_LANG", {lang!r})
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(autograde({exercise!r}, ROOT, Path(__file__).resolve().parent, lang=LANG))
 '''
+
+SKIP_PARTS = frozenset({"__pycache__", "__MACOSX", ".pytest_cache"})
 
 
 def project_root() -> Path:
@@ -87,14 +93,14 @@ def project_root() -> Path:
     root = Path(__file__).resolve().parents[1]
     if not (root / "pyproject.toml").is_file():
         raise UsageError(
-            "building a Gradescope bundle needs the grader's source checkout "
-            "(pyproject.toml was not found next to the package)"
+            "building the grader's wheel needs its source checkout (pyproject.toml was not "
+            "found next to the package); pass a wheel you built with --wheel"
         )
     return root
 
 
 def build_wheel(dest: Path) -> Path:
-    """Build the grader's wheel into ``dest`` (no network, no build isolation)."""
+    """Build the grader's wheel into ``dest`` (no network: ``--no-build-isolation``)."""
     proc = subprocess.run(
         [
             sys.executable,
@@ -111,10 +117,30 @@ def build_wheel(dest: Path) -> Path:
         capture_output=True,
         text=True,
     )
-    wheels = sorted(dest.glob("*.whl"))
+    wheels = sorted(dest.glob("torch_grader-*.whl"))
     if proc.returncode != 0 or not wheels:
-        raise UsageError(f"could not build the grader wheel: {proc.stderr.strip()[-500:]}")
+        detail = proc.stderr.strip()[-500:]
+        raise UsageError(f"could not build the grader wheel (is hatchling installed?): {detail}")
     return wheels[0]
+
+
+def strip_bundled_course(wheel: bytes) -> bytes:
+    """The wheel without ``grader/_bundled/`` (the bundled course's checks and solutions) and
+    with a RECORD that matches what is left."""
+    src = zipfile.ZipFile(io.BytesIO(wheel))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename.startswith("grader/_bundled/"):
+                continue
+            data = src.read(info)
+            if info.filename.endswith(".dist-info/RECORD"):
+                lines = data.decode("utf-8").splitlines()
+                data = (
+                    "\n".join(ln for ln in lines if not ln.startswith("grader/_bundled/")) + "\n"
+                ).encode("utf-8")
+            dst.writestr(info, data)
+    return buf.getvalue()
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: str | bytes, mode: int = 0o644) -> None:
@@ -124,21 +150,159 @@ def _add(zf: zipfile.ZipFile, name: str, data: str | bytes, mode: int = 0o644) -
     zf.writestr(info, data)
 
 
-def build_bundle(exercise: Exercise, out: Path, wheel: Path | None = None) -> Path:
-    """Write the autograder zip for ``exercise`` to ``out``."""
-    with tempfile.TemporaryDirectory() as tmp:
-        whl = wheel if wheel is not None else build_wheel(Path(tmp))
-        with zipfile.ZipFile(out, "w") as zf:
-            _add(zf, "setup.sh", SETUP_SH.format(wheel=whl.name), 0o755)
-            _add(zf, "run_autograder", RUN_AUTOGRADER, 0o755)
-            _add(
-                zf,
-                "run_autograder.py",
-                RUN_PY.format(exercise=exercise.id, points=exercise.spec.points),
-            )
-            _add(zf, whl.name, whl.read_bytes())
-            for path in sorted(exercise.folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
+def default_torch_spec() -> str:
+    """``torch==<the version installed here>`` (without a local label such as ``+cpu``)."""
+    try:
+        version = metadata.version("torch").split("+", 1)[0]
+    except metadata.PackageNotFoundError:
+        return "torch"
+    return f"torch=={version}"
+
+
+def build_bundle(
+    exercise: Exercise,
+    out: Path,
+    *,
+    wheel: Path | None = None,
+    torch_spec: str | None = None,
+    lang: Lang = "en",
+) -> Path:
+    """Write the autograder zip for ``exercise`` to ``out`` (atomically) and return it."""
+    if exercise.spec.device == "cuda":
+        raise UsageError(
+            f"exercise '{exercise.id}' needs a CUDA GPU and Gradescope autograders have none; "
+            "grade it with `grader batch` on a machine with a GPU"
+        )
+    if not exercise.hidden_checks:
+        raise UsageError(f"exercise '{exercise.id}' has no hidden checks to grade with")
+    if wheel is not None and not wheel.is_file():
+        raise UsageError(f"--wheel {wheel} does not exist")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    part = out.with_name(f".{out.name}.part")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            whl = wheel if wheel is not None else build_wheel(Path(tmp))
+            with zipfile.ZipFile(part, "w") as zf:
+                spec = torch_spec or default_torch_spec()
+                _add(zf, "setup.sh", SETUP_SH.format(wheel=whl.name, torch=spec), 0o755)
+                _add(zf, "run_autograder", RUN_AUTOGRADER, 0o755)
+                _add(zf, "run_autograder.py", RUN_PY.format(exercise=exercise.id, lang=lang))
+                _add(zf, whl.name, strip_bundled_course(whl.read_bytes()))
+                for path in sorted(exercise.folder.rglob("*")):
                     rel = path.relative_to(exercise.folder)
-                    _add(zf, f"course/exercises/{exercise.id}/{rel.as_posix()}", path.read_bytes())
+                    skip = any(p.startswith(".") or p in SKIP_PARTS for p in rel.parts)
+                    if path.is_file() and not skip and path.suffix != ".pyc":
+                        name = f"course/exercises/{exercise.id}/{rel.as_posix()}"
+                        _add(zf, name, path.read_bytes())
+        os.replace(part, out)
+    finally:
+        part.unlink(missing_ok=True)
     return out
+
+
+# ---- inside the Gradescope container ---------------------------------------------------------
+
+
+def find_submission(folder: Path, exercise_id: str) -> tuple[Path | None, list[str]]:
+    """``<exercise-id>.py`` at the top of ``folder``, else the only one in its subfolders (a
+    GitHub or zip submission); also the names found, for the message when there is none."""
+    name = f"{exercise_id}.py"
+    top = folder / name
+    if top.is_file():
+        return top, [name]
+    found: list[str] = []
+    matches: list[Path] = []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        rel = path.relative_to(folder)
+        if any(p.startswith(".") or p in SKIP_PARTS for p in rel.parts) or not path.is_file():
+            continue
+        found.append(rel.as_posix())
+        if path.name == name:
+            matches.append(path)
+    return (matches[0] if len(matches) == 1 else None), found
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def missing_result(exercise: Exercise, found: list[str]) -> ExerciseResult:
+    """The result for a submission without ``<exercise-id>.py``: 0 points, saying why."""
+    name = f"{exercise.id}.py"
+    shown = ", ".join(found[:10]) + (" …" if len(found) > 10 else "")
+    message = Message(
+        f"No file named {name} was submitted (found: {shown or 'nothing'}). "
+        f"Submit your solution as {name}.",
+        f"没有提交名为 {name} 的文件（收到：{shown or '无'}）。请将答案命名为 {name} 后提交。",
+    )
+    return ExerciseResult(
+        exercise=exercise.id,
+        kind="hidden",
+        tests=(
+            CheckResult(
+                name="submission",
+                max_score=float(exercise.spec.points),
+                score=0.0,
+                reason=Reason.ERROR,
+                message=message,
+            ),
+        ),
+        execution_time=0.0,
+        provenance=Provenance(
+            grader_version=__version__,
+            exercise_hash=exercise.content_hash(),
+            checks_hash=exercise.checks_hash("hidden"),
+            submission_hash=hashlib.sha256(b"").hexdigest(),
+            torch_version=_version("torch"),
+            numpy_version=_version("numpy"),
+            python_version=sys.version.split()[0],
+            device="cpu",
+            sandbox_layers=(),
+        ),
+        summary=message,
+    )
+
+
+def autograde(
+    exercise_id: str, root: Path, source: Path, *, lang: str = "en", attempts: int = 2
+) -> int:
+    """Grade ``root/submission`` for ``exercise_id`` with the course in ``source/course`` and
+    write ``root/results/results.json``; return the exit status.
+
+    A grader failure is retried; when it persists nothing is written and the status is 4, so
+    Gradescope shows the autograder as failed (for the staff to rerun) instead of a 0.
+    """
+    from grader.course import resolve_course
+    from grader.exercises.loader import find_exercise
+    from grader.runner.api import grade_exercise
+
+    chosen: Lang = "zh" if lang == "zh" else "en"
+    course = resolve_course(source / "course")
+    exercise = find_exercise(exercise_id, course.exercises, course.solutions)
+    submission, found = find_submission(root / "submission", exercise_id)
+    if submission is None:
+        result = missing_result(exercise, found)
+    else:
+        last: GraderError | None = None
+        for _ in range(attempts):
+            try:
+                result = grade_exercise(exercise, submission, device="cpu")
+                break
+            except GraderError as exc:
+                last = exc
+                print(f"grader error: {exc.message}", file=sys.stderr)
+        else:
+            print(
+                f"grading failed {attempts} times; results.json not written: {last}",
+                file=sys.stderr,
+            )
+            return 4
+    results = root / "results" / "results.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(
+        json.dumps(result.to_dict(chosen), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return 0

@@ -52,3 +52,13 @@ def test_headless_core_imports_no_heavy_package() -> None:
     assert done.returncode == 0, done.stderr
     culprit = json.loads(done.stdout.strip().splitlines()[-1])
     assert culprit is None, f"import {culprit[0]} imported {culprit[1]}"
+
+
+def test_quiz_app_imports_no_torch() -> None:
+    """``import grader.tui`` (and the Textual app itself) leaves torch out of sys.modules."""
+    code = "import grader.tui, grader.tui.app, sys; print('torch' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

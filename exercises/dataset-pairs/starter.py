@@ -3,7 +3,6 @@
 Edit this file, then run `grader check dataset-pairs starter.py` to try the public checks.
 """
 
-import numpy as np
 import torch
 from torch.utils.data import Dataset
 

@@ -143,9 +143,9 @@ def summarize(rows: list[Row]) -> dict[str, Any]:
             "statuses": {s: counts[s] for s in STATUSES if counts[s]},
             "most_failed_checks": [
                 {"check": name, "failed": n, "of": len(graded)}
-                for name, n in sorted(_failed_checks(graded).items(), key=lambda kv: (-kv[1], kv[0]))[
-                    :MOST_FAILED
-                ]
+                for name, n in sorted(
+                    _failed_checks(graded).items(), key=lambda kv: (-kv[1], kv[0])
+                )[:MOST_FAILED]
             ],
         }
     return {

@@ -69,14 +69,18 @@ class Journal:
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            # A journal from another grader version: its stamps mean nothing here; start over.
-            self._db.execute("DROP TABLE IF EXISTS grades")
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        self._db.execute(_SCHEMA)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                # A journal from another grader version: its stamps mean nothing here.
+                self._db.execute("DROP TABLE IF EXISTS grades")
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.execute(_SCHEMA)
+        except sqlite3.DatabaseError:
+            self._db.close()
+            raise
 
     def lookup(self, student: str, exercise: str, stamp: Stamp) -> Entry | None:
         """The finished grade of this student and exercise if its stamp still matches."""

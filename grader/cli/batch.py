@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 import click
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived: stop like Ctrl-C does."""
+
+
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into an exception, so a stopped batch still rewrites its gradebook."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise _Stopped
+
+    signal.signal(signal.SIGTERM, handler)
 
 
 @click.command()
@@ -25,12 +40,30 @@ import click
     help="Warm grading workers running at once (each keeps torch imported).",
 )
 @click.option("--regrade", is_flag=True, help="Grade everything again, ignoring the journal.")
-@click.option("--timeout", type=float, default=None, help="Cap the per-check time limit (s).")
+@click.option(
+    "--timeout",
+    type=float,
+    default=None,
+    help="Cap the per-check time limit (seconds); never raises an exercise's own limit.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of the `output` text in each result JSON (both languages are always in "
+    "`messages`).",
+)
 @click.option(
     "--course",
     type=click.Path(path_type=Path),
     default=None,
     help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
+)
+@click.option(
+    "--require-sandbox",
+    is_flag=True,
+    help="Stop (exit 4) before grading anything unless every sandbox layer is active.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def batch(
@@ -40,33 +73,56 @@ def batch(
     workers: int,
     regrade: bool,
     timeout: float | None,
+    lang: str,
     course: Path | None,
+    require_sandbox: bool,
     quiet: bool,
 ) -> None:
-    """Grade every submission in SUBMISSIONS for EXERCISE (an id, or `all`).
+    """Grade every submission in SUBMISSIONS for EXERCISE (an exercise id, or `all`).
 
     SUBMISSIONS holds `<student>.py` files (one exercise) and/or `<student>/` folders with
-    `<exercise-id>.py` files. A journal in OUT makes a killed batch resume where it stopped:
-    only missing or changed submissions are graded again (--regrade grades all).
+    `<exercise-id>.py` files; with `all`, a student folder missing a file gets a `missing` row.
+    Hidden files, __MACOSX, links and unsafe names are skipped with a warning; a student present
+    both as `alice.py` and `alice/` is an error before anything is graded.
 
-    Exit status: 0 every submission graded (whatever the scores); 2 usage error;
-    4 some submissions could not be graded (status grader-error; run again to retry them).
+    OUT gets gradebook.csv (UTF-8 with BOM; student,exercise,score,max_score,status),
+    <student>/<exercise>.json, summary.json and summary.md. A journal in OUT makes a killed
+    batch resume where it stopped: only new or changed submissions are graded again
+    (--regrade grades all).
+
+    Exit status: 0 every submission graded (whatever the scores); 2 usage error, nothing graded;
+    3 some grades skipped (e.g. a CUDA exercise without a GPU); 4 some submissions could not be
+    graded (status grader-error, no score; run again to retry them), or --require-sandbox
+    found a sandbox layer missing.
     """
     from grader.batch.run import run_batch
 
-    report = run_batch(
-        exercise,
-        submissions,
-        out,
-        workers=workers,
-        regrade=regrade,
-        course=course,
-        timeout=timeout,
-        show_progress=not quiet,
-    )
+    _stop_on_sigterm()
+    try:
+        report = run_batch(
+            exercise,
+            submissions,
+            out,
+            workers=workers,
+            regrade=regrade,
+            course=course,
+            timeout=timeout,
+            lang=lang,  # type: ignore[arg-type]
+            require_sandbox=require_sandbox,
+            show_progress=not quiet,
+        )
+    except (KeyboardInterrupt, _Stopped) as exc:
+        click.echo(
+            f"stopped: the grades finished so far are in {out / 'gradebook.csv'} and the "
+            "journal; run the same command again to grade the rest",
+            err=True,
+        )
+        sys.exit(143 if isinstance(exc, _Stopped) else 130)
+    rate = report.graded / report.seconds if report.seconds > 0 else 0.0
     click.echo(
-        f"graded {report.graded}, reused {report.reused} from the journal, "
-        f"{report.grader_errors} grader errors in {report.seconds:.1f} s -> {out / 'gradebook.csv'}",
+        f"graded {report.graded} ({rate:.2f}/s), reused {report.reused} from the journal, "
+        f"{report.grader_errors} grader errors, {report.skipped} skipped in "
+        f"{report.seconds:.1f} s -> {out / 'gradebook.csv'}",
         err=True,
     )
-    sys.exit(4 if report.grader_errors else 0)
+    sys.exit(report.exit_code)

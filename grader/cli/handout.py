@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from grader.course import resolve_course
-
 
 @click.command(name="export-student")
 @click.argument("out", type=click.Path(path_type=Path))
@@ -15,7 +13,7 @@ from grader.course import resolve_course
     "--answers/--no-answers",
     default=True,
     show_default=True,
-    help="Keep question answers and explanations (self-study) or strip them (an exam).",
+    help="Keep question answers and explanations (self-study) or strip them (a graded exam).",
 )
 @click.option(
     "--course",
@@ -24,13 +22,20 @@ from grader.course import resolve_course
     help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
 )
 def export_student(out: Path, answers: bool, course: Path | None) -> None:
-    """Write the student handout to OUT: question banks, exercise statements, starters and
-    public checks. Hidden checks and solutions are never included.
+    """Write the student handout to OUT (a new or empty folder): question banks, exercise
+    statements, starters and public checks. Hidden checks and solutions are never included.
 
-    Self-study needs the answers (the app gives feedback with them); for a graded exam use
-    --no-answers, which strips answer, explanation, reference, key_points and regex.
+    Self-study needs the answers (the quiz app gives feedback with them), so they are kept by
+    default. For a graded exam use --no-answers: answer, explanation, reference, key_points and
+    regex are removed and `order` questions are shuffled; those banks are for reading, not for
+    the app.
     """
-    from grader.handout import export_student as run
+    from grader.course import resolve_course
+    from grader.handout import export_student as write_handout
 
-    report = run(resolve_course(course), out, answers=answers)
-    click.echo(f"wrote {report.banks} banks and {report.exercises} exercises to {out}", err=True)
+    report = write_handout(resolve_course(course), out, answers=answers)
+    kept = "with answers" if answers else "without answers"
+    click.echo(
+        f"wrote {report.banks} banks ({kept}) and {report.exercises} exercises to {out}",
+        err=True,
+    )

@@ -12,6 +12,7 @@ import json
 import os
 import select
 import signal
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -70,7 +71,7 @@ def _child_main(item: pytest.Item, req: GradeRequest, scratch: Path, result_fd: 
     os.dup2(devnull, 0)
     os.dup2(capture, 1)
     os.dup2(capture, 2)
-    keep = {0, 1, 2, result_fd}
+    keep = {0, 1, 2, result_fd, *_sandbox_fds()}
     for fd in _open_fds():
         if fd not in keep:
             try:
@@ -116,10 +117,24 @@ def _child_main(item: pytest.Item, req: GradeRequest, scratch: Path, result_fd: 
         "duration": time.monotonic() - started,
     }
     data = json.dumps(payload).encode()[:_RESULT_LIMIT]
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
     try:
         os.write(result_fd, data)
     finally:
         os._exit(0)
+
+
+def _sandbox_fds() -> tuple[int, ...]:
+    """Descriptors the sandbox layers prepared in the warm parent (the shared network namespace)."""
+    try:
+        from grader.sandbox.layers import inherited_fds
+    except ImportError:
+        return ()
+    return inherited_fds()
 
 
 def _open_fds() -> list[int]:

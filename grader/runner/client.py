@@ -106,13 +106,17 @@ class WarmWorker:
             except BrokenPipeError:
                 self.kill()
                 return {"event": "error", "message": "the grading worker died"}
-            deadline = time.monotonic() + req.whole_limit + 10
+            started = time.monotonic()
+            deadline = started + req.whole_limit() + 10
             while True:
                 msg = self._read_message(deadline, cancel)
                 if msg is None:
                     self.kill()
                     return {"event": "error", "message": "the grading worker stopped answering"}
                 if msg.get("event") == "progress":
+                    if msg.get("done") == 0:
+                        deadline = started + req.whole_limit(int(msg["total"])) + 10
+                        continue
                     if on_progress is not None:
                         on_progress(msg["done"], msg["total"], msg.get("name", ""))
                     continue
@@ -183,7 +187,7 @@ class InProcessWorker:
         def emit(msg: dict[str, Any]) -> None:
             nonlocal final
             if msg.get("event") == "progress":
-                if on_progress is not None:
+                if on_progress is not None and msg.get("done"):
                     on_progress(msg["done"], msg["total"], msg.get("name", ""))
             else:
                 final = msg

@@ -64,7 +64,8 @@ def run_job(req: GradeRequest, emit: Emit) -> None:
         finally:
             os._exit(code)
     os.close(write_fd)
-    deadline = time.monotonic() + req.whole_limit
+    started = time.monotonic()
+    deadline = started + req.whole_limit()
     buf = b""
     finished = False
     try:
@@ -84,6 +85,8 @@ def run_job(req: GradeRequest, emit: Emit) -> None:
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
                 msg = json.loads(line)
+                if msg.get("event") == "progress" and msg.get("done") == 0:
+                    deadline = started + req.whole_limit(int(msg["total"]))
                 emit(msg)
                 if msg.get("event") in ("result", "error"):
                     finished = True

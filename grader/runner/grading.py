@@ -99,6 +99,7 @@ class Loop:
         items = list(session.items)
         counts = Counter((item.module.__name__, item.originalname) for item in items)  # type: ignore[attr-defined]
         scratch_root = make_scratch_root()
+        self.send({"event": "progress", "done": 0, "total": len(items), "name": ""})
         try:
             for index, item in enumerate(items):
                 points = _points(item, self.req.kind) / counts[
@@ -119,8 +120,8 @@ class Loop:
                     message = Message(**message)
                 self.results.append({
                     "name": item.name,
-                    "max_score": round(points, 6),
-                    "score": round(points, 6) if reason is Reason.PASSED else 0.0,
+                    "max_score": points,
+                    "score": points if reason is Reason.PASSED else 0.0,
                     "reason": str(reason),
                     "messages": message.to_dict(),
                     "traceback": outcome.get("traceback", ""),

@@ -6,6 +6,10 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 
+STARTUP = 60.0
+"""Seconds allowed for starting a grading process and collecting the checks."""
+
+
 @dataclass(frozen=True)
 class GradeRequest:
     """One submission to grade against one exercise's checks (all paths absolute)."""
@@ -42,7 +46,11 @@ class GradeRequest:
         data["required_layers"] = tuple(data.get("required_layers", ()))
         return cls(**data)
 
-    @property
-    def whole_limit(self) -> float:
-        """Wall-clock seconds for the whole submission: per-check limit × checks, plus start-up."""
-        return self.time_limit * max(1, len(self.check_files)) * 8 + 30.0
+    def whole_limit(self, checks: int | None = None) -> float:
+        """Wall-clock seconds for the whole submission: per-check limit × checks, plus start-up.
+
+        Before the checks are collected their number is unknown: collection gets ``STARTUP``.
+        """
+        if checks is None:
+            return STARTUP
+        return self.time_limit * checks + STARTUP

@@ -139,11 +139,13 @@ class ExerciseResult:
 
     @property
     def score(self) -> float:
-        return round(sum(t.score for t in self.tests), 6)
+        """Sum of the checks' scores, rounded to 3 decimals (a check's points split over its
+        cases are not rounded, so 2 points over 6 cases still add up to 2)."""
+        return round(sum(t.score for t in self.tests), 3)
 
     @property
     def max_score(self) -> float:
-        return round(sum(t.max_score for t in self.tests), 6)
+        return round(sum(t.max_score for t in self.tests), 3)
 
     @property
     def incomplete(self) -> bool:

@@ -29,15 +29,17 @@ import types
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.policy_rules import (
+from grader.sandbox.policy_deny import (
     DANGEROUS_MODULES,
-    DEFAULT_MODULES,
     EXPLICIT_DENY,
-    EXTENSION_MODULES,
     GLOBAL_NAME_DENY,
     RAW_BUILTINS_DENY,
     SETTER_ALLOWED,
     SETTER_PREFIXES,
+)
+from grader.sandbox.policy_rules import (
+    DEFAULT_MODULES,
+    EXTENSION_MODULES,
 )
 
 TABLE_PATH = Path(__file__).with_name("deny_table.json")
@@ -59,6 +61,7 @@ def _danger(module_name: object) -> str | None:
 def _immutable_types() -> tuple[type, ...]:
     """Types of module-level constants that are not worth listing as shared state."""
     import __future__
+
     import typing
 
     import numpy
@@ -110,6 +113,12 @@ def _classify(key: str, name: str, value: object, admissible: set[str]) -> tuple
         return "object", "global"
     if name in GLOBAL_NAME_DENY:
         return "name", GLOBAL_NAME_DENY[name]
+    if isinstance(value, (dict, list, tuple, set, frozenset)) and name:
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else list(value)
+        for item in items:
+            inner = _classify(key, "", item, admissible)
+            if inner is not None and inner[0] in ("object", "module", "metaclass"):
+                return "object", inner[1]  # a container that hands out denied things
     if not callable(value) and not isinstance(value, _PLAIN + _immutable_types()):
         return "state", "module-state"
     return None

@@ -7,10 +7,10 @@ denied names) and then by value (see ``guards_table.value_verdict``).
 
 from __future__ import annotations
 
+import _string  # type: ignore[import-not-found]
 import types
 from typing import Any
 
-import _string  # type: ignore[import-not-found]
 import numpy as np
 import torch
 
@@ -22,10 +22,12 @@ from grader.sandbox.guards_table import (
     view_of,
 )
 from grader.sandbox.policy_config import PolicyConfig
+from grader.sandbox.policy_deny import (
+    GLOBAL_NAME_DENY,
+)
 from grader.sandbox.policy_errors import raise_violation
 from grader.sandbox.policy_rules import (
     ALLOWED_DUNDER_READS,
-    GLOBAL_NAME_DENY,
     INTROSPECTION_ATTRS,
     NAMEDTUPLE_PUBLIC,
 )

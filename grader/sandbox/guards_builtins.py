@@ -77,6 +77,29 @@ def _check_raise(exc: Any) -> Any:
     return exc
 
 
+class GuardedType:
+    """The submission's ``type``: ``type(x)`` works (refusing metaclasses), ``type(name, bases,
+    namespace)`` is a violation, and ``isinstance(c, type)`` / ``issubclass(m, type)`` still work."""
+
+    __slots__ = ("_guards",)
+    __name__ = "type"
+
+    def __init__(self, guards: Guards) -> None:
+        self._guards = guards
+
+    def __call__(self, *args: Any) -> type:
+        return self._guards.type_(*args)
+
+    def __instancecheck__(self, obj: object) -> bool:
+        return isinstance(obj, type)
+
+    def __subclasscheck__(self, cls: type) -> bool:
+        return issubclass(cls, type)
+
+    def __repr__(self) -> str:
+        return "<class 'type'>"
+
+
 class Guards(AttrGuards, WriteGuards, ImportGuards):
     """The guards of one loaded submission."""
 
@@ -87,6 +110,7 @@ class Guards(AttrGuards, WriteGuards, ImportGuards):
         self._printed = 0
         self._truncated = False
         self._ends_with_newline = True
+        self.type_guard = GuardedType(self)
 
     def print_(
         self, *args: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None,
@@ -132,9 +156,8 @@ class Guards(AttrGuards, WriteGuards, ImportGuards):
         return {
             k: v
             for k, v in vars(obj).items()
-            if not k.startswith("_") or (
-                not k.startswith("__") and k in self.declared and not library_defines(obj, k)
-            )
+            if not k.startswith("_")
+            or (not k.startswith("__") and k in self.declared and not library_defines(obj, k))
         }
 
     def dir_(self, *args: Any) -> list[str]:
@@ -147,7 +170,7 @@ class Guards(AttrGuards, WriteGuards, ImportGuards):
         """``__build_class__``: no metaclasses, tensor subclasses or BaseException subclasses."""
         if "metaclass" in kwargs:
             raise raise_violation("metaclass", "metaclass", what="metaclass=")
-        if any(base is self.type_ for base in bases):
+        if any(base is self.type_guard for base in bases):
             raise raise_violation("metaclass", "metaclass", what="type")
         cls = builtins.__build_class__(func, name, *bases, **kwargs)
         if issubclass(cls, type):
@@ -155,7 +178,9 @@ class Guards(AttrGuards, WriteGuards, ImportGuards):
         for forbidden in (torch.Tensor, np.ndarray):
             if issubclass(cls, forbidden):
                 raise raise_violation(
-                    "tensor-subclass", "tensor-subclass", base=f"{forbidden.__module__}.{forbidden.__qualname__}"
+                    "tensor-subclass",
+                    "tensor-subclass",
+                    base=f"{forbidden.__module__}.{forbidden.__qualname__}",
                 )
         if issubclass(cls, BaseException) and not issubclass(cls, Exception):
             raise raise_violation("base-exception", "base-exception", name=name)
@@ -171,7 +196,7 @@ class Guards(AttrGuards, WriteGuards, ImportGuards):
                 "__import__": self.import_,
                 "__build_class__": self.build_class_,
                 "print": self.print_,
-                "type": self.type_,
+                "type": self.type_guard,
                 "vars": self.vars_,
                 "dir": self.dir_,
                 "getattr": self.getattr_,

@@ -19,11 +19,19 @@ import types
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.policy_rules import (
+import numpy as np
+import torch
+
+from grader.sandbox.guards_owned import OWNED_CLASSES
+from grader.sandbox.policy_deny import (
     DANGEROUS_MODULES,
+    RAW_BUILTINS_DENY,
+)
+from grader.sandbox.policy_rules import (
+    ALLOWED_DUNDER_DEFS,
     DEFAULT_MODULES,
     EXTENSION_MODULES,
-    RAW_BUILTINS_DENY,
+    OVERRIDE_DUNDERS,
 )
 
 __all__ = [
@@ -60,6 +68,14 @@ _PLAIN_TYPES = (
 )  # fmt: skip
 _CONTAINERS = (dict, list, set, collections.OrderedDict, collections.defaultdict, collections.deque)
 TABLE_VERSIONS: dict[str, str] = {}
+_MADE_CLASSES: dict[type, Verdict | None] = {}
+_MADE_CLASS_DUNDERS = ALLOWED_DUNDER_DEFS | {
+    "__new__", "__slots__", "__getnewargs__", "__match_args__", "__module__", "__doc__",
+    "__qualname__", "__dict__", "__weakref__", "__annotations__", "__orig_bases__",
+    "__parameters__",
+}  # fmt: skip
+"""Double-underscore names a class built by ``enum``/``namedtuple`` factories may carry."""
+_TENSOR_TYPES = (torch.Tensor, np.ndarray)
 
 
 def module_danger(module_name: object) -> str | None:
@@ -108,11 +124,19 @@ def _add_entry(module: types.ModuleType, key: str, kind: str, reason: str) -> No
     _DENY_IDS[id(obj)] = (obj, keys, reason if known is None else known[2])
 
 
+_NOT_STATE = frozenset(
+    {
+        *_PLAIN_TYPES, type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
+        types.MethodType, types.MethodDescriptorType, types.WrapperDescriptorType,
+    }
+)  # fmt: skip
+
+
 def _scan_state(module: types.ModuleType) -> None:
     for name, value in list(vars(module).items()):
-        if name.startswith("_") or isinstance(value, (types.ModuleType, type)):
+        if type(value) in _NOT_STATE or name.startswith("_"):
             continue
-        if isinstance(value, _PLAIN_TYPES) or callable(value):
+        if isinstance(value, (types.ModuleType, type, _PLAIN_TYPES)) or callable(value):
             continue
         _STATE[id(value)] = value
         if isinstance(value, dict):
@@ -167,7 +191,9 @@ def value_verdict(value: object, modules: dict[str, Any], lifted: frozenset[str]
     ``modules`` are the admitted modules, ``lifted`` the ``module:attr`` denies an exercise lifts.
     """
     hit = _DENY_IDS.get(id(value))
-    if hit is not None and hit[0] is value and not lifted.intersection(hit[1]):
+    if hit is not None and hit[0] is value:
+        if lifted.intersection(hit[1]):
+            return None  # the exercise lifted exactly this deny
         what = hit[1][0].replace(":", ".")
         return "denied-value", "denied-value", {"what": what, "reason": hit[2]}
     if isinstance(value, types.ModuleType):
@@ -185,7 +211,7 @@ def value_verdict(value: object, modules: dict[str, Any], lifted: frozenset[str]
         reason = module_danger(value.__module__)
         if reason is not None:
             return "denied-value", "denied-value", {"what": _describe(value), "reason": reason}
-        return None
+        return _made_class_verdict(value)
     kind = type(value)
     if kind is types.BuiltinFunctionType:
         owner = value.__self__  # type: ignore[attr-defined]
@@ -212,23 +238,55 @@ def value_verdict(value: object, modules: dict[str, Any], lifted: frozenset[str]
     return None
 
 
+def _importable(cls: type) -> bool:
+    """True for a class found under its own qualified name in its module (a library class)."""
+    obj: object = sys.modules.get(cls.__module__)
+    for part in cls.__qualname__.split("."):
+        namespace = getattr(obj, "__dict__", None)
+        if not isinstance(namespace, (dict, types.MappingProxyType)):
+            return False
+        obj = namespace.get(part)
+    return obj is cls
+
+
+def _made_class_verdict(cls: type) -> Verdict | None:
+    """Classes that library factories build at run time from the submission's input (the
+    functional API of ``enum``, ``namedtuple``, ...) pass the checks of a ``class`` statement:
+    no comparison or dispatch overrides, no tensor subclasses."""
+    try:
+        return _MADE_CLASSES[cls]
+    except KeyError:
+        pass
+    verdict: Verdict | None = None
+    if cls not in OWNED_CLASSES and not _importable(cls):
+        bad = sorted(
+            n
+            for n in cls.__dict__
+            if n.startswith("__") and n.endswith("__") and n not in _MADE_CLASS_DUNDERS
+        )
+        if bad:
+            rule, key = ("override", "override-def")
+            if bad[0] not in OVERRIDE_DUNDERS:
+                rule, key = ("dunder", "dunder-def")
+            verdict = rule, key, {"name": bad[0]}
+        elif issubclass(cls, _TENSOR_TYPES):
+            verdict = "tensor-subclass", "tensor-subclass", {"base": _describe(cls)}
+    _MADE_CLASSES[cls] = verdict
+    return verdict
+
+
 def table_matches_installed() -> bool:
     """True when the deny table was generated for the installed torch and numpy."""
-    import numpy
-    import torch
-
-    return (
-        TABLE_VERSIONS.get("torch") == torch.__version__
-        and TABLE_VERSIONS.get("numpy") == numpy.__version__
-    )
+    versions = (TABLE_VERSIONS.get("torch"), TABLE_VERSIONS.get("numpy"))
+    return versions == (torch.__version__, np.__version__)
 
 
 def _load() -> None:
     data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
     TABLE_VERSIONS.update(data.get("versions", {}))
     for key, (kind, reason) in data["deny"].items():
-        if kind == "module":
-            continue
+        if kind not in ("object", "attribute"):
+            continue  # modules, metaclasses, state...: judged generically, listed for review
         _PENDING.setdefault(key.partition(":")[0], []).append((key, kind, reason))
     for name, reason in RAW_BUILTINS_DENY.items():
         obj = getattr(builtins, name)

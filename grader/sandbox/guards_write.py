@@ -139,7 +139,9 @@ class WriteGuards:
     def write_item_(self, obj: Any) -> Any:
         """``obj[k] = v`` compiles to ``_write_item_(obj)[k] = v``."""
         if isinstance(obj, types.ModuleType) or is_module_state(obj):
-            raise raise_violation("module-write", "module-write", target=describe_owner(obj) + "[...]")
+            raise raise_violation(
+                "module-write", "module-write", target=describe_owner(obj) + "[...]"
+            )
         if isinstance(obj, type) and obj not in OWNED_CLASSES:
             raise raise_violation("class-write", "class-write", target=describe_owner(obj))
         return obj

@@ -134,7 +134,7 @@ class Rules:
     write: Sequence[bytes] = ()
     """Folders the child may read and write (its scratch)."""
     devices: Sequence[bytes] = ()
-    """Device nodes opened read-write with ioctl (CUDA)."""
+    """Paths opened read-write with ioctl: GPU device nodes, and thread names for CUDA."""
     listed: Sequence[bytes] = ()
     """Folders the child may list but not read files in (split around hidden content)."""
 

@@ -62,7 +62,8 @@ class SandboxSpec:
     extra_read: tuple[Path, ...] = ()
     """More read-only paths (e.g. an exercise's data files)."""
     cuda: bool = False
-    """A CUDA child: no RLIMIT_AS; GPU device nodes (read-write, ioctl) and driver files readable."""
+    """A CUDA child: no RLIMIT_AS; GPU device nodes (read-write, ioctl) and driver files readable,
+    thread names under ``/proc/self`` writable and ``memfd_create`` allowed, as the driver needs."""
     drop_uid: int = 65534
     """The unprivileged uid a root child switches to."""
 
@@ -79,7 +80,6 @@ class _State:
     unreadable: dict[tuple[int, tuple[Path, ...], bool], str | None] = field(default_factory=dict)
     available: dict[str, str | None] | None = None
     shared_net: namespaces.SharedNetwork | None = None
-    prepared: bool = False
 
 
 _state = _State()
@@ -110,12 +110,13 @@ def prepare(hidden: Iterable[str | os.PathLike[str]] = ()) -> None:
             pass  # children create their own namespace, or the probe reports why they cannot
     if seccomp.unavailable_reason() is None:
         try:
-            seccomp.compile_program()
+            seccomp.compile_program(cuda=False)
+            seccomp.compile_program(cuda=True)
         except OSError:
             pass  # reported by the probe
     _warm_import_caches()
-    uid_drop_reason(SandboxSpec(cpu_seconds=1, memory_bytes=None))
-    _state.prepared = True
+    for cuda in (False, True):
+        uid_drop_reason(SandboxSpec(cpu_seconds=1, memory_bytes=None, cuda=cuda))
     available_layers()
 
 
@@ -175,6 +176,8 @@ def harden(
         raise ValueError(f"unknown sandbox layers: {sorted(unknown)}")
     if not _libc.IS_LINUX:
         return ()
+    clock = time.perf_counter
+    mark = clock()
     if _libc.thread_count() != 1:
         raise SandboxError(
             "harden() must run in a single-threaded child (call it right after fork)"
@@ -182,8 +185,6 @@ def harden(
     known = _state.available or {}
     skip = {name for name, reason in known.items() if reason is not None}
     active: list[str] = []
-    clock = time.perf_counter
-    mark = clock()
 
     def step(name: str) -> None:
         nonlocal mark
@@ -193,7 +194,7 @@ def harden(
         mark = now
 
     _enter_scratch(spec)
-    step("scratch")
+    step("setup")
     if "netns" in wanted and "netns" not in skip:
         try:
             enter_network_namespace()
@@ -210,11 +211,12 @@ def harden(
         except (OSError, ValueError):
             pass
     step("rlimits")
-    if "uid-drop" in wanted and "uid-drop" not in skip:
+    # uid-drop and cap-drop depend on who the child is, not on the probe (run as the worker).
+    if "uid-drop" in wanted:
         if _drop_uid(spec):
             active.append("uid-drop")
     step("uid-drop")
-    if "cap-drop" in wanted and "cap-drop" not in skip:
+    if "cap-drop" in wanted:
         try:
             if privileges.has_capabilities():
                 privileges.drop_capabilities()
@@ -234,7 +236,7 @@ def harden(
     step("landlock")
     if "seccomp" in wanted and "seccomp" not in skip and seccomp.unavailable_reason() is None:
         try:
-            seccomp.install()
+            seccomp.install(cuda=spec.cuda)
             active.append("seccomp")
         except OSError:
             pass
@@ -277,7 +279,10 @@ def _enter_scratch(spec: SandboxSpec) -> None:
     if spec.scratch is None:
         return
     scratch = os.fspath(spec.scratch)
-    os.chdir(scratch)
+    try:
+        os.chdir(scratch)
+    except OSError as exc:
+        raise SandboxError(f"cannot enter the scratch folder {scratch}: {exc.strerror}") from exc
     os.environ["TMPDIR"] = scratch
     tempfile.tempdir = scratch
     if spec.cuda:
@@ -294,7 +299,7 @@ def _read_set(spec: SandboxSpec) -> tuple[Path, ...]:
 
 def uid_drop_reason(spec: SandboxSpec) -> str | None:
     """Why a root child could not drop to ``spec.drop_uid`` (runtime unreadable), or None."""
-    if os.geteuid() != 0:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return None
     key = (spec.drop_uid, tuple(spec.extra_read), spec.cuda)
     if key not in _state.unreadable:
@@ -317,7 +322,10 @@ def _drop_uid(spec: SandboxSpec) -> bool:
         return False
     gid = privileges.drop_gid_for(spec.drop_uid)
     if spec.scratch is not None:
+        # The scratch folder becomes the child's; every folder above it must let the uid through.
         os.chown(spec.scratch, spec.drop_uid, gid)
+        if privileges.unreadable_reason(spec.drop_uid, gid, [Path(spec.scratch)]) is not None:
+            return False
     try:
         privileges.drop_uid(spec.drop_uid, gid)
     except OSError:
@@ -334,6 +342,8 @@ def landlock_rules(spec: SandboxSpec) -> landlock.Rules:
     if spec.cuda:
         read += _state.cuda_read or [_plan_entry(p) for p in paths.cuda_read_paths()]
         devices = _state.cuda_devices or [os.fsencode(p) for p in paths.cuda_device_paths()]
+        # cuInit names its threads by writing /proc/<pid>/task/<tid>/comm.
+        devices = [*devices, b"/proc/self/task", b"/proc/self/comm"]
     write = [os.fsencode(spec.scratch)] if spec.scratch is not None else []
     return landlock.Rules(read=read, write=write, devices=devices, listed=_state.listed)
 

@@ -26,7 +26,9 @@ import os
 from dataclasses import dataclass
 
 from grader.errors import SandboxError
-from grader.sandbox import _libc
+from grader.sandbox import _libc, privileges
+
+_CAP_SETFCAP = 31
 
 
 def unavailable_reason() -> str | None:
@@ -56,6 +58,27 @@ def enter_private_network() -> str:
             raise
         first = direct
     uid, gid = os.geteuid(), os.getegid()
+    if uid == 0 and not privileges.has_capability(_CAP_SETFCAP):
+        # Since Linux 5.12 only a process with CAP_SETFCAP may map the parent's root into a user
+        # namespace; trying would leave this process in a namespace with no identity.
+        raise OSError(
+            errno.EPERM,
+            f"unshare(CLONE_NEWNET) refused ({first.strerror}) and root without CAP_SETFCAP "
+            "cannot map itself into a user namespace",
+        )
+    # /proc/self/*_map belong to root while the process is not dumpable (after a setuid, say).
+    dumpable = _libc.prctl(_libc.PR_GET_DUMPABLE)
+    if not dumpable:
+        _libc.prctl(_libc.PR_SET_DUMPABLE, 1)
+    try:
+        _enter_user_and_network(first, uid, gid)
+    finally:
+        if not dumpable:
+            _libc.prctl(_libc.PR_SET_DUMPABLE, 0)
+    return "userns+netns"
+
+
+def _enter_user_and_network(first: OSError, uid: int, gid: int) -> None:
     try:
         _libc.unshare(_libc.CLONE_NEWUSER | _libc.CLONE_NEWNET)
     except OSError as nested:
@@ -72,7 +95,6 @@ def enter_private_network() -> str:
     except OSError as exc:
         # The process is inside a user namespace with no identity mapped: it must not go on.
         raise SandboxError(f"entered a user namespace but could not map uid/gid: {exc}") from exc
-    return "userns+netns"
 
 
 def _write(path: str, text: str) -> None:

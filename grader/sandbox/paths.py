@@ -36,10 +36,30 @@ SYSTEM_READ = (
     "/etc/passwd",
     "/etc/group",
 )
+#: The child's own ``/proc`` entries it may read. Not ``/proc/self`` whole: ``environ`` would show
+#: the environment the warm worker was started with, whatever the child's ``os.environ`` holds.
+PROC_SELF_READ = tuple(
+    f"/proc/self/{name}"
+    for name in (
+        "status",
+        "stat",
+        "statm",
+        "limits",
+        "cgroup",
+        "maps",
+        "smaps",
+        "smaps_rollup",
+        "cmdline",
+        "comm",
+        "fd",
+        "fdinfo",
+        "task",
+    )
+)
 #: Kernel files torch and Python read at run time (``/proc/cpuinfo`` and the CPU topology for
 #: torch's cpuinfo, the process's own ``/proc`` entries) and harmless devices.
 KERNEL_READ = (
-    "/proc/self",
+    *PROC_SELF_READ,
     "/proc/cpuinfo",
     "/sys/devices/system/cpu",
     "/dev/null",
@@ -55,6 +75,8 @@ CUDA_READ_PATTERNS = (
     "/proc/driver/nvidia",
     "/proc/devices",
     "/proc/modules",
+    "/proc/meminfo",
+    "/proc/sys/vm",
     "/sys/module/nvidia*",
     "/sys/bus/pci/devices",
     "/sys/devices/pci*",
@@ -62,6 +84,7 @@ CUDA_READ_PATTERNS = (
     "/usr/local/nvidia",
     "/usr/local/cuda*",
     "/etc/nvidia",
+    "/run/nvidia-persistenced",
 )
 #: CUDA device nodes: opened read-write and driven by ioctl.
 CUDA_DEVICE_PATTERNS = (
@@ -167,6 +190,7 @@ def compute_plan() -> tuple[tuple[Path, ...], tuple[Path, ...]]:
     listed: list[Path] = []
     for root in roots:
         _grant_tree(root, hidden, granted, listed)
+    # Literal paths: "/proc/self/..." must be opened by the child itself to name its own entries.
     granted += [Path(p) for p in KERNEL_READ if os.path.exists(p)]
     return tuple(dict.fromkeys(granted)), tuple(dict.fromkeys(listed))
 

@@ -45,6 +45,11 @@ _COMPILED: dict[int, tuple[weakref.ref[types.CodeType], frozenset[str]]] = {}
 compiled twice would collide in a WeakKeyDictionary and lose their entry."""
 
 
+_TRANSFORM_RECURSION_LIMIT = 20_000
+"""Visiting a node takes a few Python frames; whatever nesting the parser accepts (it stops at a
+few thousand levels) must transform too. Python-to-Python calls do not grow the C stack in 3.11+."""
+
+
 def _remember(code: types.CodeType, declared: frozenset[str]) -> None:
     key = id(code)
 
@@ -69,16 +74,21 @@ def compile_submission(
     config = config_for(normalise_allow(allow))
     tree = ast.parse(source, filename=filename)
     transformer = PolicyTransformer(config, StaticScope(tree), filename)
-    tree = transformer.visit(tree)
-    if transformer.violations:
-        compile(source, filename, "exec", dont_inherit=True)  # a compiler SyntaxError comes first
-        raise aggregate(transformer.violations)
-    ast.fix_missing_locations(tree)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _TRANSFORM_RECURSION_LIMIT))
     try:
-        code = compile(tree, filename, "exec", dont_inherit=True)
-    except SyntaxError:
-        compile(source, filename, "exec", dont_inherit=True)  # the learner's own error, verbatim
-        raise
+        tree = transformer.visit(tree)
+        if transformer.violations:
+            compile(source, filename, "exec", dont_inherit=True)  # a compiler SyntaxError first
+            raise aggregate(transformer.violations)
+        ast.fix_missing_locations(tree)
+        try:
+            code = compile(tree, filename, "exec", dont_inherit=True)
+        except SyntaxError:
+            compile(source, filename, "exec", dont_inherit=True)  # the learner's own error
+            raise
+    finally:
+        sys.setrecursionlimit(limit)
     _remember(code, frozenset(transformer.declared))
     register_submission_file(filename)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)

@@ -51,11 +51,11 @@ class PolicyViolation(Exception):
         return (
             type(self),
             (self.rule, self.lineno, self.en, self.zh, self.filename),
-            {"all": [v for v in self.all if v is not self]},
+            {"all": [None if v is self else v for v in self.all]},
         )
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.all = [self, *state.get("all", [])]
+        self.all = [self if v is None else v for v in state.get("all", [None])]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for result documents: rule, line, both messages, and every violation."""

@@ -15,14 +15,14 @@ from typing import Any
 
 import numpy as np
 import torch
-from RestrictedPython.transformer import INSPECT_ATTRIBUTES, RestrictingNodeTransformer, copy_locations
+from RestrictedPython.transformer import INSPECT_ATTRIBUTES, RestrictingNodeTransformer
 
 from grader.sandbox.guards_attr import name_verdict
-from grader.sandbox.guards_import import from_import_verdict
 from grader.sandbox.guards_table import value_verdict
 from grader.sandbox.guards_write import write_verdict
 from grader.sandbox.policy_config import PolicyConfig
 from grader.sandbox.policy_errors import PolicyViolation, make_violation
+from grader.sandbox.policy_imports import ImportVisitor, call_node, locate
 from grader.sandbox.policy_rules import (
     ALLOWED_DUNDER_DEFS,
     ALLOWED_DUNDER_READS,
@@ -32,7 +32,7 @@ from grader.sandbox.policy_rules import (
     OVERRIDE_DUNDERS,
     RESERVED_NAME_PREFIXES,
 )
-from grader.sandbox.policy_static import UNKNOWN, StaticScope
+from grader.sandbox.policy_static import UNKNOWN, StaticScope, class_attribute_static
 
 __all__ = ["PolicyTransformer"]
 
@@ -44,13 +44,7 @@ def _is_dunder(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
-def _call(func: str, args: list[ast.expr], like: ast.AST) -> ast.Call:
-    node = ast.Call(func=ast.Name(func, ast.Load()), args=args, keywords=[])
-    copy_locations(node, like)
-    return node
-
-
-class PolicyTransformer(RestrictingNodeTransformer):
+class PolicyTransformer(ImportVisitor, RestrictingNodeTransformer):
     """Transforms one submission; ``violations`` and ``declared`` are filled while visiting."""
 
     def __init__(self, config: PolicyConfig, scope: StaticScope, filename: str) -> None:
@@ -122,25 +116,53 @@ class PolicyTransformer(RestrictingNodeTransformer):
 
     # -- attributes ------------------------------------------------------------------------
 
-    def _attribute_name_problem(self, node: ast.AST, attr: str, load: bool) -> bool:
+    def _attribute_name_problem(self, attr: str, load: bool) -> Any:
+        """The verdict on an attribute name alone (dunder, mangled, introspection), or None."""
         if attr.startswith("__"):
             if not _is_dunder(attr):
-                self.report(node, "private", "private-mangled", name=attr)
-            elif not (load and attr in ALLOWED_DUNDER_READS):
-                hint = ("; use type(x) instead", "；请改用 type(x)") if attr == "__class__" else ("", "")
-                self.report(node, "dunder", "dunder-read", name=attr, hint=hint[0], hint_zh=hint[1])
-            else:
-                return False
-            return True
+                return "private", "private-mangled", {"name": attr}
+            if load and attr in ALLOWED_DUNDER_READS:
+                return None
+            hint = (
+                ("; use type(x) instead", "；请改用 type(x)") if attr == "__class__" else ("", "")
+            )
+            return "dunder", "dunder-read", {"name": attr, "hint": hint[0], "hint_zh": hint[1]}
         if attr in INTROSPECTION_ATTRS or attr in INSPECT_ATTRIBUTES:
-            self.report(node, "introspection", "introspection", name=attr)
-            return True
-        return False
+            return "introspection", "introspection", {"name": attr}
+        return None
 
-    def _static_attribute(self, node: ast.AST, base_node: ast.expr, attr: str, load: bool) -> None:
-        base = self.scope.resolve(base_node)
-        if not isinstance(base, (types.ModuleType, type)):
-            return
+    def _attribute_verdict(self, base_node: ast.expr, attr: str, load: bool) -> Any:
+        """The compile-time verdict on ``base.attr`` (by name, then statically by value)."""
+        verdict = self._attribute_name_problem(attr, load)
+        if verdict is None:
+            if attr.startswith("_") and not load:
+                self.declared.add(attr)
+            base = self._resolve(base_node)
+            if isinstance(base, (types.ModuleType, type)):
+                verdict = self._static_verdict(base, attr, load)
+        return verdict
+
+    def _report_verdict(self, node: ast.AST, verdict: Any) -> None:
+        if verdict is not None:
+            self.report(node, verdict[0], verdict[1], **verdict[2])
+
+    def _resolve(self, node: ast.expr) -> object:
+        """What a dotted chain refers to, stopping (UNKNOWN) at a link the policy denies: that
+        link reports itself, and the links after it are never reached."""
+        if isinstance(node, ast.Attribute):
+            base = self._resolve(node.value)
+            if not isinstance(base, (types.ModuleType, type)):
+                return UNKNOWN
+            if self._static_verdict(base, node.attr, load=True) is not None:
+                return UNKNOWN
+            if isinstance(base, types.ModuleType):
+                return vars(base).get(node.attr, UNKNOWN)
+            return class_attribute_static(base, node.attr)
+        return self.scope.resolve(node)
+
+    def _static_verdict(self, base: object, attr: str, load: bool) -> Any:
+        if attr.startswith("__") and load and attr in ALLOWED_DUNDER_READS:
+            return None
         if not load:
             verdict = write_verdict(base, attr, _NO_NAMES)
         else:
@@ -150,27 +172,24 @@ class PolicyTransformer(RestrictingNodeTransformer):
                     value = vars(base).get(attr, UNKNOWN)
                     if value is not UNKNOWN:
                         verdict = value_verdict(value, self.config.modules, self.config.lifted)
-        if verdict is not None:
-            self.report(node, verdict[0], verdict[1], **verdict[2])
+        return verdict
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         load = isinstance(node.ctx, ast.Load)
-        if not self._attribute_name_problem(node, node.attr, load):
-            if node.attr.startswith("_") and not load:
-                self.declared.add(node.attr)
-            self._static_attribute(node, node.value, node.attr, load)
-        node = self.node_contents_visit(node)
+        verdict = self._attribute_verdict(node.value, node.attr, load)
+        node = self.node_contents_visit(node)  # inner links first: `a.b.c` reports `a.b` first
+        self._report_verdict(node, verdict)
         if load:
-            new = _call("_getattr_", [node.value, ast.Constant(node.attr)], node)
+            new = call_node("_getattr_", [node.value, ast.Constant(node.attr)], node)
             return new
-        node.value = _call("_write_", [node.value], node.value)
+        node.value = call_node("_write_", [node.value], node.value)
         return node
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
         node = self.node_contents_visit(node)
         if isinstance(node.ctx, ast.Load):
-            return _call("_getitem_", [node.value, node.slice], node)
-        node.value = _call("_write_item_", [node.value], node)
+            return call_node("_getitem_", [node.value, node.slice], node)
+        node.value = call_node("_write_item_", [node.value], node)
         return node
 
     # -- calls, raise, augmented assignment -------------------------------------------------
@@ -182,8 +201,8 @@ class PolicyTransformer(RestrictingNodeTransformer):
             if store is not None and len(node.args) >= 2:
                 name = node.args[1]
                 if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                    if not self._attribute_name_problem(node, name.value, not store):
-                        self._static_attribute(node, node.args[0], name.value, not store)
+                    verdict = self._attribute_verdict(node.args[0], name.value, not store)
+                    self._report_verdict(node, verdict)
             if func.id == "type" and len(node.args) == 3:
                 self.report(node, "builtin", "builtin-type3")
         needs_apply = any(isinstance(a, ast.Starred) for a in node.args) or any(
@@ -193,13 +212,13 @@ class PolicyTransformer(RestrictingNodeTransformer):
         if needs_apply:
             node.args.insert(0, node.func)
             node.func = ast.Name("_apply_", ast.Load())
-            copy_locations(node.func, node.args[0])
-        return _call("_cv_", [node], node)
+            locate(node.func, node.args[0])
+        return call_node("_cv_", [node], node)
 
     def visit_Raise(self, node: ast.Raise) -> ast.AST:
         node = self.node_contents_visit(node)
         if node.exc is not None:
-            node.exc = _call("_check_raise_", [node.exc], node.exc)
+            node.exc = call_node("_check_raise_", [node.exc], node.exc)
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
@@ -209,15 +228,15 @@ class PolicyTransformer(RestrictingNodeTransformer):
         op = ast.Constant(_IOPS[type(node.op)])
         value = self.visit(node.value)
         if isinstance(target, ast.Attribute):
-            if not self._attribute_name_problem(node, target.attr, load=False):
-                if target.attr.startswith("_"):
-                    self.declared.add(target.attr)
-                self._static_attribute(node, target.value, target.attr, load=False)
+            verdict = self._attribute_verdict(target.value, target.attr, load=False)
             obj = self.visit(target.value)
+            self._report_verdict(node, verdict)
             tmp = self.gen_tmp_name()
-            current = _call("_getattr_", [ast.Name(tmp, ast.Load()), ast.Constant(target.attr)], node)
+            current = call_node(
+                "_getattr_", [ast.Name(tmp, ast.Load()), ast.Constant(target.attr)], node
+            )
             store = ast.Attribute(
-                value=_call("_write_", [ast.Name(tmp, ast.Load())], node),
+                value=call_node("_write_", [ast.Name(tmp, ast.Load())], node),
                 attr=target.attr,
                 ctx=ast.Store(),
             )
@@ -226,17 +245,17 @@ class PolicyTransformer(RestrictingNodeTransformer):
             obj = self.visit(target.value)
             key = self.visit(target.slice)
             tmp, tmp_key = self.gen_tmp_name(), self.gen_tmp_name()
-            current = _call(
+            current = call_node(
                 "_getitem_", [ast.Name(tmp, ast.Load()), ast.Name(tmp_key, ast.Load())], node
             )
             store = ast.Subscript(
-                value=_call("_write_item_", [ast.Name(tmp, ast.Load())], node),
+                value=call_node("_write_item_", [ast.Name(tmp, ast.Load())], node),
                 slice=ast.Name(tmp_key, ast.Load()),
                 ctx=ast.Store(),
             )
             temps = [(tmp, obj), (tmp_key, key)]
         update = ast.Assign(
-            targets=[store], value=_call("_inplacevar_", [op, current, value], node)
+            targets=[store], value=call_node("_inplacevar_", [op, current, value], node)
         )
         cleanup = ast.Delete(targets=[ast.Name(name, ast.Del()) for name, _ in temps])
         statements: list[ast.stmt] = [
@@ -244,7 +263,9 @@ class PolicyTransformer(RestrictingNodeTransformer):
         ]
         statements.append(ast.Try(body=[update], handlers=[], orelse=[], finalbody=[cleanup]))
         for statement in statements:
-            copy_locations(statement, node)
+            for part in ast.walk(statement):
+                if "lineno" in part._attributes and not hasattr(part, "lineno"):
+                    locate(part, node)
         return statements
 
     # -- definitions -----------------------------------------------------------------------
@@ -321,65 +342,17 @@ class PolicyTransformer(RestrictingNodeTransformer):
         if issubclass(base, type):
             self.report(node, "metaclass", "metaclass", what=base.__qualname__)
         elif issubclass(base, (torch.Tensor, np.ndarray)):
-            self.report(node, "tensor-subclass", "tensor-subclass", base=f"{base.__module__}.{base.__qualname__}")
+            self.report(
+                node,
+                "tensor-subclass",
+                "tensor-subclass",
+                base=f"{base.__module__}.{base.__qualname__}",
+            )
         elif issubclass(base, BaseException) and not issubclass(base, Exception):
             self.report(node, "base-exception", "base-exception", name=base.__name__)
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
         return self.node_contents_visit(node)
-
-    # -- imports ---------------------------------------------------------------------------
-
-    def _check_module(self, node: ast.AST, module: str) -> bool:
-        if module not in self.config.modules:
-            self.report(node, "import", "import", name=module)
-            return False
-        return True
-
-    def visit_Import(self, node: ast.Import) -> ast.AST:
-        for alias in node.names:
-            self._check_module(node, alias.name)
-            self.check_name(node, alias.asname or alias.name.partition(".")[0])
-        return node
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> Any:
-        if node.level:
-            self.report(node, "import", "import-relative")
-            return node
-        module = node.module or ""
-        if any(alias.name == "*" for alias in node.names):
-            self.report(node, "import", "import-star")
-            return node
-        if module == "__future__":
-            return node
-        if self._check_module(node, module):
-            self._static_from(node, module)
-        statements = []
-        for alias in node.names:
-            bound = alias.asname or alias.name
-            self.check_name(node, bound)
-            call = _call("_import_from_", [ast.Constant(module), ast.Constant(alias.name)], node)
-            statement = ast.Assign(targets=[ast.Name(bound, ast.Store())], value=call)
-            copy_locations(statement, node)
-            statements.append(statement)
-        return statements
-
-    def _static_from(self, node: ast.ImportFrom, module_name: str) -> None:
-        import sys
-
-        module = sys.modules.get(module_name)
-        if module is None:
-            return
-        for alias in node.names:
-            try:
-                why = from_import_verdict(module, module_name, alias.name, self.config)
-            except LookupError:
-                continue
-            if why is not None:
-                self.report(
-                    node, "import", "import-name", module=module_name, name=alias.name,
-                    why=why[0], why_zh=why[1],
-                )  # fmt: skip
 
 
 _IOPS = {

@@ -133,6 +133,11 @@ def _capget() -> tuple[int, int, int]:
     )
 
 
+def has_capability(cap: int) -> bool:
+    """True when capability number ``cap`` is in the calling process's effective set."""
+    return bool(_capget()[0] >> cap & 1)
+
+
 def has_capabilities() -> bool:
     """True when the calling process holds any capability (effective, permitted or inheritable)."""
     return any(_capget())

@@ -46,6 +46,8 @@ class ChildOutcome:
     """True when the parent killed the child at the timeout."""
     elapsed: float
     """Seconds from fork to the child's end."""
+    cpu_seconds: float = 0.0
+    """CPU time the child used (user + system, from ``wait4``)."""
 
 
 def run_forked(fn: Callable[[], Any], timeout: float = 10.0) -> ChildOutcome:
@@ -91,7 +93,7 @@ def run_forked(fn: Callable[[], Any], timeout: float = 10.0) -> ChildOutcome:
         os.close(read_end)
         if timed_out:
             _kill(pid)
-        _, status = os.waitpid(pid, 0)
+        _, status, usage = os.wait4(pid, 0)
     elapsed = time.monotonic() - start
     value, error = None, None
     try:
@@ -109,6 +111,7 @@ def run_forked(fn: Callable[[], Any], timeout: float = 10.0) -> ChildOutcome:
         signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         timed_out=timed_out,
         elapsed=elapsed,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
     )
 
 

@@ -20,7 +20,7 @@ Denied:
   ``chroot``, ``fsopen``, ``fsconfig``, ``fsmount``, ``fspick``, ``move_mount``, ``open_tree``;
 * kernel attack surface: ``keyctl``, ``add_key``, ``request_key``, ``bpf``, ``perf_event_open``,
   ``personality``, ``io_uring_setup``, ``io_uring_enter``, ``io_uring_register``,
-  ``userfaultfd``, ``memfd_create``;
+  ``userfaultfd``, ``memfd_create`` (allowed in CUDA children: the NVIDIA driver needs it);
 * calls that matter when the child is still root (no unprivileged uid to drop to):
   ``setrlimit`` and ``prlimit64`` with a new limit (root could lift the rlimits), ``mknod``,
   ``mknodat``, ``open_by_handle_at``, ``name_to_handle_at``, module loading, ``kexec_*``,
@@ -170,7 +170,7 @@ _PID_PLACEHOLDER = 0x5EC0DE42
 _BPF_JEQ_K = 0x15
 _SECCOMP_SET_MODE_FILTER = 1
 _SECCOMP_FILTER_FLAG_TSYNC = 1
-_program: bytes | None = None
+_programs: dict[bool, bytes] = {}
 _seccomp_nr: int | None = None
 
 
@@ -178,18 +178,22 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
-def compile_program() -> bytes:
+def compile_program(cuda: bool = False) -> bytes:
     """The filter as classic BPF, with a placeholder for the child's pid (built once, ~1 ms).
+
+    Args:
+        cuda: the variant for CUDA children, which allows ``memfd_create`` (the NVIDIA driver
+            needs it in ``cuInit``; without ``execve``/``execveat`` a memfd cannot be run).
 
     Raises:
         OSError: libseccomp is unavailable or refused a rule.
     """
-    global _program, _seccomp_nr
-    if _program is None:
+    global _seccomp_nr
+    if cuda not in _programs:
         sc = load_library()
         if sc is None or _resolved is None:
             raise OSError(errno.ENOSYS, _load_error or "seccomp is unavailable")
-        flt = _build(sc, _resolved, _PID_PLACEHOLDER)
+        flt = _build(sc, _resolved, _PID_PLACEHOLDER, allow_memfd=cuda)
         with tempfile.TemporaryFile() as out:
             flt.export_bpf(out)
             out.seek(0)
@@ -197,11 +201,11 @@ def compile_program() -> bytes:
         if len(program) % 8 or not _placeholder_offsets(program):
             raise OSError(errno.EINVAL, "libseccomp produced an unexpected BPF program")
         _seccomp_nr = sc.resolve_syscall(sc.Arch.NATIVE, "seccomp")
-        _program = program
-    return _program
+        _programs[cuda] = program
+    return _programs[cuda]
 
 
-def install(pid: int | None = None) -> None:
+def install(pid: int | None = None, *, cuda: bool = False) -> None:
     """Load the filter on the calling process and all its threads (``SECCOMP_FILTER_FLAG_TSYNC``).
 
     The program compiled by :func:`compile_program` (in the warm worker) is copied, its pid
@@ -210,11 +214,12 @@ def install(pid: int | None = None) -> None:
 
     Args:
         pid: the process allowed as a signal target; the caller's own pid by default.
+        cuda: load the CUDA variant (see :func:`compile_program`).
 
     Raises:
         OSError: the kernel refused the filter; nothing was applied.
     """
-    program = bytearray(compile_program())
+    program = bytearray(compile_program(cuda))
     me = os.getpid() if pid is None else pid
     for offset in _placeholder_offsets(bytes(program)):
         struct.pack_into("=I", program, offset + 4, me)
@@ -240,14 +245,14 @@ def _placeholder_offsets(program: bytes) -> list[int]:
     return offsets
 
 
-def _build(sc: ModuleType, numbers: dict[str, int], me: int) -> object:
+def _build(sc: ModuleType, numbers: dict[str, int], me: int, *, allow_memfd: bool) -> object:
     """The libseccomp filter object for signal target ``me``."""
     deny = sc.ERRNO(errno.EPERM)
     arg = sc.Arg
     flt = sc.SyscallFilter(sc.ALLOW)
     flt.set_attr(sc.Attr.ACT_BADARCH, sc.KILL_PROCESS)
     for name in DENIED:
-        if name in numbers:
+        if name in numbers and not (allow_memfd and name == "memfd_create"):
             flt.add_rule(deny, numbers[name])
     for name in SELF_ONLY:
         if name in numbers:

@@ -54,7 +54,14 @@ class Study:
         return cls(catalog, store, clock, scheduler, course.key)
 
     def new_session(self, mode: Mode, **options: Any) -> QuizSession:
-        """A new session (options as :meth:`QuizSession.create`)."""
+        """A new session (options as :meth:`QuizSession.create`).
+
+        A new exam first submits any unfinished one, so at most one exam is ever active.
+        """
+        if mode == "exam":
+            unfinished = self.active_exam()
+            if unfinished is not None:
+                unfinished.submit()
         return QuizSession.create(
             mode, self.catalog, self.store, self.clock, self.scheduler, **options
         )

@@ -5,7 +5,7 @@ on first use; a new area (e.g. code exercises) adds its screens there and a way 
 (a home-screen button calling :meth:`QuizApp.open_screen`).
 
 Keys shared by every screen: ``l`` / F2 switch the language (every text on screen, the app's own
-labels included), Ctrl+Q quits. Letter and digit keys act only while focus is not in a text box;
+labels included; F2 comes first in every footer), Ctrl+Q quits (Textual's usual key, not shown). Letter and digit keys act only while focus is not in a text box;
 each action also has a Ctrl- or function key, shown in the footer.
 """
 
@@ -33,7 +33,7 @@ __all__ = ["MIN_SIZE", "SCREENS", "QuizApp", "StartOptions"]
 
 cjk.install()
 
-MIN_SIZE = (60, 16)
+MIN_SIZE = (64, 16)
 """The smallest terminal (columns, rows) the app draws itself in; below it a notice is shown."""
 
 SCREENS: dict[str, str] = {
@@ -78,7 +78,7 @@ class QuizApp(App[None]):
     BINDINGS = [
         Binding("f2", "switch_lang", "中文", id="lang", priority=True),
         Binding("l", "switch_lang", show=False),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True),
     ]
 
     lang: reactive[str] = reactive("en", init=False)
@@ -88,7 +88,6 @@ class QuizApp(App[None]):
         self.study = study
         self.start = start or StartOptions()
         self.set_reactive(QuizApp.lang, lang)
-        self.last_session: Any = None
 
     # -- screens ---------------------------------------------------------------------------
 
@@ -116,11 +115,11 @@ class QuizApp(App[None]):
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
         start = self.start
-        self.open_screen("home", start.mode or "practice", start.banks, start.tags)
-        if start.mode == "exam" and self.resume_exam():
-            return
-        if start.mode is not None:
-            self.start_session(
+        started = False
+        if start.mode == "exam":
+            started = self.resume_exam()
+        if start.mode is not None and not started:
+            started = self.start_session(
                 start.mode,
                 banks=start.banks,
                 tags=start.tags,
@@ -129,6 +128,8 @@ class QuizApp(App[None]):
                 time_limit_s=start.time_limit_s,
                 seed=start.seed,
             )
+        if not started:
+            self.go_home()
         self.check_size()
 
     def start_session(self, mode: Mode, **options: Any) -> bool:
@@ -146,7 +147,6 @@ class QuizApp(App[None]):
             key = "nothing_due" if mode == "review" else "no_questions"
             self.notify(t(key, self.lang), severity="warning")
             return False
-        self.last_session = session
         self.open_screen(mode, session)
         return True
 
@@ -159,7 +159,6 @@ class QuizApp(App[None]):
         if session is None:
             return False
         session.lang = self.lang
-        self.last_session = session
         self.open_screen("exam", session)
         left = format_duration(session.remaining_s or 0)
         self.notify(t("exam_resumed", self.lang, time=left), timeout=6)
@@ -171,9 +170,23 @@ class QuizApp(App[None]):
         self.open_screen("stats", self.study.stats(), self.study.clock.today(), names)
 
     def go_home(self) -> None:
-        """Back to the home screen (the bottom of the stack)."""
+        """Show the home screen: back down to it, or (started straight into a quiz) instead of
+        everything on the stack."""
+        from grader.tui.screens.home import HomeScreen
+
+        for index, screen in enumerate(self.screen_stack):
+            if isinstance(screen, HomeScreen):
+                while len(self.screen_stack) > index + 1:
+                    self.pop_screen()
+                return
+        start = self.start
+        home = HomeScreen(start.mode or "practice", start.banks, start.tags)
         while len(self.screen_stack) > 2:
             self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.switch_screen(home)
+        else:
+            self.push_screen(home)
 
     # -- language --------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 from junitparser import JUnitXml
 
-from .conftest import COURSE, SUBMISSIONS, validate_result_json
+from runner_support import COURSE, SUBMISSIONS, validate_result_json
 
 GRADER = shutil.which("grader") or f"{sys.executable} -m grader"
 

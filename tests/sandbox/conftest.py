@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
-import time
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def no_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     try:
         yield
-        time.sleep(0.05)
+        # A dead child's orphans are reparented before its parent can reap it: no wait needed.
         left = [pid for pid in _children_of(os.getpid()) if pid not in before]
         for pid in left:
             os.kill(pid, signal.SIGKILL)
@@ -94,13 +95,21 @@ def no_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
-def scratch(tmp_path: Path) -> Path:
-    """The child's private scratch folder (writable by an unprivileged uid too)."""
-    folder = tmp_path / "scratch"
-    folder.mkdir()
-    os.chmod(tmp_path, 0o755)
+def scratch() -> Iterator[Path]:
+    """The child's private scratch folder, where an unprivileged uid can reach and write it.
+
+    Not under pytest's tmp_path: that folder is private to root (0700), as a grader's scratch
+    root must not be.
+    """
+    root = Path(tempfile.mkdtemp(prefix="grader-sandbox-test-"))
+    os.chmod(root, 0o755)
+    folder = root / "scratch"
+    folder.mkdir(mode=0o777)
     os.chmod(folder, 0o777)
-    return folder
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

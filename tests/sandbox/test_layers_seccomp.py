@@ -22,7 +22,14 @@ def test_fork_is_refused_with_a_python_error(scratch):
     """os.fork() raises PermissionError instead of creating a process (or killing the child)."""
 
     def body():
-        return attempt(os.fork)
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            return f"{type(exc).__name__}: {exc}"
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        return "forked"
 
     out = hardened(body, spec_for(scratch), only=ONLY)
     assert out.value["active"] == ["seccomp"]
@@ -153,3 +160,15 @@ def test_rlimits_cannot_be_lifted_even_as_root(scratch):
 
     out = hardened(body, spec_for(scratch, cpu_seconds=5), only=("rlimits", "seccomp"))
     assert out.value["result"] != "ok"
+
+
+def test_memfd_create_only_for_cuda_children(scratch):
+    """memfd_create is refused in CPU children and allowed in CUDA ones (the driver needs it)."""
+
+    def body():
+        return attempt(lambda: os.close(os.memfd_create("grader")))
+
+    cpu = hardened(body, spec_for(scratch), only=ONLY)
+    cuda = hardened(body, spec_for(scratch, cuda=True), only=ONLY)
+    assert cpu.value["result"].startswith("PermissionError")
+    assert cuda.value["result"] == "ok"

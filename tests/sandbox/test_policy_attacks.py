@@ -16,6 +16,8 @@ import pytest
 import yaml
 
 from grader.sandbox.policy import VIOLATIONS, PolicyViolation, compile_submission, load_submission
+from grader.sandbox.policy_static import UNKNOWN, StaticScope
+from grader.sandbox.policy_transform import PolicyTransformer
 
 HERE = Path(__file__).parent
 CANARY_TEXT = "the hidden checks live here"
@@ -37,6 +39,8 @@ class Attack:
     code: str
     allow: tuple[str, ...] = field(default=())
     counts: bool = True
+    runtime_rule: str | None = None
+    runtime_line: int | None = None
 
     @property
     def line(self) -> int:
@@ -74,7 +78,9 @@ def make_files(folder: Path) -> dict[str, str]:
     hub = folder / "hub"
     hub.mkdir(exist_ok=True)
     marker = str(folder / "pwned-hub")
-    (hub / "hubconf.py").write_text(f"open({marker!r}, 'w').write('pwned')\n\ndef model():\n    return 42\n")
+    (hub / "hubconf.py").write_text(
+        f"open({marker!r}, 'w').write('pwned')\n\ndef model():\n    return 42\n"
+    )
     (folder / "out").mkdir(exist_ok=True)
     return {
         "CANARY": str(folder / "canary.txt"),
@@ -150,5 +156,31 @@ def test_attack_is_rejected_with_rule_and_line(
     assert violation.en and violation.zh and f"{attack.line}" in violation.zh
     if len(VIOLATIONS) > before:
         assert VIOLATIONS[-1] is violation
+    assert not list(folder.glob("pwned-*")), "an attack had an effect under the policy"
+    assert not list((folder / "out").iterdir()), "an attack wrote a file under the policy"
+
+
+@pytest.mark.parametrize("attack", BATTERY, ids=[a.id for a in BATTERY])
+def test_runtime_guards_reject_attack_without_static_analysis(
+    attack: Attack, policy_files: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence in depth: with the compile-time resolution of imports and dotted names switched
+    off, the runtime guards reject the snippet with the same rule and line (a violation the
+    snippet swallows counts, through VIOLATIONS)."""
+    monkeypatch.setattr(StaticScope, "resolve", lambda self, node: UNKNOWN)
+    monkeypatch.setattr(PolicyTransformer, "_static_from", lambda self, node, module: None)
+    folder, names = policy_files
+    before = len(VIOLATIONS)
+    violation = None
+    try:
+        code = compile_submission(source_of(attack, names), "attack.py", allow=attack.allow)
+        load_submission(code, module_name=f"runtime_{attack.id}", allow=attack.allow)
+    except PolicyViolation as raised:
+        violation = raised
+    if violation is None and len(VIOLATIONS) > before:
+        violation = VIOLATIONS[before]
+    assert violation is not None, "not rejected"
+    expected = (attack.runtime_rule or attack.rule, (attack.runtime_line or attack.line - 1) + 1)
+    assert (violation.rule, violation.lineno) == expected, violation.en
     assert not list(folder.glob("pwned-*")), "an attack had an effect under the policy"
     assert not list((folder / "out").iterdir()), "an attack wrote a file under the policy"

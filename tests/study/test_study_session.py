@@ -157,3 +157,16 @@ def test_review_mode_uses_the_fsrs_queue(study: Study, clock: FakeClock) -> None
     clock.advance(-3600 + 1)
     with pytest.raises(SessionError):
         study.new_session("review", banks=("fx-basics",))
+
+
+def test_a_new_exam_submits_the_unfinished_one(study: Study) -> None:
+    """At most one exam is active: starting another submits (and grades) the first."""
+    first = study.new_session("exam", ids=("fx-true-false", "fx-fill"), seed=1)
+    _goto(first, "fx-true-false")
+    first.answer(False)
+    second = study.new_session("exam", ids=("fx-numeric",), seed=1)
+    stored = study.store.session(first.id)
+    assert stored is not None and stored.status == "submitted"
+    assert [(a.question_id, a.score) for a in study.store.answers()] == [("fx-true-false", 1.0)]
+    active = study.active_exam()
+    assert active is not None and active.id == second.id

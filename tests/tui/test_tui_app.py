@@ -55,6 +55,7 @@ async def test_review_shows_due_questions_and_reschedules(data_dir: Path, clock:
             await pilot.press(*(str(display_position(screen, i)) for i in response), "ctrl+s")
         else:
             await pilot.press(str(display_position(screen, response)), "enter")
+        assert "✔ Correct" in screen_text(app)
         reviews = app.study.store.reviews(qid)
         assert [(r.rating, r.reviewed_at) for r in reviews][-1] == (3, clock.now())
         assert len(reviews) == 2
@@ -131,13 +132,13 @@ async def test_home_and_stats_screens(data_dir: Path, clock: FakeClock) -> None:
 
 @pilot_test
 async def test_too_small_terminal(data_dir: Path, clock: FakeClock) -> None:
-    """Below 60×16 a notice replaces the screen; enlarging the terminal brings the quiz back."""
+    """Below 64×16 a notice replaces the screen; enlarging the terminal brings the quiz back."""
     app = make_app(data_dir, clock, mode="practice", questions=("fx-single",))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.resize_terminal(40, 12)
         assert isinstance(app.screen, TooSmallScreen)
         notice = " ".join(screen_text(app).split())
-        assert "at least 60×16 is needed, this one is 40×12" in notice
+        assert "at least 64×16 is needed, this one is 40×12" in notice
         await pilot.resize_terminal(80, 24)
         assert isinstance(app.screen, QuizScreen)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from quiz_pilot import SIZE, display_position, make_app, pilot_test, screen_text
+from textual.events import Paste
 
 from grader.study.clock import FakeClock
 from grader.tui.app import QuizApp
@@ -40,7 +41,7 @@ async def test_multiple_choice_partial_credit(data_dir: Path, clock: FakeClock) 
 
 @pilot_test
 async def test_true_false_and_retry(data_dir: Path, clock: FakeClock) -> None:
-    """A wrong answer, then a retry: both tries are stored; the second is right."""
+    """A wrong answer, then a retry: both tries are stored; Enter once more moves on."""
     app = make_app(data_dir, clock, mode="practice", seed=1, questions=("fx-true-false",))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1", "enter")
@@ -50,6 +51,10 @@ async def test_true_false_and_retry(data_dir: Path, clock: FakeClock) -> None:
         await pilot.pause()
         assert _answers(app, "fx-true-false") == [(True, 0.0, 1), (False, 1.0, 2)]
         assert "✔ Correct  (attempt 2)" in screen_text(app)
+        await pilot.press("enter")  # Enter on an answer already graded moves on
+        await pilot.pause()
+        assert len(app.study.store.answers("fx-true-false")) == 2
+        assert "Session summary" in screen_text(app)
 
 
 @pilot_test
@@ -125,10 +130,12 @@ async def test_code_output_with_choices(data_dir: Path, clock: FakeClock) -> Non
 
 @pilot_test
 async def test_code_output_typed(data_dir: Path, clock: FakeClock) -> None:
-    """Without candidates the output is typed in a text area and submitted with Ctrl+S."""
+    """Without candidates the output is typed (or pasted) in a text area; Ctrl+S submits."""
     app = make_app(data_dir, clock, mode="practice", seed=1, questions=("fx-code-typed",))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"torch.Size([2, 3])", "enter", "ctrl+s")
+        await pilot.press("t", "o")
+        app.post_message(Paste("rch.Size([2, 3])"))  # as a terminal delivers a paste
+        await pilot.press("enter", "ctrl+s")
         await pilot.pause()
         assert _answers(app, "fx-code-typed") == [("torch.Size([2, 3])\n", 1.0, 1)]
 

@@ -87,7 +87,12 @@ def check_grad(got, expected, index, device, x, w):
     en = f"{NAMES[index]} (for {shapes})"
     zh = f"{NAMES[index]}（{shapes}）"
     assert_tensor(
-        got, shape=tuple(expected.shape), dtype=expected.dtype, device=device, what_en=en, what_zh=zh
+        got,
+        shape=tuple(expected.shape),
+        dtype=expected.dtype,
+        device=device,
+        what_en=en,
+        what_zh=zh,
     )
     assert_close(got, expected, rtol=1e-6, atol=1e-9, what_en=en, what_zh=zh)
 
@@ -112,7 +117,9 @@ def test_forward(submission, device, case):
     y = apply(submission, x, w, b)
     expected = x @ w.T + (b if b is not None else 0)
     assert_tensor(y, device=device, what_en="forward's output", what_zh="forward 的输出")
-    assert_close(y, expected, rtol=1e-5, atol=1e-6, what_en="forward's output", what_zh="forward 的输出")
+    assert_close(
+        y, expected, rtol=1e-5, atol=1e-6, what_en="forward's output", what_zh="forward 的输出"
+    )
 
 
 @points(1.5)
@@ -160,7 +167,9 @@ def test_non_contiguous(submission, device, case):
     for t in (x, w, b):
         t.requires_grad_()
     lead = x.shape[:-1]
-    g = torch.randn(*lead[:-1], w.shape[0], lead[-1], dtype=x.dtype, device=device).transpose(-1, -2)
+    g = torch.randn(*lead[:-1], w.shape[0], lead[-1], dtype=x.dtype, device=device).transpose(
+        -1, -2
+    )
     expect(
         not x.is_contiguous() and not g.is_contiguous(),
         "internal: inputs are contiguous",

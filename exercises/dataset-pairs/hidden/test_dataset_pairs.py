@@ -72,7 +72,9 @@ def float_dataset(submission, transform=None, with_transform_arg=True):
 def check_x(x, expected_row, what_en, what_zh):
     """x is a float32 1-D tensor equal to the expected row."""
     expected = torch.tensor(expected_row, dtype=torch.float64).to(torch.float32)
-    assert_tensor(x, shape=tuple(expected.shape), dtype=torch.float32, what_en=what_en, what_zh=what_zh)
+    assert_tensor(
+        x, shape=tuple(expected.shape), dtype=torch.float32, what_en=what_en, what_zh=what_zh
+    )
     assert_close(x, expected, rtol=1e-6, atol=1e-7, what_en=what_en, what_zh=what_zh)
 
 
@@ -315,8 +317,10 @@ def test_dataloader(submission, kind):
     feat_kind, label_kind = kind.split("+")
     base, _ = features_of(feat_kind)
     matrix = np.concatenate([np.asarray(base, dtype=np.float64)] * 2)[:9]
-    feats = [list(r) for r in matrix.astype(np.int64)] if feat_kind == "lists_of_ints" else (
-        matrix.astype(np.int64)
+    feats = (
+        [list(r) for r in matrix.astype(np.int64)]
+        if feat_kind == "lists_of_ints"
+        else (matrix.astype(np.int64))
     )
     labels_all = (LABELS * 2)[:9]
     labels = np.array(labels_all, dtype=np.int32) if label_kind == "ndarray_int32" else labels_all

@@ -10,13 +10,26 @@ from textual import events
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
 
 from grader.tui.strings import STRINGS, t
 
 if TYPE_CHECKING:
     from grader.tui.app import QuizApp
 
-__all__ = ["DIGIT_BINDINGS", "LocalizedModal", "LocalizedScreen", "localize_bindings"]
+__all__ = [
+    "DIGIT_BINDINGS",
+    "LANG_BINDINGS",
+    "LocalizedModal",
+    "LocalizedScreen",
+    "localize_bindings",
+]
+
+COMPACT_FOOTER_BELOW = 100
+"""Terminal width (columns) below which footers drop their spacing."""
+
+LANG_BINDINGS = [Binding("f2", "app.switch_lang", "中文", id="lang", priority=True)]
+"""The language key, first in every screen's footer so it shows on narrow terminals too."""
 
 DIGIT_BINDINGS = [Binding(str(d), f"pick({d})", show=False) for d in range(1, 10)]
 """Digits 1-9 pick an option (they type into text boxes instead when one has focus)."""
@@ -50,6 +63,12 @@ class _Localized:
 
     def on_resize(self, event: events.Resize) -> None:
         self.app.check_size()
+        self.fit_footer()
+
+    def fit_footer(self) -> None:
+        """Use the compact footer below 100 columns, so every key still fits."""
+        for footer in self.query(Footer):  # type: ignore[attr-defined]
+            footer.compact = self.app.size.width < COMPACT_FOOTER_BELOW
 
 
 class LocalizedScreen(_Localized, Screen[Any]):
@@ -57,6 +76,7 @@ class LocalizedScreen(_Localized, Screen[Any]):
 
     def on_mount(self) -> None:
         self.app.localize_node_tree(self)
+        self.fit_footer()
 
 
 class LocalizedModal(_Localized, ModalScreen[Any]):

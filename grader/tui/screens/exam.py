@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 
 from grader.study.duration import format_duration
 from grader.study.session import QuizSession, is_blank
-from grader.tui.screens.base import DIGIT_BINDINGS, LocalizedScreen
+from grader.tui.screens.base import DIGIT_BINDINGS, LANG_BINDINGS, LocalizedScreen
 from grader.tui.widgets.answer_base import AnswerWidget
 from grader.tui.widgets.navigator import ExamNavigator, NavState
 from grader.tui.widgets.question_view import QuestionView
@@ -28,6 +28,7 @@ class ExamScreen(LocalizedScreen):
     """An exam over a :class:`QuizSession` in ``exam`` mode."""
 
     BINDINGS = [
+        *LANG_BINDINGS,
         Binding("ctrl+n", "next", "Next", id="next", priority=True),
         Binding("n,enter", "next", show=False),
         Binding("ctrl+p", "prev", "Previous", id="prev", priority=True),
@@ -161,18 +162,17 @@ class ExamScreen(LocalizedScreen):
     def action_finish(self) -> None:
         """Ask for confirmation, then submit the exam and show the report."""
         session = self.session
-        message = self.t(
-            "confirm_finish",
-            unanswered=len(session.unanswered),
-            flagged=sum(item.flagged for item in session.items),
-        )
+        values = {
+            "unanswered": len(session.unanswered),
+            "flagged": sum(item.flagged for item in session.items),
+        }
 
         def done(confirmed: bool | None) -> None:
             if confirmed and self.session.status == "active":
                 self.session.submit()
                 self._to_report()
 
-        self.app.open_screen("confirm", message, callback=done)
+        self.app.open_screen("confirm", "confirm_finish", values, callback=done)
 
     def action_home(self) -> None:
         """Leave the exam (it stays saved and can be resumed from the home screen)."""

@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Footer, SelectionList, Static
 
 from grader.study.duration import format_duration
 from grader.study.scheduling import MASTERY_STABILITY_DAYS
 from grader.study.session import MODES
-from grader.tui.screens.base import LocalizedScreen
+from grader.tui.screens.base import LANG_BINDINGS, LocalizedScreen
 from grader.tui.widgets.choice_list import ChoiceList
 
 __all__ = ["HomeScreen"]
@@ -23,6 +23,7 @@ class HomeScreen(LocalizedScreen):
     """The start screen."""
 
     BINDINGS = [
+        *LANG_BINDINGS,
         Binding("ctrl+s", "start", "Start", id="start", priority=True),
         Binding("f3", "stats", "Stats", id="stats"),
         Binding("s", "stats", show=False),
@@ -62,12 +63,8 @@ class HomeScreen(LocalizedScreen):
                     id="banks",
                 )
                 yield Static("", id="tags-label", classes="section-label")
-                tags = catalog.tags
-                yield ChoiceList(
-                    [Content(tag) for tag in tags],
-                    multiple=True,
-                    selected=[i for i, tag in enumerate(tags) if tag in self.initial_tags],
-                    id="tags",
+                yield SelectionList[str](
+                    *((tag, tag, tag in self.initial_tags) for tag in catalog.tags), id="tags"
                 )
         yield Footer()
 
@@ -135,7 +132,7 @@ class HomeScreen(LocalizedScreen):
         banks = tuple(
             catalog.bank_ids[i] for i in sorted(self.query_one("#banks", ChoiceList).selected)
         )
-        tags = tuple(catalog.tags[i] for i in sorted(self.query_one("#tags", ChoiceList).selected))
+        tags = tuple(sorted(self.query_one("#tags", SelectionList).selected))
         return mode, banks, tags
 
     def action_start(self) -> None:

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from grader.study.session import QuizSession, SessionError, is_blank
-from grader.tui.screens.base import DIGIT_BINDINGS, LocalizedScreen
+from grader.tui.screens.base import DIGIT_BINDINGS, LANG_BINDINGS, LocalizedScreen
 from grader.tui.widgets.answer_base import AnswerWidget
 from grader.tui.widgets.question_view import QuestionView
 
@@ -26,6 +26,7 @@ class QuizScreen(LocalizedScreen):
     """Practice or review over a :class:`QuizSession`."""
 
     BINDINGS = [
+        *LANG_BINDINGS,
         Binding("ctrl+s", "submit", "Submit", id="submit", priority=True),
         Binding("enter", "submit", show=False),
         Binding("ctrl+n", "next", "Next", id="next", priority=True),
@@ -84,9 +85,14 @@ class QuizScreen(LocalizedScreen):
         self.query_one("#title-bar", Static).update(Content(self._title()))
 
     def action_submit(self) -> None:
-        """Grade the current response, store it, and show the feedback."""
+        """Grade the current response, store it, and show the feedback; pressed again on an
+        answer already graded, move to the next question."""
         view = self.view
         response = view.answer.response
+        item = self.session.current
+        if item.attempts and response == item.response:
+            self.run_worker(self.action_next(), exclusive=True)  # Enter again: move on
+            return
         if is_blank(response):
             self.notify(self.t("blank_answer"), severity="warning")
             return

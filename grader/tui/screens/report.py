@@ -13,7 +13,7 @@ from grader.study.report import ExamReport, TopicScore
 from grader.study.session import QuizSession
 from grader.tui.cjk import protect_inline_code
 from grader.tui.markup import prompt_markdown
-from grader.tui.screens.base import LocalizedScreen
+from grader.tui.screens.base import LANG_BINDINGS, LocalizedScreen
 from grader.tui.widgets.feedback import feedback_markdown, verdict
 
 __all__ = ["ReportScreen", "report_markdown"]
@@ -78,7 +78,7 @@ def report_markdown(session: QuizSession, report: ExamReport, lang: str) -> str:
 class ReportScreen(LocalizedScreen):
     """The report of a finished session."""
 
-    BINDINGS = [Binding("escape", "home", "Home", id="home")]
+    BINDINGS = [*LANG_BINDINGS, Binding("escape", "home", "Home", id="home")]
 
     def __init__(self, session: QuizSession) -> None:
         super().__init__()

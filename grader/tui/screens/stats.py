@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.widgets import Footer, Markdown, Static
 
 from grader.study.stats import Stats, Tally
-from grader.tui.screens.base import LocalizedScreen
+from grader.tui.screens.base import LANG_BINDINGS, LocalizedScreen
 from grader.tui.strings import t
 from grader.tui.widgets.accuracy_chart import AccuracyChart
 
@@ -66,7 +66,7 @@ def stats_markdown(stats: Stats, lang: str, bank_names: dict[str, str]) -> tuple
 class StatsScreen(LocalizedScreen):
     """The learner's statistics for the course."""
 
-    BINDINGS = [Binding("escape", "back", "Back", id="back")]
+    BINDINGS = [*LANG_BINDINGS, Binding("escape", "back", "Back", id="back")]
 
     def __init__(self, stats: Stats, today: date, bank_names: dict[str, dict[str, str]]) -> None:
         super().__init__()

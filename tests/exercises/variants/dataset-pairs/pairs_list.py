@@ -12,7 +12,7 @@ class PairDataset(Dataset):
     def __init__(self, features, labels, transform=None):
         if len(features) != len(labels):
             raise ValueError("features/labels length mismatch")
-        self.pairs = [to_pair(f, l) for f, l in zip(features, labels)]
+        self.pairs = [to_pair(f, label) for f, label in zip(features, labels)]
         self.transform = transform
 
     def __len__(self):

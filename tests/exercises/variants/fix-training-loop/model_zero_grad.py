@@ -11,7 +11,7 @@ def train(model, loader, epochs=1, lr=0.1):
     out = []
     for epoch in range(epochs):
         running = 0.0
-        for i, (x, y) in enumerate(loader):
+        for _step, (x, y) in enumerate(loader):
             model.zero_grad()
             pred = model(x)
             loss = mse(pred, y)

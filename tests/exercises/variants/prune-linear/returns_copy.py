@@ -1,6 +1,5 @@
 """Bug: prunes and returns a new layer (a copy) instead of the layer it was given."""
 
-import torch
 from torch import nn
 from torch.nn.utils import prune
 

@@ -1,0 +1,125 @@
+"""Time from launching ``grader quiz`` to the first question on screen, beside Python baselines.
+
+Each run starts the installed ``grader`` in a real pseudo-terminal (100×32) and stops the clock
+when the first question's header ("Question 1 of") has been drawn. For comparison it times
+``python -c pass`` and ``python -c "import textual"`` (process start to exit).
+
+    python benchmarks/app_start.py            # 7 runs each, prints the median and the best
+    python benchmarks/app_start.py --runs 3
+
+Cases: the bundled banks with a warm bank cache (the usual start), the same with the bank cache
+turned off (first start after an edit), the small fixture course of the tests, and the home
+screen (``grader quiz`` without ``--mode``; the clock stops when "Banks" is drawn).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import re
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_COURSE = ROOT / "tests" / "data" / "quiz"
+ANSI = re.compile(
+    r"\x1b(?:\[[0-9;?<>=$ ]*[A-Za-z~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-B]|[=>78DEHM])"
+)
+MARKER = "Question 1 of"
+
+
+def grader_command() -> list[str]:
+    """The installed console script next to this Python, else ``python -m grader``."""
+    found = shutil.which("grader", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "grader"]
+
+
+def time_to_first_question(
+    args: list[str], env: dict[str, str], marker: str = MARKER, timeout: float = 60.0
+) -> float:
+    """Seconds from starting ``args`` on a pseudo-terminal until ``marker`` is drawn."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 32, 100, 0, 0))
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    seen = ""
+    try:
+        while time.perf_counter() - start < timeout:
+            chunk = os.read(master, 65536)
+            if not chunk:
+                break
+            seen += chunk.decode("utf-8", "replace")
+            if marker in ANSI.sub("", seen):
+                return time.perf_counter() - start
+        raise RuntimeError(f"{marker!r} not seen; output:\n{ANSI.sub('', seen)[-2000:]}")
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        os.close(master)
+
+
+def time_command(args: list[str]) -> float:
+    """Seconds for ``args`` to run to completion."""
+    start = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def summary(name: str, samples: list[float]) -> str:
+    return (
+        f"{name:<46} median {statistics.median(samples) * 1000:7.0f} ms   "
+        f"best {min(samples) * 1000:7.0f} ms   (n={len(samples)})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    work = Path(tempfile.mkdtemp(prefix="grader-bench-"))
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("GRADER_", "TEXTUAL"))}
+    base_env.update(TERM="xterm-256color", GRADER_DATA_DIR=str(work / "data"))
+    warm = {**base_env, "GRADER_CACHE_DIR": str(work / "cache")}
+    cold = {**base_env, "GRADER_CACHE_DIR": ""}
+    quiz = [*grader_command(), "quiz", "--mode", "practice", "--lang", "en", "--seed", "1"]
+    fixture = [*quiz, "--course", str(FIXTURE_COURSE)]
+    home = [*grader_command(), "quiz", "--lang", "en"]
+    cases = [
+        ("grader quiz, bundled banks, warm bank cache", quiz, warm, MARKER),
+        ("grader quiz, bundled banks, no bank cache", quiz, cold, MARKER),
+        ("grader quiz, fixture course (9 questions)", fixture, warm, MARKER),
+        ("grader quiz (home screen, bundled banks)", home, warm, "Banks"),
+    ]
+    time_to_first_question(quiz, warm)  # fill the bank cache and the OS file cache
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {sys.platform}")
+    print(
+        summary(
+            "python -c pass", [time_command([sys.executable, "-c", "pass"]) for _ in range(runs)]
+        )
+    )
+    print(
+        summary(
+            'python -c "import textual"',
+            [time_command([sys.executable, "-c", "import textual"]) for _ in range(runs)],
+        )
+    )
+    for name, args, env, marker in cases:
+        print(summary(name, [time_to_first_question(args, env, marker) for _ in range(runs)]))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

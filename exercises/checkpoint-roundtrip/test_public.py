@@ -1,0 +1,41 @@
+"""Public checks for checkpoint-roundtrip: run them with `grader check checkpoint-roundtrip FILE`."""
+
+import torch
+from torch import nn
+
+from grader.checks import assert_close, expect
+
+
+def make(seed):
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 2))
+    return model, torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+
+def test_roundtrip_restores_model_and_epoch(submission, tmp_path):
+    """What save_checkpoint writes, load_checkpoint restores into another model; the epoch comes back."""
+    model, optimizer = make(0)
+    path = str(tmp_path / "ckpt.pt")
+    submission.save_checkpoint(path, model, optimizer, 3)
+    other, other_optimizer = make(1)
+    epoch = submission.load_checkpoint(path, other, other_optimizer)
+    expect(
+        type(epoch) is int and epoch == 3,
+        f"load_checkpoint should return 3, got {epoch!r}",
+        f"load_checkpoint 应返回 3，实际为 {epoch!r}",
+    )
+    for key, value in model.state_dict().items():
+        assert_close(other.state_dict()[key], value, what_en=key, what_zh=key)
+
+
+def test_file_loads_weights_only(submission, tmp_path):
+    """The file holds a dict with 'model', 'optimizer' and 'epoch', readable with weights_only=True."""
+    model, optimizer = make(0)
+    path = str(tmp_path / "ckpt.pt")
+    submission.save_checkpoint(path, model, optimizer, 3)
+    ckpt = torch.load(path, weights_only=True)
+    expect(
+        isinstance(ckpt, dict) and sorted(ckpt) == ["epoch", "model", "optimizer"],
+        "the checkpoint should be a dict with the keys 'model', 'optimizer', 'epoch'",
+        "检查点应当是含 'model'、'optimizer'、'epoch' 三个键的字典",
+    )

@@ -1,0 +1,19 @@
+"""Reference solution for module-mlp."""
+
+from torch import nn
+
+
+class MLP(nn.Module):
+    """Linear → ReLU → Dropout for each hidden width, then a Linear output layer."""
+
+    def __init__(self, in_features, hidden, out_features, dropout=0.0):
+        super().__init__()
+        sizes = [in_features, *hidden]
+        layers = []
+        for a, b in zip(sizes[:-1], sizes[1:]):
+            layers += [nn.Linear(a, b), nn.ReLU(), nn.Dropout(dropout)]
+        layers.append(nn.Linear(sizes[-1], out_features))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)

@@ -1,0 +1,15 @@
+"""Bug: load_checkpoint restores into a new optimizer, not the one it was given."""
+
+import torch
+
+
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    checkpoint = torch.load(path, weights_only=True)
+    model.load_state_dict(checkpoint["model"])
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    return checkpoint["epoch"]

@@ -1,0 +1,25 @@
+"""Bug: setdefault keeps the first forward pass's output forever."""
+
+
+def record_activations(model, layer_names):
+    modules = dict(model.named_modules())
+    for name in layer_names:
+        if name not in modules:
+            raise KeyError(name)
+    activations = {}
+    handles = []
+
+    def make_hook(name):
+        def hook(module, inputs, output):
+            activations.setdefault(name, output.detach())
+
+        return hook
+
+    for name in layer_names:
+        handles.append(modules[name].register_forward_hook(make_hook(name)))
+
+    def remove():
+        for handle in handles:
+            handle.remove()
+
+    return activations, remove

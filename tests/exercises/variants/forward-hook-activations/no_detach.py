@@ -1,0 +1,25 @@
+"""Bug: the output is stored without .detach(), keeping the autograd graph alive."""
+
+
+def record_activations(model, layer_names):
+    modules = dict(model.named_modules())
+    for name in layer_names:
+        if name not in modules:
+            raise KeyError(name)
+    activations = {}
+    handles = []
+
+    def make_hook(name):
+        def hook(module, inputs, output):
+            activations[name] = output
+
+        return hook
+
+    for name in layer_names:
+        handles.append(modules[name].register_forward_hook(make_hook(name)))
+
+    def remove():
+        for handle in handles:
+            handle.remove()
+
+    return activations, remove
