@@ -148,7 +148,9 @@ def assert_close(
         )
 
 
-def gradcheck64(fn: Callable[..., Any], inputs: Iterable[object], *, what: str = "backward") -> None:
+def gradcheck64(
+    fn: Callable[..., Any], inputs: Iterable[object], *, what: str = "backward"
+) -> None:
     """Run ``torch.autograd.gradcheck`` on float64 copies of ``inputs``; fail with a clear message."""
     converted = tuple(
         t.detach().to(torch.float64).requires_grad_(t.requires_grad)
@@ -157,10 +159,14 @@ def gradcheck64(fn: Callable[..., Any], inputs: Iterable[object], *, what: str =
         for t in inputs
     )
     try:
-        ok = torch.autograd.gradcheck(fn, converted, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True)
+        ok = torch.autograd.gradcheck(
+            fn, converted, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
+        )
     except CheckFailed:
         raise
-    except Exception as exc:  # gradcheck raises GradcheckError (a RuntimeError) or the fn's own error
+    except (
+        Exception
+    ) as exc:  # gradcheck raises GradcheckError (a RuntimeError) or the fn's own error
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         fail(
             f"{what}: gradients do not match numerical gradients ({first[:300]})",

@@ -21,7 +21,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "quiz": ("grader.cli.quiz:quiz", "Open the terminal app on a quiz (practice, exam or review)."),
     "validate": ("grader.cli.validate:validate", "Lint question banks and exercises (no torch)."),
     "verify": ("grader.cli.verify:verify", "Execute code_output snippets, solutions and starters."),
-    "list": ("grader.cli.listing:list_banks", "List banks with question counts per type and difficulty."),
+    "list": (
+        "grader.cli.listing:list_banks",
+        "List banks with question counts per type and difficulty.",
+    ),
     "check": ("grader.cli.grading:check", "Run an exercise's public checks on a submission."),
     "grade": ("grader.cli.grading:grade", "Run an exercise's hidden checks on a submission."),
     "exercises": ("grader.cli.exercises:exercises", "List the course's code exercises."),
@@ -73,7 +76,11 @@ def _available(name: str) -> bool:
     return find_spec(module_name) is not None
 
 
-@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="grader")
 @click.pass_context
 def cli(ctx: click.Context) -> None:

@@ -12,12 +12,21 @@ from grader.i18n import default_lang
 
 
 @click.command()
-@click.option("--course", type=click.Path(path_type=Path), default=None,
-              help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of titles (default: from the locale).")
+@click.option(
+    "--course",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of titles (default: from the locale).",
+)
 def exercises(course: Path | None, fmt: str, lang: str | None) -> None:
     """List the course's code exercises (id, title, points, device, time limit per check)."""
     from grader.exercises.loader import load_exercises
@@ -26,16 +35,36 @@ def exercises(course: Path | None, fmt: str, lang: str | None) -> None:
     chosen = lang or default_lang()
     items = load_exercises(active.exercises, active.solutions)
     if fmt == "json":
-        click.echo(json.dumps({"exercises": [
-            {"id": e.id, "title": e.spec.title.model_dump(), "points": e.spec.points,
-             "device": e.spec.device, "time_limit": e.spec.time_limit,
-             "tags": list(e.spec.tags)} for e in items]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "exercises": [
+                        {
+                            "id": e.id,
+                            "title": e.spec.title.model_dump(),
+                            "points": e.spec.points,
+                            "device": e.spec.device,
+                            "time_limit": e.spec.time_limit,
+                            "tags": list(e.spec.tags),
+                        }
+                        for e in items
+                    ]
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     from rich.console import Console
     from rich.table import Table
 
     table = Table("id", "title" if chosen == "en" else "标题", "points", "device", "limit/check")
     for e in items:
-        table.add_row(e.id, e.spec.title.get(chosen), f"{e.spec.points:g}", e.spec.device,
-                      f"{e.spec.time_limit:g} s")
+        table.add_row(
+            e.id,
+            e.spec.title.get(chosen),
+            f"{e.spec.points:g}",
+            e.spec.device,
+            f"{e.spec.time_limit:g} s",
+        )
     Console().print(table)

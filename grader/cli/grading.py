@@ -19,32 +19,71 @@ def _options(func: click.decorators.FC) -> click.decorators.FC:
         [
             click.argument("exercise"),
             click.argument("submission", type=click.Path(path_type=Path)),
-            click.option("--format", "fmt", type=_FORMATS, default="text", show_default=True,
-                         help="text for people, json (Gradescope results.json shape) or junit XML."),
-            click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-                         show_default=True,
-                         help="auto uses CUDA when present for exercises that allow it."),
-            click.option("--timeout", type=float, default=None,
-                         help="Cap the per-check time limit (seconds); never raises the "
-                              "exercise's own limit."),
-            click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                         help="Language of messages (default: from the locale)."),
-            click.option("--course", type=click.Path(path_type=Path), default=None,
-                         help="Course folder (default: $GRADER_COURSE, the current folder, "
-                              "or the bundled course)."),
-            click.option("--require-sandbox", is_flag=True,
-                         help="Refuse to grade (exit 4) unless every sandbox layer is active."),
-            click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-                         help="Also write the report to this file."),
+            click.option(
+                "--format",
+                "fmt",
+                type=_FORMATS,
+                default="text",
+                show_default=True,
+                help="text for people, json (Gradescope results.json shape) or junit XML.",
+            ),
+            click.option(
+                "--device",
+                type=click.Choice(["auto", "cpu", "cuda"]),
+                default="auto",
+                show_default=True,
+                help="auto uses CUDA when present for exercises that allow it.",
+            ),
+            click.option(
+                "--timeout",
+                type=float,
+                default=None,
+                help="Cap the per-check time limit (seconds); never raises the "
+                "exercise's own limit.",
+            ),
+            click.option(
+                "--lang",
+                type=click.Choice(["zh", "en"]),
+                default=None,
+                help="Language of messages (default: from the locale).",
+            ),
+            click.option(
+                "--course",
+                type=click.Path(path_type=Path),
+                default=None,
+                help="Course folder (default: $GRADER_COURSE, the current folder, "
+                "or the bundled course).",
+            ),
+            click.option(
+                "--require-sandbox",
+                is_flag=True,
+                help="Refuse to grade (exit 4) unless every sandbox layer is active.",
+            ),
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(path_type=Path),
+                default=None,
+                help="Also write the report to this file.",
+            ),
         ]
     ):
         func = option(func)
     return func
 
 
-def _run(kind: Literal["hidden", "public"], exercise: str, submission: Path, fmt: str,
-         device: str, timeout: float | None, lang: str | None, course: Path | None,
-         require_sandbox: bool, output: Path | None) -> None:
+def _run(
+    kind: Literal["hidden", "public"],
+    exercise: str,
+    submission: Path,
+    fmt: str,
+    device: str,
+    timeout: float | None,
+    lang: str | None,
+    course: Path | None,
+    require_sandbox: bool,
+    output: Path | None,
+) -> None:
     from grader.runner.api import grade_file
     from grader.runner.reports import render_json, render_junit, render_text
 
@@ -53,8 +92,15 @@ def _run(kind: Literal["hidden", "public"], exercise: str, submission: Path, fmt
     if submission.is_dir():
         raise UsageError(f"{submission} is a folder; pass the submission's .py file")
     chosen = lang or default_lang()
-    result = grade_file(exercise, submission, kind=kind, course=course, device=device,
-                        timeout=timeout, require_sandbox=require_sandbox)
+    result = grade_file(
+        exercise,
+        submission,
+        kind=kind,
+        course=course,
+        device=device,
+        timeout=timeout,
+        require_sandbox=require_sandbox,
+    )
     if fmt == "json":
         text = render_json(result, chosen) + "\n"  # type: ignore[arg-type]
     elif fmt == "junit":
@@ -69,28 +115,46 @@ def _run(kind: Literal["hidden", "public"], exercise: str, submission: Path, fmt
 
 @click.command()
 @_options
-def grade(exercise: str, submission: Path, fmt: str, device: str, timeout: float | None,
-          lang: str | None, course: Path | None, require_sandbox: bool,
-          output: Path | None) -> None:
+def grade(
+    exercise: str,
+    submission: Path,
+    fmt: str,
+    device: str,
+    timeout: float | None,
+    lang: str | None,
+    course: Path | None,
+    require_sandbox: bool,
+    output: Path | None,
+) -> None:
     """Run EXERCISE's hidden checks on SUBMISSION (a .py file) in the sandbox.
 
     Exit status: 0 full marks; 1 graded, not full (anything wrong inside the submission);
     2 usage error (unknown exercise, missing file); 3 incomplete (e.g. a CUDA exercise without
     a GPU); 4 grader error (e.g. --require-sandbox and a layer is missing).
     """
-    _run("hidden", exercise, submission, fmt, device, timeout, lang, course, require_sandbox,
-         output)
+    _run(
+        "hidden", exercise, submission, fmt, device, timeout, lang, course, require_sandbox, output
+    )
 
 
 @click.command()
 @_options
-def check(exercise: str, submission: Path, fmt: str, device: str, timeout: float | None,
-          lang: str | None, course: Path | None, require_sandbox: bool,
-          output: Path | None) -> None:
+def check(
+    exercise: str,
+    submission: Path,
+    fmt: str,
+    device: str,
+    timeout: float | None,
+    lang: str | None,
+    course: Path | None,
+    require_sandbox: bool,
+    output: Path | None,
+) -> None:
     """Run EXERCISE's public checks on SUBMISSION: what a learner runs while working.
 
     Passing the public checks does not mean full marks: `grader grade` runs the hidden ones.
     Exit status as for `grader grade`.
     """
-    _run("public", exercise, submission, fmt, device, timeout, lang, course, require_sandbox,
-         output)
+    _run(
+        "public", exercise, submission, fmt, device, timeout, lang, course, require_sandbox, output
+    )

@@ -13,16 +13,31 @@ from grader.course import resolve_course
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--course", type=click.Path(path_type=Path), default=None,
-              help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).")
-@click.option("--snippets/--no-snippets", default=True, show_default=True,
-              help="Run every code_output snippet (twice, different PYTHONHASHSEED).")
-@click.option("--exercises/--no-exercises", "check_exercises", default=True, show_default=True,
-              help="Grade every solution (must get full marks) and starter (must not).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-def verify(paths: tuple[Path, ...], course: Path | None, snippets: bool, check_exercises: bool,
-           fmt: str) -> None:
+@click.option(
+    "--course",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
+)
+@click.option(
+    "--snippets/--no-snippets",
+    default=True,
+    show_default=True,
+    help="Run every code_output snippet (twice, different PYTHONHASHSEED).",
+)
+@click.option(
+    "--exercises/--no-exercises",
+    "check_exercises",
+    default=True,
+    show_default=True,
+    help="Grade every solution (must get full marks) and starter (must not).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def verify(
+    paths: tuple[Path, ...], course: Path | None, snippets: bool, check_exercises: bool, fmt: str
+) -> None:
     """Execute the content: code_output answers, solutions and starters.
 
     PATHS are bank files or folders and exercise folders; by default the active course's
@@ -38,8 +53,12 @@ def verify(paths: tuple[Path, ...], course: Path | None, snippets: bool, check_e
     for p in paths:
         if not p.exists():
             raise UsageError(f"{p} does not exist")
-    bank_paths = [p for p in paths if not (p / "exercise.yaml").is_file()
-                  and not (p.is_dir() and any(p.glob("*/exercise.yaml")))]
+    bank_paths = [
+        p
+        for p in paths
+        if not (p / "exercise.yaml").is_file()
+        and not (p.is_dir() and any(p.glob("*/exercise.yaml")))
+    ]
     ex_dirs = [p for p in paths if (p / "exercise.yaml").is_file()]
     for p in paths:
         if p.is_dir() and not (p / "exercise.yaml").is_file() and any(p.glob("*/exercise.yaml")):
@@ -58,11 +77,20 @@ def verify(paths: tuple[Path, ...], course: Path | None, snippets: bool, check_e
         ex_problems = verify_exercises(exercises)
         lines.extend(str(p) for p in ex_problems)
     if fmt == "json":
-        click.echo(json.dumps({
-            "ok": not lines,
-            "snippets": report.to_dict() if report else None,
-            "exercises": {"checked": len(ex_dirs), "problems": [str(p) for p in ex_problems]},
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not lines,
+                    "snippets": report.to_dict() if report else None,
+                    "exercises": {
+                        "checked": len(ex_dirs),
+                        "problems": [str(p) for p in ex_problems],
+                    },
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for line in lines:
             click.echo(line)

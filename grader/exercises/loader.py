@@ -43,7 +43,9 @@ def load_exercise(folder: Path, solutions_dir: Path | None = None) -> Exercise:
     return Exercise(spec=spec, folder=folder, solution=solution)
 
 
-def find_exercise(exercise_id: str, exercises_dir: Path, solutions_dir: Path | None = None) -> Exercise:
+def find_exercise(
+    exercise_id: str, exercises_dir: Path, solutions_dir: Path | None = None
+) -> Exercise:
     """Load the exercise ``exercise_id``; an unknown id is a usage error naming the nearest id."""
     ids = exercise_ids(exercises_dir)
     if exercise_id not in ids:

@@ -181,9 +181,13 @@ def run_check_in_child(item: pytest.Item, req: GradeRequest, scratch_root: Path)
     duration = time.monotonic() - started
     output = _read_output(scratch / ".output")
     if timed_out:
-        return _failure(Reason.TIMEOUT, duration, output,
-                        f"time limit exceeded: the check took longer than {req.time_limit:g} s",
-                        f"超时：该检查运行超过了 {req.time_limit:g} 秒")
+        return _failure(
+            Reason.TIMEOUT,
+            duration,
+            output,
+            f"time limit exceeded: the check took longer than {req.time_limit:g} s",
+            f"超时：该检查运行超过了 {req.time_limit:g} 秒",
+        )
     try:
         payload = json.loads(data.decode()) if data else None
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -214,8 +218,13 @@ def _read_output(path: Path) -> str:
 
 
 def _failure(reason: Reason, duration: float, output: str, en: str, zh: str) -> dict[str, Any]:
-    return {"reason": str(reason), "message": Message(en, zh), "duration": duration,
-            "output": output, "layers": None}
+    return {
+        "reason": str(reason),
+        "message": Message(en, zh),
+        "duration": duration,
+        "output": output,
+        "layers": None,
+    }
 
 
 def _death(status: int, duration: float, output: str) -> dict[str, Any]:
@@ -223,13 +232,22 @@ def _death(status: int, duration: float, output: str) -> dict[str, Any]:
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         if sig in (signal.SIGXCPU, signal.SIGKILL):
-            return _failure(Reason.TIMEOUT, duration, output,
-                            "CPU time limit exceeded", "超出 CPU 时间限制")
+            return _failure(
+                Reason.TIMEOUT, duration, output, "CPU time limit exceeded", "超出 CPU 时间限制"
+            )
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-        return _failure(Reason.ERROR, duration, output,
-                        f"the check's process was killed by signal {name} (a crash in native code?)",
-                        f"检查进程被信号 {name} 终止（可能是原生代码崩溃）")
+        return _failure(
+            Reason.ERROR,
+            duration,
+            output,
+            f"the check's process was killed by signal {name} (a crash in native code?)",
+            f"检查进程被信号 {name} 终止（可能是原生代码崩溃）",
+        )
     code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
-    return _failure(Reason.ERROR, duration, output,
-                    f"your code ended the process early (exit status {code}) before the check finished",
-                    f"你的代码在检查完成前提前结束了进程（退出码 {code}）")
+    return _failure(
+        Reason.ERROR,
+        duration,
+        output,
+        f"your code ended the process early (exit status {code}) before the check finished",
+        f"你的代码在检查完成前提前结束了进程（退出码 {code}）",
+    )

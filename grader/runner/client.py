@@ -28,8 +28,18 @@ class Cancelled(Exception):
 
 
 def _scrubbed_env() -> dict[str, str]:
-    keep = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH",
-            "CUDA_VISIBLE_DEVICES", "GRADER_COURSE", "GRADER_DATA_DIR")
+    keep = (
+        "PATH",
+        "LANG",
+        "LC_ALL",
+        "HOME",
+        "TMPDIR",
+        "VIRTUAL_ENV",
+        "PYTHONPATH",
+        "CUDA_VISIBLE_DEVICES",
+        "GRADER_COURSE",
+        "GRADER_DATA_DIR",
+    )
     env = {k: os.environ[k] for k in keep if k in os.environ}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"

@@ -31,30 +31,49 @@ def read_submission(path: Path, filename: str) -> tuple[str | None, dict[str, An
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, _verdict(Reason.ERROR, f"cannot read {filename}: {exc.strerror}",
-                              f"无法读取 {filename}：{exc.strerror}"), b""
+        return (
+            None,
+            _verdict(
+                Reason.ERROR,
+                f"cannot read {filename}: {exc.strerror}",
+                f"无法读取 {filename}：{exc.strerror}",
+            ),
+            b"",
+        )
     if len(data) > 512 * 1024:
-        return None, _verdict(
-            Reason.ERROR,
-            f"{filename} is too large ({len(data)} bytes; the limit is 524288)",
-            f"{filename} 太大（{len(data)} 字节；上限为 524288）",
-        ), data
+        return (
+            None,
+            _verdict(
+                Reason.ERROR,
+                f"{filename} is too large ({len(data)} bytes; the limit is 524288)",
+                f"{filename} 太大（{len(data)} 字节；上限为 524288）",
+            ),
+            data,
+        )
     if b"\x00" in data:
-        return None, _verdict(
-            Reason.ERROR,
-            f"{filename} is a binary file, not Python source",
-            f"{filename} 是二进制文件，不是 Python 源代码",
-        ), data
+        return (
+            None,
+            _verdict(
+                Reason.ERROR,
+                f"{filename} is a binary file, not Python source",
+                f"{filename} 是二进制文件，不是 Python 源代码",
+            ),
+            data,
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, _verdict(
-            Reason.ERROR,
-            f"{filename} is not valid UTF-8 (line {line}); save it as UTF-8",
-            f"{filename} 不是有效的 UTF-8 编码（第 {line} 行）；请以 UTF-8 保存",
-            line,
-        ), data
+        return (
+            None,
+            _verdict(
+                Reason.ERROR,
+                f"{filename} is not valid UTF-8 (line {line}); save it as UTF-8",
+                f"{filename} 不是有效的 UTF-8 编码（第 {line} 行）；请以 UTF-8 保存",
+                line,
+            ),
+            data,
+        )
     if not text.strip():
         return text, None, data
     return text, None, data
@@ -102,9 +121,12 @@ class Loop:
         self.send({"event": "progress", "done": 0, "total": len(items), "name": ""})
         try:
             for index, item in enumerate(items):
-                points = _points(item, self.req.kind) / counts[
-                    (item.module.__name__, item.originalname)  # type: ignore[attr-defined]
-                ]
+                points = (
+                    _points(item, self.req.kind)
+                    / counts[
+                        (item.module.__name__, item.originalname)  # type: ignore[attr-defined]
+                    ]
+                )
                 if self.verdict is not None:
                     outcome: dict[str, Any] = dict(self.verdict)
                     outcome.setdefault("duration", 0.0)
@@ -118,18 +140,21 @@ class Loop:
                 message = outcome["message"]
                 if not isinstance(message, Message):
                     message = Message(**message)
-                self.results.append({
-                    "name": item.name,
-                    "max_score": points,
-                    "score": points if reason is Reason.PASSED else 0.0,
-                    "reason": str(reason),
-                    "messages": message.to_dict(),
-                    "traceback": outcome.get("traceback", ""),
-                    "line": outcome.get("line"),
-                    "duration": outcome.get("duration", 0.0),
-                })
-                self.send({"event": "progress", "done": index + 1, "total": len(items),
-                           "name": item.name})
+                self.results.append(
+                    {
+                        "name": item.name,
+                        "max_score": points,
+                        "score": points if reason is Reason.PASSED else 0.0,
+                        "reason": str(reason),
+                        "messages": message.to_dict(),
+                        "traceback": outcome.get("traceback", ""),
+                        "line": outcome.get("line"),
+                        "duration": outcome.get("duration", 0.0),
+                    }
+                )
+                self.send(
+                    {"event": "progress", "done": index + 1, "total": len(items), "name": item.name}
+                )
         finally:
             remove_tree(scratch_root)
         return True
@@ -192,12 +217,17 @@ def grade_in_process(req: GradeRequest, send: Send) -> None:
     loop = Loop(req, send, verdict)
     args = [
         *req.check_files,
-        "-c", str(GRADER_INI),
-        "--rootdir", req.exercise_dir,
+        "-c",
+        str(GRADER_INI),
+        "--rootdir",
+        req.exercise_dir,
         "--noconftest",
-        "-p", "no:cacheprovider",
-        "-p", "no:stepwise",
-        "-p", "grader.runner.plugin",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:stepwise",
+        "-p",
+        "grader.runner.plugin",
         "--assert=plain",
         "--import-mode=importlib",
         "-s",
@@ -217,25 +247,27 @@ def grade_in_process(req: GradeRequest, send: Send) -> None:
     layers = sorted(set.intersection(*(set(x) for x in loop.layers))) if loop.layers else []
     output = "\n".join(f"── {name} ──\n{text_out}" for name, text_out in loop.outputs)
     versions = python_versions()
-    send({
-        "event": "result",
-        "result": {
-            "exercise": req.exercise_id,
-            "kind": req.kind,
-            "tests": loop.results,
-            "execution_time": time.monotonic() - started,
-            "summary": summary.to_dict(),
-            "learner_output": output,
-            "provenance": {
-                "grader_version": __version__,
-                "exercise_hash": req.exercise_hash,
-                "checks_hash": req.checks_hash,
-                "submission_hash": hashlib.sha256(raw).hexdigest(),
-                "torch_version": versions["torch"],
-                "numpy_version": versions["numpy"],
-                "python_version": versions["python"],
-                "device": req.device,
-                "sandbox_layers": layers,
+    send(
+        {
+            "event": "result",
+            "result": {
+                "exercise": req.exercise_id,
+                "kind": req.kind,
+                "tests": loop.results,
+                "execution_time": time.monotonic() - started,
+                "summary": summary.to_dict(),
+                "learner_output": output,
+                "provenance": {
+                    "grader_version": __version__,
+                    "exercise_hash": req.exercise_hash,
+                    "checks_hash": req.checks_hash,
+                    "submission_hash": hashlib.sha256(raw).hexdigest(),
+                    "torch_version": versions["torch"],
+                    "numpy_version": versions["numpy"],
+                    "python_version": versions["python"],
+                    "device": req.device,
+                    "sandbox_layers": layers,
+                },
             },
-        },
-    })
+        }
+    )

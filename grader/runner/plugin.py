@@ -102,7 +102,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-submission", help="the submission file the checks grade")
     group.addoption("--grader-device", default="cpu", choices=["cpu", "cuda"])
     group.addoption("--grader-allow", action="append", default=[], help="extra allowed module")
-    group.addoption("--grader-unrestricted", action="store_true", help="skip the policy (authoring)")
+    group.addoption(
+        "--grader-unrestricted", action="store_true", help="skip the policy (authoring)"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -129,7 +131,9 @@ def _grader_reset_state() -> None:
 def submission() -> types.ModuleType:
     """The learner's module, freshly executed for this check under the sandbox policy."""
     if CONTEXT is None:
-        raise RuntimeError("no submission: run the checks through `grader` or pass --grader-submission")
+        raise RuntimeError(
+            "no submission: run the checks through `grader` or pass --grader-submission"
+        )
     return load_submission_module(CONTEXT)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-
 STARTUP = 60.0
 """Seconds allowed for starting a grading process and collecting the checks."""
 

@@ -6,13 +6,12 @@ import threading
 import time
 
 import pytest
+from runner_support import SUBMISSIONS, validate_result_json
 
 from grader.errors import UsageError
 from grader.runner.api import grade_file
 from grader.runner.client import Cancelled
 from grader.runner.result import Reason
-
-from runner_support import SUBMISSIONS, validate_result_json
 
 CHECKS = ["test_value", "test_sizes[1]", "test_sizes[5]", "test_dtype"]
 
@@ -148,8 +147,9 @@ def test_conftest_beside_the_submission_has_no_effect(course, worker):
 
 def test_public_checks_run_with_check_kind(course, worker):
     """`check` runs only the public checks, each worth one point by default."""
-    result = grade_file("add-one", SUBMISSIONS / "wrong_value.py", kind="public", course=course,
-                        worker=worker)
+    result = grade_file(
+        "add-one", SUBMISSIONS / "wrong_value.py", kind="public", course=course, worker=worker
+    )
     assert [t.name for t in result.tests] == ["test_returns_tensor"]
     assert result.full_marks
 
@@ -174,8 +174,13 @@ def test_unknown_exercise_suggests_nearest(course, worker):
 def test_progress_is_reported_per_check(course, worker):
     """The job reports progress after every check."""
     seen = []
-    grade_file("add-one", SUBMISSIONS / "correct.py", course=course, worker=worker,
-               on_progress=lambda done, total, name: seen.append((done, total, name)))
+    grade_file(
+        "add-one",
+        SUBMISSIONS / "correct.py",
+        course=course,
+        worker=worker,
+        on_progress=lambda done, total, name: seen.append((done, total, name)),
+    )
     assert seen == [(i + 1, 4, name) for i, name in enumerate(CHECKS)]
 
 
@@ -190,8 +195,9 @@ def test_cancel_kills_the_whole_grading_tree(course):
         threading.Timer(1.0, cancel.set).start()
         started = time.monotonic()
         with pytest.raises(Cancelled):
-            grade_file("add-one", SUBMISSIONS / "hangs_on_five.py", course=course, worker=w,
-                       cancel=cancel)
+            grade_file(
+                "add-one", SUBMISSIONS / "hangs_on_five.py", course=course, worker=w, cancel=cancel
+            )
         assert time.monotonic() - started < 4
         deadline = time.monotonic() + 3
         while live_processes_in_group(pid) and time.monotonic() < deadline:

@@ -9,7 +9,6 @@ import sys
 
 import pytest
 from junitparser import JUnitXml
-
 from runner_support import COURSE, SUBMISSIONS, validate_result_json
 
 GRADER = shutil.which("grader") or f"{sys.executable} -m grader"

@@ -43,10 +43,14 @@ def render_junit(result: ExerciseResult, lang: Lang) -> str:
         if check.reason is Reason.SKIPPED:
             ET.SubElement(case, "skipped", message=check.message.get(lang))
         elif check.reason is Reason.ERROR:
-            el = ET.SubElement(case, "error", message=check.message.get(lang), type=str(check.reason))
+            el = ET.SubElement(
+                case, "error", message=check.message.get(lang), type=str(check.reason)
+            )
             el.text = text
         elif check.reason is not Reason.PASSED:
-            el = ET.SubElement(case, "failure", message=check.message.get(lang), type=str(check.reason))
+            el = ET.SubElement(
+                case, "failure", message=check.message.get(lang), type=str(check.reason)
+            )
             el.text = text
     if result.learner_output:
         ET.SubElement(suite, "system-out").text = result.learner_output

@@ -12,33 +12,65 @@ from grader.i18n import Lang
 from grader.runner.result import ExerciseResult, Reason
 
 _LABELS = {
-    "en": {"check": "check", "points": "points", "result": "result", "score": "Score",
-           "device": "device", "sandbox": "sandbox", "none": "none"},
-    "zh": {"check": "检查", "points": "得分", "result": "结果", "score": "总分",
-           "device": "设备", "sandbox": "沙箱", "none": "无"},
+    "en": {
+        "check": "check",
+        "points": "points",
+        "result": "result",
+        "score": "Score",
+        "device": "device",
+        "sandbox": "sandbox",
+        "none": "none",
+    },
+    "zh": {
+        "check": "检查",
+        "points": "得分",
+        "result": "结果",
+        "score": "总分",
+        "device": "设备",
+        "sandbox": "沙箱",
+        "none": "无",
+    },
 }
 _REASONS = {
-    "en": {"passed": "passed", "failed": "failed", "error": "error", "timeout": "timeout",
-           "skipped": "skipped", "policy": "policy"},
-    "zh": {"passed": "通过", "failed": "未通过", "error": "出错", "timeout": "超时",
-           "skipped": "跳过", "policy": "违反规则"},
+    "en": {
+        "passed": "passed",
+        "failed": "failed",
+        "error": "error",
+        "timeout": "timeout",
+        "skipped": "skipped",
+        "policy": "policy",
+    },
+    "zh": {
+        "passed": "通过",
+        "failed": "未通过",
+        "error": "出错",
+        "timeout": "超时",
+        "skipped": "跳过",
+        "policy": "违反规则",
+    },
 }
 _STYLE = {Reason.PASSED: "green", Reason.SKIPPED: "yellow"}
 
 
-def render_text(result: ExerciseResult, lang: Lang, *, color: bool = False, width: int = 100) -> str:
+def render_text(
+    result: ExerciseResult, lang: Lang, *, color: bool = False, width: int = 100
+) -> str:
     labels = _LABELS[lang]
     buf = io.StringIO()
-    console = Console(file=buf, width=width, force_terminal=color, no_color=not color,
-                      highlight=False)
+    console = Console(
+        file=buf, width=width, force_terminal=color, no_color=not color, highlight=False
+    )
     table = Table(title=f"{result.exercise} ({result.kind})", title_justify="left")
     table.add_column(labels["check"])
     table.add_column(labels["points"], justify="right")
     table.add_column(labels["result"])
     for check in result.tests:
         style = _STYLE.get(check.reason, "red")
-        table.add_row(check.name, f"{check.score:g}/{check.max_score:g}",
-                      Text(_REASONS[lang][str(check.reason)], style=style))
+        table.add_row(
+            check.name,
+            f"{check.score:g}/{check.max_score:g}",
+            Text(_REASONS[lang][str(check.reason)], style=style),
+        )
     console.print(table)
     for check in result.tests:
         if check.reason is Reason.PASSED:
@@ -51,8 +83,10 @@ def render_text(result: ExerciseResult, lang: Lang, *, color: bool = False, widt
         console.print(Text(overall))
     layers = ", ".join(result.provenance.sandbox_layers) or labels["none"]
     console.print(
-        Text(f"{labels['score']}: {result.score:g}/{result.max_score:g}   "
-             f"{labels['device']}: {result.provenance.device}   {labels['sandbox']}: {layers}",
-             style="bold")
+        Text(
+            f"{labels['score']}: {result.score:g}/{result.max_score:g}   "
+            f"{labels['device']}: {result.provenance.device}   {labels['sandbox']}: {layers}",
+            style="bold",
+        )
     )
     return buf.getvalue()
