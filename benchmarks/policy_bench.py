@@ -7,7 +7,9 @@ Numbers printed (milliseconds unless noted):
 * ``import``: ``import grader.sandbox.policy`` in a fresh process that has already imported torch
   and numpy (bytecode cached in a temporary ``PYTHONPYCACHEPREFIX``), median of 5 processes;
 * ``compile`` / ``load`` / ``total``: ``compile_submission`` and ``load_submission`` of the
-  60-line submission below, median and 95th percentile over ``--runs`` runs in one warm process;
+  60-line submission below, median and 95th percentile over ``--runs`` runs in one warm process
+  (wall clock), and ``cpu``: the same in thread CPU time, which other load on the machine does not
+  inflate;
 * ``forward``: microseconds per forward pass of the submission's small MLP, plain Python vs under
   the policy (every attribute load and call result goes through a guard).
 """
@@ -128,13 +130,15 @@ def main() -> int:
 
     print(f"import   {measure_import():6.1f} ms (median of 5 processes, on top of torch+numpy)")
     lines = SUBMISSION.count("\n")
-    compile_ms, load_ms = [], []
+    compile_ms, load_ms, cpu_ms = [], [], []
     for i in range(args.runs):
+        c0 = time.thread_time()
         t0 = time.perf_counter()
         code = compile_submission(SUBMISSION, "submission.py")
         t1 = time.perf_counter()
         load_submission(code, module_name=f"bench_{i % 4}")
         t2 = time.perf_counter()
+        cpu_ms.append((time.thread_time() - c0) * 1000)
         compile_ms.append((t1 - t0) * 1000)
         load_ms.append((t2 - t1) * 1000)
     total = [c + m for c, m in zip(compile_ms, load_ms, strict=True)]
@@ -143,6 +147,7 @@ def main() -> int:
             f"{name:8} {statistics.median(values):6.2f} ms median, "
             f"{_percentile(values, 0.95):6.2f} ms p95 ({lines}-line submission, {args.runs} runs)"
         )
+    print(f"cpu      {statistics.median(cpu_ms):6.2f} ms median thread CPU time for compile + load")
 
     module = load_submission(
         compile_submission(SUBMISSION, "submission.py"), module_name="bench_mlp"

@@ -84,7 +84,10 @@ def import_cmd(file: str, course: str | None, data_dir: str | None) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @course_options
 def reset_cmd(yes: bool, course: str | None, data_dir: str | None) -> None:
-    """Delete every answer, review and exam of this course's progress (asks first)."""
+    """Delete every answer, review, exam and code-exercise result of this course's progress
+    (asks first; your exercise files in the workspace are kept)."""
+    from grader.study.exercise_progress import reset_exercises
+
     key, store = _open(course, data_dir)
     with store:
         count = len(store.answers())
@@ -94,4 +97,5 @@ def reset_cmd(yes: bool, course: str | None, data_dir: str | None) -> None:
                 abort=True,
             )
         store.reset()
+        reset_exercises(store)
     click.echo(f"progress of course {key!r} reset ({count} answers deleted)", err=True)

@@ -59,6 +59,7 @@ def run_quiz(
     seed: int | None = None,
     course: str | os.PathLike[str] | None = None,
     data_dir: str | os.PathLike[str] | None = None,
+    workspace: str | os.PathLike[str] | None = None,
 ) -> None:
     """Open the app (the Python API behind ``grader quiz``; options as the command's)."""
     from grader.course import resolve_course
@@ -75,7 +76,8 @@ def run_quiz(
         except ValueError as exc:
             raise UsageError(f"--time: {exc}") from None
         mode = "exam"
-    study = Study.open(resolve_course(course), data_dir)
+    active_course = resolve_course(course)
+    study = Study.open(active_course, data_dir)
     if study.catalog.problems:
         click.echo(
             f"warning: {len(study.catalog.problems)} problem(s) in the question banks; "
@@ -85,7 +87,9 @@ def run_quiz(
     _check_names("bank", banks, study.catalog.bank_ids)
     _check_names("tag", tags, study.catalog.tags)
     _check_names("question", questions, list(study.catalog.questions))
+    exercises = _open_exercises(active_course, study, workspace, data_dir)
     from grader.tui.app import QuizApp, StartOptions
+    from grader.tui.grading_job import GradingService
 
     start = StartOptions(
         mode=mode,  # type: ignore[arg-type]
@@ -96,10 +100,34 @@ def run_quiz(
         time_limit_s=time_limit_s,
         seed=seed,
     )
+    grading = GradingService()
     try:
-        QuizApp(study, lang=lang or default_lang(), start=start).run()
+        QuizApp(
+            study, lang=lang or default_lang(), start=start, exercises=exercises, grading=grading
+        ).run()
     finally:
+        grading.close()
         study.close()
+
+
+def _open_exercises(
+    course: Any,
+    study: Any,
+    workspace: str | os.PathLike[str] | None,
+    data_dir: str | os.PathLike[str] | None,
+) -> Any:
+    """The course's code exercises for the app, or None (with a warning) when they cannot load."""
+    from grader.errors import BankError
+    from grader.study.exercise_study import ExerciseStudy
+
+    try:
+        exercises = ExerciseStudy.open(
+            course, study.store, workspace=workspace, data_dir=data_dir, clock=study.clock
+        )
+    except BankError as exc:
+        click.echo(f"warning: code exercises left out: {exc.message}", err=True)
+        return None
+    return exercises if exercises.exercises else None
 
 
 @click.command("quiz", context_settings={"help_option_names": ["-h", "--help"]})
@@ -142,6 +170,13 @@ def run_quiz(
 @click.option(
     "--seed", type=int, default=None, help="Seed for question selection and option order."
 )
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for your code-exercise files (default: workspace/ beside the progress in the "
+    "data directory).",
+)
 @course_options
 def quiz(**options: Any) -> None:
     """Open the terminal app: practice, timed exams and spaced review.
@@ -150,7 +185,7 @@ def quiz(**options: Any) -> None:
     Synopsis:
       grader quiz [--mode practice|exam|review] [--bank B ...] [--tag T ...]
                   [--question ID ...] [--lang zh|en] [--count N] [--time DURATION] [--seed S]
-                  [--course DIR] [--data-dir DIR]
+                  [--course DIR] [--data-dir DIR] [--workspace DIR]
 
     \b
     DURATION is 45 (minutes), 90s, 30m, 1h, 1h30m, 2m30s, or clock
@@ -166,6 +201,12 @@ def quiz(**options: Any) -> None:
     and remaining time. Every answer is saved the moment it is given. Review
     schedules questions with FSRS: a wrong answer rates Again, a right one Good,
     partial credit (or a "partly right" self-rating) Hard.
+
+    Code exercises (F4 or e on the home screen): write the code in the built-in
+    editor, in $EDITOR (Ctrl+O), or in any editor with watch mode on (F8: the
+    public checks run whenever the file is saved). F5 runs the public checks,
+    F6 submits for the hidden checks in the sandbox, Esc cancels a running job.
+    Your files are kept in the workspace folder (--workspace).
     """
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("grader quiz needs a terminal (stdin and stdout must be a TTY)")

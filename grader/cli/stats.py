@@ -23,6 +23,7 @@ def stats_data(
     """
     from grader.course import resolve_course
     from grader.study.clock import SystemClock
+    from grader.study.exercise_progress import exercise_stats
     from grader.study.paths import course_store_path
     from grader.study.stats import compute_stats
     from grader.study.store import ProgressStore
@@ -30,7 +31,9 @@ def stats_data(
     path = course_store_path(resolve_course(course).key, data_dir)
     store = ProgressStore(path if path.exists() else ":memory:")
     try:
-        return compute_stats(store, SystemClock()).as_dict()
+        data = compute_stats(store, SystemClock()).as_dict()
+        data["exercises"] = exercise_stats(store)
+        return data
     finally:
         store.close()
 
@@ -49,6 +52,17 @@ def render_text(data: dict[str, Any], lang: str) -> str:
         t("stats_streak", lang, n=data["streak_days"]),
         t("stats_mastery", lang, m=data["mastered"], d=data["due"]),
     ]
+    exercises = data.get("exercises")
+    if exercises and exercises["by_exercise"]:
+        lines.append(
+            t(
+                "ex_stats_line",
+                lang,
+                accepted=exercises["accepted"],
+                started=exercises["started"],
+                submissions=exercises["submissions"],
+            )
+        )
     for key, column in (("by_bank", "col_bank"), ("by_tag", "col_tag")):
         rows = data[key]
         if not rows:
@@ -75,7 +89,9 @@ def render_text(data: dict[str, Any], lang: str) -> str:
     default="text",
     show_default=True,
     help='json prints {"answered", "correct", "score", "accuracy", "by_bank", "by_tag", '
-    '"by_day", "streak_days", "mastered", "due", "outdated_answers"}.',
+    '"by_day", "streak_days", "mastered", "due", "outdated_answers", "exercises"}; '
+    '"exercises" has "started", "public_pass", "accepted", "submissions", "check_runs" and '
+    '"by_exercise" (status and best score of each).',
 )
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of the text format."

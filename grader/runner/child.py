@@ -1,8 +1,10 @@
-"""One check in one forked, hardened child process.
+"""The checks of one submission in forked, hardened child processes.
 
-The parent (the grading process) forks, waits with a wall-clock limit and SIGKILLs on expiry; the
-child hardens itself (grader.sandbox.layers), runs the pytest item and writes its verdict as JSON
-to a pipe. Anything else — a crash, an early exit, a fake result on stdout — is an honest failure.
+The grading process forks a child that hardens itself (grader.sandbox.layers) and runs the
+remaining checks one after the other, reporting each verdict as a JSON line on a pipe. The parent
+enforces each check's wall-clock limit: when a check hangs or its process dies, the child is
+SIGKILLed, that check alone gets an honest failing verdict, and a fresh child runs the rest — so
+a hanging check costs only its own points. Nothing the submission prints can become a verdict.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,10 @@ from grader.runner.request import GradeRequest
 from grader.runner.result import Message, Reason
 
 _PR_SET_PDEATHSIG = 1
-_RESULT_LIMIT = 1 << 20
+_LINE_LIMIT = 1 << 20
+PER_CHECK_OUTPUT = 2_000
+
+Verdict = dict[str, Any]
 
 
 class _ExcRecorder:
@@ -50,82 +56,17 @@ def _set_pdeathsig() -> None:
         pass
 
 
-def _sandbox_spec(req: GradeRequest, scratch: Path) -> Any:
+def _sandbox_spec(req: GradeRequest, scratch: Path, checks: int) -> Any:
     from grader.sandbox.layers import SandboxSpec
 
     cuda = req.device == "cuda"
     return SandboxSpec(
-        cpu_seconds=max(1.0, req.time_limit) + 1.0,
+        # CPU time is a safety net for the whole child; each check's wall clock is enforced outside.
+        cpu_seconds=max(1.0, req.time_limit) * checks + 1.0,
         memory_bytes=None if cuda else req.memory_mb * 1024 * 1024,
         scratch=scratch,
         cuda=cuda,
     )
-
-
-def _child_main(item: pytest.Item, req: GradeRequest, scratch: Path, result_fd: int) -> None:
-    """Runs in the check child; never returns."""
-    started = time.monotonic()
-    _set_pdeathsig()
-    capture = os.open(scratch / ".output", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.dup2(capture, 1)
-    os.dup2(capture, 2)
-    keep = {0, 1, 2, result_fd, *_sandbox_fds()}
-    for fd in _open_fds():
-        if fd not in keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-    os.chdir(scratch)
-    try:
-        if os.geteuid() == 0:
-            os.chown(scratch, 65534, 65534)
-            os.chown(scratch / ".output", 65534, 65534)
-        from grader.sandbox.layers import harden
-
-        layers = list(harden(_sandbox_spec(req, scratch)))
-    except ImportError:
-        layers = []
-    import torch
-
-    torch.set_num_threads(1)
-    if req.device == "cuda":
-        torch.cuda.set_per_process_memory_fraction(0.5)
-    from grader.sandbox import policy
-
-    policy.VIOLATIONS.clear()
-    recorder = _ExcRecorder()
-    item.config.pluginmanager.register(recorder, "grader-exc-recorder")
-    from _pytest.runner import runtestprotocol
-
-    ctx = plugin.CONTEXT
-    assert ctx is not None
-    try:
-        runtestprotocol(item, log=False, nextitem=None)
-        verdict = classify(recorder.exc, filename=ctx.filename, source=ctx.source)
-    except BaseException as exc:  # noqa: BLE001 - the check machinery itself was broken into
-        verdict = classify(exc, filename=ctx.filename, source=ctx.source)
-    message = verdict["message"]
-    payload = {
-        "reason": str(verdict["reason"]),
-        "message": message.to_dict(),
-        "traceback": verdict.get("traceback", ""),
-        "line": verdict.get("line"),
-        "layers": layers,
-        "duration": time.monotonic() - started,
-    }
-    data = json.dumps(payload).encode()[:_RESULT_LIMIT]
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    try:
-        os.write(result_fd, data)
-    finally:
-        os._exit(0)
 
 
 def _sandbox_fds() -> tuple[int, ...]:
@@ -144,60 +85,224 @@ def _open_fds() -> list[int]:
         return list(range(3, 256))
 
 
-def run_check_in_child(item: pytest.Item, req: GradeRequest, scratch_root: Path) -> dict[str, Any]:
-    """Fork a child for ``item``; return its verdict (or an honest failure when it gave none)."""
+def _send(fd: int, msg: dict[str, Any]) -> None:
+    data = memoryview((json.dumps(msg) + "\n").encode())
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _flush_output() -> int:
+    """Flush the submission's buffered output; return the capture file's current size."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    try:
+        return os.lseek(1, 0, os.SEEK_CUR)
+    except OSError:
+        return 0
+
+
+def _child_main(items: list[pytest.Item], req: GradeRequest, scratch: Path, fd: int) -> None:
+    """Runs in the check child; never returns."""
+    _set_pdeathsig()
+    capture = os.open(scratch / ".output", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(capture, 1)
+    os.dup2(capture, 2)
+    keep = {0, 1, 2, fd, *_sandbox_fds()}
+    for other in _open_fds():
+        if other not in keep:
+            try:
+                os.close(other)
+            except OSError:
+                pass
+    os.chdir(scratch)
+    from grader.sandbox.layers import available_layers, harden
+
+    spec = _sandbox_spec(req, scratch, len(items))
+    if os.geteuid() == 0 and available_layers().get("uid-drop") is None:
+        # The child will run as spec.drop_uid: it must own its scratch folder and capture file.
+        os.chown(scratch, spec.drop_uid, spec.drop_uid)
+        os.chown(scratch / ".output", spec.drop_uid, spec.drop_uid)
+    layers = list(harden(spec))
+    import torch
+
+    torch.set_num_threads(1)
+    if req.device == "cuda":
+        torch.cuda.set_per_process_memory_fraction(0.5)
+    from _pytest.runner import runtestprotocol
+
+    from grader.sandbox import policy
+
+    ctx = plugin.CONTEXT
+    assert ctx is not None
+    recorder = _ExcRecorder()
+    items[0].config.pluginmanager.register(recorder, "grader-exc-recorder")
+    for index, item in enumerate(items):
+        start = _flush_output()
+        _send(fd, {"event": "start", "index": index, "offset": start})
+        started = time.monotonic()
+        policy.VIOLATIONS.clear()
+        recorder.exc = None
+        try:
+            runtestprotocol(item, log=False, nextitem=None)
+            verdict = classify(recorder.exc, filename=ctx.filename, source=ctx.source)
+        except BaseException as exc:  # noqa: BLE001 - the check machinery itself was broken into
+            verdict = classify(exc, filename=ctx.filename, source=ctx.source)
+        end = _flush_output()
+        _send(
+            fd,
+            {
+                "event": "verdict",
+                "index": index,
+                "reason": str(verdict["reason"]),
+                "message": verdict["message"].to_dict(),
+                "traceback": verdict.get("traceback", ""),
+                "line": verdict.get("line"),
+                "layers": layers,
+                "duration": time.monotonic() - started,
+                "offset": end,
+            },
+        )
+    os._exit(0)
+
+
+class _Lines:
+    """JSON lines from the child's pipe, with a deadline per read."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buf = b""
+        self.eof = False
+
+    def next(self, deadline: float) -> dict[str, Any] | None:
+        """The next message; None at end of file or when the deadline passed (see ``eof``)."""
+        while b"\n" not in self.buf:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self.eof:
+                return None
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                self.eof = True
+                return None
+            self.buf += chunk
+            if len(self.buf) > _LINE_LIMIT:
+                self.eof = True
+                return None
+        line, self.buf = self.buf.split(b"\n", 1)
+        try:
+            msg = json.loads(line)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            self.eof = True
+            return None
+        return msg if isinstance(msg, dict) else None
+
+
+def run_checks(
+    items: list[pytest.Item], req: GradeRequest, scratch_root: Path
+) -> Iterator[tuple[int, Verdict]]:
+    """Yield ``(index, verdict)`` for every item, in order, running them in hardened children."""
+    first = 0
+    while first < len(items):
+        for index, verdict in _run_child(items, first, req, scratch_root):
+            yield index, verdict
+            first = index + 1
+
+
+def _run_child(
+    items: list[pytest.Item], first: int, req: GradeRequest, scratch_root: Path
+) -> Iterator[tuple[int, Verdict]]:
+    """One child running ``items[first:]``; stops at the first check that hangs or kills it."""
     scratch = Path(tempfile.mkdtemp(dir=scratch_root))
     read_fd, write_fd = os.pipe()
-    started = time.monotonic()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
         try:
-            _child_main(item, req, scratch, write_fd)
+            _child_main(items[first:], req, scratch, write_fd)
         finally:
             os._exit(70)
     os.close(write_fd)
-    data = b""
-    timed_out = False
-    deadline = started + req.time_limit
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            timed_out = True
-            break
-        ready, _, _ = select.select([read_fd], [], [], remaining)
-        if not ready:
-            continue
-        chunk = os.read(read_fd, 65536)
-        if not chunk:
-            break
-        data += chunk
-        if len(data) > _RESULT_LIMIT:
-            break
-    if timed_out:
-        _kill(pid)
-    _, status = os.waitpid(pid, 0)
-    os.close(read_fd)
-    duration = time.monotonic() - started
-    output = _read_output(scratch / ".output")
-    if timed_out:
-        return _failure(
-            Reason.TIMEOUT,
-            duration,
-            output,
-            f"time limit exceeded: the check took longer than {req.time_limit:g} s",
-            f"超时：该检查运行超过了 {req.time_limit:g} 秒",
-        )
+    lines = _Lines(read_fd)
+    output = _OutputReader(scratch / ".output")
+    current = first
+    started = time.monotonic()
+    offset = 0
     try:
-        payload = json.loads(data.decode()) if data else None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        payload = None
-    if not isinstance(payload, dict) or "reason" not in payload:
-        return _death(status, duration, output)
-    payload["duration"] = duration
-    payload["output"] = output
-    payload["message"] = Message(**payload.get("message", {"en": "", "zh": ""}))
-    return payload
+        while current < len(items):
+            # Start-up of the child (fork, hardening) counts towards its first check's limit.
+            msg = lines.next(started + req.time_limit)
+            if msg is None or msg.get("event") != "start":
+                break
+            started = time.monotonic()
+            offset = int(msg.get("offset", 0))
+            msg = lines.next(started + req.time_limit)
+            if msg is None or msg.get("event") != "verdict":
+                break
+            verdict = _decode(msg, time.monotonic() - started)
+            verdict["output"] = output.read(offset, int(msg.get("offset", offset)))
+            yield current, verdict
+            current += 1
+            started = time.monotonic()
+        if current >= len(items):
+            return
+        timed_out = not lines.eof
+        if timed_out:
+            _kill(pid)
+        status = _wait(pid)
+        duration = time.monotonic() - started
+        text = output.read(offset, None)
+        if timed_out:
+            yield current, _failure(
+                Reason.TIMEOUT,
+                duration,
+                text,
+                f"time limit exceeded: the check took longer than {req.time_limit:g} s",
+                f"超时：该检查运行超过了 {req.time_limit:g} 秒",
+            )
+        else:
+            yield current, _death(status, duration, text)
+    finally:
+        _kill(pid)
+        _wait(pid)
+        os.close(read_fd)
+
+
+def _decode(msg: dict[str, Any], duration: float) -> Verdict:
+    return {
+        "reason": Reason(msg["reason"]),
+        "message": Message(**msg.get("message", {"en": "", "zh": ""})),
+        "traceback": str(msg.get("traceback", "")),
+        "line": msg.get("line"),
+        "layers": msg.get("layers"),
+        "duration": duration,
+    }
+
+
+class _OutputReader:
+    """Reads the slice of the capture file one check wrote."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self, start: int, end: int | None) -> str:
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(start)
+                want = PER_CHECK_OUTPUT * 4 + 4
+                if end is not None:
+                    want = min(want, max(0, end - start))
+                raw = fh.read(want)
+        except OSError:
+            return ""
+        text = raw.decode("utf-8", errors="replace")
+        return text[:PER_CHECK_OUTPUT] + ("\n[…]" if len(text) > PER_CHECK_OUTPUT else "")
 
 
 def _kill(pid: int) -> None:
@@ -207,19 +312,24 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _read_output(path: Path) -> str:
+_STATUS: dict[int, int] = {}
+
+
+def _wait(pid: int) -> int:
+    """Reap ``pid`` once; later calls return the remembered status."""
+    if pid in _STATUS:
+        return _STATUS[pid]
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(4 * 2_000 + 4)
-    except OSError:
-        return ""
-    text = raw.decode("utf-8", errors="replace")
-    return text[:2_000] + ("\n[…]" if len(text) > 2_000 else "")
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        status = 0
+    _STATUS[pid] = status
+    return status
 
 
-def _failure(reason: Reason, duration: float, output: str, en: str, zh: str) -> dict[str, Any]:
+def _failure(reason: Reason, duration: float, output: str, en: str, zh: str) -> Verdict:
     return {
-        "reason": str(reason),
+        "reason": reason,
         "message": Message(en, zh),
         "duration": duration,
         "output": output,
@@ -227,7 +337,7 @@ def _failure(reason: Reason, duration: float, output: str, en: str, zh: str) -> 
     }
 
 
-def _death(status: int, duration: float, output: str) -> dict[str, Any]:
+def _death(status: int, duration: float, output: str) -> Verdict:
     """Explain a child that ended without a verdict."""
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
@@ -251,3 +361,6 @@ def _death(status: int, duration: float, output: str) -> dict[str, Any]:
         f"your code ended the process early (exit status {code}) before the check finished",
         f"你的代码在检查完成前提前结束了进程（退出码 {code}）",
     )
+
+
+OnVerdict = Callable[[int, Verdict], None]

@@ -50,6 +50,7 @@ def run_job(req: GradeRequest, emit: Emit) -> None:
     pid = os.fork()
     if pid == 0:  # grading process
         os.close(read_fd)
+        _die_with_parent()
         code = 0
         try:
             from grader.runner.grading import grade_in_process
@@ -95,6 +96,16 @@ def run_job(req: GradeRequest, emit: Emit) -> None:
         _reap(pid)
     if not finished:
         emit({"event": "error", "message": "the grading process ended without a result"})
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when the warm worker dies."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _reap(pid: int) -> None:

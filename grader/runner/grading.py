@@ -14,7 +14,7 @@ import pytest
 
 from grader import __version__
 from grader.runner import plugin
-from grader.runner.child import run_check_in_child
+from grader.runner.child import run_checks
 from grader.runner.engine import GRADER_INI, make_scratch_root, python_versions, remove_tree
 from grader.runner.request import GradeRequest
 from grader.runner.result import Message, Reason
@@ -120,22 +120,19 @@ class Loop:
         scratch_root = make_scratch_root()
         self.send({"event": "progress", "done": 0, "total": len(items), "name": ""})
         try:
-            for index, item in enumerate(items):
-                points = (
-                    _points(item, self.req.kind)
-                    / counts[
-                        (item.module.__name__, item.originalname)  # type: ignore[attr-defined]
-                    ]
-                )
-                if self.verdict is not None:
-                    outcome: dict[str, Any] = dict(self.verdict)
-                    outcome.setdefault("duration", 0.0)
-                else:
-                    outcome = run_check_in_child(item, self.req, scratch_root)
-                    if outcome.get("layers") is not None:
-                        self.layers.append(tuple(outcome["layers"]))
-                    if outcome.get("output"):
-                        self.outputs.append((item.name, outcome["output"]))
+            if self.verdict is not None:
+                verdicts = ((i, dict(self.verdict, duration=0.0)) for i in range(len(items)))
+            else:
+                verdicts = run_checks(items, self.req, scratch_root)
+            for index, outcome in verdicts:
+                item = items[index]
+                points = _points(item, self.req.kind) / counts[
+                    (item.module.__name__, item.originalname)  # type: ignore[attr-defined]
+                ]
+                if outcome.get("layers") is not None:
+                    self.layers.append(tuple(outcome["layers"]))
+                if outcome.get("output"):
+                    self.outputs.append((item.name, outcome["output"]))
                 reason = Reason(outcome["reason"])
                 message = outcome["message"]
                 if not isinstance(message, Message):
@@ -228,6 +225,10 @@ def grade_in_process(req: GradeRequest, send: Send) -> None:
         "no:stepwise",
         "-p",
         "grader.runner.plugin",
+        "-p",
+        "no:tmpdir",
+        "-p",
+        "grader.runner.scratch_fixtures",
         "--assert=plain",
         "--import-mode=importlib",
         "-s",

@@ -26,8 +26,14 @@ def prepare(preload_dynamo: bool = True) -> dict[str, Any]:
     if preload_dynamo:
         # The first optimizer in a process imports torch._dynamo (~0.8 s): pay it once here.
         import torch._dynamo  # noqa: F401
+    import importlib
+
+    import _pytest.config
     import _pytest.runner  # noqa: F401
     import pytest  # noqa: F401
+
+    for name in _pytest.config.default_plugins:  # pytest imports these in every session
+        importlib.import_module(f"_pytest.{name}")
 
     import grader.checks  # noqa: F401
     import grader.runner.grading  # noqa: F401

@@ -216,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     old = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
     lines = diff(old, table)
-    if old.get("versions", {}).get("torch") != table["versions"]["torch"]:
+    versions = ("torch", "numpy")
+    if any(old.get("versions", {}).get(k) != table["versions"][k] for k in versions):
         lines.insert(0, f"versions  table {old.get('versions')} != installed {table['versions']}")
     if lines:
         print("The deny table is out of date; review these and run --write:")

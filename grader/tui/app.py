@@ -23,9 +23,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from grader.study.context import Study
+from grader.study.exercise_study import ExerciseStudy
 from grader.study.duration import format_duration
 from grader.study.session import Mode, SessionError
 from grader.tui import cjk
+from grader.tui.grading_job import GradingService
 from grader.tui.screens.base import localize_bindings
 from grader.tui.strings import t
 
@@ -45,6 +47,8 @@ SCREENS: dict[str, str] = {
     "stats": "grader.tui.screens.stats:StatsScreen",
     "confirm": "grader.tui.screens.confirm:ConfirmScreen",
     "too_small": "grader.tui.screens.too_small:TooSmallScreen",
+    "exercises": "grader.tui.screens.exercise_list:ExerciseListScreen",
+    "exercise": "grader.tui.screens.exercise:ExerciseScreen",
 }
 """Screen name -> ``"module:Class"``; :meth:`QuizApp.open_screen` imports it when first used."""
 
@@ -72,7 +76,7 @@ class QuizApp(App[None]):
         start: The session to start with (home screen only when its mode is None).
     """
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "exercises.tcss"]
     TITLE = "torch-grader"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
@@ -83,10 +87,22 @@ class QuizApp(App[None]):
 
     lang: reactive[str] = reactive("en", init=False)
 
-    def __init__(self, study: Study, *, lang: str = "en", start: StartOptions | None = None):
+    def __init__(
+        self,
+        study: Study,
+        *,
+        lang: str = "en",
+        start: StartOptions | None = None,
+        exercises: ExerciseStudy | None = None,
+        grading: GradingService | None = None,
+    ):
         super().__init__()
         self.study = study
         self.start = start or StartOptions()
+        self.exercises = exercises
+        """The course's code exercises (None: the exercise screens are not offered)."""
+        self.grading = grading or GradingService()
+        """The sandboxed grader's handle (its warm worker starts when an exercise opens)."""
         self.set_reactive(QuizApp.lang, lang)
 
     # -- screens ---------------------------------------------------------------------------

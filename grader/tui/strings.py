@@ -143,6 +143,11 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+from grader.tui.exercise_strings import EXERCISE_STRINGS  # noqa: E402 - the exercise screens' texts
+
+STRINGS.update(EXERCISE_STRINGS)
+
+
 def md_label(key: str, lang: str) -> str:
     """The text ``key`` as a bold Markdown label with a colon after it.
 

@@ -27,6 +27,8 @@ class HomeScreen(LocalizedScreen):
         Binding("ctrl+s", "start", "Start", id="start", priority=True),
         Binding("f3", "stats", "Stats", id="stats"),
         Binding("s", "stats", show=False),
+        Binding("f4", "exercises", "Exercises", id="exercises"),
+        Binding("e", "exercises", show=False),
     ]
 
     def __init__(
@@ -52,6 +54,7 @@ class HomeScreen(LocalizedScreen):
                 with Horizontal(id="home-buttons"):
                     yield Button("", id="start", variant="primary", compact=True)
                     yield Button("", id="open-stats", compact=True)
+                yield Button("", id="open-exercises", compact=True)
             with VerticalScroll(id="home-right"):
                 yield Static("", id="banks-label", classes="section-label")
                 bank_ids = catalog.bank_ids
@@ -117,6 +120,11 @@ class HomeScreen(LocalizedScreen):
         self.query_one("#banks", ChoiceList).set_labels(self._bank_labels())
         self.query_one("#start", Button).label = self.t("start")
         self.query_one("#open-stats", Button).label = self.t("stats")
+        exercises_button = self.query_one("#open-exercises", Button)
+        exercises_button.display = self.app.exercises is not None
+        if self.app.exercises is not None:
+            accepted, total = self.app.exercises.accepted_count()
+            exercises_button.label = self.t("ex_home_button", a=accepted, n=total)
         resume = self.query_one("#resume", Button)
         exam = study.store.active_session("exam")
         resume.display = exam is not None
@@ -144,6 +152,20 @@ class HomeScreen(LocalizedScreen):
 
     def action_stats(self) -> None:
         self.app.open_stats()
+
+    def action_exercises(self) -> None:
+        """Open the list of code exercises."""
+        if self.app.exercises is not None:
+            self.app.open_screen("exercises", self.app.exercises)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "exercises":
+            return self.app.exercises is not None
+        return True
+
+    @on(Button.Pressed, "#open-exercises")
+    def _exercises_pressed(self) -> None:
+        self.action_exercises()
 
     @on(ChoiceList.Submitted)
     def _list_submitted(self, event: ChoiceList.Submitted) -> None:

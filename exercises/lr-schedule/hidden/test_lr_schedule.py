@@ -1,0 +1,158 @@
+"""Hidden checks for lr-schedule: linear warmup then cosine decay, as a function and a scheduler.
+
+The factor checks compare lr_factor with the formula, piece by piece. The scheduler checks first
+compare the optimizer's learning rates with the learner's own lr_factor (so a mistake in the
+formula does not also cost the wiring points), and one end-to-end check compares with the formula.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from grader.checks import expect, fail, points
+
+
+def reference(step, warmup, total, min_factor=0.0):
+    if step < warmup:
+        return step / warmup
+    if step > total:
+        return min_factor
+    progress = (step - warmup) / (total - warmup)
+    return min_factor + (1 - min_factor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def check_factor(submission, step, warmup, total, min_factor=None):
+    args = (step, warmup, total) if min_factor is None else (step, warmup, total, min_factor)
+    call = "lr_factor(" + ", ".join(repr(a) for a in args) + ")"
+    got = submission.lr_factor(*args)
+    if type(got) is not float:
+        fail(
+            f"{call} should return a Python float, got {type(got).__name__} (use math.cos, not torch.cos)",
+            f"{call} 应返回 Python float，实际为 {type(got).__name__}（用 math.cos 而不是 torch.cos）",
+        )
+    want = reference(step, warmup, total, min_factor or 0.0)
+    expect(
+        abs(got - want) <= 1e-9,
+        f"{call} should be {want:.6g}, got {got:.6g}",
+        f"{call} 应为 {want:.6g}，实际为 {got:.6g}",
+    )
+
+
+@points(2)
+@pytest.mark.parametrize(
+    "args", [(0, 4, 10), (1, 4, 10), (3, 4, 10), (2, 5, 20, 0.2), (1, 2, 6)], ids=str
+)
+def test_factor_warmup(submission, args):
+    """During warmup the factor is step / warmup_steps: 0.0 at step 0, rising linearly."""
+    check_factor(submission, *args)
+
+
+@points(2)
+@pytest.mark.parametrize(
+    "args", [(4, 4, 10), (7, 4, 10), (3, 2, 6), (5, 2, 6), (10, 4, 10), (2, 2, 3)], ids=str
+)
+def test_factor_decay(submission, args):
+    """From warmup_steps to total_steps: a half cosine from 1.0 (at the boundary) down to 0.0."""
+    check_factor(submission, *args)
+
+
+@points(1)
+@pytest.mark.parametrize("args", [(7, 4, 10, 0.1), (10, 4, 10, 0.1), (4, 4, 10, 0.1), (3, 2, 6, 0.25)],
+                         ids=str)
+def test_factor_min_factor(submission, args):
+    """min_factor maps the cosine onto [min_factor, 1]: 1.0 after warmup, min_factor at the end."""
+    check_factor(submission, *args)
+
+
+@points(1)
+@pytest.mark.parametrize("args", [(11, 4, 10), (15, 4, 10, 0.1), (25, 3, 10, 0.05)], ids=str)
+def test_factor_after_total(submission, args):
+    """After total_steps the factor stays at min_factor."""
+    check_factor(submission, *args)
+
+
+@points(1)
+@pytest.mark.parametrize("args", [(0, 0, 10), (5, 0, 10), (10, 0, 10)], ids=str)
+def test_factor_no_warmup(submission, args):
+    """warmup_steps == 0: no warmup, the factor is 1.0 at step 0 and decays from there."""
+    check_factor(submission, *args)
+
+
+def make_optimizer(*lrs):
+    params = [torch.nn.Parameter(torch.zeros(2)) for _ in lrs]
+    return torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, lrs)], lr=lrs[0])
+
+
+def scheduled_lrs(submission, optimizer, warmup, total, min_factor, steps):
+    """Every group's lr right after creation and after each of `steps` scheduler steps."""
+    scheduler = submission.make_scheduler(optimizer, warmup, total, min_factor)
+    if not isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler):
+        fail(
+            f"make_scheduler should return a torch.optim.lr_scheduler.LRScheduler (e.g. LambdaLR), "
+            f"got {type(scheduler).__name__}",
+            f"make_scheduler 应返回 torch.optim.lr_scheduler.LRScheduler（例如 LambdaLR），"
+            f"实际为 {type(scheduler).__name__}",
+        )
+    history = [[group["lr"] for group in optimizer.param_groups]]
+    for _ in range(steps):
+        optimizer.step()
+        scheduler.step()
+        history.append([group["lr"] for group in optimizer.param_groups])
+    for k, lrs in enumerate(history):
+        for i, lr in enumerate(lrs):
+            if type(lr) is not float:
+                fail(
+                    f"after {k} scheduler steps, param group {i}'s lr is a {type(lr).__name__}, "
+                    "not a Python float (does lr_factor return a tensor?)",
+                    f"调度器 step {k} 次之后，参数组 {i} 的 lr 是 {type(lr).__name__}，不是 Python float"
+                    "（lr_factor 是不是返回了张量？）",
+                )
+    return history
+
+
+def compare_history(history, bases, factor, label_en, label_zh):
+    for k, lrs in enumerate(history):
+        for i, (lr, base) in enumerate(zip(lrs, bases)):
+            want = base * factor(k)
+            expect(
+                abs(lr - want) <= 1e-9,
+                f"after {k} scheduler steps, param group {i} (initial lr {base}) should have "
+                f"lr {want:.6g} ({label_en}), got {lr:.6g}",
+                f"调度器 step {k} 次之后，参数组 {i}（初始 lr {base}）的 lr 应为 {want:.6g}"
+                f"（{label_zh}），实际为 {lr:.6g}",
+            )
+
+
+@points(1.5)
+def test_scheduler_matches_factor(submission):
+    """The scheduler sets lr = initial lr * lr_factor(k, ...) after k steps (k = 0 at creation)."""
+    history = scheduled_lrs(submission, make_optimizer(0.1), 3, 8, 0.1, 10)
+
+    def own(k):
+        return float(submission.lr_factor(k, 3, 8, 0.1))
+
+    compare_history(history, [0.1], own, "initial lr * your lr_factor(k, 3, 8, 0.1)",
+                    "初始 lr * 你的 lr_factor(k, 3, 8, 0.1)")
+
+
+@points(1)
+def test_scheduler_param_groups(submission):
+    """Each param group is scaled from its own initial learning rate."""
+    history = scheduled_lrs(submission, make_optimizer(0.1, 0.02), 2, 5, 0.0, 6)
+
+    def own(k):
+        return float(submission.lr_factor(k, 2, 5, 0.0))
+
+    compare_history(history, [0.1, 0.02], own, "its initial lr * your lr_factor(k, 2, 5)",
+                    "该组初始 lr * 你的 lr_factor(k, 2, 5)")
+
+
+@points(0.5)
+def test_scheduler_end_to_end(submission):
+    """The learning rates the optimizer sees follow the statement's table (warmup 2, total 6)."""
+    history = scheduled_lrs(submission, make_optimizer(0.1), 2, 6, 0.0, 6)
+    compare_history(history, [0.1], lambda k: reference(k, 2, 6), "0.1 * the schedule's factor",
+                    "0.1 * 调度倍数")

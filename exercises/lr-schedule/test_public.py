@@ -1,0 +1,33 @@
+"""Public checks for lr-schedule: run them with `grader check lr-schedule FILE`."""
+
+import torch
+
+from grader.checks import expect
+
+TABLE = [0.0, 0.5, 1.0, 0.853553, 0.5, 0.146447, 0.0, 0.0]
+
+
+def test_factor_table(submission):
+    """lr_factor(step, 2, 6) follows the statement's table."""
+    for step, want in enumerate(TABLE):
+        got = submission.lr_factor(step, 2, 6)
+        expect(
+            abs(float(got) - want) < 1e-6,
+            f"lr_factor({step}, 2, 6) should be {want}, got {got}",
+            f"lr_factor({step}, 2, 6) 应为 {want}，实际为 {got}",
+        )
+
+
+def test_scheduler_example(submission):
+    """The scheduler example: lr 0.0, then 0.05, then 0.1."""
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    sched = submission.make_scheduler(opt, warmup_steps=2, total_steps=6)
+    for want in (0.0, 0.05, 0.1):
+        got = opt.param_groups[0]["lr"]
+        expect(
+            abs(float(got) - want) < 1e-9,
+            f"the learning rate should be {want}, got {got}",
+            f"学习率应为 {want}，实际为 {got}",
+        )
+        opt.step()
+        sched.step()

@@ -1,0 +1,114 @@
+"""Provides :class:`ExerciseStudy`: a course's code exercises, the learner's workspace and their
+exercise progress, opened together (the code-exercise counterpart of :class:`Study`).
+
+No torch and no Textual: grading itself goes through :mod:`grader.runner.api`, called by the app
+in a worker thread; this object only loads exercises, keeps the learner's files and records the
+results it is handed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from grader.course import Course
+from grader.errors import UsageError
+from grader.exercises.loader import load_exercises
+from grader.exercises.model import Exercise
+from grader.study.clock import Clock, SystemClock
+from grader.study.exercise_progress import (
+    ExerciseRun,
+    ExerciseState,
+    ensure_tables,
+    exercise_states,
+    mark_started,
+    record_result,
+)
+from grader.study.store import ProgressStore
+from grader.study.workspace import Workspace, default_workspace
+
+if TYPE_CHECKING:
+    from grader.runner.result import ExerciseResult
+
+__all__ = ["ExerciseStudy"]
+
+
+@dataclass
+class ExerciseStudy:
+    """Everything the exercise screens need, for one course and one learner."""
+
+    exercises: list[Exercise]
+    """The course's exercises, sorted by id."""
+    store: ProgressStore
+    """The course's progress store (shared with the quiz)."""
+    workspace: Workspace
+    clock: Clock = field(default_factory=SystemClock)
+
+    @classmethod
+    def open(
+        cls,
+        course: Course,
+        store: ProgressStore,
+        *,
+        workspace: str | os.PathLike[str] | None = None,
+        data_dir: str | os.PathLike[str] | None = None,
+        clock: Clock | None = None,
+    ) -> ExerciseStudy:
+        """Load the course's exercises and add the exercise tables to ``store``.
+
+        ``workspace`` is the folder for the learner's files (default: ``workspace`` beside the
+        course's progress in the data directory).
+
+        Raises:
+            grader.errors.BankError: an exercise folder is malformed.
+        """
+        ensure_tables(store)
+        root = Path(workspace) if workspace else default_workspace(course.key, data_dir)
+        return cls(
+            exercises=load_exercises(course.exercises, course.solutions),
+            store=store,
+            workspace=Workspace(root),
+            clock=clock or SystemClock(),
+        )
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """The exercise ``exercise_id``; a usage error when the course has none of that id."""
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        raise UsageError(f"unknown exercise '{exercise_id}'")
+
+    def states(self) -> dict[str, ExerciseState]:
+        """The learner's state of every exercise, in the course's order."""
+        return exercise_states(self.store, [e.id for e in self.exercises])
+
+    def state(self, exercise_id: str) -> ExerciseState:
+        """The learner's state of one exercise."""
+        return exercise_states(self.store, [exercise_id])[exercise_id]
+
+    def open_code(self, exercise: Exercise) -> str:
+        """The learner's code (the starter, copied into the workspace, the first time)."""
+        return self.workspace.open(exercise)
+
+    def save_code(self, exercise: Exercise, text: str) -> Path:
+        """Write the learner's code to the workspace; the first change from the starter marks
+        the exercise as started. Returns the file's path."""
+        path = self.workspace.write(exercise, text)
+        if text != self.workspace.starter_text(exercise):
+            mark_started(self.store, exercise.id, self.clock.now())
+        return path
+
+    def reset_code(self, exercise: Exercise) -> str:
+        """Put the starter back in the workspace (runs and status are kept); returns it."""
+        return self.workspace.reset(exercise)
+
+    def record(self, result: ExerciseResult) -> ExerciseRun:
+        """Store a graded run (committed before this returns)."""
+        return record_result(self.store, result, self.clock.now(), self.clock.today())
+
+    def accepted_count(self) -> tuple[int, int]:
+        """(accepted exercises, all exercises) of the course."""
+        states = self.states()
+        return sum(s.status == "accepted" for s in states.values()), len(states)

@@ -1,0 +1,18 @@
+"""Bug: nothing stops the cosine after total_steps, so the learning rate rises again."""
+
+import math
+
+import torch
+
+
+def lr_factor(step, warmup_steps, total_steps, min_factor=0.0):
+    if step < warmup_steps:
+        return step / warmup_steps
+    progress = (step - warmup_steps) / (total_steps - warmup_steps)
+    return min_factor + (1 - min_factor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def make_scheduler(optimizer, warmup_steps, total_steps, min_factor=0.0):
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: lr_factor(s, warmup_steps, total_steps, min_factor)
+    )

@@ -1,0 +1,18 @@
+"""Bug: the cosine's progress is step / total_steps, ignoring that warmup came first."""
+
+import math
+
+import torch
+
+
+def lr_factor(step, warmup_steps, total_steps, min_factor=0.0):
+    if step < warmup_steps:
+        return step / warmup_steps
+    progress = min(step / total_steps, 1.0)
+    return min_factor + (1 - min_factor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def make_scheduler(optimizer, warmup_steps, total_steps, min_factor=0.0):
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: lr_factor(s, warmup_steps, total_steps, min_factor)
+    )

@@ -1,0 +1,6 @@
+# A wrong submission whose folder tries to take over pytest and Python start-up.
+import torch
+
+
+def add_one(x):
+    return x
