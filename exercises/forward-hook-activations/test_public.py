@@ -29,7 +29,9 @@ def test_worked_example(submission):
         f"activations should have the keys ['encoder.1', 'head'], got {sorted(acts)}",
         f"activations 的键应为 ['encoder.1', 'head']，实际为 {sorted(acts)}",
     )
-    assert_close(acts["head"], y.detach(), what_en="activations['head']", what_zh="activations['head']")
+    assert_close(
+        acts["head"], y.detach(), what_en="activations['head']", what_zh="activations['head']"
+    )
     remove()
 
 
@@ -40,5 +42,8 @@ def test_unknown_name(submission):
         submission.record_activations(model, ["decoder"])
     except KeyError:
         return
-    expect(False, "record_activations(model, ['decoder']) should raise KeyError",
-           "record_activations(model, ['decoder']) 应抛出 KeyError")
+    expect(
+        False,
+        "record_activations(model, ['decoder']) should raise KeyError",
+        "record_activations(model, ['decoder']) 应抛出 KeyError",
+    )

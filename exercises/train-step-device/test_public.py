@@ -21,7 +21,15 @@ def test_worked_example(submission, device):
         f"train_step should return the float 9.0, got {loss!r}",
         f"train_step 应返回 float 9.0，实际为 {loss!r}",
     )
-    assert_close(model.weight.detach(), torch.tensor([[0.4, 1.4]], device=device),
-                 what_en="model.weight", what_zh="model.weight")
-    assert_close(model.bias.detach(), torch.tensor([-0.6], device=device),
-                 what_en="model.bias", what_zh="model.bias")
+    assert_close(
+        model.weight.detach(),
+        torch.tensor([[0.4, 1.4]], device=device),
+        what_en="model.weight",
+        what_zh="model.weight",
+    )
+    assert_close(
+        model.bias.detach(),
+        torch.tensor([-0.6], device=device),
+        what_en="model.bias",
+        what_zh="model.bias",
+    )

@@ -159,8 +159,8 @@ def _child_main(items: list[pytest.Item], req: GradeRequest, scratch: Path, fd: 
                 "event": "verdict",
                 "index": index,
                 "reason": str(verdict["reason"]),
-                "message": verdict["message"].to_dict(),
-                "traceback": verdict.get("traceback", ""),
+                "message": {k: _clip(v) for k, v in verdict["message"].to_dict().items()},
+                "traceback": _clip(verdict.get("traceback", "")),
                 "line": verdict.get("line"),
                 "layers": layers,
                 "duration": time.monotonic() - started,
@@ -170,6 +170,11 @@ def _child_main(items: list[pytest.Item], req: GradeRequest, scratch: Path, fd: 
     os._exit(0)
 
 
+def _clip(text: str, limit: int = 8_000) -> str:
+    """Keep a verdict's texts (which can quote the submission) well under the pipe's line limit."""
+    return text if len(text) <= limit else text[:limit] + "\n[…]"
+
+
 class _Lines:
     """JSON lines from the child's pipe, with a deadline per read."""
 
@@ -177,6 +182,9 @@ class _Lines:
         self.fd = fd
         self.buf = b""
         self.eof = False
+        self.broken = False
+        """The pipe carried something that is not a message (too long, not JSON): the child may
+        still be alive, blocked writing the rest, so it must be killed before it is waited for."""
 
     def next(self, deadline: float) -> dict[str, Any] | None:
         """The next message; None at end of file or when the deadline passed (see ``eof``)."""
@@ -193,15 +201,18 @@ class _Lines:
                 return None
             self.buf += chunk
             if len(self.buf) > _LINE_LIMIT:
-                self.eof = True
+                self.eof = self.broken = True
                 return None
         line, self.buf = self.buf.split(b"\n", 1)
         try:
             msg = json.loads(line)
         except (UnicodeDecodeError, json.JSONDecodeError):
-            self.eof = True
+            self.eof = self.broken = True
             return None
-        return msg if isinstance(msg, dict) else None
+        if not isinstance(msg, dict):
+            self.eof = self.broken = True
+            return None
+        return msg
 
 
 def run_checks(
@@ -253,7 +264,7 @@ def _run_child(
         if current >= len(items):
             return
         timed_out = not lines.eof
-        if timed_out:
+        if timed_out or lines.broken:
             _kill(pid)
         status = _wait(pid)
         duration = time.monotonic() - started
@@ -265,6 +276,15 @@ def _run_child(
                 text,
                 f"time limit exceeded: the check took longer than {req.time_limit:g} s",
                 f"超时：该检查运行超过了 {req.time_limit:g} 秒",
+            )
+        elif lines.broken:
+            yield current, _failure(
+                Reason.ERROR,
+                duration,
+                text,
+                "the check's result could not be read (it was garbled or too large); "
+                "did your code write to the grader's files?",
+                "无法读取该检查的结果（内容损坏或过大）；你的代码是否写入了评分程序的文件？",
             )
         else:
             yield current, _death(status, duration, text)

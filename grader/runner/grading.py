@@ -99,6 +99,14 @@ def compile_submission(text: str, filename: str, allow: tuple[str, ...]) -> tupl
         en = "\n".join(v.en for v in found)
         zh = "\n".join(v.zh for v in found)
         return None, _verdict(Reason.POLICY, en, zh, getattr(found[0], "lineno", None))
+    except (RecursionError, MemoryError):
+        # Python's own parser gives up on deeply nested code (e.g. thousands of chained `1+`):
+        # the learner's file cannot be compiled, which is a graded result, not a grader fault.
+        return None, _verdict(
+            Reason.ERROR,
+            f"{filename} cannot be compiled: its code is nested too deeply for Python's parser",
+            f"{filename} 无法编译：代码嵌套过深，超出了 Python 解析器的能力",
+        )
 
 
 class Loop:
@@ -188,6 +196,18 @@ def _preload_for(text: str, check_files: tuple[str, ...]) -> None:
         import torch._dynamo  # noqa: F401
 
 
+def _hide_course(req: GradeRequest) -> None:
+    """Keep the graded course's exercises and solutions unreadable by the check children, even
+    when it is installed inside a folder the sandbox grants (e.g. a course package in
+    site-packages): the worker hid only the course that was active when it started."""
+    try:
+        from grader.sandbox import layers
+    except ImportError:  # the OS layer is optional (e.g. on macOS)
+        return
+    exercises = Path(req.exercise_dir).parent
+    layers.hide([exercises, exercises.parent / "solutions", *req.check_files])
+
+
 def grade_in_process(req: GradeRequest, send: Send) -> None:
     """Runs in the grading process (a fork of the warm worker)."""
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -204,6 +224,7 @@ def grade_in_process(req: GradeRequest, send: Send) -> None:
     elif verdict is None and text is not None:
         code, verdict = compile_submission(text, req.filename, req.allow)
     _preload_for(text or "", req.check_files)
+    _hide_course(req)
     plugin.CONTEXT = plugin.RunContext(
         source=text or "",
         filename=req.filename,

@@ -7,12 +7,39 @@ learner's own file, with their line numbers.
 
 from __future__ import annotations
 
-import traceback as tb_module
 from types import TracebackType
 from typing import Any
 
+import pytest
+
 from grader.checks import CheckFailed
 from grader.runner.result import Message, Reason
+
+TEXT_LIMIT = 2_000
+"""Characters of an exception's message (and of a source line) a verdict carries at most: a
+submission can raise an exception with a message of many megabytes."""
+
+
+def exception_text(exc: BaseException) -> str:
+    """``str(exc)``, capped at :data:`TEXT_LIMIT`; a placeholder when ``str()`` itself fails
+    (a submission's exception class may define a ``__str__`` that raises)."""
+    try:
+        text = str(exc)
+        if type(text) is not str:  # a str subclass could override len() or slicing
+            text = str.__str__(text)
+    except Exception:  # noqa: BLE001 - whatever the learner's __str__ raises
+        return f"<{type(exc).__name__} object: str() failed>"
+    return text[:TEXT_LIMIT] + " […]" if len(text) > TEXT_LIMIT else text
+
+
+def _exception_summary(exc: BaseException) -> str:
+    """The last line of a traceback (``module.Name: message``), with the message capped."""
+    cls = type(exc)
+    name = cls.__qualname__
+    if cls.__module__ not in ("builtins", "__main__"):
+        name = f"{cls.__module__}.{name}"
+    text = exception_text(exc)
+    return f"{name}: {text}" if text else name
 
 
 def learner_traceback(exc: BaseException, filename: str, source: str) -> tuple[str, int | None]:
@@ -25,13 +52,13 @@ def learner_traceback(exc: BaseException, filename: str, source: str) -> tuple[s
         code = tb.tb_frame.f_code
         if code.co_filename == filename:
             lineno = tb.tb_lineno
-            text = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+            text = lines[lineno - 1].strip()[:TEXT_LIMIT] if 0 < lineno <= len(lines) else ""
             frames.append(f'  File "{filename}", line {lineno}, in {code.co_name}\n    {text}')
             last_line = lineno
         tb = tb.tb_next
     if not frames:
         return "", None
-    summary = "".join(tb_module.format_exception_only(type(exc), exc)).strip()
+    summary = _exception_summary(exc)
     return "Traceback (your code):\n" + "\n".join(frames) + f"\n{summary}", last_line
 
 
@@ -78,8 +105,9 @@ def classify(exc: BaseException | None, *, filename: str, source: str) -> dict[s
         }
     if isinstance(exc, CheckFailed):
         return {"reason": Reason.FAILED, "message": Message(exc.en, exc.zh)}
-    if type(exc).__name__ == "Skipped":  # pytest.skip.Exception
-        msg = str(getattr(exc, "msg", "") or exc)
+    if isinstance(exc, pytest.skip.Exception):  # a check skipped itself (never the learner's
+        # own exception class that is merely named "Skipped")
+        msg = exception_text(exc)
         return {"reason": Reason.SKIPPED, "message": Message(msg, msg)}
     trace, line = learner_traceback(exc, filename, source)
     if isinstance(exc, MemoryError):
@@ -103,7 +131,8 @@ def classify(exc: BaseException | None, *, filename: str, source: str) -> dict[s
             "line": line,
         }
     name = type(exc).__name__
-    detail = str(exc).strip().splitlines()[0][:500] if str(exc).strip() else ""
+    text = exception_text(exc).strip()
+    detail = text.splitlines()[0][:500] if text else ""
     if isinstance(exc, AssertionError):
         text = detail or "the check's condition does not hold"
         return {"reason": Reason.FAILED, "message": Message(text, detail or "检查条件不成立")}

@@ -140,6 +140,27 @@ def runtime_read_paths() -> tuple[Path, ...]:
     return _state.runtime
 
 
+def hide(more: Iterable[str | os.PathLike[str]]) -> None:
+    """Keep ``more`` unreadable by the children forked from now on (the course being graded).
+
+    :func:`prepare` hides the course that was active when the worker started; a request may name
+    another course, and one installed inside a granted tree (a course package in site-packages)
+    would be readable. Called in the grading process before it forks; the read plan is computed
+    again only when one of the paths overlaps what it grants.
+    """
+    wanted = [Path(os.path.realpath(p)) for p in more if os.path.lexists(p)]
+    granted = runtime_read_paths()
+    exposed = [
+        p for p in wanted if any(p == g or g in p.parents or p in g.parents for g in granted)
+    ]
+    if not exposed:
+        return
+    paths.register_hidden(exposed)
+    _state.runtime, listed = paths.compute_plan()
+    _state.read_plan = [_plan_entry(p) for p in _state.runtime]
+    _state.listed = [os.fsencode(p) for p in listed]
+
+
 def available_layers() -> dict[str, str | None]:
     """Each layer mapped to None when it works here, else the reason; probed once and cached."""
     if _state.available is None:

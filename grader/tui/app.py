@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -23,13 +23,15 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from grader.study.context import Study
-from grader.study.exercise_study import ExerciseStudy
 from grader.study.duration import format_duration
 from grader.study.session import Mode, SessionError
 from grader.tui import cjk
 from grader.tui.grading_job import GradingService
 from grader.tui.screens.base import localize_bindings
 from grader.tui.strings import t
+
+if TYPE_CHECKING:
+    from grader.study.exercise_study import ExerciseStudy
 
 __all__ = ["MIN_SIZE", "SCREENS", "QuizApp", "StartOptions"]
 

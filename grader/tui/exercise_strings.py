@@ -50,9 +50,11 @@ EXERCISE_STRINGS: dict[str, tuple[str, str]] = {
     "dev_any": ("CPU 或 GPU", "CPU or GPU"),
     # exercise screen
     "ex_header": (
-        "{title} · {points} 分 · {device} · {status}",
-        "{title} · {points} points · {device} · {status}",
+        "{title} · {points} · {device} · {status}",
+        "{title} · {points} · {device} · {status}",
     ),
+    "ex_points": ("{n} 分", "{n} points"),
+    "ex_point": ("{n} 分", "{n} point"),
     "ex_best": ("最高 {best}/{max}", "best {best}/{max}"),
     "ex_statement": ("题目", "Task"),
     "ex_hint_n": ("提示 {i}/{n}", "Hint {i} of {n}"),
@@ -68,16 +70,31 @@ EXERCISE_STRINGS: dict[str, tuple[str, str]] = {
         "F5 运行公开检查，F6 提交隐藏检查评分。",
         "F5 runs the public checks, F6 submits for the hidden checks.",
     ),
-    "ex_starting": ("正在启动评分进程（首次需导入 torch）…", "Starting the grader (importing torch)…"),
-    "ex_running": ("{what}：第 {done}/{total} 项检查完成（{name}）", "{what}: {done}/{total} checks done ({name})"),
+    "ex_starting": (
+        "正在启动评分进程（首次需导入 torch）…",
+        "Starting the grader (importing torch)…",
+    ),
+    "ex_running": (
+        "{what}：第 {done}/{total} 项检查完成（{name}）",
+        "{what}: {done}/{total} checks done ({name})",
+    ),
     "ex_running_start": ("{what}：运行中…", "{what}: running…"),
     "ex_cancelling": ("正在取消…", "Cancelling…"),
-    "ex_cancelled": ("已取消：评分进程已全部结束，未记录成绩。", "Cancelled: every grading process was stopped; nothing was recorded."),
-    "ex_failed": ("评分程序出错（不是你的代码的问题）：{error}", "The grader failed (not your code): {error}"),
+    "ex_cancelled": (
+        "已取消：评分进程已全部结束，未记录成绩。",
+        "Cancelled: every grading process was stopped; nothing was recorded.",
+    ),
+    "ex_failed": (
+        "评分程序出错（不是你的代码的问题）：{error}",
+        "The grader failed (not your code): {error}",
+    ),
     "ex_busy": ("正在评分；按 Esc 取消。", "Grading is running; press Esc to cancel it."),
     "ex_no_public": ("本练习没有公开检查。", "This exercise has no public checks."),
     "ex_saved": ("已保存到 {path}", "Saved to {path}"),
-    "ex_reloaded": ("文件在编辑器外被修改，已重新载入。", "The file changed outside the app and was reloaded."),
+    "ex_reloaded": (
+        "文件在编辑器外被修改，已重新载入。",
+        "The file changed outside the app and was reloaded.",
+    ),
     "ex_watch_on": (
         "监视模式：每次保存文件都会重新运行公开检查（可用任何编辑器）。",
         "Watch mode: the public checks run again whenever the file is saved, from any editor.",
@@ -88,7 +105,10 @@ EXERCISE_STRINGS: dict[str, tuple[str, str]] = {
         "未设置 $EDITOR（或 $VISUAL）环境变量。",
         "Neither $EDITOR nor $VISUAL is set.",
     ),
-    "ex_editor_failed": ("无法启动编辑器 {editor}：{error}", "Could not start the editor {editor}: {error}"),
+    "ex_editor_failed": (
+        "无法启动编辑器 {editor}：{error}",
+        "Could not start the editor {editor}: {error}",
+    ),
     "ex_no_suspend": (
         "这个终端无法暂停应用；请在另一个窗口编辑 {path}，并打开监视模式。",
         "This terminal cannot suspend the app; edit {path} in another window with watch mode on.",
@@ -100,7 +120,10 @@ EXERCISE_STRINGS: dict[str, tuple[str, str]] = {
     "ex_reset_yes": ("重置", "Reset"),
     "ex_reset_no": ("保留我的代码", "Keep my code"),
     "ex_reset_done": ("已恢复为初始代码。", "The starter code is back."),
-    "ex_solution_locked": ("通过本练习后才能查看参考解答。", "The solution opens once the exercise is accepted."),
+    "ex_solution_locked": (
+        "通过本练习后才能查看参考解答。",
+        "The solution opens once the exercise is accepted.",
+    ),
     "ex_solution_missing": ("本课程没有提供参考解答。", "This course ships no reference solution."),
     "ex_solution_title": ("参考解答", "Reference solution"),
     # results
@@ -108,11 +131,18 @@ EXERCISE_STRINGS: dict[str, tuple[str, str]] = {
     "res_title_hidden": ("提交结果（隐藏检查）", "Submission (hidden checks)"),
     "res_score": ("得分 {score}/{max}", "Score {score}/{max}"),
     "res_full": ("✔ 满分！", "✔ Full marks!"),
-    "res_all_public": ("✔ 公开检查全部通过。现在可以提交（F6）。", "✔ Every public check passes. Now submit (F6)."),
-    "res_incomplete": ("部分检查被跳过，本次不计分。", "Some checks were skipped; this run does not count."),
+    "res_all_public": (
+        "✔ 公开检查全部通过。现在可以提交（F6）。",
+        "✔ Every public check passes. Now submit (F6).",
+    ),
+    "res_incomplete": (
+        "部分检查被跳过，本次不计分。",
+        "Some checks were skipped; this run does not count.",
+    ),
     "res_device": ("运行设备：{device}", "ran on {device}"),
     "res_points": ("{score}/{max} 分", "{score}/{max} pt"),
     "res_line": ("第 {line} 行", "line {line}"),
+    "res_same": ("（同上）", "(same as above)"),
     "res_output": ("你的程序输出", "Your program printed"),
     "res_traceback": ("出错位置（你的代码）", "Where it failed (your code)"),
     "res_cursor": ("光标已移到第 {line} 行。", "The cursor is on line {line}."),
@@ -122,5 +152,8 @@ EXERCISE_STRINGS: dict[str, tuple[str, str]] = {
     "reason_timeout": ("超时", "timed out"),
     "reason_skipped": ("已跳过", "skipped"),
     "reason_policy": ("违反规则", "policy"),
-    "res_accepted_now": ("练习已通过！可以查看参考解答了。", "Exercise accepted! The reference solution is open to you now."),
+    "res_accepted_now": (
+        "练习已通过！可以查看参考解答了。",
+        "Exercise accepted! The reference solution is open to you now.",
+    ),
 }

@@ -25,7 +25,7 @@ class Attack:
     file: str
     """The submission (under submissions/, or ``with_neighbours`` for the folder under data/)."""
     layer: str
-    """What stops it (see the module docstring)."""
+    """What stops it (see the module docstring); ``a|b``: either layer suffices."""
     reasons: tuple[str, ...]
     """The acceptable reasons of its one check."""
     needle: str = ""
@@ -48,7 +48,7 @@ ATTACKS: tuple[Attack, ...] = (
     # Infinite loops, in Python and inside native torch ops.
     Attack("loop_python.py", "runner", T, "time limit"),
     Attack("loop_catches_everything.py", "runner", T, "time limit"),
-    Attack("loop_native_matmul.py", "runner", T, "time limit"),
+    Attack("loop_native_conv.py", "runner", T, "time limit"),
     Attack("loop_native_matrix_power.py", "runner", T, "time limit"),
     # Memory bombs beyond the 1 GiB address-space limit.
     Attack("memory_list.py", "rlimits", E, "out of memory"),
@@ -57,26 +57,32 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("memory_tensor_huge.py", "rlimits", E, "can't allocate memory"),
     # Processes: fork bombs and every route to a shell.
     Attack("fork_bomb.py", "policy", P, "os"),
-    Attack("fork_dataloader.py", "seccomp", E, "Operation not permitted"),
+    # DataLoader workers: Landlock refuses the semaphore in /dev/shm (EACCES) before seccomp could
+    # refuse the fork (EPERM); either suffices, so the test needs only one of them.
+    Attack("fork_dataloader.py", "landlock-fs|seccomp", E, "PermissionError"),
     Attack("spawn_os_system.py", "policy", P, "os"),
     Attack("spawn_subprocess.py", "policy", P, "subprocess"),
     Attack("spawn_importlib.py", "policy", P, "importlib"),
     Attack("spawn_builtins.py", "policy", P, "__builtins__"),
     Attack("spawn_subclass_walk.py", "policy", P, "__class__"),
     Attack("spawn_gc.py", "policy", P, "gc"),
-    Attack("spawn_torch_os.py", "policy", P, "torch.os"),
+    Attack("spawn_torch_os.py", "policy", P, "`os`"),
     Attack("spawn_from_torch_import_os.py", "policy", P, "os"),
     Attack("spawn_getattr_dynamic.py", "policy", P, "os"),
     Attack("spawn_cpp_extension.py", "policy", P, "cpp_extension"),
     Attack("spawn_ctypes.py", "policy", P, "ctypes"),
     Attack("spawn_numpy_ctypeslib.py", "policy", P, "ctypeslib"),
     Attack("spawn_torch_multiprocessing.py", "policy", P, "multiprocessing"),
+    Attack("spawn_torch_compile.py", "policy", P, "compile"),
     # Reading the hidden checks, the solutions and the environment.
     Attack("read_hidden_open.py", "policy", P, "open"),
     Attack("read_hidden_pathlib.py", "policy", P, "pathlib"),
     Attack("read_hidden_numpy_fromfile.py", "policy", P, "fromfile"),
     Attack("read_hidden_torch_from_file.py", "policy", P, "from_file"),
+    Attack("read_hidden_numpy_memmap.py", "policy", P, "memmap"),
     Attack("read_hidden_pickle.py", "policy", P, "pickle"),
+    Attack("read_hidden_inspect.py", "policy", P, "inspect"),
+    Attack("read_check_frames.py", "policy", P, "gi_frame"),
     Attack("read_hidden_importlib_resources.py", "policy", P, "importlib"),
     Attack("read_check_module.py", "policy", P, "sys"),
     Attack("read_solution_site_packages.py", "policy", P, "grader"),
@@ -102,6 +108,7 @@ ATTACKS: tuple[Attack, ...] = (
     # Monkeypatching torch, the checks, pytest and builtins (also from a thread).
     Attack("patch_torch.py", "policy", P, "allclose"),
     Attack("patch_tensor_class.py", "policy", P, "Tensor"),
+    Attack("patch_numpy.py", "policy", P, "allclose"),
     Attack("patch_builtins.py", "policy", P, "builtins"),
     Attack("patch_checks.py", "policy", P, "pytest"),
     Attack("patch_from_thread.py", "policy", P, "threading"),
@@ -110,11 +117,14 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("exit_sys.py", "policy", P, "sys"),
     Attack("exit_os.py", "policy", P, "os"),
     Attack("exit_builtin.py", "policy", P, "exit"),
+    Attack("exit_systemexit.py", "policy", P, "SystemExit"),
     Attack("base_exception.py", "policy", P, "BaseException"),
     Attack("keyboard_interrupt.py", "policy", P, "KeyboardInterrupt"),
     Attack("fake_skip.py", "runner", E, "Skipped"),
     Attack("fake_stdout.py", "runner", F, "wrong values"),
+    Attack("write_result_pipe.py", "runner", F + E, "", CK),
     Attack("huge_exception_message.py", "runner", E, "ValueError"),
+    Attack("hostile_exception_str.py", "runner", E, "LoudError"),
     Attack("with_neighbours", "runner", F, "wrong values"),
     # Recursion: at run time, and in the source itself (the grader must not crash compiling it).
     Attack("recursion_python.py", "runner", E, "recursion"),
@@ -141,7 +151,7 @@ ATTACKS: tuple[Attack, ...] = (
 
 #: A few attacks, one per kind of containment, re-run as an unprivileged uid.
 UNPRIVILEGED_SAMPLE = (
-    "loop_native_matmul",
+    "loop_native_conv",
     "memory_tensor",
     "fork_dataloader",
     "read_hidden_torch_load",

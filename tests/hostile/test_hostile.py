@@ -45,11 +45,14 @@ BIG_DOC = ("x" * 1023 + "\n") * 256
 
 
 def _require_layer(layers: dict[str, str | None], layer: str) -> None:
+    """Skip unless the layer (or one of ``a|b``) is available in the worker."""
     if layer in ALWAYS:
         return
-    reason = layers.get(layer, "the worker did not report this layer")
-    if reason is not None:
-        pytest.skip(f"relies on the {layer} sandbox layer, unavailable here: {reason}")
+    names = layer.split("|")
+    reasons = [layers.get(name, "the worker did not report this layer") for name in names]
+    if all(reason is not None for reason in reasons):
+        why = "; ".join(f"{name}: {reason}" for name, reason in zip(names, reasons, strict=True))
+        pytest.skip(f"relies on the {' or '.join(names)} sandbox layer, unavailable here: {why}")
 
 
 def _placeholders(attack: Attack, tmp: Path, tcp_port: int, udp_port: int, marker: str) -> dict:
@@ -158,6 +161,46 @@ def test_hostile_submission_is_contained(
     follow = grade_file(attack.exercise, CORRECT, course=hostile.course, worker=hostile.worker)
     assert follow.full_marks, _describe(follow)
     assert hostile.worker_pid == worker_pid, "the warm worker was restarted"
+
+
+def test_course_installed_in_site_packages_stays_hidden(hostile, tmp_path):
+    """A course installed inside site-packages (a folder the sandbox grants to the runtime) keeps
+    its hidden checks and solutions unreadable, though the worker started before it was named.
+
+    Needs a worker of its own, started after the course is in place (the session worker's read
+    plan predates it); the exercise admits torch.load and numpy.load, so only Landlock decides.
+    """
+    _require_layer(hostile.layers, "landlock-fs")
+    import site
+
+    from grader.course import resolve_course
+    from grader.runner.client import WarmWorker
+
+    site_dir = Path(site.getsitepackages()[0])
+    if not os.access(site_dir, os.W_OK):
+        pytest.skip(f"{site_dir} is not writable here, so no course can be installed in it")
+    installed = site_dir / f"grader_hostile_course_{uuid.uuid4().hex[:8]}"
+    shutil.copytree(COURSE, installed)
+    try:
+        course = resolve_course(installed)
+        targets = {
+            "read_hidden_torch_load.py": installed / "exercises/checkpoint/hidden/test_checkpoint.py",
+            "read_solution_numpy_load.py": installed / "solutions/checkpoint.py",
+        }
+        with pytest.MonkeyPatch.context() as mp, WarmWorker() as worker:
+            mp.setenv("TMPDIR", str(hostile.tmp))
+            worker.start()
+            for name, target in targets.items():
+                source = (SUBMISSIONS / name).read_text(encoding="utf-8")
+                path = tmp_path / name
+                path.write_text(render(source, {"HIDDEN": str(target), "SOLUTION": str(target)}))
+                result = grade_file("checkpoint", path, course=course, worker=worker)
+                check = result.tests[0]
+                assert check.reason.value == "error", f"{name}: {_describe(result)}"
+                assert "PermissionError" in check.message.en, f"{name}: {_describe(result)}"
+                assert [c for c in CANARIES if c in _as_text(result)] == []
+    finally:
+        shutil.rmtree(installed, ignore_errors=True)
 
 
 def _runtime_unreadable_reason(uid: int, gid: int) -> str | None:

@@ -59,9 +59,7 @@ def make_exercise_app(
         workspace=workspace or data_dir / "workspace",
         clock=clock,
     )
-    return QuizApp(
-        study, lang=lang, exercises=exercises, grading=grading or shared_grading()
-    )
+    return QuizApp(study, lang=lang, exercises=exercises, grading=grading or shared_grading())
 
 
 async def open_exercise(pilot: Any, exercise_id: str = "add-one") -> Any:
@@ -108,10 +106,31 @@ async def replace_code(pilot: Any, screen: Any, code: str) -> None:
     await pilot.pause()
 
 
+async def paste_code(pilot: Any, screen: Any, code: str) -> None:
+    """Replace the editor's text with ``code`` by selecting everything and pasting, as a
+    terminal delivers a paste (much faster than typing it key by key)."""
+    from textual.events import Paste
+
+    screen.editor.focus()
+    await pilot.press("f7")  # TextArea: F7 selects everything
+    pilot.app.post_message(Paste(code))
+    await wait_for(pilot, lambda: screen.editor.text == code, timeout=5)
+
+
 def _key(char: str) -> str:
     return {" ": "space"}.get(char, char)
 
 
 def screen_text(app: QuizApp) -> str:
-    """Everything on the screen now, as plain text lines."""
-    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+    """Everything on the screen now, as plain text lines (no-break spaces, which keep inline
+    code whole, read as spaces)."""
+    lines = (strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+    return "\n".join(lines).replace("\u00a0", " ")
+
+
+def results_text(screen: Any) -> str:
+    """The text of the results panel, all of it (scrolled into view or not)."""
+    from textual.widgets import Static
+
+    parts = [str(w.content) for w in screen.pane.results.query(Static) if w.display]
+    return "\n".join(parts).replace("\u00a0", " ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,14 +14,18 @@ from exercise_pilot import (
     SIZE,
     make_exercise_app,
     open_exercise,
+    paste_code,
     replace_code,
     screen_text,
     wait_for,
 )
 from quiz_pilot import pilot_test
+from textual.widgets import Select
 
+from grader.errors import InternalError
 from grader.study.clock import FakeClock
 from grader.study.exercise_progress import mark_started
+from grader.tui.grading_job import GradingService
 from grader.tui.screens.confirm import ConfirmScreen
 from grader.tui.screens.exercise_list import ExerciseListScreen
 
@@ -56,7 +61,7 @@ async def test_workspace_keeps_the_code_across_restarts(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_exercise(pilot)
         assert (workspace / "add-one.py").read_text() == STARTER
-        await replace_code(pilot, screen, "def add_one(x):\n    return x")
+        await paste_code(pilot, screen, "def add_one(x):\n    return x")
         await pilot.press("escape", "escape")  # leave the editor, then the screen
         await pilot.pause()
         assert isinstance(app.screen, ExerciseListScreen)
@@ -74,7 +79,7 @@ async def test_reset_asks_first(data_dir: Path, clock: FakeClock) -> None:
     app = make_exercise_app(data_dir, clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_exercise(pilot)
-        await replace_code(pilot, screen, "def add_one(x):\n    return x - 1")
+        await paste_code(pilot, screen, "def add_one(x):\n    return x - 1")
         await pilot.press("f9")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -180,3 +185,44 @@ async def test_external_editor_unset(
         await pilot.pause()
         assert "Neither $EDITOR nor $VISUAL is set." in screen_text(app)
         assert screen.editor.text == STARTER
+
+
+class _GpuGrading(GradingService):
+    """A grader whose worker reports a CUDA device and which records what it is asked to run
+    (this machine may have no GPU; the real worker's facts come from NVML)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.facts = {"cuda": True}
+        self._ready.set()
+        self.asked: list[tuple[str, str]] = []
+
+    def grade(self, exercise, path, *, kind, device, on_progress, cancel):  # type: ignore[no-untyped-def]
+        self.asked.append((kind, device))
+        raise InternalError("recorded")
+
+
+@pilot_test
+async def test_device_choice_when_a_gpu_is_present(data_dir: Path, clock: FakeClock) -> None:
+    """An exercise that runs on either device offers auto / CPU / CUDA when the worker sees a
+    GPU, and the choice is what the grader is asked for; a CPU exercise offers no choice."""
+    grading = _GpuGrading()
+    app = make_exercise_app(data_dir, clock, grading=grading)
+    exercises = app.exercises
+    add_one = exercises.exercise("add-one")
+    either = replace(add_one, spec=add_one.spec.model_copy(update={"device": "any"}))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = app.open_screen("exercise", exercises, add_one, grading)
+        await pilot.pause()
+        assert not screen.query_one("#device", Select).display
+        assert "Device: CPU" in screen_text(app)
+        await pilot.press("escape", "escape")
+        screen = app.open_screen("exercise", exercises, either, grading)
+        await pilot.pause()
+        select = screen.query_one("#device", Select)
+        assert select.display and select.value == "auto"
+        select.value = "cuda"
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: screen.running is None, timeout=5)
+        assert grading.asked == [("public", "cuda")]
+        assert "The grader failed (not your code): recorded" in screen_text(app)

@@ -96,8 +96,10 @@ def saved_by_learner(submission, tmp_path, kind="sgd_momentum"):
 def compare_states(got: dict, expected: dict, what_en: str, what_zh: str) -> None:
     """Two flat state dicts of tensors: same keys, equal values."""
     if not isinstance(got, dict):
-        fail(f"{what_en} should be a state dict, got {type(got).__name__}",
-             f"{what_zh} 应当是 state dict，实际为 {type(got).__name__}")
+        fail(
+            f"{what_en} should be a state dict, got {type(got).__name__}",
+            f"{what_zh} 应当是 state dict，实际为 {type(got).__name__}",
+        )
     missing = sorted(set(expected) - set(got))
     extra = sorted(set(got) - set(expected))
     if missing or extra:
@@ -106,8 +108,14 @@ def compare_states(got: dict, expected: dict, what_en: str, what_zh: str) -> Non
             f"{what_zh}：键与 model.state_dict() 不一致（缺少 {missing}，多出 {extra}）",
         )
     for key, value in expected.items():
-        assert_close(got[key], value, rtol=0, atol=0, what_en=f"{what_en}[{key!r}]",
-                     what_zh=f"{what_zh}[{key!r}]")
+        assert_close(
+            got[key],
+            value,
+            rtol=0,
+            atol=0,
+            what_en=f"{what_en}[{key!r}]",
+            what_zh=f"{what_zh}[{key!r}]",
+        )
 
 
 def optimizer_buffers(optimizer) -> dict:
@@ -124,7 +132,9 @@ def test_saved_model_state(submission, tmp_path):
     """The file's 'model' entry is model.state_dict(): parameters and BatchNorm buffers."""
     model, _, path = saved_by_learner(submission, tmp_path)
     ckpt = read_back(path)
-    compare_states(entry(ckpt, "model"), model.state_dict(), "checkpoint['model']", "checkpoint['model']")
+    compare_states(
+        entry(ckpt, "model"), model.state_dict(), "checkpoint['model']", "checkpoint['model']"
+    )
 
 
 @points(1.5)
@@ -151,8 +161,14 @@ def test_saved_optimizer_state(submission, tmp_path, kind):
         f"checkpoint['optimizer'] 缺少优化器的逐参数状态（应有 {len(want)} 个缓冲区，实际 {len(got)} 个）",
     )
     for key, value in want.items():
-        assert_close(got[key], value, rtol=0, atol=0, what_en=f"optimizer state {key}",
-                     what_zh=f"优化器状态 {key}")
+        assert_close(
+            got[key],
+            value,
+            rtol=0,
+            atol=0,
+            what_en=f"optimizer state {key}",
+            what_zh=f"优化器状态 {key}",
+        )
 
 
 @points(1)
@@ -188,8 +204,9 @@ def test_load_model(submission, tmp_path):
     fresh = make_model(5)
     fresh_optimizer = make_optimizer("sgd_momentum", fresh)
     submission.load_checkpoint(path, fresh, fresh_optimizer)
-    compare_states(fresh.state_dict(), model.state_dict(), "the restored model's state",
-                   "恢复后的模型状态")
+    compare_states(
+        fresh.state_dict(), model.state_dict(), "the restored model's state", "恢复后的模型状态"
+    )
 
 
 @points(1.5)
@@ -210,8 +227,14 @@ def test_load_optimizer(submission, tmp_path, kind):
         "请用 optimizer.load_state_dict(...) 恢复它（不要新建优化器）",
     )
     for key, value in want.items():
-        assert_close(got[key], value, rtol=0, atol=0, what_en=f"restored optimizer state {key}",
-                     what_zh=f"恢复后的优化器状态 {key}")
+        assert_close(
+            got[key],
+            value,
+            rtol=0,
+            atol=0,
+            what_en=f"restored optimizer state {key}",
+            what_zh=f"恢复后的优化器状态 {key}",
+        )
     lr = fresh_optimizer.param_groups[0]["lr"]
     expect(
         lr == 0.0123,

@@ -86,8 +86,11 @@ def test_records_outputs(submission):
     model = make_model()
     names = ["encoder", "act", "head"]
     acts, _ = record(submission, model, names)
-    expect(not acts, "activations should be empty before any forward pass",
-           "在前向传播之前 activations 应为空")
+    expect(
+        not acts,
+        "activations should be empty before any forward pass",
+        "在前向传播之前 activations 应为空",
+    )
     x = torch.randn(4, 5)
     model(x)
     check_recorded(acts, names, expected_activations(model, x))
@@ -136,8 +139,12 @@ def test_output_unchanged(submission):
     model.zero_grad()
     record(submission, model, ["encoder", "act"])
     out = model(x)
-    assert_close(out.detach(), expected_out.detach(), what_en="the model's output with hooks",
-                 what_zh="注册钩子后模型的输出")
+    assert_close(
+        out.detach(),
+        expected_out.detach(),
+        what_en="the model's output with hooks",
+        what_zh="注册钩子后模型的输出",
+    )
     out.sum().backward()
     for name, p in model.named_parameters():
         if p.grad is None:
@@ -147,8 +154,12 @@ def test_output_unchanged(submission):
                 f"注册钩子后 {name} 没有梯度：某个钩子返回了 detach 后的张量，替换了模块的输出"
                 "（钩子必须返回 None）",
             )
-        assert_close(p.grad, expected_grads[name], what_en=f"the gradient of {name} with hooks",
-                     what_zh=f"注册钩子后 {name} 的梯度")
+        assert_close(
+            p.grad,
+            expected_grads[name],
+            what_en=f"the gradient of {name} with hooks",
+            what_zh=f"注册钩子后 {name} 的梯度",
+        )
 
 
 @points(1)

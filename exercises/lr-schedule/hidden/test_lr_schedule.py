@@ -60,8 +60,9 @@ def test_factor_decay(submission, args):
 
 
 @points(1)
-@pytest.mark.parametrize("args", [(7, 4, 10, 0.1), (10, 4, 10, 0.1), (4, 4, 10, 0.1), (3, 2, 6, 0.25)],
-                         ids=str)
+@pytest.mark.parametrize(
+    "args", [(7, 4, 10, 0.1), (10, 4, 10, 0.1), (4, 4, 10, 0.1), (3, 2, 6, 0.25)], ids=str
+)
 def test_factor_min_factor(submission, args):
     """min_factor maps the cosine onto [min_factor, 1]: 1.0 after warmup, min_factor at the end."""
     check_factor(submission, *args)
@@ -134,8 +135,13 @@ def test_scheduler_matches_factor(submission):
     def own(k):
         return float(submission.lr_factor(k, 3, 8, 0.1))
 
-    compare_history(history, [0.1], own, "initial lr * your lr_factor(k, 3, 8, 0.1)",
-                    "初始 lr * 你的 lr_factor(k, 3, 8, 0.1)")
+    compare_history(
+        history,
+        [0.1],
+        own,
+        "initial lr * your lr_factor(k, 3, 8, 0.1)",
+        "初始 lr * 你的 lr_factor(k, 3, 8, 0.1)",
+    )
 
 
 @points(1)
@@ -146,13 +152,23 @@ def test_scheduler_param_groups(submission):
     def own(k):
         return float(submission.lr_factor(k, 2, 5, 0.0))
 
-    compare_history(history, [0.1, 0.02], own, "its initial lr * your lr_factor(k, 2, 5)",
-                    "该组初始 lr * 你的 lr_factor(k, 2, 5)")
+    compare_history(
+        history,
+        [0.1, 0.02],
+        own,
+        "its initial lr * your lr_factor(k, 2, 5)",
+        "该组初始 lr * 你的 lr_factor(k, 2, 5)",
+    )
 
 
 @points(0.5)
 def test_scheduler_end_to_end(submission):
     """The learning rates the optimizer sees follow the statement's table (warmup 2, total 6)."""
     history = scheduled_lrs(submission, make_optimizer(0.1), 2, 6, 0.0, 6)
-    compare_history(history, [0.1], lambda k: reference(k, 2, 6), "0.1 * the schedule's factor",
-                    "0.1 * 调度倍数")
+    compare_history(
+        history,
+        [0.1],
+        lambda k: reference(k, 2, 6),
+        "0.1 * the schedule's factor",
+        "0.1 * 调度倍数",
+    )

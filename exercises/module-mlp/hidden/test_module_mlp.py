@@ -151,12 +151,15 @@ def test_parameter_count(submission, case):
     want = sum((a + 1) * b for a, b in expected_sizes(in_features, hidden, out_features))
     got = sum(p.numel() for p in parameters_of(model))
     arch = arch_text(in_features, hidden, out_features)
+    unregistered = got == 0 and want > 0
+    hint_en = " (are the layers in a plain Python list? use nn.ModuleList or nn.Sequential)"
+    hint_zh = "（层是不是放在普通 Python 列表里了？请用 nn.ModuleList 或 nn.Sequential）"
     expect(
         got == want,
         f"{arch} should have {want} parameters (weights and biases), model.parameters() has {got}"
-        + (" — are the layers in a plain Python list? use nn.ModuleList or nn.Sequential" if got == 0 else ""),
+        + (hint_en if unregistered else ""),
         f"{arch} 应有 {want} 个参数（权重与偏置），model.parameters() 中有 {got} 个"
-        + ("——层是不是放在普通 Python 列表里了？请用 nn.ModuleList 或 nn.Sequential" if got == 0 else ""),
+        + (hint_zh if unregistered else ""),
     )
 
 
@@ -179,8 +182,12 @@ def test_registered(submission, case):
                 f"调用 model.double() 后，用 float64 的 x 计算 {arch}(x) 出错（{str(exc)[:120]}）："
                 "有的层没有被转换，说明它没有注册为子模块",
             )
-        assert_tensor(out, dtype=torch.float64, what_en=f"{arch}(x) after model.double()",
-                      what_zh=f"model.double() 之后 {arch}(x) 的结果")
+        assert_tensor(
+            out,
+            dtype=torch.float64,
+            what_en=f"{arch}(x) after model.double()",
+            what_zh=f"model.double() 之后 {arch}(x) 的结果",
+        )
         return
     _, called = forward_recording_linears(model, torch.randn(shape))
     registered = {id(p) for p in parameters_of(model)}
@@ -210,7 +217,9 @@ def test_dropout_eval(submission):
         first = model(x)
         torch.manual_seed(2)
         second = model(x)
-    assert_tensor(first, shape=(16, 4), what_en="model(x) in eval mode", what_zh="eval 模式下 model(x) 的结果")
+    assert_tensor(
+        first, shape=(16, 4), what_en="model(x) in eval mode", what_zh="eval 模式下 model(x) 的结果"
+    )
     expect(
         bool(torch.equal(first, second)),
         "after model.eval(), two forward passes on the same input differ: dropout is still active "
@@ -233,7 +242,12 @@ def test_dropout_train(submission):
         first = model(x)
         torch.manual_seed(2)
         second = model(x)
-    assert_tensor(first, shape=(16, 4), what_en="model(x) in training mode", what_zh="训练模式下 model(x) 的结果")
+    assert_tensor(
+        first,
+        shape=(16, 4),
+        what_en="model(x) in training mode",
+        what_zh="训练模式下 model(x) 的结果",
+    )
     expect(
         not torch.equal(first, reference) and not torch.equal(first, second),
         "with dropout=0.5 in training mode, the output does not change from pass to pass: the "

@@ -127,17 +127,20 @@ def test_multi_layer(submission):
 def test_lengths_list(submission):
     """lengths may be a plain Python list of ints."""
     lengths = [3, 2, 2]
-    run_case(submission, make_rnn(), make_padded(lengths, 3, seed=6), lengths, lengths_arg=list(lengths))
+    run_case(
+        submission, make_rnn(), make_padded(lengths, 3, seed=6), lengths, lengths_arg=list(lengths)
+    )
 
 
 @points(1)
 def test_gradients(submission):
     """Gradients flow to the RNN and to the real positions of padded; padding gets zero gradient."""
-    lengths = [4, 2, 3]
+    lengths = [4, 3, 2]
     rnn = make_rnn()
     padded = make_padded(lengths, 4, seed=7).requires_grad_()
-    weights = torch.randn(len(lengths), HIDDEN, generator=torch.Generator().manual_seed(8),
-                          dtype=torch.float64)
+    weights = torch.randn(
+        len(lengths), HIDDEN, generator=torch.Generator().manual_seed(8), dtype=torch.float64
+    )
     (reference(rnn, padded, lengths) * weights).sum().backward()
     want_input = padded.grad.clone()
     want_params = {n: p.grad.clone() for n, p in rnn.named_parameters()}
@@ -153,10 +156,21 @@ def test_gradients(submission):
         )
     (got * weights).sum().backward()
     expect(padded.grad is not None, "padded received no gradient", "padded 没有得到梯度")
-    assert_close(padded.grad, want_input, rtol=1e-5, atol=1e-8,
-                 what_en="the gradient of padded (zero at padding positions)",
-                 what_zh="padded 的梯度（填充位置应为 0）")
+    assert_close(
+        padded.grad,
+        want_input,
+        rtol=1e-5,
+        atol=1e-8,
+        what_en="the gradient of padded (zero at padding positions)",
+        what_zh="padded 的梯度（填充位置应为 0）",
+    )
     for name, p in rnn.named_parameters():
         expect(p.grad is not None, f"rnn.{name} received no gradient", f"rnn.{name} 没有得到梯度")
-        assert_close(p.grad, want_params[name], rtol=1e-5, atol=1e-8,
-                     what_en=f"the gradient of rnn.{name}", what_zh=f"rnn.{name} 的梯度")
+        assert_close(
+            p.grad,
+            want_params[name],
+            rtol=1e-5,
+            atol=1e-8,
+            what_en=f"the gradient of rnn.{name}",
+            what_zh=f"rnn.{name} 的梯度",
+        )

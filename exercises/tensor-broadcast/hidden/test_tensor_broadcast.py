@@ -48,7 +48,9 @@ def check_dists(out, a, b):
     en = f"pairwise_sq_dists(a, b) for {shapes}"
     zh = f"pairwise_sq_dists(a, b)（{shapes}）"
     got = assert_tensor(out, shape=tuple(expected.shape), what_en=en, what_zh=zh)
-    assert_close(got.detach().to(torch.float64), expected, rtol=1e-4, atol=1e-4, what_en=en, what_zh=zh)
+    assert_close(
+        got.detach().to(torch.float64), expected, rtol=1e-4, atol=1e-4, what_en=en, what_zh=zh
+    )
 
 
 DISTS_2D = {
@@ -128,8 +130,14 @@ def test_grid_values(submission, size):
         what_en=en,
         what_zh=zh,
     )
-    assert_close(got.detach().to("cpu", torch.float64), reference_grid(height, width),
-                 rtol=0, atol=0, what_en=en, what_zh=zh)
+    assert_close(
+        got.detach().to("cpu", torch.float64),
+        reference_grid(height, width),
+        rtol=0,
+        atol=0,
+        what_en=en,
+        what_zh=zh,
+    )
 
 
 GRID_DTYPES = {

@@ -130,7 +130,11 @@ def test_zeroes_gradients(submission, device, case):
     for batch in batches:
         reference_step(reference, ref_opt, batch, nn.MSELoss(), device)
         submission.train_step(model, batch, opt, nn.MSELoss())
-    what = "with stale gradients left by the caller" if case == "stale_from_caller" else "after 3 calls"
+    what = (
+        "with stale gradients left by the caller"
+        if case == "stale_from_caller"
+        else "after 3 calls"
+    )
     what_zh = "调用者留下旧梯度时" if case == "stale_from_caller" else "连续调用 3 次之后"
     compare_parameters(model, reference, what, what_zh)
 
@@ -148,8 +152,12 @@ def test_train_mode(submission, device):
         "after train_step the model should be in training mode (call model.train())",
         "train_step 之后模型应处于训练模式（调用 model.train()）",
     )
-    compare_parameters(model, reference, "a model left in eval mode, after train_step",
-                       "模型原处于 eval 模式，train_step 之后")
+    compare_parameters(
+        model,
+        reference,
+        "a model left in eval mode, after train_step",
+        "模型原处于 eval 模式，train_step 之后",
+    )
 
 
 @points(1)

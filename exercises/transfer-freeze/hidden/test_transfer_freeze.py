@@ -56,8 +56,10 @@ def build(submission, kind="mlp"):
 def head_of(model) -> nn.Linear:
     head = model.head
     if not isinstance(head, nn.Linear):
-        fail(f"model.head should be an nn.Linear, got {type(head).__name__}",
-             f"model.head 应当是 nn.Linear，实际为 {type(head).__name__}")
+        fail(
+            f"model.head should be an nn.Linear, got {type(head).__name__}",
+            f"model.head 应当是 nn.Linear，实际为 {type(head).__name__}",
+        )
     return head
 
 
@@ -123,10 +125,19 @@ def test_forward(submission, kind):
         backbone.eval()
         head = head_of(model)
         expected = backbone(x) @ head.weight.T + head.bias
-    assert_tensor(out, shape=(shape[0], NUM_CLASSES), dtype=torch.float32,
-                  what_en="model(x)", what_zh="model(x) 的结果")
-    assert_close(out, expected, what_en="model(x) (expected head(backbone(x)))",
-                 what_zh="model(x) 的结果（应为 head(backbone(x))）")
+    assert_tensor(
+        out,
+        shape=(shape[0], NUM_CLASSES),
+        dtype=torch.float32,
+        what_en="model(x)",
+        what_zh="model(x) 的结果",
+    )
+    assert_close(
+        out,
+        expected,
+        what_en="model(x) (expected head(backbone(x)))",
+        what_zh="model(x) 的结果（应为 head(backbone(x))）",
+    )
 
 
 @points(1.5)
@@ -135,8 +146,10 @@ def test_optimizer_params(submission):
     model, *_ = build(submission)
     optimizer = submission.make_optimizer(model, 0.05)
     if type(optimizer) is not torch.optim.SGD:
-        fail(f"make_optimizer should return a torch.optim.SGD, got {type(optimizer).__name__}",
-             f"make_optimizer 应返回 torch.optim.SGD，实际为 {type(optimizer).__name__}")
+        fail(
+            f"make_optimizer should return a torch.optim.SGD, got {type(optimizer).__name__}",
+            f"make_optimizer 应返回 torch.optim.SGD，实际为 {type(optimizer).__name__}",
+        )
     head = head_of(model)
     want = {id(head.weight): "head.weight", id(head.bias): "head.bias"}
     given = [p for group in optimizer.param_groups for p in group["params"]]

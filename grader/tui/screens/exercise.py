@@ -116,7 +116,10 @@ class ExerciseScreen(LocalizedScreen):
                     yield Static("", id="watch-badge")
                     yield Static("", id="device-label")
                     yield Select[str](
-                        self._device_options(), value="auto", id="device", allow_blank=False,
+                        self._device_options(),
+                        value="auto",
+                        id="device",
+                        allow_blank=False,
                         compact=True,
                     )
                 yield Static("", id="file-label", classes="muted")
@@ -181,7 +184,7 @@ class ExerciseScreen(LocalizedScreen):
         header = self.t(
             "ex_header",
             title=spec.title.get(self.lang),  # type: ignore[arg-type]
-            points=points(spec.points),
+            points=self.t("ex_point" if spec.points == 1 else "ex_points", n=points(spec.points)),
             device=self.t(f"dev_{spec.device}"),
             status=status,
         )
@@ -199,6 +202,8 @@ class ExerciseScreen(LocalizedScreen):
 
     def on_worker_ready(self, message: WorkerReady) -> None:
         self.update_device()
+        if self.running and self._status_key[0] == "ex_starting":
+            self.set_status("ex_running_start", **self._status_key[1])
         if message.error:
             self.notify(self.t("ex_failed", error=message.error), severity="error")
 
@@ -378,8 +383,11 @@ class ExerciseScreen(LocalizedScreen):
         self.cancel_event = threading.Event()
         self._show_running(True)
         what = self.t("run_checks" if kind == "public" else "submit_code")
-        key = "ex_running_start" if self.grading.ready else "ex_starting"
-        self.set_status(key, what=what)
+        if self.grading.ready:
+            self.set_status("ex_running_start", what=what)
+        else:
+            self.set_status("ex_starting", what=what)
+            self.grading.start_in_background(lambda: self.post_message(self._ready_message()))
         path = self.exercises.workspace.path(self.exercise)
         self.grade(kind, path, self.chosen_device(), self.cancel_event)
 

@@ -8,7 +8,6 @@ that many checks share (a syntax error, a policy violation, a crash in a helper)
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -58,7 +57,7 @@ class CheckResults(Vertical):
         yield Static("", id="results-title")
         yield Static("", id="results-verdict")
         yield Static("", id="results-summary")
-        yield Static("", id="results-checks")
+        yield Vertical(id="results-checks")
         yield Static("", id="results-output-label", classes="section-label")
         yield Static("", id="results-output", classes="code-block")
         yield Static("", id="results-traceback-label", classes="section-label")
@@ -101,8 +100,9 @@ class CheckResults(Vertical):
         summary_widget.update(Content(summary))
         summary_widget.display = bool(summary)
 
-        rows = [_check_row(check, lang, summary) for check in result.tests]
-        self.query_one("#results-checks", Static).update(Content("\n").join(rows))
+        checks = self.query_one("#results-checks", Vertical)
+        checks.remove_children()
+        checks.mount_all(_check_rows(result.tests, lang, summary))
 
         output = result.learner_output
         if output and result.learner_output_truncated:
@@ -124,21 +124,33 @@ class CheckResults(Vertical):
         label_widget.display = body.display = bool(text)
 
 
-def _check_row(check: CheckResult, lang: str, summary: str) -> Content:
-    """One check: mark, name, points, reason and line; its message indented below."""
-    reason = str(check.reason)
-    style = "$success" if reason == "passed" else "$warning" if reason == "skipped" else "$error"
-    head = Content.assemble(
-        (f"{_MARKS.get(reason, '?')} ", f"bold {style}"),
-        (check.name, "bold"),
-        "  ",
-        t("res_points", lang, score=points(check.score), max=points(check.max_score)),
-    )
-    if reason != "passed":
-        head = head.append(f"  · {t('reason_' + reason, lang)}")
-        if check.lineno:
-            head = head.append(f" · {t('res_line', lang, line=check.lineno)}")
-    message = check.message.get(lang)  # type: ignore[arg-type]
-    if message and message != summary:
-        head = head.append("\n" + textwrap.indent(message, "    "))
-    return head
+def _check_rows(checks: tuple[CheckResult, ...], lang: str, summary: str) -> list[Static]:
+    """A head line per check (mark, name, points, reason and line) and, indented below it, its
+    message; a message already shown (the whole run's summary, or the check above) is not
+    repeated."""
+    rows: list[Static] = []
+    previous = summary
+    for check in checks:
+        reason = str(check.reason)
+        style = (
+            "$success" if reason == "passed" else "$warning" if reason == "skipped" else "$error"
+        )
+        head = Content.assemble(
+            (f"{_MARKS.get(reason, '?')} ", f"bold {style}"),
+            (check.name, "bold"),
+            "  ",
+            t("res_points", lang, score=points(check.score), max=points(check.max_score)),
+        )
+        if reason != "passed":
+            head = head.append(f"  · {t('reason_' + reason, lang)}")
+            if check.lineno:
+                head = head.append(f" · {t('res_line', lang, line=check.lineno)}")
+        rows.append(Static(head, classes=f"check-head -{reason}"))
+        message = check.message.get(lang)  # type: ignore[arg-type]
+        if message and message == previous and message != summary:
+            rows.append(Static(Content(t("res_same", lang)), classes="check-message muted"))
+        elif message and message != summary:
+            rows.append(Static(Content(message), classes="check-message"))
+        if message:
+            previous = message
+    return rows

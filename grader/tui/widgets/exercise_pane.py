@@ -56,8 +56,7 @@ class ExercisePane(VerticalScroll):
         total = len(self.exercise.spec.hints)
         colon = "：" if self.lang == "zh" else ": "  # outside the ** (see strings.md_label)
         parts = [
-            f"**{t('ex_hint_n', self.lang, i=i + 1, n=total)}**{colon}"
-            + hint.get(self.lang)  # type: ignore[arg-type]
+            f"**{t('ex_hint_n', self.lang, i=i + 1, n=total)}**{colon}" + hint.get(self.lang)  # type: ignore[arg-type]
             for i, hint in enumerate(hints)
         ]
         return protect_inline_code("\n\n".join(parts))

@@ -5,7 +5,11 @@ import torch
 
 def save_checkpoint(path, model, optimizer, epoch):
     torch.save(
-        {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": torch.tensor(epoch)},
+        {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "epoch": torch.tensor(epoch),
+        },
         path,
     )
 

@@ -6,7 +6,9 @@ import torch
 from torch import nn
 
 
-def save_checkpoint(path: str, model: nn.Module, optimizer: torch.optim.Optimizer, epoch: int) -> None:
+def save_checkpoint(
+    path: str, model: nn.Module, optimizer: torch.optim.Optimizer, epoch: int
+) -> None:
     state = dict(model=model.state_dict(), optimizer=optimizer.state_dict(), epoch=int(epoch))
     torch.save(obj=state, f=path)
 

@@ -20,7 +20,9 @@ def _lookup(model, name):
 def record_activations(model, layer_names):
     targets = [(name, _lookup(model, name)) for name in layer_names]
     activations = {}
-    handles = [module.register_forward_hook(Recorder(activations, name)) for name, module in targets]
+    handles = [
+        module.register_forward_hook(Recorder(activations, name)) for name, module in targets
+    ]
 
     def remove():
         while handles:

@@ -23,4 +23,6 @@ class Factor:
 
 
 def make_scheduler(optimizer, warmup_steps, total_steps, min_factor=0.0):
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, Factor(warmup_steps, total_steps, min_factor))
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, Factor(warmup_steps, total_steps, min_factor)
+    )

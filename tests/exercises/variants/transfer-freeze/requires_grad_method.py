@@ -22,4 +22,6 @@ class TransferModel(nn.Module):
 
 
 def make_optimizer(model, lr):
-    return torch.optim.SGD(filter(lambda p: p.requires_grad, model.parameters()), lr=lr, momentum=0.9)
+    return torch.optim.SGD(
+        filter(lambda p: p.requires_grad, model.parameters()), lr=lr, momentum=0.9
+    )

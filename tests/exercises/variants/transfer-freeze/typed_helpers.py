@@ -20,7 +20,9 @@ class TransferModel(nn.Module):
         frozen = _freeze(backbone)
         self.backbone = backbone
         self.head = nn.Linear(feature_dim, num_classes)
-        print(f"frozen {frozen} backbone weights, training {feature_dim * num_classes + num_classes}")
+        print(
+            f"frozen {frozen} backbone weights, training {feature_dim * num_classes + num_classes}"
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.backbone(x))

@@ -1,0 +1,13 @@
+"""Bug: lengths.cpu() assumes a tensor; a Python list of lengths breaks it."""
+
+from torch.nn.utils.rnn import pack_padded_sequence
+
+
+def last_hidden_states(rnn, padded, lengths):
+    packed = pack_padded_sequence(
+        padded, lengths.cpu(), batch_first=rnn.batch_first, enforce_sorted=False
+    )
+    _, h_n = rnn(packed)
+    if isinstance(h_n, tuple):
+        h_n = h_n[0]
+    return h_n[-1]
