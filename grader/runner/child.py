@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import secrets
 import select
 import signal
 import sys
@@ -85,7 +86,13 @@ def _open_fds() -> list[int]:
         return list(range(3, 256))
 
 
+_TOKEN = ""
+"""A random token the parent gives each child before forking: every message carries it, so bytes
+the submission might push into the pipe (e.g. through /proc/self/fd) are never taken as a verdict."""
+
+
 def _send(fd: int, msg: dict[str, Any]) -> None:
+    msg["token"] = _TOKEN
     data = memoryview((json.dumps(msg) + "\n").encode())
     while data:
         data = data[os.write(fd, data) :]
@@ -178,8 +185,9 @@ def _clip(text: str, limit: int = 8_000) -> str:
 class _Lines:
     """JSON lines from the child's pipe, with a deadline per read."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, token: str) -> None:
         self.fd = fd
+        self.token = token
         self.buf = b""
         self.eof = False
         self.broken = False
@@ -209,7 +217,7 @@ class _Lines:
         except (UnicodeDecodeError, json.JSONDecodeError):
             self.eof = self.broken = True
             return None
-        if not isinstance(msg, dict):
+        if not isinstance(msg, dict) or msg.get("token") != self.token:
             self.eof = self.broken = True
             return None
         return msg
@@ -230,17 +238,20 @@ def _run_child(
     items: list[pytest.Item], first: int, req: GradeRequest, scratch_root: Path
 ) -> Iterator[tuple[int, Verdict]]:
     """One child running ``items[first:]``; stops at the first check that hangs or kills it."""
+    global _TOKEN
     scratch = Path(tempfile.mkdtemp(dir=scratch_root))
     read_fd, write_fd = os.pipe()
+    token = secrets.token_hex(16)
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
+        _TOKEN = token
         try:
             _child_main(items[first:], req, scratch, write_fd)
         finally:
             os._exit(70)
     os.close(write_fd)
-    lines = _Lines(read_fd)
+    lines = _Lines(read_fd, token)
     output = _OutputReader(scratch / ".output")
     current = first
     started = time.monotonic()
@@ -270,21 +281,27 @@ def _run_child(
         duration = time.monotonic() - started
         text = output.read(offset, None)
         if timed_out:
-            yield current, _failure(
-                Reason.TIMEOUT,
-                duration,
-                text,
-                f"time limit exceeded: the check took longer than {req.time_limit:g} s",
-                f"超时：该检查运行超过了 {req.time_limit:g} 秒",
+            yield (
+                current,
+                _failure(
+                    Reason.TIMEOUT,
+                    duration,
+                    text,
+                    f"time limit exceeded: the check took longer than {req.time_limit:g} s",
+                    f"超时：该检查运行超过了 {req.time_limit:g} 秒",
+                ),
             )
         elif lines.broken:
-            yield current, _failure(
-                Reason.ERROR,
-                duration,
-                text,
-                "the check's result could not be read (it was garbled or too large); "
-                "did your code write to the grader's files?",
-                "无法读取该检查的结果（内容损坏或过大）；你的代码是否写入了评分程序的文件？",
+            yield (
+                current,
+                _failure(
+                    Reason.ERROR,
+                    duration,
+                    text,
+                    "the check's result could not be read (it was garbled or too large); "
+                    "did your code write to the grader's files?",
+                    "无法读取该检查的结果（内容损坏或过大）；你的代码是否写入了评分程序的文件？",
+                ),
             )
         else:
             yield current, _death(status, duration, text)

@@ -134,9 +134,12 @@ class Loop:
                 verdicts = run_checks(items, self.req, scratch_root)
             for index, outcome in verdicts:
                 item = items[index]
-                points = _points(item, self.req.kind) / counts[
-                    (item.module.__name__, item.originalname)  # type: ignore[attr-defined]
-                ]
+                points = (
+                    _points(item, self.req.kind)
+                    / counts[
+                        (item.module.__name__, item.originalname)  # type: ignore[attr-defined]
+                    ]
+                )
                 if outcome.get("layers") is not None:
                     self.layers.append(tuple(outcome["layers"]))
                 if outcome.get("output"):

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,6 +44,8 @@ __all__ = [
     "ensure_tables",
     "exercise_stats",
     "exercise_states",
+    "export_exercise_rows",
+    "import_exercise_rows",
     "mark_started",
     "record_result",
     "reset_exercises",
@@ -158,22 +160,7 @@ def record_result(
     ensure_tables(store)
     with store.transaction() as db:
         db.execute(
-            "INSERT OR IGNORE INTO exercise_runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                run.uid,
-                run.exercise_id,
-                run.kind,
-                run.score,
-                run.max_score,
-                int(run.full_marks),
-                int(run.incomplete),
-                run.device,
-                run.exercise_hash,
-                run.checks_hash,
-                run.submission_hash,
-                run.ran_at.isoformat(),
-                run.day,
-            ),
+            "INSERT OR IGNORE INTO exercise_runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", _run_row(run)
         )
     return run
 
@@ -287,3 +274,84 @@ def reset_exercises(store: ProgressStore) -> int:
         deleted = db.execute("DELETE FROM exercise_runs").rowcount
         db.execute("DELETE FROM exercise_starts")
     return int(deleted)
+
+
+def export_exercise_rows(store: ProgressStore) -> dict[str, list[dict[str, Any]]]:
+    """The exercise tables as JSON data, for ``grader progress export``:
+    ``{"exercise_runs": [...], "exercise_starts": [{"exercise_id", "started_at"}]}``."""
+    exported = []
+    for run in runs(store):
+        row = asdict(run)
+        row["ran_at"] = run.ran_at.isoformat()
+        exported.append(row)
+    ensure_tables(store)
+    with store.transaction() as db:
+        starts = [
+            {"exercise_id": row[0], "started_at": row[1]}
+            for row in db.execute("SELECT exercise_id, started_at FROM exercise_starts")
+        ]
+    return {"exercise_runs": exported, "exercise_starts": starts}
+
+
+def import_exercise_rows(store: ProgressStore, data: dict[str, Any]) -> dict[str, int]:
+    """Merge the exercise part of a progress export (runs by ``uid``, starts by exercise; rows
+    already present are kept). Returns the rows added per table.
+
+    Raises:
+        ValueError: a row is malformed (the message says which).
+    """
+    names = {f.name for f in fields(ExerciseRun)}
+    loaded: list[ExerciseRun] = []
+    for i, row in enumerate(_rows(data, "exercise_runs")):
+        where = f"exercise_runs[{i}]"
+        if not isinstance(row, dict) or set(row) != names:
+            raise ValueError(f"{where}: expected an object with {', '.join(sorted(names))}")
+        try:
+            loaded.append(ExerciseRun(**{**row, "ran_at": datetime.fromisoformat(row["ran_at"])}))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: {exc}") from None
+    starts = []
+    for i, row in enumerate(_rows(data, "exercise_starts")):
+        if not isinstance(row, dict) or set(row) != {"exercise_id", "started_at"}:
+            raise ValueError(
+                f"exercise_starts[{i}]: expected an object with exercise_id, started_at"
+            )
+        starts.append((str(row["exercise_id"]), str(row["started_at"])))
+    ensure_tables(store)
+    added = {"exercise_runs": 0, "exercise_starts": 0}
+    with store.transaction() as db:
+        for run in loaded:
+            added["exercise_runs"] += db.execute(
+                "INSERT OR IGNORE INTO exercise_runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                _run_row(run),
+            ).rowcount
+        for start in starts:
+            added["exercise_starts"] += db.execute(
+                "INSERT OR IGNORE INTO exercise_starts VALUES (?, ?)", start
+            ).rowcount
+    return added
+
+
+def _rows(data: dict[str, Any], key: str) -> list[Any]:
+    rows = data.get(key, [])
+    if not isinstance(rows, list):
+        raise ValueError(f"{key}: expected a list")
+    return rows
+
+
+def _run_row(run: ExerciseRun) -> tuple[Any, ...]:
+    return (
+        run.uid,
+        run.exercise_id,
+        run.kind,
+        float(run.score),
+        float(run.max_score),
+        int(run.full_marks),
+        int(run.incomplete),
+        run.device,
+        run.exercise_hash,
+        run.checks_hash,
+        run.submission_hash,
+        run.ran_at.isoformat(),
+        run.day,
+    )

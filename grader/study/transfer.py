@@ -4,7 +4,7 @@ The document (``format_version`` 1)::
 
     {"format": "torch-grader-progress", "format_version": 1, "course": "<course key>",
      "exported_at": "<UTC ISO time>", "answers": [...], "reviews": [...], "cards": [...],
-     "sessions": [...]}
+     "sessions": [...], "exercise_runs": [...], "exercise_starts": [...]}
 
 Import merges: answers and reviews are keyed by their ``uid`` and sessions by ``id`` (present
 rows are kept, so importing the same file twice adds nothing); a card replaces the stored one
@@ -17,6 +17,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
+from grader.study.exercise_progress import export_exercise_rows, import_exercise_rows
 from grader.study.store import AnswerRecord, ProgressStore, ReviewRecord, SessionRow, StoredCard
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "export_progress", "import_progress"]
@@ -46,6 +47,7 @@ def export_progress(store: ProgressStore, course_key: str, now: datetime) -> dic
         "reviews": [_dump(r) for r in store.reviews()],
         "cards": [_dump(c) for c in store.cards().values()],
         "sessions": [_dump(s) for s in store.sessions()],
+        **export_exercise_rows(store),
     }
 
 
@@ -91,6 +93,9 @@ def import_progress(store: ProgressStore, data: Any) -> dict[str, int]:
         if not isinstance(rows, list):
             raise ValueError(f"{name}: expected a list")
         loaded[name] = [_load(cls, row, f"{name}[{i}]") for i, row in enumerate(rows)]
-    return store.import_rows(
+    exercise_added = import_exercise_rows(store, data)  # validates all of its rows first
+    added = store.import_rows(
         loaded["answers"], loaded["reviews"], loaded["cards"], loaded["sessions"]
     )
+    added.update(exercise_added)
+    return added

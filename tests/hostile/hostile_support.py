@@ -50,7 +50,9 @@ def render(source: str, values: dict[str, str]) -> str:
     for key, value in values.items():
         source = source.replace(f"@@{key}@@", value)
     if "@@" in source:
-        raise AssertionError(f"unfilled placeholder in submission: {source[source.index('@@'):][:40]}")
+        raise AssertionError(
+            f"unfilled placeholder in submission: {source[source.index('@@') :][:40]}"
+        )
     return source
 
 
@@ -113,9 +115,7 @@ def stray_processes(worker_pid: int, baseline: frozenset[int] = frozenset()) -> 
     )
 
 
-def wait_for_no_strays(
-    worker_pid: int, baseline: frozenset[int], grace: float = 3.0
-) -> list[int]:
+def wait_for_no_strays(worker_pid: int, baseline: frozenset[int], grace: float = 3.0) -> list[int]:
     """Stray processes still alive after ``grace`` seconds (the kernel tears down promptly)."""
     deadline = time.monotonic() + grace
     while True:

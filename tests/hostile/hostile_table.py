@@ -10,7 +10,6 @@ and the test is skipped, with the probe's reason, where the worker does not have
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from hostile_support import NEIGHBOURS, SUBMISSIONS
@@ -96,7 +95,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("read_proc_1_environ.py", "landlock-fs", E, "PermissionError", CK),
     # Writing, overwriting and deleting files.
     Attack("write_open.py", "policy", P, "open"),
-    Attack("write_big_checkpoint.py", "rlimits", E, "", CK),
+    Attack("write_big_checkpoint.py", "rlimits", E, "RuntimeError", CK),
     Attack("write_hidden_check.py", "landlock-fs", E, "Permission", CK),
     Attack("write_outside_scratch.py", "landlock-fs", E, "Permission", CK),
     Attack("write_sibling_scratch.py", "landlock-fs", E, "Permission", CK),

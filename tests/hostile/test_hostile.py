@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from hostile_support import (
     CANARIES,
-    COURSE,
     CORRECT,
+    COURSE,
     HERE,
     MARKER_PREFIX,
     REPO,
@@ -184,7 +184,8 @@ def test_course_installed_in_site_packages_stays_hidden(hostile, tmp_path):
     try:
         course = resolve_course(installed)
         targets = {
-            "read_hidden_torch_load.py": installed / "exercises/checkpoint/hidden/test_checkpoint.py",
+            "read_hidden_torch_load.py": installed
+            / "exercises/checkpoint/hidden/test_checkpoint.py",
             "read_solution_numpy_load.py": installed / "solutions/checkpoint.py",
         }
         with pytest.MonkeyPatch.context() as mp, WarmWorker() as worker:
@@ -231,8 +232,10 @@ def test_sample_passes_again_as_an_unprivileged_uid(hostile):
     home = Path(tempfile.mkdtemp(prefix="grader-hostile-user-"))
     os.chmod(home, 0o700)
     os.chown(home, uid, gid)
-    ids = [f"{HERE / 'test_hostile.py'}::test_hostile_submission_is_contained[{name}]"
-           for name in UNPRIVILEGED_SAMPLE]
+    ids = [
+        f"{HERE / 'test_hostile.py'}::test_hostile_submission_is_contained[{name}]"
+        for name in UNPRIVILEGED_SAMPLE
+    ]
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),

@@ -14,7 +14,7 @@ from grader.course import resolve_course
 from grader.exercises.loader import find_exercise
 from grader.runner.result import CheckResult, ExerciseResult, Provenance, Reason
 from grader.study.clock import FakeClock
-from grader.study.exercise_progress import exercise_states, record_result, runs
+from grader.study.exercise_progress import exercise_states, mark_started, record_result, runs
 from grader.study.exercise_study import ExerciseStudy
 from grader.study.paths import course_store_path
 from grader.study.store import ProgressStore
@@ -139,3 +139,44 @@ def test_quiz_command_takes_a_workspace(tmp_path: Path) -> None:
         assert (tmp_path / "ws" / "add-one.py").is_file()
     finally:
         study.close()
+
+
+def test_progress_export_import_carries_exercises(tmp_path: Path) -> None:
+    """`grader progress export` includes exercise runs and starts; importing them elsewhere
+    gives the same statuses, and importing twice adds nothing."""
+    from grader.study.transfer import export_progress, import_progress
+
+    clock = FakeClock()
+    with ProgressStore(tmp_path / "a.sqlite3") as source:
+        record_result(source, _result("hidden", [Reason.PASSED]), clock.now(), clock.today())
+        mark_started(source, "needs-gpu", clock.now())
+        data = json.loads(json.dumps(export_progress(source, "k", clock.now())))
+    with ProgressStore(tmp_path / "b.sqlite3") as target:
+        added = import_progress(target, data)
+        assert (added["exercise_runs"], added["exercise_starts"]) == (1, 1)
+        again = import_progress(target, data)
+        assert (again["exercise_runs"], again["exercise_starts"]) == (0, 0)
+        states = exercise_states(target)
+        assert {i: s.status for i, s in states.items()} == {
+            "add-one": "accepted",
+            "needs-gpu": "in_progress",
+        }
+        data["exercise_runs"][0]["kind"] = None
+        del data["exercise_runs"][0]["device"]
+        with pytest.raises(ValueError, match=r"exercise_runs\[0\]: expected an object"):
+            import_progress(target, data)
+
+
+def test_exercise_screens_do_not_import_torch() -> None:
+    """The exercise screens and everything the app calls to grade (the runner's client API)
+    leave torch out of the app's process: only the warm worker imports it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import grader.tui.screens.exercise, grader.tui.screens.exercise_list, "
+        "grader.tui.grading_job, grader.runner.api, grader.runner.client, sys; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

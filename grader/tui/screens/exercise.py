@@ -17,18 +17,16 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-import threading
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Button, Footer, ProgressBar, Select, Static, TextArea
+from textual.widgets import Button, Footer, Static, TextArea
 
-from grader.errors import GraderError
 from grader.exercises.model import Exercise
 from grader.study.exercise_study import ExerciseStudy
 from grader.study.workspace import fingerprint
@@ -37,20 +35,20 @@ from grader.tui.grading_job import (
     JobCancelled,
     JobFailed,
     JobFinished,
-    JobProgressed,
+    Kind,
     WorkerReady,
 )
 from grader.tui.screens.base import LANG_BINDINGS, LocalizedScreen
 from grader.tui.widgets.check_results import first_failing_line, points
 from grader.tui.widgets.code_editor import CodeEditor
+from grader.tui.widgets.device_picker import DevicePicker
 from grader.tui.widgets.exercise_pane import ExercisePane
+from grader.tui.widgets.job_bar import JobBar
 
 if TYPE_CHECKING:
     from grader.runner.result import ExerciseResult
 
 __all__ = ["ExerciseScreen"]
-
-Kind = Literal["hidden", "public"]
 SAVE_DELAY_S = 0.4
 """Seconds after the last keystroke before the editor's text is written to the workspace."""
 WATCH_INTERVAL_S = 0.5
@@ -90,15 +88,12 @@ class ExerciseScreen(LocalizedScreen):
         self.exercises = exercises
         self.exercise = exercise
         self.grading = grading
-        self.running: Kind | None = None
-        self.cancel_event: threading.Event | None = None
         self.watching = False
         self._rerun_when_done = False
         self._disk_print = ""
         self._save_timer: Timer | None = None
         self._pending_text: str | None = None
         """The editor's text not yet written to the workspace."""
-        self._status_key: tuple[str, dict[str, Any]] = ("ex_idle", {})
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -114,23 +109,13 @@ class ExerciseScreen(LocalizedScreen):
                     yield Button("", id="submit", variant="primary", compact=True)
                     yield Button("", id="cancel", variant="error", compact=True)
                     yield Static("", id="watch-badge")
-                    yield Static("", id="device-label")
-                    yield Select[str](
-                        self._device_options(),
-                        value="auto",
-                        id="device",
-                        allow_blank=False,
-                        compact=True,
-                    )
+                    yield DevicePicker(self.exercise.spec.device, self.lang)
                 yield Static("", id="file-label", classes="muted")
                 yield CodeEditor(code)
-                with Horizontal(id="job-bar"):
-                    yield ProgressBar(id="job-progress", show_eta=False)
-                    yield Static("", id="job-status")
+                yield JobBar(self.grading, self.lang)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#job-progress", ProgressBar).display = False
         self.query_one("#cancel", Button).display = False
         self.apply_lang(self.lang)
         self.editor.focus()
@@ -138,8 +123,6 @@ class ExerciseScreen(LocalizedScreen):
         self.grading.start_in_background(lambda: self.post_message(self._ready_message()))
 
     def on_unmount(self) -> None:
-        if self.cancel_event is not None:
-            self.cancel_event.set()
         self.save_now()
 
     def on_screen_suspend(self) -> None:
@@ -154,6 +137,15 @@ class ExerciseScreen(LocalizedScreen):
     def pane(self) -> ExercisePane:
         return self.query_one(ExercisePane)
 
+    @property
+    def job_bar(self) -> JobBar:
+        return self.query_one(JobBar)
+
+    @property
+    def running(self) -> Kind | None:
+        """The kind of grading job running, or None."""
+        return self.job_bar.running
+
     # -- texts -----------------------------------------------------------------------------
 
     def apply_lang(self, lang: str) -> None:
@@ -167,11 +159,8 @@ class ExerciseScreen(LocalizedScreen):
             Content(self.t("ex_watch_badge") if self.watching else "")
         )
         self.update_header()
-        self.update_device()
-        key, values = self._status_key
-        self.set_status(key, **values)
-        for pane in self.query(ExercisePane):
-            pane.apply_lang(lang)
+        for widget in (self.pane, self.job_bar, self.query_one(DevicePicker)):
+            widget.apply_lang(lang)
 
     def update_header(self) -> None:
         """The title bar: title, points, device, the learner's status and best score."""
@@ -190,53 +179,16 @@ class ExerciseScreen(LocalizedScreen):
         )
         self.query_one("#title-bar", Static).update(Content(header))
 
-    def set_status(self, key: str, **values: Any) -> None:
-        """The line under the editor: what the grader is doing, or what to do next."""
-        self._status_key = (key, values)
-        self.query_one("#job-status", Static).update(Content(self.t(key, **values)))
-
     # -- device ----------------------------------------------------------------------------
 
     def _ready_message(self) -> WorkerReady:
         return WorkerReady(cuda=bool(self.grading.cuda), error=self.grading.error)
 
     def on_worker_ready(self, message: WorkerReady) -> None:
-        self.update_device()
-        if self.running and self._status_key[0] == "ex_starting":
-            self.set_status("ex_running_start", **self._status_key[1])
+        self.query_one(DevicePicker).set_cuda(self.grading.cuda)
+        self.job_bar.worker_ready()
         if message.error:
             self.notify(self.t("ex_failed", error=message.error), severity="error")
-
-    def update_device(self) -> None:
-        """Offer the choice of device for an exercise that runs on either, when a GPU is here;
-        otherwise say where the checks run."""
-        wanted = self.exercise.spec.device
-        cuda = self.grading.cuda
-        select = self.query_one("#device", Select)
-        label = self.query_one("#device-label", Static)
-        choose = wanted == "any" and cuda is True
-        select.display = choose
-        if choose:
-            current = select.value if isinstance(select.value, str) else "auto"
-            select.set_options(self._device_options())
-            select.value = current
-            label.update(Content(self.t("ex_device") + ":"))
-        elif wanted == "cpu" or (wanted == "any" and cuda is False):
-            label.update(Content(self.t("ex_device_fixed", device=self.t("dev_cpu"))))
-        elif cuda is None:
-            label.update(Content(self.t("ex_device_wait")))
-        else:
-            device = self.t("dev_cuda") + ("" if cuda else f" ({self.t('ex_no_gpu')})")
-            label.update(Content(self.t("ex_device_fixed", device=device)))
-
-    def _device_options(self) -> list[tuple[str, str]]:
-        return [(self.t("dev_auto"), "auto"), ("CPU", "cpu"), ("CUDA", "cuda")]
-
-    def chosen_device(self) -> Literal["auto", "cpu", "cuda"]:
-        select = self.query_one("#device", Select)
-        if select.display and select.value in ("cpu", "cuda"):
-            return select.value  # type: ignore[return-value]
-        return "auto"
 
     # -- the learner's file ----------------------------------------------------------------
 
@@ -379,45 +331,16 @@ class ExerciseScreen(LocalizedScreen):
             self.notify(self.t("ex_no_public"), severity="warning")
             return
         self.save_now()
-        self.running = kind
-        self.cancel_event = threading.Event()
-        self._show_running(True)
-        what = self.t("run_checks" if kind == "public" else "submit_code")
-        if self.grading.ready:
-            self.set_status("ex_running_start", what=what)
-        else:
-            self.set_status("ex_starting", what=what)
+        if not self.grading.ready:
             self.grading.start_in_background(lambda: self.post_message(self._ready_message()))
         path = self.exercises.workspace.path(self.exercise)
-        self.grade(kind, path, self.chosen_device(), self.cancel_event)
-
-    @work(thread=True, exclusive=True, group="grading", exit_on_error=False)
-    def grade(self, kind: Kind, path: Any, device: Any, cancel: threading.Event) -> None:
-        """The grading job (runs in a thread; reports back with messages)."""
-        from grader.runner.client import Cancelled
-
-        def progress(done: int, total: int, name: str) -> None:
-            self.post_message(JobProgressed(done, total, name))
-
-        try:
-            result = self.grading.grade(
-                self.exercise, path, kind=kind, device=device, on_progress=progress, cancel=cancel
-            )
-        except Cancelled:
-            self.post_message(JobCancelled())
-        except GraderError as exc:
-            self.post_message(JobFailed(exc.message))
-        except Exception as exc:  # noqa: BLE001 - a grader fault is reported, never a crash
-            self.post_message(JobFailed(f"{type(exc).__name__}: {exc}"))
-        else:
-            self.post_message(JobFinished(result))
+        self.job_bar.start(self.exercise, path, kind, self.query_one(DevicePicker).chosen)
+        self._show_running(True)
 
     def action_cancel(self) -> None:
         """Cancel the running job (its whole process tree is killed)."""
-        if self.cancel_event is not None and self.running:
-            self.cancel_event.set()
-            self._rerun_when_done = False
-            self.set_status("ex_cancelling")
+        self._rerun_when_done = False
+        self.job_bar.cancel()
 
     def action_back(self) -> None:
         """Esc: cancel a running job, else back to the exercise list."""
@@ -428,38 +351,17 @@ class ExerciseScreen(LocalizedScreen):
         self.app.pop_screen()
 
     def _show_running(self, running: bool) -> None:
-        bar = self.query_one("#job-progress", ProgressBar)
-        bar.display = running
-        if running:
-            bar.update(total=None, progress=0)
         self.query_one("#cancel", Button).display = running
         self.query_one("#run-checks", Button).disabled = running
         self.query_one("#submit", Button).disabled = running
         self.refresh_bindings()
 
-    def on_job_progressed(self, message: JobProgressed) -> None:
-        if not self.running:
-            return
-        self.query_one("#job-progress", ProgressBar).update(
-            total=message.total, progress=message.done
-        )
-        what = self.t("run_checks" if self.running == "public" else "submit_code")
-        self.set_status(
-            "ex_running", what=what, done=message.done, total=message.total, name=message.name
-        )
-
-    def _job_ended(self) -> None:
-        self.running = None
-        self.cancel_event = None
-        self._show_running(False)
-
     def on_job_finished(self, message: JobFinished) -> None:
         result: ExerciseResult = message.result
         was_accepted = self.exercises.state(self.exercise.id).status == "accepted"
         self.exercises.record(result)
-        self._job_ended()
+        self._show_running(False)
         self.pane.results.show(result, self.lang)
-        self.set_status("ex_idle")
         self.update_header()
         line = first_failing_line(result)
         if line is not None:
@@ -470,17 +372,14 @@ class ExerciseScreen(LocalizedScreen):
             self.pane.results.scroll_visible(animate=False)
         if not was_accepted and self.exercises.state(self.exercise.id).status == "accepted":
             self.notify(self.t("res_accepted_now"), timeout=6)
-        self.refresh_bindings()
         self._maybe_rerun()
 
     def on_job_cancelled(self, message: JobCancelled) -> None:
-        self._job_ended()
-        self.set_status("ex_cancelled")
+        self._show_running(False)
         self._maybe_rerun()
 
     def on_job_failed(self, message: JobFailed) -> None:
-        self._job_ended()
-        self.set_status("ex_failed", error=message.error)
+        self._show_running(False)
         self.notify(self.t("ex_failed", error=message.error), severity="error", timeout=8)
 
     def _maybe_rerun(self) -> None:

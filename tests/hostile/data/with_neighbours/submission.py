@@ -1,5 +1,4 @@
 # A wrong submission whose folder tries to take over pytest and Python start-up.
-import torch
 
 
 def add_one(x):
