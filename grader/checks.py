@@ -70,6 +70,11 @@ def expect(condition: object, en: str, zh: str) -> None:
         fail(en, zh)
 
 
+def _zh(what: str, rest: str) -> str:
+    """Join a Chinese phrase: a space only between Latin text (or code) and Chinese."""
+    return f"{what} {rest}" if what and what[-1].isascii() else f"{what}{rest}"
+
+
 def _describe(x: object) -> str:
     if type(x) is torch.Tensor:
         return f"Tensor(shape={tuple(x.shape)}, dtype={x.dtype}, device={x.device})"
@@ -89,23 +94,23 @@ def assert_tensor(
     if type(x) is not torch.Tensor:
         fail(
             f"{what_en} should be a torch.Tensor, got {_describe(x)}",
-            f"{what_zh} 应当是 torch.Tensor，实际得到 {_describe(x)}",
+            _zh(what_zh, f"应当是 torch.Tensor，实际得到 {_describe(x)}"),
         )
     assert type(x) is torch.Tensor
     if shape is not None and tuple(x.shape) != tuple(shape):
         fail(
             f"{what_en} should have shape {tuple(shape)}, got {tuple(x.shape)}",
-            f"{what_zh} 的形状应为 {tuple(shape)}，实际为 {tuple(x.shape)}",
+            _zh(what_zh, f"的形状应为 {tuple(shape)}，实际为 {tuple(x.shape)}"),
         )
     if dtype is not None and x.dtype != dtype:
         fail(
             f"{what_en} should have dtype {dtype}, got {x.dtype}",
-            f"{what_zh} 的 dtype 应为 {dtype}，实际为 {x.dtype}",
+            _zh(what_zh, f"的 dtype 应为 {dtype}，实际为 {x.dtype}"),
         )
     if device is not None and x.device.type != torch.device(device).type:
         fail(
             f"{what_en} should be on device {torch.device(device).type}, got {x.device}",
-            f"{what_zh} 应位于设备 {torch.device(device).type} 上，实际在 {x.device}",
+            _zh(what_zh, f"应位于设备 {torch.device(device).type} 上，实际在 {x.device}"),
         )
     return x
 
@@ -143,8 +148,12 @@ def assert_close(
             f"{what_en} has wrong values: {n_bad} of {a.numel()} elements differ "
             f"(max abs diff {worst:.3g}); first at index {pos}: expected {e.reshape(-1)[idx].item():.6g}, "
             f"got {a.reshape(-1)[idx].item():.6g}",
-            f"{what_zh} 的数值不对：{a.numel()} 个元素中有 {n_bad} 个不同（最大绝对误差 {worst:.3g}）；"
-            f"第一个在下标 {pos}：期望 {e.reshape(-1)[idx].item():.6g}，实际 {a.reshape(-1)[idx].item():.6g}",
+            _zh(
+                what_zh,
+                f"的数值不对：{a.numel()} 个元素中有 {n_bad} 个不同（最大绝对误差 {worst:.3g}）；"
+                f"第一个在下标 {pos}：期望 {e.reshape(-1)[idx].item():.6g}，"
+                f"实际 {a.reshape(-1)[idx].item():.6g}",
+            ),
         )
 
 

@@ -3,24 +3,20 @@
 It imports torch and the grading machinery once, then grades one request per input line
 (JSON, see grader.runner.request) and answers with JSON lines on stdout: ``ready`` (with the
 machine's facts), ``progress`` and exactly one ``result`` or ``error`` per request. It exits when
-its input closes, and dies with its parent.
+its input closes (its parent closed the pipe or died).
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
-import signal
 import sys
 from typing import Any
 
 
 def main() -> None:
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    # No PR_SET_PDEATHSIG here: it fires when the *thread* that started the worker ends, and apps
+    # start workers from short-lived threads. The worker exits when its input closes instead.
     out = os.dup(1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # nothing but this module writes to the real stdout

@@ -54,16 +54,18 @@ def test_unknown_command_suggests_the_nearest():
 @pytest.mark.skipif(GRADER is None, reason="the grader console script is not installed")
 def test_no_terminal_prints_help_instead_of_hanging():
     """`grader` with no terminal attached prints help and exits 0 at once."""
-    proc = subprocess.run([GRADER], stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(
+        [GRADER], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0
     assert "Usage: grader" in proc.stdout
 
 
 def test_python_dash_m_grader_works():
     """`python -m grader --version` runs the same command."""
-    proc = subprocess.run([sys.executable, "-m", "grader", "--version"], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0
     assert "grader, version" in proc.stdout
 

@@ -192,7 +192,7 @@ async def test_results_follow_the_language(data_dir: Path, clock: FakeClock) -> 
         text = results_text(screen)
         assert "得分 1/4" in text
         assert "✘ test_value  0/1 分  · 未通过" in text
-        assert "结果 的数值不对" in text
+        assert "结果的数值不对" in text
         assert "wrong values" not in text
 
 

@@ -120,7 +120,12 @@ async def test_l_types_in_the_editor_and_switches_language_outside(
         await replace_code(pilot, screen, "l")
         assert screen.editor.text == "l" and app.lang == "en"
         await pilot.press("escape", "l")
-        await wait_for(pilot, lambda: "实现 add_one(x)" in screen_text(app), timeout=5)
+        # The status turns to "in progress" once the typed code is saved (debounced).
+        await wait_for(
+            pilot,
+            lambda: "实现 add_one(x)" in screen_text(app) and "进行中" in screen_text(app),
+            timeout=5,
+        )
         text = screen_text(app)
         assert app.lang == "zh"
         assert "加一 · 4 分 · CPU · 进行中" in text
