@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import click
 
@@ -72,89 +72,57 @@ def _options(func: click.decorators.FC) -> click.decorators.FC:
     return func
 
 
-def _run(
-    kind: Literal["hidden", "public"],
-    exercise: str,
-    submission: Path,
-    fmt: str,
-    device: str,
-    timeout: float | None,
-    lang: str | None,
-    course: Path | None,
-    require_sandbox: bool,
-    output: Path | None,
-) -> None:
+def _run(kind: Literal["hidden", "public"], options: dict[str, Any]) -> None:
+    """Grade with the parsed command-line options and exit with the result's status."""
     from grader.runner.api import grade_file
     from grader.runner.reports import render_json, render_junit, render_text
 
+    submission: Path = options["submission"]
     if not submission.exists():
         raise UsageError(f"submission file {submission} does not exist")
     if submission.is_dir():
         raise UsageError(f"{submission} is a folder; pass the submission's .py file")
-    chosen = lang or default_lang()
+    chosen = options["lang"] or default_lang()
     result = grade_file(
-        exercise,
+        options["exercise"],
         submission,
         kind=kind,
-        course=course,
-        device=device,
-        timeout=timeout,
-        require_sandbox=require_sandbox,
+        course=options["course"],
+        device=options["device"],
+        timeout=options["timeout"],
+        require_sandbox=options["require_sandbox"],
     )
+    fmt = options["fmt"]
     if fmt == "json":
-        text = render_json(result, chosen) + "\n"  # type: ignore[arg-type]
+        text = render_json(result, chosen) + "\n"
     elif fmt == "junit":
-        text = render_junit(result, chosen) + "\n"  # type: ignore[arg-type]
+        text = render_junit(result, chosen) + "\n"
     else:
-        text = render_text(result, chosen, color=sys.stdout.isatty())  # type: ignore[arg-type]
+        text = render_text(result, chosen, color=sys.stdout.isatty())
     sys.stdout.write(text)
-    if output is not None:
-        output.write_text(text, encoding="utf-8")
+    if options["output"] is not None:
+        options["output"].write_text(text, encoding="utf-8")
     sys.exit(int(result.exit_code))
 
 
 @click.command()
 @_options
-def grade(
-    exercise: str,
-    submission: Path,
-    fmt: str,
-    device: str,
-    timeout: float | None,
-    lang: str | None,
-    course: Path | None,
-    require_sandbox: bool,
-    output: Path | None,
-) -> None:
+def grade(**options: Any) -> None:
     """Run EXERCISE's hidden checks on SUBMISSION (a .py file) in the sandbox.
 
     Exit status: 0 full marks; 1 graded, not full (anything wrong inside the submission);
     2 usage error (unknown exercise, missing file); 3 incomplete (e.g. a CUDA exercise without
     a GPU); 4 grader error (e.g. --require-sandbox and a layer is missing).
     """
-    _run(
-        "hidden", exercise, submission, fmt, device, timeout, lang, course, require_sandbox, output
-    )
+    _run("hidden", options)
 
 
 @click.command()
 @_options
-def check(
-    exercise: str,
-    submission: Path,
-    fmt: str,
-    device: str,
-    timeout: float | None,
-    lang: str | None,
-    course: Path | None,
-    require_sandbox: bool,
-    output: Path | None,
-) -> None:
+def check(**options: Any) -> None:
     """Run EXERCISE's public checks on SUBMISSION: what a learner runs while working.
 
     Passing the public checks does not mean full marks: `grader grade` runs the hidden ones.
     Exit status as for `grader grade`.
     """
-    _run(
-        "public", exercise, submission, fmt, device, timeout, lang, course, require_sandbox, output
-    )
+    _run("public", options)

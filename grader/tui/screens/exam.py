@@ -88,19 +88,9 @@ class ExamScreen(LocalizedScreen):
         """Show the current item with its saved response."""
         session = self.session
         item = session.current
-        question = session.question()
-        bank = session.catalog.bank(session.catalog.bank_of(question.id))
         area = self.query_one("#question-area", Container)
         await area.remove_children()
-        view = QuestionView(
-            question,
-            item.order,
-            self.lang,
-            session.index,
-            len(session),
-            {"zh": bank.title.zh, "en": bank.title.en},
-            item.response,
-        )
+        view = QuestionView.for_session(session, self.lang)
         await area.mount(view)
         if item.hint_shown:
             view.show_hint()

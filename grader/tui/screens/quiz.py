@@ -66,18 +66,9 @@ class QuizScreen(LocalizedScreen):
         session = self.session
         item = session.current
         question = session.question()
-        bank = session.catalog.bank(session.catalog.bank_of(question.id))
         area = self.query_one("#question-area", Container)
         await area.remove_children()
-        view = QuestionView(
-            question,
-            item.order,
-            self.lang,
-            session.index,
-            len(session),
-            {"zh": bank.title.zh, "en": bank.title.en},
-            item.response,
-        )
+        view = QuestionView.for_session(session, self.lang)
         await area.mount(view)
         if item.attempts and item.score is not None:
             view.feedback.show(question, item.response, item.score, item.attempts, self.lang)

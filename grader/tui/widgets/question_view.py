@@ -32,6 +32,22 @@ class QuestionView(VerticalScroll):
         response: A response to show at the start (exam navigation, resume).
     """
 
+    @classmethod
+    def for_session(cls, session: Any, lang: str) -> QuestionView:
+        """The view of a quiz session's current item, with its saved response."""
+        item = session.current
+        question = session.question()
+        bank = session.catalog.bank(session.catalog.bank_of(question.id))
+        return cls(
+            question,
+            item.order,
+            lang,
+            session.index,
+            len(session),
+            {"zh": bank.title.zh, "en": bank.title.en},
+            item.response,
+        )
+
     def __init__(
         self,
         question: QuestionBase,
