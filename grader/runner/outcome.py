@@ -79,30 +79,28 @@ def recorded_violation() -> Any | None:
     return VIOLATIONS[0] if VIOLATIONS else None
 
 
+def _policy_verdict(violation: BaseException) -> dict[str, Any]:
+    return {
+        "reason": Reason.POLICY,
+        "message": Message(
+            getattr(violation, "en", str(violation)), getattr(violation, "zh", str(violation))
+        ),
+        "line": getattr(violation, "lineno", None),
+    }
+
+
 def classify(exc: BaseException | None, *, filename: str, source: str) -> dict[str, Any]:
     """A verdict for one check from the exception it ended with (None: it passed)."""
     violation = recorded_violation()
     policy_type = _policy_violation_type()
-    if exc is None and violation is None:
-        return {"reason": Reason.PASSED, "message": Message("", "")}
-    if violation is not None and not isinstance(exc, CheckFailed | type(None)):
-        exc = violation
-    if exc is None:
-        exc = violation
     if policy_type is not None and isinstance(exc, policy_type):
-        line = getattr(exc, "lineno", None)
-        return {
-            "reason": Reason.POLICY,
-            "message": Message(getattr(exc, "en", str(exc)), getattr(exc, "zh", str(exc))),
-            "line": line,
-        }
+        return _policy_verdict(exc)
     if violation is not None:
-        # The submission broke a rule and swallowed the error; the check's own failure follows from it.
-        return {
-            "reason": Reason.POLICY,
-            "message": Message(violation.en, violation.zh),
-            "line": getattr(violation, "lineno", None),
-        }
+        # The submission broke a rule (and maybe swallowed the error): that is the verdict, even
+        # if the check then passed or failed for another reason.
+        return _policy_verdict(violation)
+    if exc is None:
+        return {"reason": Reason.PASSED, "message": Message("", "")}
     if isinstance(exc, CheckFailed):
         return {"reason": Reason.FAILED, "message": Message(exc.en, exc.zh)}
     if isinstance(exc, pytest.skip.Exception):  # a check skipped itself (never the learner's
