@@ -85,7 +85,8 @@ class ChoiceList(Widget, can_focus=True):
         selected: Sequence[int] = (),
         id: str | None = None,
     ) -> None:
-        super().__init__(id=id, classes="multiple" if multiple else "single")
+        wide = " -wide" if len(labels) >= 10 else ""  # two-digit numbers need a wider marker
+        super().__init__(id=id, classes=("multiple" if multiple else "single") + wide)
         self.labels = list(labels)
         self.multiple = multiple
         self.selected: set[int] = set(selected)
