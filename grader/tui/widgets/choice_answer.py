@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 
 from grader.bank.model import CodeOutputQuestion, SingleQuestion, TrueFalseQuestion
 from grader.tui.markup import CODE_STYLE, inline
 from grader.tui.strings import t
-from grader.tui.widgets.answer_base import AnswerWidget
 from grader.tui.widgets.choice_list import ChoiceList
+from grader.tui.widgets.choice_list_answer import ChoiceListAnswer
 
 __all__ = ["ChoiceAnswer"]
 
 
-class ChoiceAnswer(AnswerWidget):
+class ChoiceAnswer(ChoiceListAnswer):
     """Radio-style choice. Responses: an option index (single), a bool (true_false), or the
     chosen output text (code_output)."""
 
@@ -51,30 +50,6 @@ class ChoiceAnswer(AnswerWidget):
         yield ChoiceList(self._labels(), multiple=False, selected=selected, id="choices")
 
     @property
-    def choices(self) -> ChoiceList:
-        return self.query_one("#choices", ChoiceList)
-
-    @property
     def response(self) -> Any:
         chosen = self.choices.selected
         return self._values()[next(iter(chosen))] if chosen else None
-
-    def pick(self, number: int) -> bool:
-        if 1 <= number <= len(self.choices.labels):
-            self.choices.toggle(number - 1)
-            return True
-        return False
-
-    def apply_lang(self, lang: str) -> None:
-        super().apply_lang(lang)
-        self.choices.set_labels(self._labels())
-
-    @on(ChoiceList.Changed)
-    def _changed(self, event: ChoiceList.Changed) -> None:
-        event.stop()
-        self.changed()
-
-    @on(ChoiceList.Submitted)
-    def _submitted(self, event: ChoiceList.Submitted) -> None:
-        event.stop()
-        self.submitted()

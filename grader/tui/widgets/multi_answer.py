@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 
 from grader.bank.model import MultipleQuestion
 from grader.tui.markup import inline
-from grader.tui.widgets.answer_base import AnswerWidget
 from grader.tui.widgets.choice_list import ChoiceList
+from grader.tui.widgets.choice_list_answer import ChoiceListAnswer
 
 __all__ = ["MultiAnswer"]
 
 
-class MultiAnswer(AnswerWidget):
+class MultiAnswer(ChoiceListAnswer):
     """Check boxes. The response is the sorted list of chosen option indices (None: none)."""
 
     def _labels(self) -> list[Content]:
@@ -31,31 +30,7 @@ class MultiAnswer(AnswerWidget):
         yield ChoiceList(self._labels(), multiple=True, selected=selected, id="choices")
 
     @property
-    def choices(self) -> ChoiceList:
-        return self.query_one("#choices", ChoiceList)
-
-    @property
     def response(self) -> Any:
         assert self.order is not None
         chosen = sorted(self.order[k] for k in self.choices.selected)
         return chosen or None
-
-    def pick(self, number: int) -> bool:
-        if 1 <= number <= len(self.choices.labels):
-            self.choices.toggle(number - 1)
-            return True
-        return False
-
-    def apply_lang(self, lang: str) -> None:
-        super().apply_lang(lang)
-        self.choices.set_labels(self._labels())
-
-    @on(ChoiceList.Changed)
-    def _changed(self, event: ChoiceList.Changed) -> None:
-        event.stop()
-        self.changed()
-
-    @on(ChoiceList.Submitted)
-    def _submitted(self, event: ChoiceList.Submitted) -> None:
-        event.stop()
-        self.submitted()
