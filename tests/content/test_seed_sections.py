@@ -9,27 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from grader.verify.coverage import BANK_ORDER
+
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = ROOT / "questions" / "seed_sections.yaml"
-BANK_IDS = {
-    "tensors",
-    "dtype-shape-device",
-    "broadcasting-indexing",
-    "autograd",
-    "modules",
-    "layers",
-    "losses",
-    "optim",
-    "data",
-    "training",
-    "saving",
-    "gpu",
-    "debugging",
-    "transfer",
-    "compression",
-    "graphs",
-    "ecosystem",
-}
+BANK_IDS = set(BANK_ORDER)
 _ID = re.compile(r"^s\d{3}(-[a-z0-9]+)+$")
 # A Markdown heading ("## 4. ...", possibly indented) or a bold step heading ("**张量创建：**").
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s*(?P<hash>.+?)|\*\*(?P<bold>.+?)\*\*\s*[：:]?)\s*$")
