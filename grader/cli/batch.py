@@ -9,6 +9,8 @@ from types import FrameType
 
 import click
 
+from grader.cli.options import course_option
+
 
 class _Stopped(Exception):
     """SIGTERM arrived: stop like Ctrl-C does."""
@@ -54,12 +56,7 @@ def _stop_on_sigterm() -> None:
     help="Language of the `output` text in each result JSON (both languages are always in "
     "`messages`).",
 )
-@click.option(
-    "--course",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
-)
+@course_option
 @click.option(
     "--require-sandbox",
     is_flag=True,

@@ -7,17 +7,13 @@ from pathlib import Path
 
 import click
 
+from grader.cli.options import course_option
 from grader.course import resolve_course
 from grader.i18n import default_lang
 
 
 @click.command()
-@click.option(
-    "--course",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
-)
+@course_option
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )

@@ -6,16 +6,13 @@ from pathlib import Path
 
 import click
 
+from grader.cli.options import course_option
+
 
 @click.command()
 @click.argument("exercise")
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option(
-    "--course",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
-)
+@course_option
 @click.option(
     "--wheel",
     type=click.Path(path_type=Path, dir_okay=False),

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import click
 
+from grader.cli.options import course_option
 from grader.errors import UsageError
 from grader.i18n import default_lang
 
@@ -47,13 +48,7 @@ def _options(func: click.decorators.FC) -> click.decorators.FC:
                 default=None,
                 help="Language of messages (default: from the locale).",
             ),
-            click.option(
-                "--course",
-                type=click.Path(path_type=Path),
-                default=None,
-                help="Course folder (default: $GRADER_COURSE, the current folder, "
-                "or the bundled course).",
-            ),
+            course_option,
             click.option(
                 "--require-sandbox",
                 is_flag=True,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from grader.cli.options import course_option
+
 
 @click.command(name="export-student")
 @click.argument("out", type=click.Path(path_type=Path))
@@ -15,12 +17,7 @@ import click
     show_default=True,
     help="Keep question answers and explanations (self-study) or strip them (a graded exam).",
 )
-@click.option(
-    "--course",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
-)
+@course_option
 def export_student(out: Path, answers: bool, course: Path | None) -> None:
     """Write the student handout to OUT (a new or empty folder): question banks, exercise
     statements, starters and public checks. Hidden checks and solutions are never included.

@@ -8,17 +8,13 @@ from pathlib import Path
 
 import click
 
+from grader.cli.options import course_option
 from grader.course import resolve_course
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--course",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
-)
+@course_option
 @click.option(
     "--snippets/--no-snippets",
     default=True,
