@@ -18,7 +18,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -398,6 +398,3 @@ def _death(status: int, duration: float, output: str) -> Verdict:
         f"your code ended the process early (exit status {code}) before the check finished",
         f"你的代码在检查完成前提前结束了进程（退出码 {code}）",
     )
-
-
-OnVerdict = Callable[[int, Verdict], None]

@@ -28,7 +28,7 @@ from grader.runner.request import GradeRequest
 
 Emit = Callable[[dict[str, Any]], None]
 MAX_SUBMISSION_BYTES = 512 * 1024
-PER_CHECK_OUTPUT = 2_000
+"""A larger submission is not run: it gets an error verdict for every check."""
 GRADER_INI = Path(__file__).with_name("pytest.ini")
 
 

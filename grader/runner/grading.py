@@ -15,7 +15,13 @@ import pytest
 from grader import __version__
 from grader.runner import plugin
 from grader.runner.child import run_checks
-from grader.runner.engine import GRADER_INI, make_scratch_root, python_versions, remove_tree
+from grader.runner.engine import (
+    GRADER_INI,
+    MAX_SUBMISSION_BYTES,
+    make_scratch_root,
+    python_versions,
+    remove_tree,
+)
 from grader.runner.request import GradeRequest
 from grader.runner.result import Message, Reason
 
@@ -40,13 +46,13 @@ def read_submission(path: Path, filename: str) -> tuple[str | None, dict[str, An
             ),
             b"",
         )
-    if len(data) > 512 * 1024:
+    if len(data) > MAX_SUBMISSION_BYTES:
         return (
             None,
             _verdict(
                 Reason.ERROR,
-                f"{filename} is too large ({len(data)} bytes; the limit is 524288)",
-                f"{filename} 太大（{len(data)} 字节；上限为 524288）",
+                f"{filename} is too large ({len(data)} bytes; the limit is {MAX_SUBMISSION_BYTES})",
+                f"{filename} 太大（{len(data)} 字节；上限为 {MAX_SUBMISSION_BYTES}）",
             ),
             data,
         )
