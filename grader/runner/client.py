@@ -176,11 +176,17 @@ class InProcessWorker:
     def __init__(self, preload_dynamo: bool = True) -> None:
         self._preload_dynamo = preload_dynamo
         self.info: dict[str, Any] = {}
+        self._template: Any = None
 
     def start(self) -> dict[str, Any]:
+        """Import torch and the grader, then fork the executor template for the next grade,
+        before the caller reads any check file (the template never holds one in memory)."""
+        from grader.executor.template import fork_template
         from grader.runner.warm import prepare
 
         self.info = {"event": "ready", **prepare(self._preload_dynamo)}
+        if self._template is None:
+            self._template = fork_template()
         return self.info
 
     def grade(
@@ -204,8 +210,11 @@ class InProcessWorker:
 
         sys.stdout.flush()
         sys.stderr.flush()
-        run_job(req, emit)
+        template, self._template = self._template, None
+        run_job(req, emit, template)
         return final
 
     def close(self) -> None:
-        pass
+        template, self._template = self._template, None
+        if template is not None:
+            template.wait()

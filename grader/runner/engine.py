@@ -1,13 +1,13 @@
-"""The grading process: collects an exercise's checks with pytest and runs each in a forked sandboxed child.
+"""Grading one submission from a warm process: fork the executor template, then the judge.
 
 Process tree (see exercises/README.md, "How grading runs")::
 
-    warm worker (imports torch, runs no op)          grader.runner.worker / the CLI process
-      └─ grading process, one per submission         run_job() forks it; trusted: imports the checks
-           └─ check child, one per check             hardened (rlimits, Landlock, seccomp, ...), runs
-                                                     the submission under the policy, reports on a pipe
+    warm worker (imports torch, runs no op)     grader.runner.worker / the CLI process
+      ├─ executor template, one per submission  forked first, before any check file is read;
+      │    └─ executor(s)                       hardened; import the submission once, answer requests
+      └─ judge, one per submission              trusted: imports and runs the checks, decides verdicts
 
-Results travel over pipes the submission never sees (its stdout/stderr go to a capture file).
+Results travel from the judge over a pipe; the executor never sees it.
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from grader.executor.template import TemplateClient, fork_template
 from grader.runner.request import GradeRequest
 
 Emit = Callable[[dict[str, Any]], None]
@@ -40,22 +39,25 @@ def _write_msg(fd: int, msg: dict[str, Any]) -> None:
         view = view[n:]
 
 
-def run_job(req: GradeRequest, emit: Emit) -> None:
-    """Grade one submission: fork the grading process and relay its messages to ``emit``.
+def run_job(req: GradeRequest, emit: Emit, template: TemplateClient | None = None) -> None:
+    """Grade one submission: fork the template (unless one was forked already, before any course
+    file was read) and the judge, and relay the judge's messages to ``emit``.
 
     Called in a warm process that has imported torch but run no torch op. Always ends with exactly
     one ``result`` or ``error`` message.
     """
+    if template is None:
+        template = fork_template()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
-    if pid == 0:  # grading process
+    if pid == 0:  # the judge
         os.close(read_fd)
         _die_with_parent()
         code = 0
         try:
-            from grader.runner.grading import grade_in_process
+            from grader.judge.grading import grade_in_process
 
-            grade_in_process(req, lambda m: _write_msg(write_fd, m))
+            grade_in_process(req, lambda m: _write_msg(write_fd, m), template)
         except BaseException as exc:  # noqa: BLE001 - report every fault, never hang
             try:
                 _write_msg(write_fd, {"event": "error", "message": f"{type(exc).__name__}: {exc}"})
@@ -65,6 +67,7 @@ def run_job(req: GradeRequest, emit: Emit) -> None:
         finally:
             os._exit(code)
     os.close(write_fd)
+    template.close()  # the judge holds the template's control socket now
     started = time.monotonic()
     deadline = started + req.whole_limit()
     buf = b""
@@ -94,6 +97,7 @@ def run_job(req: GradeRequest, emit: Emit) -> None:
     finally:
         os.close(read_fd)
         _reap(pid)
+        template.wait()
     if not finished:
         emit({"event": "error", "message": "the grading process ended without a result"})
 
@@ -120,17 +124,6 @@ def _reap(pid: int) -> None:
     except ProcessLookupError:
         pass
     os.waitpid(pid, 0)
-
-
-def make_scratch_root() -> Path:
-    """A private folder for the check children's scratch folders."""
-    root = Path(tempfile.mkdtemp(prefix="grader-"))
-    os.chmod(root, 0o711)
-    return root
-
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def python_versions() -> dict[str, str]:

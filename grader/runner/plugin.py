@@ -1,20 +1,23 @@
 """The pytest plugin that every check run uses: ``submission`` and ``device`` fixtures, points, resets.
 
-Inside the grader the runner sets :data:`CONTEXT` before the checks run. For authoring, the plugin
+Checks run in the judge; ``submission`` is a proxy whose every use is a request to the executor,
+where the learner's file was imported once under the sandbox (see ``grader/judge/remote.py``).
+Inside the grader the judge sets :data:`CONTEXT` before the checks run. For authoring, the plugin
 also works from the command line::
 
     pytest -p grader.runner.plugin --grader-submission solutions/backward-linear.py \
         exercises/backward-linear/hidden
 
-which loads the submission under the same RestrictedPython policy the grader uses
-(``--grader-unrestricted`` skips the policy, for debugging a check only).
+which starts an executor template before anything else, imports the submission there under the
+same policy and layers the grader uses, and gives the same verdicts (pass or fail) as
+``grader grade``.
 """
 
 from __future__ import annotations
 
 import random
-import types
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,66 +25,25 @@ import numpy as np
 import pytest
 import torch
 
-from grader.checks import CheckFailed
-
 
 @dataclass
 class RunContext:
-    """What the runner hands the fixtures of one check run."""
+    """What the judge hands the fixtures of one check run."""
 
-    source: str
-    """The submission's source text."""
+    session: Any
+    """The :class:`grader.judge.remote.RemoteSession` of the submission (None: nothing to run)."""
     filename: str
-    """The name shown in tracebacks and policy messages (the learner's file name)."""
     device: str = "cpu"
     """'cpu' or 'cuda': where the exercise runs."""
-    allow: tuple[str, ...] = ()
-    """Extra modules/names the exercise's policy admits."""
-    unrestricted: bool = False
-    """Skip the policy (authoring only; the grader never sets this)."""
-    code: Any = None
-    """The policy-compiled code object, when the runner compiled it already."""
-    loaded: list[types.ModuleType] = field(default_factory=list)
+    authoring: Any = None
+    """The executor link when the plugin runs under plain pytest (begin/end each check here)."""
 
 
 CONTEXT: RunContext | None = None
 
 
-class SubmissionModule(types.ModuleType):
-    """The learner's module; a missing name fails the check with a clear bilingual message."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        raise CheckFailed(
-            en=f"your file does not define `{name}`",
-            zh=f"你的文件中没有定义 `{name}`",
-        )
-
-
-def load_submission_module(ctx: RunContext) -> types.ModuleType:
-    """Compile (if needed) and execute the submission into a fresh module."""
-    if ctx.unrestricted:
-        module = types.ModuleType("submission")
-        module.__file__ = ctx.filename
-        import sys
-
-        sys.modules["submission"] = module
-        exec(compile(ctx.source, ctx.filename, "exec"), module.__dict__)
-    else:
-        from grader.sandbox import policy
-
-        code = ctx.code
-        if code is None:
-            code = policy.compile_submission(ctx.source, ctx.filename, allow=ctx.allow)
-        module = policy.load_submission(code, module_name="submission", allow=ctx.allow)
-    module.__class__ = SubmissionModule
-    ctx.loaded.append(module)
-    return module
-
-
 def reset_global_state() -> None:
-    """Undo global state a submission (or an earlier check) could have changed."""
+    """Undo global state an earlier check could have changed (in the judge)."""
     # Each setter is called only when the state differs: use_deterministic_algorithms() imports
     # torch._dynamo (~1 s) on every call.
     if not torch.is_grad_enabled():
@@ -103,7 +65,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-device", default="cpu", choices=["cpu", "cuda"])
     group.addoption("--grader-allow", action="append", default=[], help="extra allowed module")
     group.addoption(
-        "--grader-unrestricted", action="store_true", help="skip the policy (authoring)"
+        "--grader-time-limit", type=float, default=10.0, help="seconds per check (default 10)"
     )
 
 
@@ -112,29 +74,61 @@ def pytest_configure(config: pytest.Config) -> None:
     global CONTEXT
     path = config.getoption("--grader-submission", default=None)
     if CONTEXT is None and path:
-        p = Path(path)
-        CONTEXT = RunContext(
-            source=p.read_text(encoding="utf-8"),
-            filename=p.name,
-            device=config.getoption("--grader-device"),
-            allow=tuple(config.getoption("--grader-allow")),
-            unrestricted=bool(config.getoption("--grader-unrestricted")),
-        )
+        CONTEXT = _authoring_context(config, Path(path))
+
+
+def _authoring_context(config: pytest.Config, path: Path) -> RunContext:
+    """Plain pytest with ``--grader-submission``: a template, an executor link, the proxy."""
+    from grader.executor.template import fork_template
+    from grader.judge.executor_link import ExecutorLink
+    from grader.judge.remote import RemoteSession
+
+    template = fork_template()
+    limit = float(config.getoption("--grader-time-limit"))
+    device = config.getoption("--grader-device")
+    template.send_job(
+        {
+            "source": path.read_text(encoding="utf-8"),
+            "filename": path.name,
+            "allow": list(config.getoption("--grader-allow")),
+            "device": device,
+            "cpu_seconds": 3600.0,
+            "memory_mb": 2048,
+        },
+        [str(Path(a).resolve()) for a in config.args],
+    )
+    link = ExecutorLink(template, limit, 1e9, device)  # no whole-submission budget while authoring
+    config.add_cleanup(link.close)
+    config.add_cleanup(template.wait)
+    return RunContext(
+        session=RemoteSession(link), filename=path.name, device=device, authoring=link
+    )
 
 
 @pytest.fixture(autouse=True)
-def _grader_reset_state() -> None:
+def _grader_reset_state() -> Iterator[None]:
     reset_global_state()
+    link = CONTEXT.authoring if CONTEXT is not None else None
+    if link is not None:
+        link.begin_check()
+    yield
+    if link is not None:
+        log = link.end_check()
+        if log.violations:
+            v = log.violations[0]
+            pytest.fail(f"policy violation (line {v['line']}): {v['en']}", pytrace=False)
 
 
 @pytest.fixture
-def submission() -> types.ModuleType:
-    """The learner's module, freshly executed for this check under the sandbox policy."""
-    if CONTEXT is None:
+def submission() -> Any:
+    """The learner's module: a proxy to the file imported once in the sandboxed executor."""
+    if CONTEXT is None or CONTEXT.session is None:
         raise RuntimeError(
             "no submission: run the checks through `grader` or pass --grader-submission"
         )
-    return load_submission_module(CONTEXT)
+    from grader.judge.remote import SubmissionProxy
+
+    return SubmissionProxy.of(CONTEXT.session)
 
 
 @pytest.fixture

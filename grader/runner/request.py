@@ -7,6 +7,10 @@ from typing import Any, Literal
 
 STARTUP = 60.0
 """Seconds allowed for starting a grading process and collecting the checks."""
+BUDGET_FLOOR = 30.0
+"""The smallest per-submission budget, in seconds (see :meth:`GradeRequest.budget`)."""
+BUDGET_CHECKS = 4
+"""The budget is at least this many checks' time limits."""
 
 
 @dataclass(frozen=True)
@@ -45,11 +49,18 @@ class GradeRequest:
         data["required_layers"] = tuple(data.get("required_layers", ()))
         return cls(**data)
 
+    def budget(self) -> float:
+        """Wall-clock seconds all the checks of one submission may take together:
+        ``max(BUDGET_FLOOR, BUDGET_CHECKS × time_limit)``. Past it the remaining checks are
+        reported as ``timeout``; the checks already run keep their points."""
+        return max(BUDGET_FLOOR, BUDGET_CHECKS * self.time_limit)
+
     def whole_limit(self, checks: int | None = None) -> float:
-        """Wall-clock seconds for the whole submission: per-check limit × checks, plus start-up.
+        """Wall-clock seconds for the whole grade: the budget plus start-up (a safety net the
+        worker enforces; the judge itself stops at the budget).
 
         Before the checks are collected their number is unknown: collection gets ``STARTUP``.
         """
         if checks is None:
             return STARTUP
-        return self.time_limit * checks + STARTUP
+        return self.budget() + STARTUP

@@ -36,7 +36,9 @@ def prepare(preload_dynamo: bool = True) -> dict[str, Any]:
         importlib.import_module(f"_pytest.{name}")
 
     import grader.checks  # noqa: F401
-    import grader.runner.grading  # noqa: F401
+    import grader.executor.serve  # noqa: F401
+    import grader.executor.template  # noqa: F401
+    import grader.judge.grading  # noqa: F401
     import grader.runner.plugin  # noqa: F401
     from grader.sandbox import policy  # noqa: F401
 

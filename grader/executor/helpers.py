@@ -1,0 +1,48 @@
+"""Grader library code that runs inside the executor and reports data.
+
+A check asks for one of these by name (``grader.judge.remote.executor_helper``) when a fact can
+only be observed where the learner's code runs, e.g. what a checkpoint file the submission wrote
+contains. The judge treats what comes back exactly like the learner's own outputs: data, checked
+against its own references, never trusted as a verdict.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+
+class HelperError(Exception):
+    """A helper was asked for something it does not do."""
+
+
+def _scratch_path(path: Any) -> str:
+    if type(path) is not str or not path or os.path.isabs(path) or ".." in path.split(os.sep):
+        raise HelperError(f"{path!r} is not a path inside the scratch folder")
+    return path
+
+
+def load_file(path: str) -> Any:
+    """``torch.load(path, weights_only=True)`` of a file the submission wrote in its scratch
+    folder (the judge never opens a file the submission could have replaced)."""
+    return torch.load(_scratch_path(path), map_location="cpu", weights_only=True)
+
+
+def file_exists(path: str) -> bool:
+    return os.path.isfile(_scratch_path(path))
+
+
+HELPERS: dict[str, Callable[..., Any]] = {
+    "load_file": load_file,
+    "file_exists": file_exists,
+}
+
+
+def run(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    helper = HELPERS.get(name)
+    if helper is None:
+        raise HelperError(f"unknown helper {name!r}")
+    return helper(*args, **kwargs)

@@ -1,0 +1,115 @@
+"""What can end a check on the judge's side, besides an ordinary failed expectation.
+
+The executor's troubles (a timeout, a crash, an import that failed) derive from
+:class:`BaseException`, so a check's own ``except Exception`` around a call into the submission
+cannot swallow them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.checks import CheckFailed
+
+
+class ExecutorTrouble(BaseException):
+    """The executor could not answer; the check ends with this verdict."""
+
+    reason = "error"
+
+    def __init__(self, en: str, zh: str, traceback: str = "", line: int | None = None) -> None:
+        super().__init__(en)
+        self.en = en
+        self.zh = zh
+        self.traceback = traceback
+        self.line = line
+
+
+class ExecutorTimeout(ExecutorTrouble):
+    reason = "timeout"
+
+
+class ExecutorDied(ExecutorTrouble):
+    reason = "error"
+
+
+class ImportFailed(ExecutorTrouble):
+    """Importing the submission raised, timed out or broke a rule; the same for every check."""
+
+    def __init__(self, reason: str, en: str, zh: str, traceback: str = "", line: int | None = None):
+        super().__init__(en, zh, traceback, line)
+        self.reason = reason
+
+
+class BudgetExhausted(ExecutorTimeout):
+    """The whole submission's time budget ran out."""
+
+
+class Unsendable(CheckFailed):
+    """The submission's answer cannot cross the channel (too large, not data, malformed)."""
+
+
+class RemoteRaised(Exception):
+    """Mixin of the exceptions that stand, on the judge, for one the learner's code raised.
+
+    :func:`remote_exception` builds a subclass of the builtin exception the learner raised (so a
+    check's ``except ValueError`` works) that carries the learner's traceback.
+    """
+
+    remote_type = "Exception"
+    traceback = ""
+    line: int | None = None
+
+
+_CLASSES: dict[tuple[str, str], type[RemoteRaised]] = {}
+_ALLOWED_BASES = {
+    name: getattr(__import__("builtins"), name)
+    for name in (
+        "ArithmeticError",
+        "AssertionError",
+        "AttributeError",
+        "BufferError",
+        "EOFError",
+        "FloatingPointError",
+        "ImportError",
+        "IndexError",
+        "KeyError",
+        "LookupError",
+        "MemoryError",
+        "ModuleNotFoundError",
+        "NameError",
+        "NotImplementedError",
+        "OSError",
+        "OverflowError",
+        "RecursionError",
+        "RuntimeError",
+        "StopIteration",
+        "TypeError",
+        "UnboundLocalError",
+        "UnicodeError",
+        "ValueError",
+        "ZeroDivisionError",
+    )
+}
+
+
+def remote_exception(reply: dict[str, Any]) -> RemoteRaised:
+    """The judge-side exception for a ``raised`` reply."""
+    builtin = reply.get("builtin") if type(reply.get("builtin")) is list else []
+    base_name = next((n for n in builtin if n in _ALLOWED_BASES), "Exception")
+    type_name = reply.get("type") if type(reply.get("type")) is str else "Exception"
+    type_name = type_name if type_name.isidentifier() else "Exception"
+    key = (type_name, base_name)
+    cls = _CLASSES.get(key)
+    if cls is None:
+        base = _ALLOWED_BASES.get(base_name, Exception)
+        if base is StopIteration:  # never let a remote StopIteration end a judge-side loop
+            base = RuntimeError
+        cls = type(type_name, (RemoteRaised, base), {"remote_type": type_name})
+        _CLASSES[key] = cls
+    message = reply.get("message") if type(reply.get("message")) is str else ""
+    exc = cls(message)
+    exc.traceback = reply.get("traceback") if type(reply.get("traceback")) is str else ""
+    line = reply.get("line")
+    exc.line = line if type(line) is int else None
+    return exc

@@ -1,0 +1,269 @@
+"""The judge's link to its executors: start, request with a deadline, read output, replace.
+
+One :class:`ExecutorLink` serves one submission. It starts an executor on first use (the template
+forks it; the submission is imported once there), sends requests and waits for each answer no
+longer than the current check's deadline, drains the executor's output pipe all the while (so a
+chatty submission never blocks), and replaces the executor after a timeout or a crash. An import
+that failed, timed out or broke a rule is remembered and fails every later check at once.
+
+Output comes only through the pipe opened before the fork: the judge never opens a path the
+submission could have made.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from grader import protocol
+from grader.executor.template import TemplateClient
+from grader.judge.errors import BudgetExhausted, ExecutorDied, ExecutorTimeout, ImportFailed
+from grader.tracebacks import TEXT_LIMIT
+
+PER_CHECK_OUTPUT = 2_000
+"""Characters of the executor's output kept per check."""
+
+
+@dataclass
+class _Live:
+    pid: int
+    chan: Any
+    out_fd: int
+    reader: protocol.FrameReader
+    generation: int
+
+
+@dataclass
+class CheckLog:
+    """What one check saw of the executor."""
+
+    output: bytearray = field(default_factory=bytearray)
+    dropped: int = 0
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    layers: tuple[str, ...] | None = None
+
+
+def _signal_name(status: int) -> str:
+    import signal
+
+    sig = os.WTERMSIG(status)
+    try:
+        return signal.Signals(sig).name
+    except ValueError:
+        return str(sig)
+
+
+class ExecutorLink:
+    def __init__(self, template: TemplateClient, time_limit: float, budget: float, device: str):
+        self.template = template
+        self.time_limit = time_limit
+        self.budget = budget
+        self.device = torch.device(device)
+        self.started = time.monotonic()
+        self.live: _Live | None = None
+        self.generation = 0
+        self.import_failure: ImportFailed | None = None
+        self.check_deadline = self.started + time_limit
+        self.log = CheckLog()
+        self.layers: tuple[str, ...] | None = None
+        self.restarts = 0
+
+    # -- checks ----------------------------------------------------------------------------
+    def begin_check(self) -> None:
+        now = time.monotonic()
+        self.check_deadline = min(now + self.time_limit, self.budget_end)
+        self.log = CheckLog()
+
+    @property
+    def budget_end(self) -> float:
+        return self.started + self.budget
+
+    def budget_left(self) -> float:
+        return self.budget_end - time.monotonic()
+
+    def end_check(self) -> CheckLog:
+        if self.live is not None:
+            try:
+                self._request({"op": "release"}, [], time.monotonic() + 1.0)
+            except (ExecutorTimeout, ExecutorDied):
+                pass
+            self._drain(self.live)
+        log = self.log
+        log.layers = self.layers
+        return log
+
+    # -- output ----------------------------------------------------------------------------
+    def _drain(self, live: _Live) -> None:
+        while True:
+            try:
+                chunk = os.read(live.out_fd, 65536)
+            except (BlockingIOError, OSError):
+                return
+            if not chunk:
+                return
+            room = PER_CHECK_OUTPUT * 4 - len(self.log.output)
+            if room > 0:
+                self.log.output += chunk[:room]
+            self.log.dropped += max(0, len(chunk) - max(room, 0))
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def _start(self) -> _Live:
+        if self.import_failure is not None:
+            raise self.import_failure
+        pid, chan, out_fd = self.template.spawn()
+        flags = fcntl.fcntl(out_fd, fcntl.F_GETFL)
+        fcntl.fcntl(out_fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+        self.generation += 1
+        live = _Live(
+            pid, chan, out_fd, protocol.FrameReader(chan, lambda: [out_fd]), self.generation
+        )
+        self.live = live
+        # Importing the submission gets one check's time, once: a hang here fails every check.
+        deadline = min(time.monotonic() + self.time_limit, self.budget_end)
+        try:
+            header, _ = self._read(live, deadline)
+        except ExecutorTimeout as exc:
+            self.import_failure = ImportFailed(
+                "timeout",
+                f"importing your file took longer than {self.time_limit:g} s (is there an endless "
+                "loop or a long computation at the top level of your file?)",
+                f"导入你的文件超过了 {self.time_limit:g} 秒（文件顶层是否有死循环或耗时的计算？）",
+            )
+            raise self.import_failure from exc
+        except ExecutorDied as exc:
+            self.import_failure = ImportFailed("error", exc.en, exc.zh)
+            raise self.import_failure from exc
+        event = header.get("event")
+        if event == "ready":
+            layers = header.get("layers")
+            if type(layers) is list and all(type(x) is str for x in layers):
+                self.layers = tuple(layers)
+            return live
+        self._kill()
+        if header.get("violations"):
+            v = header["violations"][0]
+            self.import_failure = ImportFailed(
+                "policy", str(v.get("en", "")), str(v.get("zh", "")), "", v.get("line")
+            )
+        elif event == "import_failed":
+            name = protocol.clip_text(header.get("type"), 100) or "Exception"
+            message = protocol.clip_text(header.get("message"), TEXT_LIMIT).strip().splitlines()
+            detail = message[0][:500] if message else ""
+            en = f"importing your file raised {name}" + (f": {detail}" if detail else "")
+            zh = f"导入你的文件时抛出了 {name}" + (f"：{detail}" if detail else "")
+            line = header.get("line") if type(header.get("line")) is int else None
+            self.import_failure = ImportFailed(
+                "error", en, zh, protocol.clip_text(header.get("traceback")), line
+            )
+        else:
+            self.import_failure = ImportFailed(
+                "error", "your file could not be started", "无法启动你的文件"
+            )
+        raise self.import_failure
+
+    def _kill(self) -> int:
+        live, self.live = self.live, None
+        if live is None:
+            return 0
+        status = self.template.reap(live.pid)
+        try:
+            self._drain(live)
+        finally:
+            live.chan.close()
+            os.close(live.out_fd)
+        return status
+
+    def close(self) -> None:
+        self._kill()
+
+    # -- requests --------------------------------------------------------------------------
+    def current(self) -> _Live:
+        return self.live if self.live is not None else self._start()
+
+    def _read(self, live: _Live, deadline: float) -> tuple[dict[str, Any], list[bytes]]:
+        try:
+            header, blobs = live.reader.read(deadline, lambda fds: self._drain(live))
+        except protocol.DeadlineExceeded:
+            self._kill()
+            self.restarts += 1
+            if deadline >= self.budget_end:
+                raise BudgetExhausted(
+                    f"the time budget for the whole submission ({self.budget:g} s) ran out",
+                    f"整个提交的时间预算（{self.budget:g} 秒）已用完",
+                ) from None
+            raise ExecutorTimeout(
+                f"time limit exceeded: the check took longer than {self.time_limit:g} s",
+                f"超时：该检查运行超过了 {self.time_limit:g} 秒",
+            ) from None
+        except protocol.ProtocolError as exc:
+            closed = isinstance(exc, protocol.ChannelClosed)
+            status = self._kill()
+            self.restarts += 1
+            if closed and os.WIFSIGNALED(status):
+                name = _signal_name(status)
+                if name in ("SIGKILL", "SIGXCPU"):
+                    raise ExecutorTimeout("CPU time limit exceeded", "超出 CPU 时间限制") from None
+                raise ExecutorDied(
+                    f"your code's process was killed by signal {name} (a crash in native code?)",
+                    f"你的代码所在的进程被信号 {name} 终止（可能是原生代码崩溃）",
+                ) from None
+            if closed:
+                code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+                raise ExecutorDied(
+                    f"your code ended its process early (exit status {code})",
+                    f"你的代码提前结束了自己的进程（退出码 {code}）",
+                ) from None
+            raise ExecutorDied(
+                f"your code's process sent something that is not an answer ({exc})",
+                f"你的代码所在的进程发送了无法识别的内容（{exc}）",
+            ) from None
+        self._drain(live)
+        violations = header.get("violations")
+        if type(violations) is list:
+            for v in violations[:5]:
+                if type(v) is dict:
+                    self.log.violations.append(
+                        {
+                            "en": protocol.clip_text(v.get("en"), 2000),
+                            "zh": protocol.clip_text(v.get("zh"), 2000),
+                            "line": v.get("line") if type(v.get("line")) is int else None,
+                        }
+                    )
+        return header, blobs
+
+    def _request(
+        self, header: dict[str, Any], blobs: list[bytes], deadline: float
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        live = self.current()
+        header = dict(header)
+        rng = torch.get_rng_state().numpy().tobytes()
+        blobs = [*blobs, rng]
+        header["rng"] = len(blobs) - 1
+        header["grad"] = header.get("grad", torch.is_grad_enabled())
+        header["dtype"] = protocol.DTYPE_NAMES.get(torch.get_default_dtype(), "float32")
+        header["seed"] = int(torch.initial_seed()) & 0xFFFFFFFF
+        header["blobs"] = [len(b) for b in blobs]
+        try:
+            protocol.send_frame(live.chan, header, blobs)
+        except OSError:
+            pass  # the executor is gone: reading the answer reports how it ended
+        return self._read(live, deadline)
+
+    def request(
+        self, header: dict[str, Any], blobs: list[bytes]
+    ) -> tuple[dict[str, Any], list[bytes], int]:
+        """Send one request within the current check's deadline; the answer and the executor's
+        generation (handles from an older generation are gone)."""
+        if time.monotonic() >= self.budget_end:
+            raise BudgetExhausted(
+                f"the time budget for the whole submission ({self.budget:g} s) ran out",
+                f"整个提交的时间预算（{self.budget:g} 秒）已用完",
+            )
+        live = self.current()
+        header_out, blobs_out = self._request(header, blobs, self.check_deadline)
+        return header_out, blobs_out, live.generation

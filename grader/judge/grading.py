@@ -1,0 +1,363 @@
+"""The judge: read the submission, collect the checks with pytest and run them here, in this trusted
+process, against a proxy of the submission that lives in a separate executor.
+
+Every verdict is decided here. The executor only answers requests (see grader.judge.remote).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader import __version__
+from grader.executor.template import TemplateClient
+from grader.judge.executor_link import PER_CHECK_OUTPUT, ExecutorLink
+from grader.judge.remote import RemoteSession
+from grader.judge.verdicts import classify
+from grader.runner import plugin
+from grader.runner.engine import GRADER_INI, MAX_SUBMISSION_BYTES, python_versions
+from grader.runner.request import GradeRequest
+from grader.runner.result import Message, Reason
+from grader.runner.sanitize import clean_text
+
+Send = Callable[[dict[str, Any]], None]
+
+
+def _verdict(reason: Reason, en: str, zh: str, line: int | None = None) -> dict[str, Any]:
+    return {"reason": reason, "message": Message(en, zh), "line": line}
+
+
+def _unreadable(filename: str, exc: OSError) -> dict[str, Any]:
+    return _verdict(
+        Reason.ERROR,
+        f"cannot read {filename}: {exc.strerror}",
+        f"无法读取 {filename}：{exc.strerror}",
+    )
+
+
+def _too_large(filename: str, size: int) -> dict[str, Any]:
+    return _verdict(
+        Reason.ERROR,
+        f"{filename} is too large ({size} bytes; the limit is {MAX_SUBMISSION_BYTES})",
+        f"{filename} 太大（{size} 字节；上限为 {MAX_SUBMISSION_BYTES}）",
+    )
+
+
+def read_submission(path: Path, filename: str) -> tuple[str | None, dict[str, Any] | None, bytes]:
+    """The submission's text, or a verdict for every check when it cannot be run at all.
+
+    Its size is checked with ``stat`` before anything is read, and at most one byte past the
+    limit is ever read (a file that grows, or a sparse file of gigabytes, costs nothing).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError as exc:
+        return None, _unreadable(filename, exc), b""
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return (
+                None,
+                _verdict(
+                    Reason.ERROR,
+                    f"{filename} is not a regular file",
+                    f"{filename} 不是普通文件",
+                ),
+                b"",
+            )
+        if st.st_size > MAX_SUBMISSION_BYTES:
+            return None, _too_large(filename, st.st_size), b""
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_SUBMISSION_BYTES + 1)
+    except OSError as exc:
+        return None, _unreadable(filename, exc), b""
+    finally:
+        os.close(fd)
+    if len(data) > MAX_SUBMISSION_BYTES:
+        return None, _too_large(filename, len(data)), data
+    if b"\x00" in data:
+        return (
+            None,
+            _verdict(
+                Reason.ERROR,
+                f"{filename} is a binary file, not Python source",
+                f"{filename} 是二进制文件，不是 Python 源代码",
+            ),
+            data,
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return (
+            None,
+            _verdict(
+                Reason.ERROR,
+                f"{filename} is not valid UTF-8 (line {line}); save it as UTF-8",
+                f"{filename} 不是有效的 UTF-8 编码（第 {line} 行）；请以 UTF-8 保存",
+                line,
+            ),
+            data,
+        )
+    if not text.strip():
+        return text, None, data
+    return text, None, data
+
+
+def compile_submission(text: str, filename: str, allow: tuple[str, ...]) -> tuple[Any, dict | None]:
+    """Compile under the policy; a syntax error or a policy violation is a verdict for every check."""
+    from grader.sandbox import policy
+
+    try:
+        return policy.compile_submission(text, filename, allow=allow), None
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}, column {exc.offset}" if exc.lineno else "unknown line"
+        where_zh = f"第 {exc.lineno} 行第 {exc.offset} 列" if exc.lineno else "未知位置"
+        return None, _verdict(
+            Reason.ERROR,
+            f"syntax error in {filename} at {where}: {exc.msg}",
+            f"{filename} 有语法错误，位于{where_zh}：{exc.msg}",
+            exc.lineno,
+        )
+    except policy.PolicyViolation as exc:
+        found = getattr(exc, "all", None) or [exc]
+        en = "\n".join(v.en for v in found)
+        zh = "\n".join(v.zh for v in found)
+        return None, _verdict(Reason.POLICY, en, zh, getattr(found[0], "lineno", None))
+    except (RecursionError, MemoryError):
+        # Python's own parser gives up on deeply nested code (e.g. thousands of chained `1+`):
+        # the learner's file cannot be compiled, which is a graded result, not a grader fault.
+        return None, _verdict(
+            Reason.ERROR,
+            f"{filename} cannot be compiled: its code is nested too deeply for Python's parser",
+            f"{filename} 无法编译：代码嵌套过深，超出了 Python 解析器的能力",
+        )
+
+
+class _ExcRecorder:
+    """Keeps the exception of the first failing phase of the item (setup, call, teardown)."""
+
+    def __init__(self) -> None:
+        self.exc: BaseException | None = None
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        if call.excinfo is not None and self.exc is None:
+            self.exc = call.excinfo.value
+        yield
+
+
+def _output_text(log: Any) -> str:
+    text = clean_text(bytes(log.output).decode("utf-8", errors="replace"))
+    if len(text) > PER_CHECK_OUTPUT or log.dropped:
+        text = text[:PER_CHECK_OUTPUT] + "\n[…]"
+    return text
+
+
+class Loop:
+    """A pytest plugin that replaces the test loop: every check runs here, against the proxy."""
+
+    def __init__(
+        self,
+        req: GradeRequest,
+        send: Send,
+        verdict: dict[str, Any] | None,
+        link: ExecutorLink | None,
+    ) -> None:
+        self.req = req
+        self.send = send
+        self.verdict = verdict
+        self.link = link
+        self.results: list[dict[str, Any]] = []
+        self.layers: list[tuple[str, ...]] = []
+        self.outputs: list[tuple[str, str]] = []
+        self.collect_errors: list[str] = []
+
+    def _run(self, items: list[pytest.Item], index: int, recorder: _ExcRecorder) -> dict[str, Any]:
+        if self.verdict is not None:
+            return dict(self.verdict, duration=0.0)
+        link = self.link
+        assert link is not None
+        if link.budget_left() <= 0:
+            return {
+                "reason": Reason.TIMEOUT,
+                "message": Message(
+                    f"not run: the time budget for the whole submission ({link.budget:g} s) ran out",
+                    f"未运行：整个提交的时间预算（{link.budget:g} 秒）已用完",
+                ),
+                "duration": 0.0,
+            }
+        started = time.monotonic()
+        link.begin_check()
+        recorder.exc = None
+        nextitem = items[index + 1] if index + 1 < len(items) else None
+        from _pytest.runner import runtestprotocol
+
+        runtestprotocol(items[index], log=False, nextitem=nextitem)
+        log = link.end_check()
+        verdict = classify(recorder.exc, log)
+        verdict["duration"] = time.monotonic() - started
+        verdict["output"] = _output_text(log)
+        verdict["layers"] = log.layers
+        return verdict
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        items = list(session.items)
+        counts = Counter((item.module.__name__, item.originalname) for item in items)  # type: ignore[attr-defined]
+        self.send({"event": "progress", "done": 0, "total": len(items), "name": ""})
+        recorder = _ExcRecorder()
+        session.config.pluginmanager.register(recorder, "grader-exc-recorder")
+        for index, item in enumerate(items):
+            outcome = self._run(items, index, recorder)
+            key = (item.module.__name__, item.originalname)  # type: ignore[attr-defined]
+            points = _points(item, self.req.kind) / counts[key]
+            if outcome.get("layers") is not None:
+                self.layers.append(tuple(outcome["layers"]))
+            if outcome.get("output"):
+                self.outputs.append((item.name, outcome["output"]))
+            reason = Reason(outcome["reason"])
+            message = outcome["message"]
+            if not isinstance(message, Message):
+                message = Message(**message)
+            self.results.append(
+                {
+                    "name": item.name,
+                    "max_score": points,
+                    "score": points if reason is Reason.PASSED else 0.0,
+                    "reason": str(reason),
+                    "messages": {k: clean_text(v) for k, v in message.to_dict().items()},
+                    "traceback": clean_text(outcome.get("traceback", "") or ""),
+                    "line": outcome.get("line"),
+                    "duration": outcome.get("duration", 0.0),
+                }
+            )
+            self.send(
+                {"event": "progress", "done": index + 1, "total": len(items), "name": item.name}
+            )
+        return True
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+
+def _points(item: pytest.Item, kind: str) -> float:
+    marker = item.get_closest_marker("points")
+    if marker is not None and marker.args:
+        return float(marker.args[0])
+    return 1.0 if kind == "public" else 0.0
+
+
+def course_paths(req: GradeRequest) -> list[str]:
+    """What the executors must never read: the course's exercises (checks) and solutions."""
+    exercises = Path(req.exercise_dir).parent
+    return [str(exercises), str(exercises.parent / "solutions"), *req.check_files]
+
+
+def executor_job(req: GradeRequest, text: str) -> dict[str, Any]:
+    return {
+        "source": text,
+        "filename": req.filename,
+        "allow": list(req.allow),
+        "device": req.device,
+        "cpu_seconds": req.budget() + 1.0,
+        "memory_mb": req.memory_mb,
+    }
+
+
+def pytest_args(req: GradeRequest) -> list[str]:
+    return [
+        *req.check_files,
+        "-c",
+        str(GRADER_INI),
+        "--rootdir",
+        req.exercise_dir,
+        "--noconftest",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:stepwise",
+        "-p",
+        "grader.runner.plugin",
+        "--assert=plain",
+        "--import-mode=importlib",
+        "-s",
+        "-q",
+    ]
+
+
+def grade_in_process(req: GradeRequest, send: Send, template: TemplateClient) -> None:
+    """Runs in the judge process (a fork of the warm worker, forked after the template)."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    started = time.monotonic()
+    text, verdict, raw = read_submission(Path(req.submission_path), req.filename)
+    empty = text is not None and not text.strip()
+    if req.skip_reason_en:
+        verdict = _verdict(Reason.SKIPPED, req.skip_reason_en, req.skip_reason_zh)
+    elif verdict is None and text is not None:
+        _, verdict = compile_submission(text, req.filename, req.allow)
+    link = None
+    if verdict is None and text is not None:
+        template.send_job(executor_job(req, text), course_paths(req))
+        link = ExecutorLink(template, req.time_limit, req.budget(), req.device)
+    plugin.CONTEXT = plugin.RunContext(
+        session=RemoteSession(link) if link is not None else None,
+        filename=req.filename,
+        device=req.device,
+    )
+    loop = Loop(req, send, verdict, link)
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        pytest.main(pytest_args(req), plugins=[loop])
+    finally:
+        if link is not None:
+            link.close()
+        template.close()
+    if loop.collect_errors or not loop.results:
+        detail = "\n".join(loop.collect_errors) or "no checks were collected"
+        send({"event": "error", "message": f"the exercise's checks could not be loaded: {detail}"})
+        return
+    summary = Message("", "")
+    if verdict is not None:
+        summary = verdict["message"]
+    elif empty:
+        summary = Message(f"{req.filename} is empty", f"{req.filename} 是空文件")
+    layers = sorted(set.intersection(*(set(x) for x in loop.layers))) if loop.layers else []
+    output = "\n".join(f"── {name} ──\n{text_out}" for name, text_out in loop.outputs)
+    versions = python_versions()
+    send(
+        {
+            "event": "result",
+            "result": {
+                "exercise": req.exercise_id,
+                "kind": req.kind,
+                "tests": loop.results,
+                "execution_time": time.monotonic() - started,
+                "summary": {k: clean_text(v) for k, v in summary.to_dict().items()},
+                "learner_output": output,
+                "provenance": {
+                    "grader_version": __version__,
+                    "exercise_hash": req.exercise_hash,
+                    "checks_hash": req.checks_hash,
+                    "submission_hash": hashlib.sha256(raw).hexdigest(),
+                    "torch_version": versions["torch"],
+                    "numpy_version": versions["numpy"],
+                    "python_version": versions["python"],
+                    "device": req.device,
+                    "sandbox_layers": layers,
+                },
+            },
+        }
+    )
