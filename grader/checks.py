@@ -31,12 +31,19 @@ __all__ = [
     "CheckFailed",
     "assert_close",
     "assert_tensor",
+    "executor_helper",
+    "executor_object",
     "expect",
     "fail",
     "gradcheck64",
+    "in_executor",
+    "is_remote",
+    "keep_result",
     "loss_decreases",
     "points",
+    "remote_bases",
     "seed_everything",
+    "type_name",
 ]
 
 
@@ -207,3 +214,66 @@ def seed_everything(seed: int = 0) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def _session() -> Any:
+    from grader.runner import plugin
+
+    if plugin.CONTEXT is None or plugin.CONTEXT.session is None:
+        raise RuntimeError("no submission is being graded")
+    return plugin.CONTEXT.session
+
+
+def is_remote(obj: object) -> bool:
+    """``obj`` lives in the executor (the learner's function, class or instance): the check holds
+    a handle, and every use of it is a request."""
+    from grader.judge.remote import RemoteObject
+
+    return isinstance(obj, RemoteObject)
+
+
+def remote_bases(obj: object) -> tuple[str, ...]:
+    """The standard classes (``torch.nn.modules.module.Module``, ``torch.utils.data.dataset.
+    Dataset``, ...) that the executor says a remote object's class derives from. Only for
+    messages and for checks worth no points: an owned executor can say anything here."""
+    from grader.judge.remote import remote_bases as bases
+
+    return bases(obj)
+
+
+def type_name(obj: object) -> str:
+    """The name of ``obj``'s class, for messages (a remote object's class as the learner named it)."""
+    return type(obj).__name__
+
+
+def in_executor(value: object) -> Any:
+    """Send a copy of ``value`` (a tensor, a standard module, a DataLoader, ...) to the executor
+    and keep it there: the check gets a handle, so e.g. hooks the learner's code registers on a
+    module stay with it and run when the check calls ``handle(x)``. Nothing is merged back."""
+    return _session().keep(value)
+
+
+def executor_object(name: str, *args: object, **kwargs: object) -> Any:
+    """A new grader-library object (``grader.executor.helpers.OBJECTS``) created in the executor,
+    as a handle: e.g. ``executor_object("Affine", 2.0, 1.0)``, a transform to hand the learner's
+    code."""
+    return _session().keep(make=name, args=args, kwargs=kwargs)
+
+
+def executor_helper(name: str, *args: object, **kwargs: object) -> Any:
+    """Run grader library code (``grader.executor.helpers.HELPERS``) inside the executor and get
+    its data back, e.g. ``executor_helper("load_file", "ckpt.pt")`` for a file the learner's code
+    wrote. What comes back is the submission's output: check it, never trust it as a verdict."""
+    return _session().helper(name, *args, **kwargs)
+
+
+def keep_result(function: Any, *args: object, **kwargs: object) -> Any:
+    """Call a function of the submission and keep its result in the executor: the check gets a
+    handle instead of a copy, e.g. for a dict the learner's hooks fill in later
+    (``acts = keep_result(submission.record_activations, model, names)``; later ``acts.copy()``
+    brings a copy of its current contents)."""
+    from grader.judge.remote import RemoteObject
+
+    if not isinstance(function, RemoteObject):
+        raise TypeError("keep_result() takes a function of the submission")
+    return function._r_session.call(function, None, args, kwargs, keep=True)

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -64,6 +65,24 @@ DTYPES: dict[str, torch.dtype] = {
     "bool": torch.bool,
 }
 DTYPE_NAMES = {v: k for k, v in DTYPES.items()}
+NUMPY_DTYPES = frozenset(
+    {
+        "bool",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "float16",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
+    }
+)
 
 
 class ProtocolError(Exception):
@@ -312,6 +331,8 @@ class Encoder:
             return {"$": "device", "v": str(value)}
         if t is torch.Tensor or t is nn.Parameter:
             return self._tensor(value, d)
+        if t is np.ndarray or (isinstance(value, np.generic) and type(value).__module__ == "numpy"):
+            return self._ndarray(value)
         if standard_module_class(t):
             return self._module(value, d)
         if standard_optimizer_class(t):
@@ -327,7 +348,7 @@ class Encoder:
         return self.handle(value)
 
     def _tensor(self, t: torch.Tensor, depth: int) -> dict[str, Any]:
-        if t.layout is not torch.strided or t.is_quantized or t.is_nested or t.is_meta:
+        if t.layout is not torch.strided or t.is_quantized or t.is_nested:
             raise ProtocolError(f"a {t.layout} tensor cannot be sent (only dense tensors)")
         if t.dtype not in DTYPE_NAMES:
             raise ProtocolError(f"a tensor of dtype {t.dtype} cannot be sent")
@@ -341,7 +362,9 @@ class Encoder:
             data = data.resolve_neg()
         shape = list(data.shape)
         stride = list(data.stride())
-        if data.numel() == 0:
+        if data.is_meta:  # shape, strides and dtype only: a meta tensor has no data
+            span, flat = 0, data
+        elif data.numel() == 0:
             span, flat = 0, data.new_empty(0)
             stride = [0] * len(shape)
         else:
@@ -365,6 +388,23 @@ class Encoder:
         if grad is not None:
             out["grad"] = self.encode(grad, depth)
         return out
+
+    def _ndarray(self, a: Any) -> dict[str, Any]:
+        scalar = not isinstance(a, np.ndarray)
+        arr = np.asarray(a)
+        name = arr.dtype.name
+        if name not in NUMPY_DTYPES or arr.ndim > MAX_DIMS:
+            raise ProtocolError(f"a NumPy array of dtype {arr.dtype} cannot be sent")
+        if not scalar:
+            self._remember(a)
+        self.blobs.append(np.ascontiguousarray(arr).tobytes())
+        return {
+            "$": "ndarray",
+            "dtype": name,
+            "shape": list(arr.shape),
+            "b": len(self.blobs) - 1,
+            "scalar": scalar,
+        }
 
     def _module(self, m: nn.Module, depth: int) -> dict[str, Any]:
         index = self._remember(m)
@@ -441,6 +481,14 @@ def _fail(what: str) -> ProtocolError:
 
 def _name(value: Any, what: str) -> str:
     if type(value) is not str or not value.isidentifier() or len(value) > 200:
+        raise _fail(f"{what} is not a valid name")
+    return value
+
+
+def _key(value: Any, what: str) -> str:
+    """A name in a module's tables: any non-empty string without a dot (``nn.Sequential``
+    names its children ``"0"``, ``"1"``, ...)."""
+    if type(value) is not str or not value or "." in value or len(value) > 200:
         raise _fail(f"{what} is not a valid name")
     return value
 
@@ -539,13 +587,15 @@ class Decoder:
                 dev = torch.device(name)
             except (RuntimeError, ValueError):
                 raise _fail(f"unknown device {name!r}") from None
-            if dev.type not in ("cpu", "cuda"):
+            if dev.type not in ("cpu", "cuda", "meta"):
                 raise _fail(f"device {name!r} cannot be sent")
             return dev
         if tag == "tensor":
             return self._tensor(value, d)
         if tag == "module":
             return self._module(value, d)
+        if tag == "ndarray":
+            return self._ndarray(value)
         if tag == "optim":
             return self._optimizer(value, d)
         if tag == "tdataset":
@@ -602,6 +652,11 @@ class Decoder:
         if len(raw) != span * size:
             raise _fail("a tensor's data does not match its size")
         numel = math.prod(shape)
+        if spec.get("device") == "meta":
+            if raw:
+                raise _fail("a meta tensor carries data")
+            t = torch.empty_strided(shape, stride, dtype=dtype, device="meta")
+            return self._finish_tensor(t, spec, dtype, depth, to_device=False)
         if numel:
             extent = 1 + sum((n - 1) * s for n, s in zip(shape, stride, strict=True))
             if extent > span:
@@ -613,7 +668,15 @@ class Decoder:
             t = torch.as_strided(base, shape, stride) if numel else base.new_empty(shape)
         else:
             t = torch.empty(shape, dtype=dtype)
-        if self.device is not None and self.device.type != "cpu":
+        return self._finish_tensor(t, spec, dtype, depth, to_device=spec.get("device") == "cuda")
+
+    def _finish_tensor(
+        self, t: torch.Tensor, spec: dict[str, Any], dtype: torch.dtype, depth: int, to_device: bool
+    ) -> torch.Tensor:
+        if to_device:
+            # A CUDA tensor on one side is a CUDA tensor on the other (when this side has CUDA).
+            if self.device is None or self.device.type != "cuda":
+                raise _fail("a CUDA tensor was sent to a side that does not run on CUDA")
             t = t.to(self.device)
         rg = spec.get("rg") is True
         if rg and not (dtype.is_floating_point or dtype.is_complex):
@@ -633,12 +696,28 @@ class Decoder:
                 raise _fail(f"a tensor's .grad does not match it: {exc}") from None
         return t
 
+    def _ndarray(self, spec: dict[str, Any]) -> Any:
+        name = spec.get("dtype")
+        if name not in NUMPY_DTYPES:
+            raise _fail(f"a NumPy array of dtype {name!r} cannot be received")
+        shape = self._ints(spec.get("shape"), "shape")
+        raw = self._blob(spec.get("b"))
+        dtype = np.dtype(name)
+        if len(raw) != math.prod(shape) * dtype.itemsize:
+            raise _fail("a NumPy array's data does not match its size")
+        arr = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+        if spec.get("scalar") is True:
+            if shape:
+                raise _fail("a NumPy scalar with a shape")
+            return arr[()]
+        return arr
+
     def _pairs(self, value: Any) -> list[tuple[str, Any]]:
         out = []
         for pair in self._list(value):
             if type(pair) is not list or len(pair) != 2:
                 raise _fail("malformed name/value pair")
-            out.append((_name(pair[0], "an attribute"), pair[1]))
+            out.append((_key(pair[0], "an attribute"), pair[1]))
         return out
 
     def _module(self, spec: dict[str, Any], depth: int) -> nn.Module:
@@ -668,7 +747,7 @@ class Decoder:
                 raise _fail(f"buffer {name!r} is not a tensor")
             m._buffers[name] = value
         nonpersistent = self._list(spec.get("nonpersistent"))
-        m._non_persistent_buffers_set = {_name(n, "a buffer") for n in nonpersistent}
+        m._non_persistent_buffers_set = {_key(n, "a buffer") for n in nonpersistent}
         for name, raw in self._pairs(spec.get("modules")):
             value = self.decode(raw, depth)
             if value is not None and not isinstance(value, nn.Module):
@@ -747,9 +826,9 @@ def clip_text(value: Any, limit: int = TEXT_LIMIT) -> str:
 
 
 def tensor_leaves(value: Any) -> list[torch.Tensor]:
-    """The tensors that require grad inside lists, tuples and dicts of ``value``, in order, each
-    once: the inputs of a remote call that the judge may backpropagate into (both sides walk the
-    same way, so the lists line up)."""
+    """The tensors that require grad inside lists, tuples and dicts of ``value`` (and the
+    parameters of standard modules there), in order, each once: the inputs of a remote call that
+    the judge may backpropagate into (both sides walk the same way, so the lists line up)."""
     out: list[torch.Tensor] = []
     seen: set[int] = set()
     stack: list[Any] = [value]
@@ -763,4 +842,9 @@ def tensor_leaves(value: Any) -> list[torch.Tensor]:
         elif t in (torch.Tensor, nn.Parameter) and v.requires_grad and id(v) not in seen:
             seen.add(id(v))
             out.append(v)
+        elif standard_module_class(t):
+            for p in v.parameters():
+                if p.requires_grad and id(p) not in seen:
+                    seen.add(id(p))
+                    out.append(p)
     return out

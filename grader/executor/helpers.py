@@ -35,6 +35,33 @@ def file_exists(path: str) -> bool:
     return os.path.isfile(_scratch_path(path))
 
 
+class Affine:
+    """A transform ``x * scale + shift`` that counts its calls: a deterministic function whose
+    effect the judge sees in the outputs (the count is for messages only)."""
+
+    def __init__(self, scale: float = 2.0, shift: float = 1.0) -> None:
+        self.scale = scale
+        self.shift = shift
+        self.calls = 0
+
+    def __call__(self, x: Any) -> Any:
+        self.calls += 1
+        return x * self.scale + self.shift
+
+
+OBJECTS: dict[str, Callable[..., Any]] = {
+    "Affine": Affine,
+}
+"""Grader-library classes a check may instantiate inside the executor (it gets a handle)."""
+
+
+def make(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    factory = OBJECTS.get(name)
+    if factory is None:
+        raise HelperError(f"unknown executor object {name!r}")
+    return factory(*args, **kwargs)
+
+
 HELPERS: dict[str, Callable[..., Any]] = {
     "load_file": load_file,
     "file_exists": file_exists,

@@ -167,6 +167,15 @@ def _violations() -> list[dict[str, Any]]:
     return found
 
 
+class _Kept:
+    """Marks a call's result that goes back as a handle, whatever it is."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 class Server:
     def __init__(
         self,
@@ -272,11 +281,18 @@ class Server:
                     args[i] for i in req.get("restore", []) if type(i) is int and 0 <= i < len(args)
                 ]
                 outputs = protocol.tensor_leaves(result) if inputs else []
+                if req.get("keep"):  # the check wants the result to stay here, as a handle
+                    result = _Kept(result)
                 return self._reply((restore, result), inputs=inputs, outputs=outputs)
             if op == "special":
                 return self._special(str(req.get("name")), table.get(req.get("target")), args)
             if op == "helper":
                 return self._reply(helpers.run(str(req.get("name")), args, kwargs))
+            if op == "keep":  # a copy of the judge's value, kept here: the judge gets a handle
+                value = args[0] if args else None
+                if req.get("name"):
+                    value = helpers.make(str(req["name"]), args, kwargs)
+                return {"status": "ok", "value": table.handle_for(value)}, []
             return {"status": "error", "message": f"unknown request {op!r}"}, []
         except StopIteration:
             return {"status": "stop"}, []
@@ -321,7 +337,12 @@ class Server:
         outputs: list[torch.Tensor] | None = None,
     ) -> tuple[dict[str, Any], list[bytes]]:
         assert self.table is not None
-        enc = protocol.Encoder(self.table.handle_for)
+        table = self.table
+
+        def handle(obj: Any) -> dict[str, Any]:
+            return table.handle_for(obj.value if type(obj) is _Kept else obj)
+
+        enc = protocol.Encoder(handle)
         try:
             encoded = enc.encode(value)
         except protocol.ProtocolError as exc:

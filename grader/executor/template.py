@@ -50,7 +50,8 @@ class TemplateClient:
         self.pid = pid
         self.sock = sock
 
-    def send_job(self, job: dict[str, Any], hide: list[str]) -> None:
+    def send_job(self, job: dict[str, Any], hide: list[str]) -> str:
+        """Hand the template the submission; returns why it cannot be compiled ('' if it can)."""
         source = job["source"].encode("utf-8")
         chunks = [source[i : i + _CHUNK] for i in range(0, len(source), _CHUNK)]
         header = {k: v for k, v in job.items() if k != "source"}
@@ -60,6 +61,7 @@ class TemplateClient:
         reply, _ = _recv(self.sock)
         if reply is None or not reply.get("ok"):
             raise OSError("the executor template did not accept the submission")
+        return str(reply.get("problem") or "")
 
     def spawn(self) -> tuple[int, socket.socket, int]:
         """A fresh executor: its pid, the request socket and the read end of its output pipe."""
@@ -161,8 +163,8 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
             parts = [ctl.recv(_CHUNK) for _ in range(int(msg["chunks"]))]
             data = dict(msg["job"], source=b"".join(parts).decode("utf-8"))
             job = Job.from_dict(data)
-            code = _prepare(job, [str(p) for p in msg.get("hide", [])])
-            _send(ctl, {"ok": True})
+            code, problem = _prepare(job, [str(p) for p in msg.get("hide", [])])
+            _send(ctl, {"ok": True, "problem": problem})
         elif op == "spawn" and job is not None:
             chan_judge, chan_exec = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             out_r, out_w = os.pipe()
@@ -190,8 +192,11 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
             _send(ctl, {"error": f"bad request {op!r}"})
 
 
-def _prepare(job: Any, hide: list[str]) -> Any:
-    """Compile the submission once for every executor; hide the course from them."""
+def _prepare(job: Any, hide: list[str]) -> tuple[Any, str]:
+    """Compile the submission once for every executor; hide the course from them.
+
+    Returns the code and, when it cannot be compiled, why (the judge reports compile errors
+    itself when it grades; plain pytest authoring runs show this text)."""
     import sys
 
     from grader.executor import serve
@@ -206,10 +211,13 @@ def _prepare(job: Any, hide: list[str]) -> Any:
     if "optim" in job.source and "torch._dynamo" not in sys.modules:
         import torch._dynamo  # noqa: F401  (the first optimizer imports it: once here, not per executor)
     if serve._UNSANDBOXED_FOR_TESTS:
-        return None
+        return None, ""
     from grader.sandbox import policy
 
     try:
-        return policy.compile_submission(job.source, job.filename, allow=job.allow)
-    except (SyntaxError, policy.PolicyViolation, RecursionError, MemoryError, ValueError):
-        return None
+        return policy.compile_submission(job.source, job.filename, allow=job.allow), ""
+    except policy.PolicyViolation as exc:
+        found = getattr(exc, "all", None) or [exc]
+        return None, "; ".join(f"line {getattr(v, 'lineno', '?')}: {v.en}" for v in found)[:4000]
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:4000]

@@ -327,7 +327,12 @@ class RemoteSession:
         return self._reply_value(reply, out, gen, f"your {type(target).__name__}")
 
     def call(
-        self, target: RemoteObject, attr: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]
+        self,
+        target: RemoteObject,
+        attr: str | None,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        keep: bool = False,
     ) -> Any:
         self._check_generation(target)
         args_list = list(args)
@@ -341,6 +346,8 @@ class RemoteSession:
             "kwargs": encoded["v"][1],
             "restore": restore,
         }
+        if keep:
+            request["keep"] = True
         box = _Box(self, request, blobs, [args_list[i] for i in restore])
         box.request["what"] = type(target).__name__
         inputs = (
@@ -420,6 +427,27 @@ class RemoteSession:
                     f"a gradient from your backward is a {type(g).__name__}, not a tensor",
                     f"你的 backward 返回的梯度是 {type(g).__name__}，不是张量",
                 )
+        return result
+
+    def keep(
+        self,
+        value: Any = None,
+        *,
+        make: str | None = None,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> RemoteObject:
+        """A copy of ``value`` (or a new grader-library object ``make(*args)``) kept in the
+        executor; the check gets a handle, and nothing is merged back."""
+        payload = [value] if make is None else list(args)
+        encoded, blobs, _ = self._encode((payload, dict(kwargs or {})))
+        request = {"op": "keep", "args": encoded["v"][0], "kwargs": encoded["v"][1]}
+        if make is not None:
+            request["name"] = make
+        reply, out, gen = self.link.request(request, blobs)
+        result = self._reply_value(reply, out, gen, "the grader")
+        if not isinstance(result, RemoteObject):
+            raise Unsendable("the executor did not keep the object", "执行进程没有保留该对象")
         return result
 
     def helper(self, name: str, *args: Any, **kwargs: Any) -> Any:

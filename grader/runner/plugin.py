@@ -86,7 +86,7 @@ def _authoring_context(config: pytest.Config, path: Path) -> RunContext:
     template = fork_template()
     limit = float(config.getoption("--grader-time-limit"))
     device = config.getoption("--grader-device")
-    template.send_job(
+    problem = template.send_job(
         {
             "source": path.read_text(encoding="utf-8"),
             "filename": path.name,
@@ -97,6 +97,8 @@ def _authoring_context(config: pytest.Config, path: Path) -> RunContext:
         },
         [str(Path(a).resolve()) for a in config.args],
     )
+    if problem:
+        raise pytest.UsageError(f"{path.name} cannot be compiled under the policy: {problem}")
     link = ExecutorLink(template, limit, 1e9, device)  # no whole-submission budget while authoring
     config.add_cleanup(link.close)
     config.add_cleanup(template.wait)
