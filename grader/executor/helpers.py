@@ -35,6 +35,12 @@ def file_exists(path: str) -> bool:
     return os.path.isfile(_scratch_path(path))
 
 
+def checkpoint_roundtrip_write(path: str, obj: Any) -> None:
+    """checkpoint-roundtrip: ``torch.save(obj, path)`` of a checkpoint the check built (data
+    only: state dicts and an int), in the scratch folder, for the learner's loader to read."""
+    torch.save(obj, _scratch_path(path))
+
+
 class Affine:
     """A transform ``x * scale + shift`` that counts its calls: a deterministic function whose
     effect the judge sees in the outputs (the count is for messages only)."""
@@ -62,9 +68,36 @@ def make(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     return factory(*args, **kwargs)
 
 
+def backward_linear_autograd_calls(function: Any, ctx: Any, grad_output: Any) -> list[str]:
+    """backward-linear: call ``function.backward(ctx, grad_output)`` with grad mode off (as the
+    engine does) and name the autograd entry points it called (``torch.autograd.grad``,
+    ``torch.autograd.backward``, ``Tensor.backward``). The executor's word: for unscored
+    feedback only, never a verdict."""
+    from torch.overrides import TorchFunctionMode
+
+    entry_points = {
+        torch.autograd.grad: "torch.autograd.grad",
+        torch.autograd.backward: "torch.autograd.backward",
+        torch.Tensor.backward: "Tensor.backward",
+    }
+    calls: list[str] = []
+
+    class Recorder(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+            if func in entry_points:
+                calls.append(entry_points[func])
+            return func(*args, **(kwargs or {}))
+
+    with torch.no_grad(), Recorder():
+        function.backward(ctx, grad_output)
+    return sorted(set(calls))
+
+
 HELPERS: dict[str, Callable[..., Any]] = {
+    "backward_linear_autograd_calls": backward_linear_autograd_calls,
     "load_file": load_file,
     "file_exists": file_exists,
+    "checkpoint_roundtrip_write": checkpoint_roundtrip_write,
 }
 
 

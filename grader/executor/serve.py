@@ -92,6 +92,7 @@ def _isolate_fds(chan: socket.socket, out_w: int) -> None:
 
 def _harden(job: Job, scratch: Path) -> tuple[list[str], bool]:
     """Every OS layer; returns the active layers and whether scratch is a private tmpfs."""
+    from grader.sandbox import environ
     from grader.sandbox import scratch as scratch_quota
     from grader.sandbox.layers import SandboxSpec, available_layers, harden
 
@@ -106,6 +107,11 @@ def _harden(job: Job, scratch: Path) -> tuple[list[str], bool]:
     tmpfs = scratch_quota.mount_private_tmpfs(scratch, spec.drop_uid if drop else None)
     if drop and not tmpfs:
         os.chown(scratch, spec.drop_uid, spec.drop_uid)
+    environ.scrub()
+    if not cuda:
+        # The seccomp filter refuses executable memory; oneDNN JIT-compiles its CPU kernels into
+        # it, so CPU convolutions take ATen's own kernels (the judge does the same: same numbers).
+        torch.backends.mkldnn.enabled = False
     layers = list(harden(spec))
     return layers, tmpfs
 

@@ -192,6 +192,35 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
             _send(ctl, {"error": f"bad request {op!r}"})
 
 
+NATIVE_PRELOAD = ("_lsprof", "_statistics", "termios")
+"""Native stdlib extensions that torch imports lazily (the first ``optimizer.step()`` imports
+``torch._dynamo``, which imports these)."""
+
+
+def _import_allowed_modules(allow: tuple[str, ...]) -> None:
+    """Import every module the policy admits (and :data:`NATIVE_PRELOAD`), so their native
+    libraries are mapped before the executor's seccomp filter refuses new executable mappings."""
+    import importlib
+
+    for name in NATIVE_PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+    try:
+        from grader.sandbox.policy_config import config_for, normalise_allow
+
+        names = list(config_for(normalise_allow(allow)).modules)
+    except (ImportError, ValueError):
+        return
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a module this install lacks stays unimportable
+            pass
+
+
 def _prepare(job: Any, hide: list[str]) -> tuple[Any, str]:
     """Compile the submission once for every executor; hide the course from them.
 
@@ -208,6 +237,7 @@ def _prepare(job: Any, hide: list[str]) -> tuple[Any, str]:
             layers.hide(hide)
         except ImportError:  # the OS layer is optional (e.g. on macOS)
             pass
+    _import_allowed_modules(job.allow)
     if "optim" in job.source and "torch._dynamo" not in sys.modules:
         import torch._dynamo  # noqa: F401  (the first optimizer imports it: once here, not per executor)
     if serve._UNSANDBOXED_FOR_TESTS:

@@ -27,6 +27,13 @@ from grader.tracebacks import TEXT_LIMIT
 
 PER_CHECK_OUTPUT = 2_000
 """Characters of the executor's output kept per check."""
+OUTPUT_FLOOD = 8 << 20
+"""Bytes of output one check may print at most: past this the executor is stopped (what it
+prints beyond the kept part is read and dropped, so a flood cannot block it or the judge)."""
+
+
+class _Flood(Exception):
+    """The executor printed more than :data:`OUTPUT_FLOOD` bytes during one check."""
 
 
 @dataclass
@@ -92,7 +99,10 @@ class ExecutorLink:
                 self._request({"op": "release"}, [], time.monotonic() + 1.0)
             except (ExecutorTimeout, ExecutorDied):
                 pass
-            self._drain(self.live)
+            try:
+                self._drain(self.live)
+            except _Flood:
+                self._kill_quietly()
         log = self.log
         log.layers = self.layers
         return log
@@ -110,6 +120,8 @@ class ExecutorLink:
             if room > 0:
                 self.log.output += chunk[:room]
             self.log.dropped += max(0, len(chunk) - max(room, 0))
+            if self.log.dropped > OUTPUT_FLOOD:
+                raise _Flood()
 
     # -- lifecycle -------------------------------------------------------------------------
     def _start(self) -> _Live:
@@ -173,10 +185,21 @@ class ExecutorLink:
         status = self.template.reap(live.pid)
         try:
             self._drain(live)
+        except _Flood:
+            pass
         finally:
             live.chan.close()
             os.close(live.out_fd)
         return status
+
+    def _kill_quietly(self) -> None:
+        """Kill the executor without reading more of its output."""
+        live, self.live = self.live, None
+        if live is None:
+            return
+        self.template.reap(live.pid)
+        live.chan.close()
+        os.close(live.out_fd)
 
     def close(self) -> None:
         self._kill()
@@ -188,6 +211,15 @@ class ExecutorLink:
     def _read(self, live: _Live, deadline: float) -> tuple[dict[str, Any], list[bytes]]:
         try:
             header, blobs = live.reader.read(deadline, lambda fds: self._drain(live))
+        except _Flood:
+            self.live = live
+            self._kill_quietly()
+            self.restarts += 1
+            raise ExecutorDied(
+                f"your code printed more than {OUTPUT_FLOOD >> 20} MiB of output during one check; "
+                "it was stopped",
+                f"你的代码在一次检查中输出超过了 {OUTPUT_FLOOD >> 20} MiB，已被终止",
+            ) from None
         except protocol.DeadlineExceeded:
             self._kill()
             self.restarts += 1
@@ -222,7 +254,10 @@ class ExecutorLink:
                 f"your code's process sent something that is not an answer ({exc})",
                 f"你的代码所在的进程发送了无法识别的内容（{exc}）",
             ) from None
-        self._drain(live)
+        try:
+            self._drain(live)
+        except _Flood:
+            self._kill_quietly()
         violations = header.get("violations")
         if type(violations) is list:
             for v in violations[:5]:

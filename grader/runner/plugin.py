@@ -54,6 +54,10 @@ def reset_global_state() -> None:
         torch.use_deterministic_algorithms(False)
     if torch.get_num_threads() != 1:
         torch.set_num_threads(1)
+    if torch.backends.mkldnn.enabled:
+        # The executor runs CPU convolutions without oneDNN (its seccomp filter refuses the
+        # executable memory oneDNN's JIT needs): the judge's references use the same kernels.
+        torch.backends.mkldnn.enabled = False
     random.seed(0)
     np.random.seed(0)
     torch.manual_seed(0)

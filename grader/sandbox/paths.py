@@ -53,9 +53,10 @@ PROC_SELF_READ = tuple(
         "comm",
         "fd",
         "fdinfo",
-        "task",
     )
 )
+"""Not ``task`` either: ``/proc/self/task/<tid>/environ`` and ``.../mem`` are the process's own
+environment and memory under another name."""
 #: Kernel files torch and Python read at run time (``/proc/cpuinfo`` and the CPU topology for
 #: torch's cpuinfo, the process's own ``/proc`` entries) and harmless devices.
 KERNEL_READ = (

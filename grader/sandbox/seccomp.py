@@ -117,6 +117,12 @@ DENIED = (
 )
 #: Signal calls allowed only when their first argument (the target process) is the child itself.
 SELF_ONLY = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
+#: Calls refused when they ask for executable memory (``prot & PROT_EXEC``): with them, native
+#: code could be loaded through ctypes or written and run. Everything the executor runs is mapped
+#: before the filter (torch, NumPy and the allowed modules are imported first); oneDNN's JIT'd
+#: CPU kernels (conv2d, matmul) were tested under the filter and fall back or stay mapped.
+EXEC_MAPPING = ("mmap", "mprotect", "pkey_mprotect")
+PROT_EXEC = 4
 TIOCSTI = 0x5412
 TIOCLINUX = 0x541C
 
@@ -153,7 +159,17 @@ def unavailable_reason() -> str | None:
 def _resolve_numbers(pyseccomp: ModuleType) -> dict[str, int]:
     """Syscall numbers of this architecture; names it does not have are left out."""
     numbers: dict[str, int] = {}
-    for name in (*DENIED, *SELF_ONLY, "clone", "clone3", "prlimit64", "sendto", "ioctl", "prctl"):
+    for name in (
+        *DENIED,
+        *SELF_ONLY,
+        *EXEC_MAPPING,
+        "clone",
+        "clone3",
+        "prlimit64",
+        "sendto",
+        "ioctl",
+        "prctl",
+    ):
         try:
             number = pyseccomp.resolve_syscall(pyseccomp.Arch.NATIVE, name)
         except (OSError, ValueError):
@@ -269,4 +285,8 @@ def _build(sc: ModuleType, numbers: dict[str, int], me: int, *, allow_memfd: boo
         # The kernel reads the request as 32 bits: compare only those, or 1<<32 | TIOCSTI passes.
         flt.add_rule(deny, numbers["ioctl"], arg(1, sc.MASKED_EQ, 0xFFFFFFFF, request))
     flt.add_rule(deny, numbers["prctl"], arg(0, sc.EQ, _libc.PR_SET_DUMPABLE))
+    if not allow_memfd:  # the CUDA driver maps executable memory for its kernels
+        for name in EXEC_MAPPING:
+            if name in numbers:
+                flt.add_rule(deny, numbers[name], arg(2, sc.MASKED_EQ, PROT_EXEC, PROT_EXEC))
     return flt

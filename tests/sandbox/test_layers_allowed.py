@@ -26,10 +26,14 @@ def test_full_harden_applies_every_available_layer(scratch, available):
 
 
 def test_runtime_still_works_after_harden(scratch):
-    """Lazy imports (stdlib, a package, a torch submodule), a training step, /proc/self, scratch."""
-    stdlib = _not_imported(["colorsys", "wave", "graphlib", "netrc", "tomllib"])
-    package = _not_imported(["annotated_types", "pygments", "markdown_it", "yaml", "click"])
-    torch_sub = _not_imported(["torch.utils.benchmark", "torch.ao.pruning", "torch.distributions"])
+    """Lazy imports of pure-Python modules (stdlib, a package, a torch submodule), a training
+    step, /proc/self, scratch. (A native extension must be imported before hardening: the seccomp
+    filter refuses new executable mappings, see test_native_code_refused_but_kernels_work.)"""
+    stdlib = _not_imported(["colorsys", "graphlib", "netrc", "tomllib"])
+    package = _not_imported(["annotated_types", "pygments", "markdown_it", "click"])
+    torch_sub = _not_imported(["torch.ao.pruning", "torch.distributions"])
+
+    import torch._dynamo  # noqa: F401  (the first optimizer step imports it; the template preloads it too)
 
     def body():
         import importlib
@@ -124,3 +128,46 @@ def test_torch_intra_op_threads_and_python_threads_work(available):
     assert value["threads"] == 2
     assert value["big"] == 512.0 * 512 * 512
     assert value["sums"] == [100.0] * 4
+
+
+def test_native_code_refused_but_kernels_work(scratch, available):
+    """Under the seccomp filter no new executable memory can be mapped (no native code through
+    ctypes, no new shared library), while CPU conv2d (forward and backward) and a large matmul
+    still run: the executor turns oneDNN, whose JIT needs executable memory, off first."""
+    if available.get("seccomp") is not None:
+        import pytest
+
+        pytest.skip(f"seccomp unavailable: {available['seccomp']}")
+
+    def body():
+        import ctypes
+        import mmap
+
+        import torch
+
+        torch.backends.mkldnn.enabled = False
+        out = {}
+        x = torch.randn(2, 3, 32, 32, requires_grad=True)
+        conv = torch.nn.Conv2d(3, 8, 3)
+        conv(x).sum().backward()
+        out["conv"] = tuple(x.grad.shape)
+        a = torch.randn(1024, 1024)
+        out["matmul"] = tuple((a @ a).shape)
+        try:
+            mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+            out["exec_map"] = "allowed"
+        except OSError as exc:
+            out["exec_map"] = exc.strerror
+        try:
+            ctypes.CDLL("libcrypt.so.1")
+            out["dlopen"] = "allowed"
+        except OSError:
+            out["dlopen"] = "refused"
+        return out
+
+    out = hardened(body, spec_for(scratch, memory_bytes=4 << 30), timeout=60)
+    assert out.error is None, out.error
+    assert out.value["result"]["conv"] == [2, 3, 32, 32]
+    assert out.value["result"]["matmul"] == [1024, 1024]
+    assert out.value["result"]["exec_map"] == "Operation not permitted"
+    assert out.value["result"]["dlopen"] == "refused"

@@ -77,23 +77,26 @@ def test_writes_only_inside_scratch(scratch, tmp_path):
 
 @pytest.mark.sandbox_layer("landlock-fs")
 def test_environments_in_proc_unreadable(scratch):
-    """/proc/1/environ and the child's own /proc/self/environ (the worker's start-up environment)
-    are unreadable; /proc/self/status, maps and the thread list are fine."""
+    """/proc/1/environ and the child's own environment and memory, also under the thread's name
+    (/proc/self/task/<tid>/environ, .../mem), are unreadable; /proc/self/status and maps are fine."""
 
     def body():
+        tid = os.getpid()
         return {
             "pid1": attempt(lambda: open("/proc/1/environ", "rb").read()),
             "own environ": attempt(lambda: open("/proc/self/environ", "rb").read()),
+            "task environ": attempt(lambda: open(f"/proc/self/task/{tid}/environ", "rb").read()),
+            "task mem": attempt(lambda: open(f"/proc/self/task/{tid}/mem", "rb").read(1)),
+            "own mem": attempt(lambda: open("/proc/self/mem", "rb").read(1)),
             "status": open("/proc/self/status").read().startswith("Name:"),
             "maps": len(open("/proc/self/maps").read()) > 0,
-            "tasks": len(os.listdir("/proc/self/task")) >= 1,
         }
 
     out = hardened(body, spec_for(scratch), only=("landlock-fs",))
     result = out.value["result"]
-    assert result["pid1"].startswith("PermissionError")
-    assert result["own environ"].startswith("PermissionError")
-    assert result["status"] and result["maps"] and result["tasks"]
+    for route in ("pid1", "own environ", "task environ", "task mem", "own mem"):
+        assert result[route].startswith("PermissionError"), (route, result[route])
+    assert result["status"] and result["maps"]
 
 
 @pytest.mark.sandbox_layer("landlock-net")
