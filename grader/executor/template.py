@@ -74,6 +74,13 @@ class TemplateClient:
         chan = socket.socket(fileno=fds[0])
         return int(reply["pid"]), chan, fds[1]
 
+    def usage(self, pid: int) -> tuple[int, int]:
+        """Files and bytes in executor ``pid``'s scratch folder, as this side of its mounts sees
+        it (counted with lstat only; empty when the executor has a private tmpfs)."""
+        _send(self.sock, {"op": "usage", "pid": pid})
+        reply, _ = _recv(self.sock)
+        return (int(reply.get("files", 0)), int(reply.get("bytes", 0))) if reply else (0, 0)
+
     def reap(self, pid: int) -> int:
         """Kill executor ``pid`` (if still running) and return its wait status."""
         _send(self.sock, {"op": "reap", "pid": pid})
@@ -181,6 +188,12 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
             _send(ctl, {"pid": pid}, [chan_judge.fileno(), out_r])
             chan_judge.close()
             os.close(out_r)
+        elif op == "usage":
+            from grader.sandbox import scratch as scratch_quota
+
+            where = children.get(int(msg.get("pid", 0)))
+            used = scratch_quota.usage(where) if where is not None else scratch_quota.Usage(0, 0)
+            _send(ctl, {"files": used.files, "bytes": used.bytes})
         elif op == "reap":
             pid = int(msg.get("pid", 0))
             status = _kill_and_wait(pid) if pid in children else 0

@@ -53,6 +53,8 @@ class CheckLog:
     dropped: int = 0
     violations: list[dict[str, Any]] = field(default_factory=list)
     layers: tuple[str, ...] | None = None
+    quota: str = ""
+    """Set when the check left more in the scratch folder than the quota allows."""
 
 
 def _signal_name(status: int) -> str:
@@ -78,6 +80,8 @@ class ExecutorLink:
         self.check_deadline = self.started + time_limit
         self.log = CheckLog()
         self.layers: tuple[str, ...] | None = None
+        self.tmpfs = False
+        """Whether the executor's scratch folder is a private tmpfs with the quota built in."""
         self.restarts = 0
 
     # -- checks ----------------------------------------------------------------------------
@@ -103,9 +107,27 @@ class ExecutorLink:
                 self._drain(self.live)
             except _Flood:
                 self._kill_quietly()
+        if self.live is not None:
+            # Always (the executor's word that it has a private tmpfs is not evidence): with a
+            # tmpfs this side sees the empty folder under it, and the count costs microseconds.
+            self._check_quota(self.live)
         log = self.log
         log.layers = self.layers
         return log
+
+    def _check_quota(self, live: _Live) -> None:
+        """Count the executor's scratch folder between checks (the fallback quota where no mount
+        namespace could be made; the tmpfs enforces it in the kernel otherwise)."""
+        from grader.sandbox.scratch import QUOTA_BYTES, QUOTA_FILES
+
+        files, size = self.template.usage(live.pid)
+        if files > QUOTA_FILES or size > QUOTA_BYTES:
+            self._kill()
+            self.restarts += 1
+            self.log.quota = (
+                f"{files} files, {size >> 20} MiB (the limit is {QUOTA_FILES} files and "
+                f"{QUOTA_BYTES >> 20} MiB)"
+            )
 
     # -- output ----------------------------------------------------------------------------
     def _drain(self, live: _Live) -> None:
@@ -155,6 +177,7 @@ class ExecutorLink:
             layers = header.get("layers")
             if type(layers) is list and all(type(x) is str for x in layers):
                 self.layers = tuple(layers)
+            self.tmpfs = header.get("tmpfs") is True
             return live
         self._kill()
         if header.get("violations"):

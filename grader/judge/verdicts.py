@@ -44,6 +44,14 @@ def classify(exc: BaseException | None, log: CheckLog) -> dict[str, Any]:
             "traceback": exc.traceback,
             "line": exc.line,
         }
+    if log.quota:
+        return {
+            "reason": Reason.ERROR,
+            "message": Message(
+                f"your code filled its scratch folder: {log.quota}",
+                f"你的代码写满了它的临时文件夹：{log.quota}",
+            ),
+        }
     if log.violations:
         # The submission broke a rule (and maybe swallowed the error): that is the verdict, even
         # if the check then passed or failed for another reason.
