@@ -31,7 +31,9 @@ print(json.dumps(result.to_dict("en")))
 """
 
 
-def grade_owned(exercise: str, submission: Path, kind: str = "hidden", timeout: float = 120) -> dict:
+def grade_owned(
+    exercise: str, submission: Path, kind: str = "hidden", timeout: float = 120
+) -> dict:
     """The JSON result of grading ``submission`` with the executor owned."""
     proc = subprocess.run(
         [sys.executable, "-c", _OWNED, exercise, str(submission), str(COURSE), kind],
@@ -43,10 +45,22 @@ def grade_owned(exercise: str, submission: Path, kind: str = "hidden", timeout: 
     return json.loads(proc.stdout)
 
 
-def grade_cli(exercise: str, submission: Path, *extra: str, timeout: float = 120) -> tuple[int, str]:
+def grade_cli(
+    exercise: str, submission: Path, *extra: str, timeout: float = 120
+) -> tuple[int, str]:
     """``grader grade`` as a user runs it (every layer on): exit status and stdout."""
     proc = subprocess.run(
-        [sys.executable, "-m", "grader", "grade", exercise, str(submission), "--course", str(COURSE), *extra],
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "grade",
+            exercise,
+            str(submission),
+            "--course",
+            str(COURSE),
+            *extra,
+        ],
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -32,7 +32,12 @@ def test_owned_switch_really_removes_the_sandbox():
 
 @pytest.mark.parametrize(
     "attack",
-    ["owned_patch_grader.py", "owned_forge_frames.py", "owned_print_fake.py", "owned_huge_frame.py"],
+    [
+        "owned_patch_grader.py",
+        "owned_forge_frames.py",
+        "owned_print_fake.py",
+        "owned_huge_frame.py",
+    ],
 )
 def test_owned_attack_scores_no_more_than_honest(attack, honest_half):
     result = grade_owned("double", SUBMISSIONS / attack)

@@ -1,5 +1,4 @@
 # Honest: double is right, scale_ forgets to scale (2 of 4 points).
-import torch
 
 
 def double(x):

@@ -5,8 +5,6 @@ import socket
 import stat
 import struct
 
-import torch
-
 
 def _channel():
     for name in os.listdir("/proc/self/fd"):
@@ -29,7 +27,20 @@ def _forge(value):
 
 
 def double(x):
-    _forge({"$": "tensor", "id": 0, "dtype": "float32", "shape": [3], "stride": [1], "span": 3, "b": 0, "rg": False, "param": False, "device": "cpu"})
+    _forge(
+        {
+            "$": "tensor",
+            "id": 0,
+            "dtype": "float32",
+            "shape": [3],
+            "stride": [1],
+            "span": 3,
+            "b": 0,
+            "rg": False,
+            "param": False,
+            "device": "cpu",
+        }
+    )
     return 2 * x
 
 

@@ -4,8 +4,6 @@ import socket
 import stat
 import struct
 
-import torch
-
 
 def double(x):
     return 2 * x

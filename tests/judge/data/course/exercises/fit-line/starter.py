@@ -1,5 +1,3 @@
-import torch
-from torch import nn
 
 
 def train(model, loader, epochs=2, lr=0.1):

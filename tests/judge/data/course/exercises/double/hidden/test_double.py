@@ -24,7 +24,11 @@ def test_tensor(submission, shape):
 @points(1)
 def test_number(submission):
     got = submission.double(21)
-    expect(type(got) is int and got == 42, f"double(21) should be 42, got {got!r}", f"double(21) 应为 42，实际为 {got!r}")
+    expect(
+        type(got) is int and got == 42,
+        f"double(21) should be 42, got {got!r}",
+        f"double(21) 应为 42，实际为 {got!r}",
+    )
 
 
 @points(2)
@@ -35,7 +39,17 @@ def test_scale_in_place(submission):
     bias = layer.bias.detach().clone()
     result = submission.scale_(layer, 3)
     if type(result) is not nn.Linear:
-        fail(f"scale_ should return the nn.Linear, got {type(result).__name__}", f"scale_ 应返回 nn.Linear，实际为 {type(result).__name__}")
-    assert_close(layer.weight.detach(), expected, what_en="the layer's weight", what_zh="层的 weight")
-    assert_close(result.weight.detach(), expected, what_en="the returned layer's weight", what_zh="返回的层的 weight")
+        fail(
+            f"scale_ should return the nn.Linear, got {type(result).__name__}",
+            f"scale_ 应返回 nn.Linear，实际为 {type(result).__name__}",
+        )
+    assert_close(
+        layer.weight.detach(), expected, what_en="the layer's weight", what_zh="层的 weight"
+    )
+    assert_close(
+        result.weight.detach(),
+        expected,
+        what_en="the returned layer's weight",
+        what_zh="返回的层的 weight",
+    )
     assert_close(layer.bias.detach(), bias, what_en="the bias", what_zh="bias")

@@ -42,10 +42,19 @@ def test_losses(submission):
     expected = replay(reference, ref_loader, 2, 0.1)
     model.eval()  # the learner must switch to train mode itself, every epoch
     losses = submission.train(model, loader, epochs=2, lr=0.1)
-    expect(type(losses) is list and len(losses) == 2 and all(type(v) is float for v in losses),
-           f"train should return 2 floats, got {losses!r}", f"train 应返回 2 个 float，实际为 {losses!r}")
-    assert_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64), rtol=1e-5, atol=1e-7,
-                 what_en="the epoch losses", what_zh="每个 epoch 的损失")
+    expect(
+        type(losses) is list and len(losses) == 2 and all(type(v) is float for v in losses),
+        f"train should return 2 floats, got {losses!r}",
+        f"train 应返回 2 个 float，实际为 {losses!r}",
+    )
+    assert_close(
+        torch.tensor(losses, dtype=torch.float64),
+        torch.tensor(expected, dtype=torch.float64),
+        rtol=1e-5,
+        atol=1e-7,
+        what_en="the epoch losses",
+        what_zh="每个 epoch 的损失",
+    )
 
 
 @points(1)
@@ -57,4 +66,6 @@ def test_parameters(submission):
     submission.train(model, loader, epochs=2, lr=0.1)
     ref = reference.state_dict()
     for name, value in model.state_dict().items():
-        assert_close(value.double(), ref[name].double(), rtol=1e-5, atol=1e-7, what_en=name, what_zh=name)
+        assert_close(
+            value.double(), ref[name].double(), rtol=1e-5, atol=1e-7, what_en=name, what_zh=name
+        )
