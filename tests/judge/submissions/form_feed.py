@@ -1,7 +1,6 @@
-
+import torch
+
 NOTE = "a b"  # also here:   (not a line break for the compiler)
-
-
 def double(x):
     return 2 * x
 
