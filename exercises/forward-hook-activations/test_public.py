@@ -5,7 +5,7 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-from grader.checks import assert_close, expect
+from grader.checks import assert_close, expect, fail, in_executor, keep_result, type_name
 
 
 def make_model():
@@ -22,28 +22,39 @@ def make_model():
 def test_worked_example(submission):
     """The worked example: after model(x), activations['head'] equals the model's output."""
     model = make_model()
-    acts, remove = submission.record_activations(model, ["encoder.1", "head"])
-    y = model(torch.randn(4, 5))
+    x = torch.randn(4, 5)
+    with torch.no_grad():
+        y = model(x)  # the check's own copy of the model, without hooks
+    hooked = in_executor(model)  # a copy that stays with your code, where your hooks run
+    result = keep_result(submission.record_activations, hooked, ["encoder.1", "head"])
+    if type_name(result) not in ("tuple", "list") or len(result) != 2:
+        fail(
+            "record_activations should return a pair (activations, remove)",
+            "record_activations 应返回一对值 (activations, remove)",
+        )
+    hooked(x)
+    acts = result[0]  # a copy of your activations dict as it is now
+    if type(acts) is not dict:
+        fail(
+            f"activations should be a plain dict, got {type_name(acts)}",
+            f"activations 应当是普通 dict，实际为 {type_name(acts)}",
+        )
     expect(
-        sorted(acts) == ["encoder.1", "head"],
-        f"activations should have the keys ['encoder.1', 'head'], got {sorted(acts)}",
-        f"activations 的键应为 ['encoder.1', 'head']，实际为 {sorted(acts)}",
+        sorted(str(k) for k in acts) == ["encoder.1", "head"],
+        f"activations should have the keys ['encoder.1', 'head'], got {sorted(str(k) for k in acts)}",
+        f"activations 的键应为 ['encoder.1', 'head']，实际为 {sorted(str(k) for k in acts)}",
     )
-    assert_close(
-        acts["head"], y.detach(), what_en="activations['head']", what_zh="activations['head']"
-    )
-    remove()
+    assert_close(acts["head"], y, what_en="activations['head']", what_zh="activations['head']")
+    result[1]()  # remove()
 
 
 def test_unknown_name(submission):
     """An unknown name raises KeyError."""
-    model = make_model()
     try:
-        submission.record_activations(model, ["decoder"])
+        submission.record_activations(in_executor(make_model()), ["decoder"])
     except KeyError:
         return
-    expect(
-        False,
+    fail(
         "record_activations(model, ['decoder']) should raise KeyError",
         "record_activations(model, ['decoder']) 应抛出 KeyError",
     )

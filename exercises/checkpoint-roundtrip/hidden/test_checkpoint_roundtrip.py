@@ -1,9 +1,16 @@
 """Hidden checks for checkpoint-roundtrip: save and restore model, optimizer and epoch.
 
-Saving and loading are checked separately (the check reads the learner's file itself, and writes
-a reference file for the learner's loader), so a mistake on one side does not cost the other
-side's points; one end-to-end check resumes training and compares with uninterrupted training.
-Files go to the check's own temporary folder (the sandbox's scratch folder).
+Saving and loading are checked separately, so a mistake on one side does not cost the other
+side's points: the learner's file is read back inside the executor by the grader's helper
+(``torch.load(weights_only=True)``; the judge never opens a file the submission wrote) and its
+contents are compared with the check's own copies; for the loader, the grader's helper writes a
+checkpoint in the contract's format into the executor's scratch folder. One end-to-end check
+resumes training and compares with uninterrupted training replayed on a separate judge-side model.
+
+Files are relative names: the learner's code runs with its private scratch folder as the current
+directory. The executor (and its folder) lives for all the checks, so every check uses file names
+of its own. Models and optimizers are standard objects, so they come back from the learner's code
+with its changes merged in: every reference is taken before the call.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import pytest
 import torch
 from torch import nn
 
-from grader.checks import assert_close, expect, fail, points
+from grader.checks import CheckFailed, assert_close, executor_helper, expect, fail, points
 
 EPOCH = 7
 
@@ -49,17 +56,44 @@ def trained(kind: str):
     return model, optimizer
 
 
-def read_back(path: str) -> dict:
-    """The learner's file, loaded the safe way (as load_checkpoint must)."""
+def model_state(model: nn.Module) -> dict:
+    """A copy of model.state_dict() (taken before the learner's code sees the model)."""
+    return {key: value.detach().clone() for key, value in model.state_dict().items()}
+
+
+def optimizer_buffers(optimizer, what_en: str, what_zh: str) -> dict:
+    """Per-parameter optimizer state flattened to {(param index, name): tensor}."""
     try:
-        ckpt = torch.load(path, weights_only=True)
-    except FileNotFoundError:
+        state = optimizer.state_dict()["state"]
+        out = {}
+        for index, per_param in state.items():
+            for name, value in per_param.items():
+                out[(int(index), str(name))] = torch.as_tensor(value).detach().clone()
+    except CheckFailed:
+        raise
+    except Exception as exc:  # the state came from the learner's code: it may be malformed
+        why = f"{type(exc).__name__}: {str(exc)[:300]}"
         fail(
-            "save_checkpoint(path, ...) did not create the file `path`",
-            "save_checkpoint(path, ...) 没有创建文件 `path`",
+            f"{what_en} is not a usable optimizer state ({why})",
+            f"{what_zh} 不是可用的优化器状态（{why}）",
         )
+    return out
+
+
+def read_back(name: str) -> dict:
+    """The learner's file, loaded inside the executor the safe way (as load_checkpoint must)."""
+    if not executor_helper("file_exists", name):
+        fail(
+            f"save_checkpoint({name!r}, ...) did not create the file {name!r}",
+            f"save_checkpoint({name!r}, ...) 没有创建文件 {name!r}",
+        )
+    try:
+        ckpt = executor_helper("load_file", name)
+    except CheckFailed:
+        raise
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+        text = str(exc).strip()
+        first = text.splitlines()[0][:160] if text else type(exc).__name__
         fail(
             "the checkpoint cannot be read with torch.load(path, weights_only=True) "
             f"({first}); save state_dicts and plain numbers, not model or optimizer objects",
@@ -86,22 +120,15 @@ def entry(ckpt: dict, key: str):
     return ckpt[key]
 
 
-def saved_by_learner(submission, tmp_path, kind="sgd_momentum"):
-    model, optimizer = trained(kind)
-    path = str(tmp_path / "learner.pt")
-    submission.save_checkpoint(path, model, optimizer, EPOCH)
-    return model, optimizer, path
-
-
-def compare_states(got: dict, expected: dict, what_en: str, what_zh: str) -> None:
+def compare_states(got: object, expected: dict, what_en: str, what_zh: str) -> None:
     """Two flat state dicts of tensors: same keys, equal values."""
     if not isinstance(got, dict):
         fail(
             f"{what_en} should be a state dict, got {type(got).__name__}",
             f"{what_zh} 应当是 state dict，实际为 {type(got).__name__}",
         )
-    missing = sorted(set(expected) - set(got))
-    extra = sorted(set(got) - set(expected))
+    missing = sorted(str(k) for k in set(expected) - set(got))
+    extra = sorted(str(k) for k in set(got) - set(expected))
     if missing or extra:
         fail(
             f"{what_en}: keys differ from model.state_dict() (missing {missing}, unexpected {extra})",
@@ -118,47 +145,12 @@ def compare_states(got: dict, expected: dict, what_en: str, what_zh: str) -> Non
         )
 
 
-def optimizer_buffers(optimizer) -> dict:
-    """Per-parameter optimizer state flattened to {(param index, name): tensor}."""
-    out = {}
-    for index, state in optimizer.state_dict()["state"].items():
-        for name, value in state.items():
-            out[(int(index), name)] = torch.as_tensor(value).detach().clone()
-    return out
-
-
-@points(1.5)
-def test_saved_model_state(submission, tmp_path):
-    """The file's 'model' entry is model.state_dict(): parameters and BatchNorm buffers."""
-    model, _, path = saved_by_learner(submission, tmp_path)
-    ckpt = read_back(path)
-    compare_states(
-        entry(ckpt, "model"), model.state_dict(), "checkpoint['model']", "checkpoint['model']"
-    )
-
-
-@points(1.5)
-@pytest.mark.parametrize("kind", ["sgd_momentum", "adam"])
-def test_saved_optimizer_state(submission, tmp_path, kind):
-    """The file's 'optimizer' entry is optimizer.state_dict(), with its buffers and param groups."""
-    _, optimizer, path = saved_by_learner(submission, tmp_path, kind)
-    ckpt = read_back(path)
-    saved = entry(ckpt, "optimizer")
-    if not isinstance(saved, dict) or sorted(saved) != ["param_groups", "state"]:
-        fail(
-            "checkpoint['optimizer'] should be optimizer.state_dict() (a dict with 'state' and "
-            "'param_groups')",
-            "checkpoint['optimizer'] 应当是 optimizer.state_dict()（含 'state' 和 'param_groups' 的字典）",
-        )
-    probe = make_optimizer(kind, make_model(1))
-    probe.load_state_dict(saved)
-    want = optimizer_buffers(optimizer)
-    got = optimizer_buffers(probe)
+def compare_buffers(got: dict, want: dict, what_en: str, what_zh: str, hint_en="", hint_zh=""):
     expect(
         sorted(got, key=str) == sorted(want, key=str),
-        f"checkpoint['optimizer'] lacks the optimizer's per-parameter state ({len(want)} buffers "
-        f"expected, {len(got)} found)",
-        f"checkpoint['optimizer'] 缺少优化器的逐参数状态（应有 {len(want)} 个缓冲区，实际 {len(got)} 个）",
+        f"{what_en} lacks the optimizer's per-parameter state ({len(want)} buffers expected, "
+        f"{len(got)} found){hint_en}",
+        f"{what_zh} 缺少优化器的逐参数状态（应有 {len(want)} 个缓冲区，实际 {len(got)} 个）{hint_zh}",
     )
     for key, value in want.items():
         assert_close(
@@ -166,16 +158,57 @@ def test_saved_optimizer_state(submission, tmp_path, kind):
             value,
             rtol=0,
             atol=0,
-            what_en=f"optimizer state {key}",
-            what_zh=f"优化器状态 {key}",
+            what_en=f"{what_en}: state {key}",
+            what_zh=f"{what_zh}：状态 {key}",
         )
 
 
+def saved_by_learner(submission, name: str, kind: str = "sgd_momentum"):
+    """The learner saves a trained model and optimizer; returns copies of their states taken
+    before the call, and the file read back."""
+    model, optimizer = trained(kind)
+    want_model = model_state(model)
+    want_buffers = optimizer_buffers(optimizer, "the optimizer", "优化器")
+    submission.save_checkpoint(name, model, optimizer, EPOCH)
+    return want_model, want_buffers, read_back(name)
+
+
+@points(1.5)
+def test_saved_model_state(submission):
+    """The file's 'model' entry is model.state_dict(): parameters and BatchNorm buffers."""
+    want, _, ckpt = saved_by_learner(submission, "saved_model_state.pt")
+    compare_states(entry(ckpt, "model"), want, "checkpoint['model']", "checkpoint['model']")
+
+
+@points(1.5)
+@pytest.mark.parametrize("kind", ["sgd_momentum", "adam"])
+def test_saved_optimizer_state(submission, kind):
+    """The file's 'optimizer' entry is optimizer.state_dict(), with its buffers and param groups."""
+    _, want, ckpt = saved_by_learner(submission, f"saved_optimizer_state_{kind}.pt", kind)
+    saved = entry(ckpt, "optimizer")
+    if not isinstance(saved, dict) or set(saved) != {"param_groups", "state"}:
+        fail(
+            "checkpoint['optimizer'] should be optimizer.state_dict() (a dict with 'state' and "
+            "'param_groups')",
+            "checkpoint['optimizer'] 应当是 optimizer.state_dict()（含 'state' 和 'param_groups' 的字典）",
+        )
+    probe = make_optimizer(kind, make_model(1))
+    try:
+        probe.load_state_dict(saved)
+    except Exception as exc:  # the saved state is the learner's output: it may be malformed
+        why = f"{type(exc).__name__}: {str(exc)[:300]}"
+        fail(
+            f"checkpoint['optimizer'] cannot be loaded into a new optimizer of the same kind ({why})",
+            f"checkpoint['optimizer'] 无法加载到同类型的新优化器中（{why}）",
+        )
+    got = optimizer_buffers(probe, "checkpoint['optimizer']", "checkpoint['optimizer']")
+    compare_buffers(got, want, "checkpoint['optimizer']", "checkpoint['optimizer']")
+
+
 @points(1)
-def test_saved_epoch(submission, tmp_path):
+def test_saved_epoch(submission):
     """The file's 'epoch' entry is the epoch as a Python int."""
-    _, _, path = saved_by_learner(submission, tmp_path)
-    ckpt = read_back(path)
+    _, _, ckpt = saved_by_learner(submission, "saved_epoch.pt")
     epoch = entry(ckpt, "epoch")
     expect(
         type(epoch) is int and epoch == EPOCH,
@@ -184,71 +217,67 @@ def test_saved_epoch(submission, tmp_path):
     )
 
 
-def reference_file(tmp_path, kind="sgd_momentum", lr=None):
-    """A checkpoint in the contract's format, written by the check."""
+def reference_file(name: str, kind: str = "sgd_momentum", lr: float | None = None):
+    """A checkpoint in the contract's format, written by the grader's helper in the executor's
+    scratch folder; returns copies of the states it holds."""
     model, optimizer = trained(kind)
     if lr is not None:
         for group in optimizer.param_groups:
             group["lr"] = lr
-    path = str(tmp_path / "reference.pt")
-    torch.save(
-        {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": EPOCH}, path
+    want_model = model_state(model)
+    want_buffers = optimizer_buffers(optimizer, "the optimizer", "优化器")
+    executor_helper(
+        "checkpoint_roundtrip_write",
+        name,
+        {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": EPOCH},
     )
-    return model, optimizer, path
+    return want_model, want_buffers
 
 
 @points(1.5)
-def test_load_model(submission, tmp_path):
+def test_load_model(submission):
     """load_checkpoint restores parameters and buffers into the given model, in place."""
-    model, _, path = reference_file(tmp_path)
+    want, _ = reference_file("load_model.pt")
     fresh = make_model(5)
     fresh_optimizer = make_optimizer("sgd_momentum", fresh)
-    submission.load_checkpoint(path, fresh, fresh_optimizer)
-    compare_states(
-        fresh.state_dict(), model.state_dict(), "the restored model's state", "恢复后的模型状态"
-    )
+    submission.load_checkpoint("load_model.pt", fresh, fresh_optimizer)
+    compare_states(fresh.state_dict(), want, "the restored model's state", "恢复后的模型状态")
 
 
 @points(1.5)
 @pytest.mark.parametrize("kind", ["sgd_momentum", "adam"])
-def test_load_optimizer(submission, tmp_path, kind):
+def test_load_optimizer(submission, kind):
     """load_checkpoint restores the given optimizer: its buffers and its learning rate."""
-    _, optimizer, path = reference_file(tmp_path, kind, lr=0.0123)
+    name = f"load_optimizer_{kind}.pt"
+    _, want = reference_file(name, kind, lr=0.0123)
     fresh = make_model(5)
     fresh_optimizer = make_optimizer(kind, fresh)
-    submission.load_checkpoint(path, fresh, fresh_optimizer)
-    want = optimizer_buffers(optimizer)
-    got = optimizer_buffers(fresh_optimizer)
-    expect(
-        len(got) == len(want),
-        f"after load_checkpoint the given optimizer has {len(got)} state buffers, expected "
-        f"{len(want)}: restore it with optimizer.load_state_dict(...) (do not create a new one)",
-        f"load_checkpoint 之后传入的优化器只有 {len(got)} 个状态缓冲区，应有 {len(want)} 个："
-        "请用 optimizer.load_state_dict(...) 恢复它（不要新建优化器）",
+    submission.load_checkpoint(name, fresh, fresh_optimizer)
+    got = optimizer_buffers(fresh_optimizer, "the restored optimizer", "恢复后的优化器")
+    compare_buffers(
+        got,
+        want,
+        "the restored optimizer",
+        "恢复后的优化器",
+        ": restore the given optimizer with optimizer.load_state_dict(...) (do not create a new one)",
+        "：请用 optimizer.load_state_dict(...) 恢复传入的优化器（不要新建优化器）",
     )
-    for key, value in want.items():
-        assert_close(
-            got[key],
-            value,
-            rtol=0,
-            atol=0,
-            what_en=f"restored optimizer state {key}",
-            what_zh=f"恢复后的优化器状态 {key}",
-        )
-    lr = fresh_optimizer.param_groups[0]["lr"]
+    lrs = [group.get("lr") for group in fresh_optimizer.param_groups]
     expect(
-        lr == 0.0123,
-        f"after load_checkpoint the optimizer's lr should be the saved 0.0123, got {lr!r}",
-        f"load_checkpoint 之后优化器的 lr 应为保存的 0.0123，实际为 {lr!r}",
+        lrs == [0.0123],
+        f"after load_checkpoint the optimizer's lr should be the saved 0.0123, got {lrs!r}",
+        f"load_checkpoint 之后优化器的 lr 应为保存的 0.0123，实际为 {lrs!r}",
     )
 
 
 @points(1)
-def test_load_epoch(submission, tmp_path):
+def test_load_epoch(submission):
     """load_checkpoint returns the saved epoch, as a Python int."""
-    _, _, path = reference_file(tmp_path)
+    reference_file("load_epoch.pt")
     fresh = make_model(5)
-    epoch = submission.load_checkpoint(path, fresh, make_optimizer("sgd_momentum", fresh))
+    epoch = submission.load_checkpoint(
+        "load_epoch.pt", fresh, make_optimizer("sgd_momentum", fresh)
+    )
     expect(
         type(epoch) is int and epoch == EPOCH,
         f"load_checkpoint should return the saved epoch, the int {EPOCH}; got {epoch!r} "
@@ -259,20 +288,22 @@ def test_load_epoch(submission, tmp_path):
 
 @points(2)
 @pytest.mark.parametrize("kind", ["sgd_momentum", "adam"])
-def test_resume_matches_uninterrupted(submission, tmp_path, kind):
+def test_resume_matches_uninterrupted(submission, kind):
     """Save, load into a fresh model and optimizer, train on: same result as never stopping."""
-    model, optimizer = trained(kind)
-    path = str(tmp_path / "resume.pt")
-    submission.save_checkpoint(path, model, optimizer, 3)
-    train(model, optimizer, batches(2, 4))  # the uninterrupted run
+    model, optimizer = trained(kind)  # the uninterrupted run: never seen by the learner's code
+    train(model, optimizer, batches(2, 4))
 
+    saved_model, saved_optimizer = trained(kind)  # the same state, handed to save_checkpoint
+    name = f"resume_{kind}.pt"
+    submission.save_checkpoint(name, saved_model, saved_optimizer, 3)
     fresh = make_model(9)
     fresh_optimizer = make_optimizer(kind, fresh)
-    submission.load_checkpoint(path, fresh, fresh_optimizer)
-    train(fresh, fresh_optimizer, batches(2, 4))  # the resumed run
+    submission.load_checkpoint(name, fresh, fresh_optimizer)
+    train(fresh, fresh_optimizer, batches(2, 4))  # the resumed run, here in the check
+    resumed = fresh.state_dict()
     for key, value in model.state_dict().items():
         assert_close(
-            fresh.state_dict()[key],
+            resumed.get(key),
             value,
             rtol=1e-6,
             atol=1e-7,

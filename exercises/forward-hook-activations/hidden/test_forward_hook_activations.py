@@ -1,7 +1,12 @@
 """Hidden checks for forward-hook-activations: record submodule outputs with forward hooks.
 
-Expected activations are computed by calling the submodules one after another in the check; the
-checks that count hooks read the modules' hook dictionaries directly (check code is trusted).
+The hooks are the learner's code, so the model they are registered on stays in the executor
+(``in_executor``) and the check runs it there (``m(x)``); what ``record_activations`` returns is
+kept there too (``keep_result``), and ``result[0]`` brings a copy of the activations dict as it is
+now. Expected activations are computed by calling the submodules of the check's own copy of the
+model one after another. Whether a hook is still registered is a fact only the executor could
+report, so removal is judged from what later forward passes do: to ``activations`` (``remove``),
+and to the model's output (an unknown name).
 """
 
 from __future__ import annotations
@@ -12,7 +17,17 @@ import pytest
 import torch
 from torch import nn
 
-from grader.checks import assert_close, expect, fail, points
+from grader.checks import (
+    CheckFailed,
+    assert_close,
+    expect,
+    fail,
+    in_executor,
+    is_remote,
+    keep_result,
+    points,
+    type_name,
+)
 
 
 def make_model():
@@ -39,29 +54,40 @@ def expected_activations(model, x):
     return out
 
 
-def record(submission, model, names):
-    result = submission.record_activations(model, list(names))
-    if type(result) not in (tuple, list) or len(result) != 2:
-        fail(
-            "record_activations should return a pair (activations, remove)",
-            "record_activations 应返回一对值 (activations, remove)",
-        )
-    acts, remove = result
-    if type(acts) is not dict:
-        fail(
-            f"activations should be a plain dict, got {type(acts).__name__}",
-            f"activations 应当是普通 dict，实际为 {type(acts).__name__}",
-        )
-    if not callable(remove):
-        fail(
-            f"remove should be a function, got {type(remove).__name__}",
-            f"remove 应当是一个函数，实际为 {type(remove).__name__}",
-        )
-    return acts, remove
+class Recording:
+    """What record_activations returned, kept in the executor with the model it hooked."""
 
+    def __init__(self, submission, model, names):
+        self.model = in_executor(model)  # a copy, with the learner's hooks, stays there
+        self.result = keep_result(submission.record_activations, self.model, list(names))
+        if type_name(self.result) not in ("tuple", "list") or len(self.result) != 2:
+            fail(
+                "record_activations should return a pair (activations, remove), got a "
+                f"{type_name(self.result)}",
+                f"record_activations 应返回一对值 (activations, remove)，实际为 {type_name(self.result)}",
+            )
+        self.acts()  # a plain dict from the start
+        remove = self.result[1]
+        if not is_remote(remove):
+            fail(
+                f"remove should be a function, got {type_name(remove)}",
+                f"remove 应当是一个函数，实际为 {type_name(remove)}",
+            )
+        self.remove = remove
 
-def hook_count(model) -> int:
-    return sum(len(m._forward_hooks) for m in model.modules())
+    def acts(self) -> dict:
+        """A copy of the activations dict as it is now."""
+        acts = self.result[0]
+        if type(acts) is not dict:
+            fail(
+                f"activations should be a plain dict, got {type_name(acts)}",
+                f"activations 应当是普通 dict，实际为 {type_name(acts)}",
+            )
+        return acts
+
+    def forward(self, x):
+        """The hooked model's output for x, computed in the executor (the hooks run there)."""
+        return self.model(x)
 
 
 def check_recorded(acts, names, expected):
@@ -85,15 +111,16 @@ def test_records_outputs(submission):
     """After a forward pass, activations maps each requested top-level name to its output."""
     model = make_model()
     names = ["encoder", "act", "head"]
-    acts, _ = record(submission, model, names)
+    x = torch.randn(4, 5)
+    want = expected_activations(model, x)
+    rec = Recording(submission, model, names)
     expect(
-        not acts,
+        not rec.acts(),
         "activations should be empty before any forward pass",
         "在前向传播之前 activations 应为空",
     )
-    x = torch.randn(4, 5)
-    model(x)
-    check_recorded(acts, names, expected_activations(model, x))
+    rec.forward(x)
+    check_recorded(rec.acts(), names, want)
 
 
 @points(1.5)
@@ -101,28 +128,28 @@ def test_nested_names(submission):
     """Dotted names from named_modules() ("encoder.0", "encoder.2") address nested submodules."""
     model = make_model()
     names = ["encoder.0", "encoder.1", "encoder.2"]
-    acts, _ = record(submission, model, names)
     x = torch.randn(3, 5)
-    model(x)
-    check_recorded(acts, names, expected_activations(model, x))
+    want = expected_activations(model, x)
+    rec = Recording(submission, model, names)
+    rec.forward(x)
+    check_recorded(rec.acts(), names, want)
 
 
 @points(1.5)
 @pytest.mark.parametrize("name", ["head", "act"])
 def test_detached(submission, name):
-    """Stored activations are detached: no grad_fn, requires_grad False, even when x requires grad."""
-    model = make_model()
-    acts, _ = record(submission, model, [name])
+    """Stored activations are detached: requires_grad False, even when x requires grad."""
+    rec = Recording(submission, make_model(), [name])
     x = torch.randn(4, 5, requires_grad=True)
-    model(x)
-    value = acts.get(name)
+    rec.forward(x)
+    value = rec.acts().get(name)
     if type(value) is not torch.Tensor:
         fail(
-            f"activations[{name!r}] should be a tensor after a forward pass, got {type(value).__name__}",
-            f"前向传播之后 activations[{name!r}] 应当是张量，实际为 {type(value).__name__}",
+            f"activations[{name!r}] should be a tensor after a forward pass, got {type_name(value)}",
+            f"前向传播之后 activations[{name!r}] 应当是张量，实际为 {type_name(value)}",
         )
     expect(
-        value.grad_fn is None and not value.requires_grad,
+        not value.requires_grad,
         f"activations[{name!r}] is still attached to the autograd graph; store output.detach()",
         f"activations[{name!r}] 仍连在计算图上；请保存 output.detach()",
     )
@@ -130,50 +157,64 @@ def test_detached(submission, name):
 
 @points(1.5)
 def test_output_unchanged(submission):
-    """The hooks change neither the model's output nor the gradients of any parameter."""
+    """The hooks change neither the model's output nor the gradients flowing through it."""
     model = make_model()
-    x = torch.randn(4, 5)
+    x = torch.randn(4, 5, requires_grad=True)
     expected_out = model(x)
     expected_out.sum().backward()
-    expected_grads = {n: p.grad.clone() for n, p in model.named_parameters()}
-    model.zero_grad()
-    record(submission, model, ["encoder", "act"])
-    out = model(x)
+    expected_grad = x.grad.clone()
+    x.grad = None
+
+    rec = Recording(submission, model, ["encoder", "act", "head"])  # every hook, the last too
+    out = rec.forward(x)
+    expect(
+        bool(rec.acts()),
+        "after a forward pass activations is still empty: the hooks record nothing (register "
+        "one forward hook per name)",
+        "前向传播之后 activations 仍为空：钩子什么也没有记录（请为每个名字注册一个前向钩子）",
+    )
+    if type(out) is not torch.Tensor:
+        fail(
+            f"with the hooks registered, the model returned a {type_name(out)}, not a tensor",
+            f"注册钩子后模型返回了 {type_name(out)}，而不是张量",
+        )
     assert_close(
         out.detach(),
         expected_out.detach(),
         what_en="the model's output with hooks",
         what_zh="注册钩子后模型的输出",
     )
+    cut_en = (
+        "with the hooks registered, no gradient reaches the model's input: a hook returned a "
+        "detached tensor, which replaced the module's output (hooks must return None)"
+    )
+    cut_zh = (
+        "注册钩子后梯度传不到模型的输入：某个钩子返回了 detach 后的张量，替换了模块的输出"
+        "（钩子必须返回 None）"
+    )
+    expect(out.requires_grad, cut_en, cut_zh)
     out.sum().backward()
-    for name, p in model.named_parameters():
-        if p.grad is None:
-            fail(
-                f"with the hooks registered, {name} gets no gradient: a hook returned a detached "
-                "tensor, which replaced the module's output (hooks must return None)",
-                f"注册钩子后 {name} 没有梯度：某个钩子返回了 detach 后的张量，替换了模块的输出"
-                "（钩子必须返回 None）",
-            )
-        assert_close(
-            p.grad,
-            expected_grads[name],
-            what_en=f"the gradient of {name} with hooks",
-            what_zh=f"注册钩子后 {name} 的梯度",
-        )
+    expect(x.grad is not None, cut_en, cut_zh)
+    assert_close(
+        x.grad,
+        expected_grad,
+        what_en="the gradient of the model's input with hooks",
+        what_zh="注册钩子后模型输入的梯度",
+    )
 
 
 @points(1)
 def test_latest_call_wins(submission):
     """A second forward pass overwrites the stored activation."""
     model = make_model()
-    acts, _ = record(submission, model, ["act"])
-    model(torch.randn(4, 5))
-    x2 = torch.randn(2, 5)
-    model(x2)
-    value = acts.get("act")
+    x1, x2 = torch.randn(4, 5), torch.randn(2, 5)
+    want = expected_activations(model, x2)["act"]
+    rec = Recording(submission, model, ["act"])
+    rec.forward(x1)
+    rec.forward(x2)
     assert_close(
-        value,
-        expected_activations(model, x2)["act"],
+        rec.acts().get("act"),
+        want,
         what_en="activations['act'] after a second forward pass (it should hold the latest output)",
         what_zh="第二次前向之后的 activations['act']（应保存最新的输出）",
     )
@@ -181,55 +222,96 @@ def test_latest_call_wins(submission):
 
 @points(1.5)
 def test_remove(submission):
-    """remove() removes every hook; later forward passes leave activations alone."""
-    model = make_model()
+    """remove() removes every hook: later forward passes leave activations alone."""
     names = ["encoder", "act", "head"]
-    acts, remove = record(submission, model, names)
-    expect(
-        hook_count(model) == len(names),
-        f"record_activations should register {len(names)} hooks, found {hook_count(model)}",
-        f"record_activations 应注册 {len(names)} 个钩子，实际有 {hook_count(model)} 个",
-    )
-    x = torch.randn(4, 5)
-    model(x)
-    remove()
-    left = hook_count(model)
-    expect(
-        left == 0,
-        f"after remove(), {left} of the {len(names)} hooks are still registered; keep every "
-        "handle and call .remove() on each",
-        f"调用 remove() 之后 {len(names)} 个钩子中仍有 {left} 个未移除；请保存每个 handle 并逐一调用 .remove()",
-    )
-    before = dict(acts)
-    model(torch.randn(2, 5))
-    changed = sorted(
-        str(k) for k in set(before) | set(acts) if k not in before or acts.get(k) is not before[k]
-    )
-    expect(
-        not changed,
-        f"after remove(), a forward pass still changed activations{changed}",
-        f"调用 remove() 之后，前向传播仍然改动了 activations{changed}",
-    )
+    rec = Recording(submission, make_model(), names)
+    rec.forward(torch.randn(4, 5))
+    before = rec.acts()
+    if not before or any(
+        type(v) is not torch.Tensor or v.dim() == 0 or v.shape[0] != 4 for v in before.values()
+    ):
+        fail(
+            "after a forward pass with a batch of 4, activations should hold that pass's outputs "
+            f"(got {sorted(str(k) for k in before)}); the hooks record nothing, so remove() cannot "
+            "be tried",
+            "用 4 个样本前向之后，activations 应保存这次前向的输出"
+            f"（实际键为 {sorted(str(k) for k in before)}）；钩子什么也没有记录，无法检查 remove()",
+        )
+    rec.remove()
+    for batch in (2, 3):  # every later pass, with batch sizes a hook would leave a trace of
+        rec.forward(torch.randn(batch, 5))
+        after = rec.acts()
+        changed = sorted(
+            str(k)
+            for k in set(before) | set(after)
+            if k not in before
+            or k not in after
+            or type(after[k]) is not torch.Tensor
+            or after[k].shape != before[k].shape
+            or not torch.equal(after[k], before[k])
+        )
+        expect(
+            not changed,
+            f"after remove(), a forward pass still changed activations{changed}; keep every "
+            "handle and call .remove() on each",
+            f"调用 remove() 之后，前向传播仍然改动了 activations{changed}；请保存每个 handle 并逐一调用 .remove()",
+        )
+
+
+def make_rnn_model():
+    """A model whose submodule returns a tuple: a leftover hook that stores output.detach()
+    breaks its forward pass, so the hook shows in the output."""
+    torch.manual_seed(1)
+    return nn.Sequential(OrderedDict(rnn=nn.GRU(5, 4, batch_first=True)))
 
 
 @points(1)
 def test_unknown_name(submission):
-    """An unknown name raises KeyError and leaves no hook behind."""
-    model = make_model()
-    try:
-        submission.record_activations(model, ["head", "decoder"])
-    except KeyError:
-        pass
-    else:
-        fail(
-            "record_activations(model, ['head', 'decoder']) should raise KeyError: 'decoder' is "
-            "not a submodule",
-            "record_activations(model, ['head', 'decoder']) 应抛出 KeyError：'decoder' 不是子模块",
+    """An unknown name raises KeyError and leaves the model as it was (no hook behind)."""
+    for model, names in (
+        (make_model(), ["head", "decoder"]),
+        (make_rnn_model(), ["rnn", "decoder"]),
+    ):
+        x = torch.randn(3, 2, 5) if names[0] == "rnn" else torch.randn(3, 5)
+        with torch.no_grad():
+            want = model(x)
+        m = in_executor(model)
+        try:
+            submission.record_activations(m, names)
+        except KeyError:
+            pass
+        else:
+            fail(
+                f"record_activations(model, {names}) should raise KeyError: 'decoder' is not a "
+                "submodule",
+                f"record_activations(model, {names}) 应抛出 KeyError：'decoder' 不是子模块",
+            )
+        leftover_en = (
+            f"after the KeyError of record_activations(model, {names}), the model no longer "
+            "behaves as before: a hook was left behind; check every name before registering any "
+            "hook"
         )
-    left = hook_count(model)
-    expect(
-        left == 0,
-        f"after the KeyError, {left} hook(s) were left registered; check every name before "
-        "registering any hook",
-        f"抛出 KeyError 之后仍留下了 {left} 个钩子；应先检查所有名字，再注册钩子",
-    )
+        leftover_zh = (
+            f"record_activations(model, {names}) 抛出 KeyError 之后，模型的行为变了：留下了钩子；"
+            "应先检查所有名字，再注册钩子"
+        )
+        try:
+            with torch.no_grad():
+                got = m(x)
+        except CheckFailed:
+            raise
+        except Exception as exc:
+            why = f"{type(exc).__name__}: {str(exc)[:200]}"
+            fail(
+                f"{leftover_en} (calling the model raised {why})",
+                f"{leftover_zh}（调用模型时抛出 {why}）",
+            )
+        if type(want) is tuple and (type(got) is not tuple or len(got) != len(want)):
+            fail(leftover_en, leftover_zh)
+        for g, w in zip(got, want, strict=True) if type(want) is tuple else [(got, want)]:
+            assert_close(
+                g,
+                w,
+                what_en="the model's output after the KeyError",
+                what_zh="KeyError 之后模型的输出",
+            )

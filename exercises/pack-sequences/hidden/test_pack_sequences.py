@@ -3,6 +3,9 @@
 The reference runs each sequence alone through the same RNN, on its real steps only. Padding
 positions hold large random values, so running through them is never accidentally right. Most
 checks use lengths sorted longest first, so the unsorted case is a check of its own.
+
+The RNN is a standard module, so it comes back from the learner's code with any change it made
+merged in: every reference (values, gradients, the description) is computed before the call.
 """
 
 from __future__ import annotations
@@ -57,10 +60,10 @@ def describe(rnn, lengths):
 
 def run_case(submission, rnn, padded, lengths, lengths_arg=None):
     arg = torch.tensor(lengths, dtype=torch.int64) if lengths_arg is None else lengths_arg
-    got = submission.last_hidden_states(rnn, padded, arg)
-    with torch.no_grad():
+    with torch.no_grad():  # before the call: the rnn comes back with the learner's changes
         want = reference(rnn, padded, lengths)
     what = describe(rnn, lengths)
+    got = submission.last_hidden_states(rnn, padded, arg)
     assert_tensor(
         got,
         shape=(len(lengths), HIDDEN),
@@ -164,11 +167,13 @@ def test_gradients(submission):
         what_en="the gradient of padded (zero at padding positions)",
         what_zh="padded 的梯度（填充位置应为 0）",
     )
-    for name, p in rnn.named_parameters():
-        expect(p.grad is not None, f"rnn.{name} received no gradient", f"rnn.{name} 没有得到梯度")
+    params = dict(rnn.named_parameters())  # the rnn's own parameters, grads brought back
+    for name, want in want_params.items():
+        grad = params[name].grad if name in params else None
+        expect(grad is not None, f"rnn.{name} received no gradient", f"rnn.{name} 没有得到梯度")
         assert_close(
-            p.grad,
-            want_params[name],
+            grad,
+            want,
             rtol=1e-5,
             atol=1e-8,
             what_en=f"the gradient of rnn.{name}",
