@@ -1,7 +1,7 @@
 """Benchmark: what each OS sandbox layer costs in a child forked from a torch-importing worker.
 
 The parent imports torch (and numpy), runs no torch op (as the warm worker does), calls
-``grader.sandbox.layers.prepare()`` and then forks ``--repeat`` children for each measurement:
+``grader.sandbox.os.layers.prepare()`` and then forks ``--repeat`` children for each measurement:
 
 - alone: a child applies just that layer (``harden(spec, only=(layer,))``), its step's time;
 - in full harden: the per-step times of one ``harden(spec)`` with every available layer, where
@@ -26,8 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.sandbox import layers
-from grader.sandbox.probe import run_forked
+from grader.sandbox.os import layers
+from grader.sandbox.os.probe import run_forked
 
 
 def _spec(scratch: Path) -> layers.SandboxSpec:

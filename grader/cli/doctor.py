@@ -80,7 +80,7 @@ def doctor(fmt: str, require_sandbox: bool, no_smoke: bool) -> None:
 
     Exit status: 0, or 4 with --require-sandbox when a layer is missing.
     """
-    from grader.sandbox.diagnose import diagnose
+    from grader.sandbox.os.diagnose import diagnose
 
     report = diagnose(smoke=not no_smoke)
     if fmt == "json":

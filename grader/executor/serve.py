@@ -71,7 +71,7 @@ def _isolate_fds(chan: socket.socket, out_w: int) -> None:
     os.dup2(out_w, 2)
     keep = {0, 1, 2, chan.fileno()}
     try:
-        from grader.sandbox.layers import inherited_fds
+        from grader.sandbox.os.layers import inherited_fds
 
         keep.update(inherited_fds())
     except ImportError:
@@ -92,9 +92,9 @@ def _isolate_fds(chan: socket.socket, out_w: int) -> None:
 
 def _harden(job: Job, scratch: Path) -> tuple[list[str], bool]:
     """Every OS layer; returns the active layers and whether scratch is a private tmpfs."""
-    from grader.sandbox import environ
-    from grader.sandbox import scratch as scratch_quota
-    from grader.sandbox.layers import SandboxSpec, available_layers, harden
+    from grader.sandbox.os import environ
+    from grader.sandbox.os import scratch as scratch_quota
+    from grader.sandbox.os.layers import SandboxSpec, available_layers, harden
 
     cuda = job.device == "cuda"
     spec = SandboxSpec(

@@ -189,7 +189,7 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
             chan_judge.close()
             os.close(out_r)
         elif op == "usage":
-            from grader.sandbox import scratch as scratch_quota
+            from grader.sandbox.os import scratch as scratch_quota
 
             where = children.get(int(msg.get("pid", 0)))
             used = scratch_quota.usage(where) if where is not None else scratch_quota.Usage(0, 0)
@@ -222,7 +222,7 @@ def _import_allowed_modules(allow: tuple[str, ...]) -> None:
             pass
 
     try:
-        from grader.sandbox.policy_config import config_for, normalise_allow
+        from grader.sandbox.policy.config import config_for, normalise_allow
 
         names = list(config_for(normalise_allow(allow)).modules)
     except (ImportError, ValueError):
@@ -245,7 +245,7 @@ def _prepare(job: Any, hide: list[str]) -> tuple[Any, str]:
 
     if hide:
         try:
-            from grader.sandbox import layers
+            from grader.sandbox.os import layers
 
             layers.hide(hide)
         except ImportError:  # the OS layer is optional (e.g. on macOS)

@@ -118,7 +118,7 @@ class ExecutorLink:
     def _check_quota(self, live: _Live) -> None:
         """Count the executor's scratch folder between checks (the fallback quota where no mount
         namespace could be made; the tmpfs enforces it in the kernel otherwise)."""
-        from grader.sandbox.scratch import QUOTA_BYTES, QUOTA_FILES
+        from grader.sandbox.os.scratch import QUOTA_BYTES, QUOTA_FILES
 
         files, size = self.template.usage(live.pid)
         if files > QUOTA_FILES or size > QUOTA_BYTES:

@@ -44,7 +44,7 @@ def prepare(preload_dynamo: bool = True) -> dict[str, Any]:
 
     layers: dict[str, str | None] = {}
     try:
-        from grader.sandbox import layers as sandbox_layers
+        from grader.sandbox.os import layers as sandbox_layers
 
         sandbox_layers.prepare()
         layers = dict(sandbox_layers.available_layers())

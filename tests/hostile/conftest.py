@@ -39,7 +39,7 @@ class Hostile:
     tmp: Path
     """The worker's TMPDIR: every scratch folder is made here and must be gone after grading."""
     layers: dict[str, str | None]
-    """The worker's probe (``grader.sandbox.layers.available_layers()`` run in the worker)."""
+    """The worker's probe (``grader.sandbox.os.layers.available_layers()`` run in the worker)."""
 
     @property
     def worker_pid(self) -> int:

@@ -3,7 +3,7 @@
 ``layer`` names what the test relies on: ``policy`` (the RestrictedPython policy), ``runner``
 (the grading machinery itself: the per-check wall clock, the result pipe, the verdict classifier,
 the grader's own pytest configuration) and ``checks`` (the check API's exact-type asserts) are
-always present and never skipped; any other name is an OS layer of ``grader.sandbox.layers.LAYERS``
+always present and never skipped; any other name is an OS layer of ``grader.sandbox.os.layers.LAYERS``
 and the test is skipped, with the probe's reason, where the worker does not have it.
 """
 

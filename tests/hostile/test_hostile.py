@@ -205,7 +205,7 @@ def test_course_installed_in_site_packages_stays_hidden(hostile, tmp_path):
 
 
 def _runtime_unreadable_reason(uid: int, gid: int) -> str | None:
-    from grader.sandbox import layers, privileges
+    from grader.sandbox.os import layers, privileges
 
     needed = [
         *layers.runtime_read_paths(),
@@ -222,7 +222,7 @@ def test_sample_passes_again_as_an_unprivileged_uid(hostile):
     again when the tests, the warm worker and its children all run as uid 65534."""
     if os.geteuid() != 0:
         pytest.skip("the suite already runs as an ordinary user")
-    from grader.sandbox import privileges
+    from grader.sandbox.os import privileges
 
     uid = 65534
     gid = privileges.drop_gid_for(uid)

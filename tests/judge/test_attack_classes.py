@@ -77,7 +77,9 @@ def test_violation_flood_is_linear_and_clipped(tmp_path):
     while sum(len(line) + 1 for line in lines) < 512 * 1024:
         lines.append(f"v{len(lines)} = torch.os.system")
     flood = tmp_path / "violation_flood.py"
-    flood.write_text("\n".join(lines) + "\n\n\ndef double(x):\n    return 2 * x\n", encoding="utf-8")
+    flood.write_text(
+        "\n".join(lines) + "\n\n\ndef double(x):\n    return 2 * x\n", encoding="utf-8"
+    )
     started = time.monotonic()
     code, out = grade_cli("double", flood, "--format", "json")
     assert time.monotonic() - started < 60

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.sandbox import layers
+from grader.sandbox.os import layers
 
 _PR_SET_CHILD_SUBREAPER = 36
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import layers
-from grader.sandbox.probe import ChildOutcome, run_forked
+from grader.sandbox.os import layers
+from grader.sandbox.os.probe import ChildOutcome, run_forked
 
 
 def nothing_arrived(listener: socket.socket) -> bool:

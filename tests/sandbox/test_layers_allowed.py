@@ -78,8 +78,8 @@ _THREADS_SCRIPT = textwrap.dedent(
     """
     import json, sys, tempfile, threading
     import torch
-    from grader.sandbox import layers
-    from grader.sandbox.probe import run_forked
+    from grader.sandbox.os import layers
+    from grader.sandbox.os.probe import run_forked
 
     layers.prepare()
     scratch = tempfile.mkdtemp()

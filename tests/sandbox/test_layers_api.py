@@ -1,4 +1,4 @@
-"""The public API of grader.sandbox.layers: path set, layer names, refusals, CUDA plan."""
+"""The public API of grader.sandbox.os.layers: path set, layer names, refusals, CUDA plan."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sandbox_child import spec_for
 
-from grader.sandbox import landlock, layers, paths
-from grader.sandbox.probe import run_forked
+from grader.sandbox.os import landlock, layers, paths
+from grader.sandbox.os.probe import run_forked
 
 
 def test_layer_names_and_availability_match(available):
@@ -82,7 +82,7 @@ def test_spec_is_frozen_with_documented_defaults():
 
 def test_cuda_child_gets_devices_and_no_address_space_limit(monkeypatch, tmp_path):
     """A CUDA spec: no RLIMIT_AS, device nodes read-write with ioctl, driver files readable."""
-    from grader.sandbox import limits
+    from grader.sandbox.os import limits
 
     spec = layers.SandboxSpec(cpu_seconds=5, memory_bytes=1 << 30, cuda=True, scratch=tmp_path)
     assert "RLIMIT_AS" not in limits.planned_limits(spec)

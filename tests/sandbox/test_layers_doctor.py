@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli.doctor import doctor
-from grader.sandbox import diagnose
+from grader.sandbox.os import diagnose
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sandbox_child import attempt, hardened, nothing_arrived, spec_for
 
-from grader.sandbox import paths
+from grader.sandbox.os import paths
 
 
 @pytest.mark.sandbox_layer("landlock-fs")

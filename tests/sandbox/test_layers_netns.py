@@ -8,8 +8,8 @@ import socket
 import pytest
 from sandbox_child import attempt, hardened, nothing_arrived, spec_for
 
-from grader.sandbox import namespaces, privileges
-from grader.sandbox.probe import run_forked
+from grader.sandbox.os import namespaces, privileges
+from grader.sandbox.os.probe import run_forked
 
 pytestmark = pytest.mark.sandbox_layer("netns")
 

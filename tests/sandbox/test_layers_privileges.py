@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sandbox_child import attempt, hardened, spec_for
 
-from grader.sandbox import _libc, layers, privileges
-from grader.sandbox.probe import run_forked
+from grader.sandbox.os import _libc, layers, privileges
+from grader.sandbox.os.probe import run_forked
 
 
 @pytest.mark.sandbox_layer("no-new-privs")

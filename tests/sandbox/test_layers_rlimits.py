@@ -13,7 +13,7 @@ import signal
 import pytest
 from sandbox_child import attempt, hardened, spec_for
 
-from grader.sandbox import _libc
+from grader.sandbox.os import _libc
 
 pytestmark = pytest.mark.sandbox_layer("rlimits")
 ONLY = ("rlimits",)

@@ -14,8 +14,8 @@ import socket
 import pytest
 from sandbox_child import attempt, nothing_arrived, spec_for
 
-from grader.sandbox import _libc, layers, namespaces
-from grader.sandbox.probe import run_forked
+from grader.sandbox.os import _libc, layers, namespaces
+from grader.sandbox.os.probe import run_forked
 
 ROOTLESS = ("rlimits", "uid-drop", "cap-drop", "no-new-privs", "landlock-fs", "landlock-net")
 

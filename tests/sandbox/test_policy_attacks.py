@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from grader.sandbox.policy import VIOLATIONS, PolicyViolation, compile_submission, load_submission
-from grader.sandbox.policy_static import UNKNOWN, StaticScope
-from grader.sandbox.policy_transform import PolicyTransformer
+from grader.sandbox.policy.static import UNKNOWN, StaticScope
+from grader.sandbox.policy.transform import PolicyTransformer
 
 HERE = Path(__file__).parent
 CANARY_TEXT = "the hidden checks live here"

@@ -10,17 +10,17 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from grader.sandbox import denytable
-from grader.sandbox.guards_table import TABLE_PATH, table_matches_installed, value_verdict
-from grader.sandbox.policy_config import config_for
+from grader.sandbox.policy import denytable
+from grader.sandbox.policy.config import config_for
+from grader.sandbox.policy.guards_table import TABLE_PATH, table_matches_installed, value_verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_fresh_walk_finds_nothing_new() -> None:
-    """`python -m grader.sandbox.denytable --check` passes on the pinned torch and numpy."""
+    """`python -m grader.sandbox.policy.denytable --check` passes on the pinned torch and numpy."""
     completed = subprocess.run(
-        [sys.executable, "-m", "grader.sandbox.denytable", "--check"],
+        [sys.executable, "-m", "grader.sandbox.policy.denytable", "--check"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -58,7 +58,7 @@ def test_entries_resolve_to_the_objects_and_lifts_apply() -> None:
 def test_table_names_every_explicit_deny_present_in_this_version() -> None:
     """Every hand-listed dangerous name that exists in the installed version is in the table."""
     table = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
-    from grader.sandbox.policy_deny import EXPLICIT_DENY
+    from grader.sandbox.policy.deny import EXPLICIT_DENY
 
     missing = []
     for key in EXPLICIT_DENY:
@@ -75,9 +75,9 @@ def test_table_names_every_explicit_deny_present_in_this_version() -> None:
 
 def test_allowlist_document_names_every_admissible_module() -> None:
     """ALLOWLIST.md, the allow-list for people, covers every module the policy can admit."""
-    from grader.sandbox.policy_rules import DEFAULT_MODULES, EXTENSION_MODULES
+    from grader.sandbox.policy.rules import DEFAULT_MODULES, EXTENSION_MODULES
 
-    text = (ROOT / "grader" / "sandbox" / "ALLOWLIST.md").read_text(encoding="utf-8")
+    text = (ROOT / "grader" / "sandbox" / "policy" / "ALLOWLIST.md").read_text(encoding="utf-8")
     for module in [*DEFAULT_MODULES, *EXTENSION_MODULES]:
         short = module.rpartition(".")[2]
         assert f"`{module}`" in text or f"`.{short}`" in text, module

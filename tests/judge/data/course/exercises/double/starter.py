@@ -1,5 +1,3 @@
-
-
 def double(x):
     # TODO: return 2 * x
     return x

@@ -1,5 +1,3 @@
-
-
 def store(name, t):
     # TODO: save t to name
     return name

@@ -18,8 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import layers as sandbox_layers
-from grader.sandbox import paths, probe
+from grader.sandbox.os import layers as sandbox_layers
+from grader.sandbox.os import paths, probe
 
 _TORCH_FACTS = r"""
 import json, os, sys

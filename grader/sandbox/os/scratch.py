@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.sandbox import _libc
+from grader.sandbox.os import _libc
 
 QUOTA_BYTES = 64 << 20
 """Bytes the submission may keep in its scratch folder."""

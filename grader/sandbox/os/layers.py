@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import SandboxError
-from grader.sandbox import _libc, landlock, limits, namespaces, paths, privileges, seccomp
+from grader.sandbox.os import _libc, landlock, limits, namespaces, paths, privileges, seccomp
 
 #: Every layer, in the order :func:`harden` applies them.
 LAYERS: tuple[str, ...] = (
@@ -133,7 +133,7 @@ def inherited_fds() -> tuple[int, ...]:
 
 
 def runtime_read_paths() -> tuple[Path, ...]:
-    """The narrow read-only set every child needs (see :mod:`grader.sandbox.paths`)."""
+    """The narrow read-only set every child needs (see :mod:`grader.sandbox.os.paths`)."""
     if not _state.runtime:
         runtime, listed = paths.compute_plan()
         _state.runtime, _state.listed = runtime, [os.fsencode(p) for p in listed]
@@ -164,7 +164,7 @@ def hide(more: Iterable[str | os.PathLike[str]]) -> None:
 def available_layers() -> dict[str, str | None]:
     """Each layer mapped to None when it works here, else the reason; probed once and cached."""
     if _state.available is None:
-        from grader.sandbox import probe
+        from grader.sandbox.os import probe
 
         _state.available = probe.probe_all()
     return dict(_state.available)

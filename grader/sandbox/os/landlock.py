@@ -24,7 +24,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from grader.sandbox import _libc
+from grader.sandbox.os import _libc
 
 # File-system access rights (include/uapi/linux/landlock.h) and the ABI that added them.
 FS_EXECUTE = 1 << 0

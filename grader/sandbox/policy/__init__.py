@@ -2,7 +2,7 @@
 
 ``compile_submission`` parses and transforms a submission, reporting every compile-time violation
 at once; ``load_submission`` executes the result in a fresh module whose builtins are the runtime
-guards. See ``grader/sandbox/ALLOWLIST.md`` for what is admitted and why.
+guards. See ``grader/sandbox/policy/ALLOWLIST.md`` for what is admitted and why.
 
 The policy keeps grading honest inside the test process (no monkeypatching of torch, numpy or
 the checks, no frame walks, no files, no global-state setters) and turns attacks into clear,
@@ -19,18 +19,18 @@ import types
 import weakref
 from collections.abc import Sequence
 
-from grader.sandbox.guards_builtins import Guards
-from grader.sandbox.guards_owned import register_globals
-from grader.sandbox.guards_table import table_matches_installed
-from grader.sandbox.policy_config import config_for, normalise_allow
-from grader.sandbox.policy_errors import (
+from grader.sandbox.policy.config import config_for, normalise_allow
+from grader.sandbox.policy.errors import (
     VIOLATIONS,
     PolicyViolation,
     aggregate,
     register_submission_file,
 )
-from grader.sandbox.policy_static import StaticScope
-from grader.sandbox.policy_transform import PolicyTransformer
+from grader.sandbox.policy.guards_builtins import Guards
+from grader.sandbox.policy.guards_owned import register_globals
+from grader.sandbox.policy.guards_table import table_matches_installed
+from grader.sandbox.policy.static import StaticScope
+from grader.sandbox.policy.transform import PolicyTransformer
 
 __all__ = [
     "VIOLATIONS",

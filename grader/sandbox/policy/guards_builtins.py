@@ -18,13 +18,13 @@ import numpy as np
 import torch
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 
-from grader.sandbox.guards_attr import AttrGuards
-from grader.sandbox.guards_import import ImportGuards
-from grader.sandbox.guards_owned import OWNED_CLASSES, is_owned, library_defines
-from grader.sandbox.guards_write import WriteGuards
-from grader.sandbox.policy_config import PolicyConfig
-from grader.sandbox.policy_errors import raise_violation
-from grader.sandbox.policy_rules import DENIED_BUILTINS
+from grader.sandbox.policy.config import PolicyConfig
+from grader.sandbox.policy.errors import raise_violation
+from grader.sandbox.policy.guards_attr import AttrGuards
+from grader.sandbox.policy.guards_import import ImportGuards
+from grader.sandbox.policy.guards_owned import OWNED_CLASSES, is_owned, library_defines
+from grader.sandbox.policy.guards_write import WriteGuards
+from grader.sandbox.policy.rules import DENIED_BUILTINS
 
 __all__ = ["Guards"]
 

@@ -17,13 +17,13 @@ import numpy as np
 import torch
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES, RestrictingNodeTransformer
 
-from grader.sandbox.guards_attr import name_verdict
-from grader.sandbox.guards_table import value_verdict
-from grader.sandbox.guards_write import write_verdict
-from grader.sandbox.policy_config import PolicyConfig
-from grader.sandbox.policy_errors import PolicyViolation, make_violation
-from grader.sandbox.policy_imports import ImportVisitor, call_node, locate
-from grader.sandbox.policy_rules import (
+from grader.sandbox.policy.config import PolicyConfig
+from grader.sandbox.policy.errors import PolicyViolation, make_violation
+from grader.sandbox.policy.guards_attr import name_verdict
+from grader.sandbox.policy.guards_table import value_verdict
+from grader.sandbox.policy.guards_write import write_verdict
+from grader.sandbox.policy.imports import ImportVisitor, call_node, locate
+from grader.sandbox.policy.rules import (
     ALLOWED_DUNDER_DEFS,
     ALLOWED_DUNDER_READS,
     BASE_EXCEPTION_NAMES,
@@ -32,7 +32,7 @@ from grader.sandbox.policy_rules import (
     OVERRIDE_DUNDERS,
     RESERVED_NAME_PREFIXES,
 )
-from grader.sandbox.policy_static import UNKNOWN, StaticScope, class_attribute_static
+from grader.sandbox.policy.static import UNKNOWN, StaticScope, class_attribute_static
 
 __all__ = ["PolicyTransformer"]
 

@@ -14,19 +14,19 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.sandbox.guards_owned import is_owned, library_defines
-from grader.sandbox.guards_table import (
+from grader.sandbox.policy.config import PolicyConfig
+from grader.sandbox.policy.deny import (
+    GLOBAL_NAME_DENY,
+)
+from grader.sandbox.policy.errors import raise_violation
+from grader.sandbox.policy.guards_owned import is_owned, library_defines
+from grader.sandbox.policy.guards_table import (
     CLASS_ATTR_DENY,
     Verdict,
     value_verdict,
     view_of,
 )
-from grader.sandbox.policy_config import PolicyConfig
-from grader.sandbox.policy_deny import (
-    GLOBAL_NAME_DENY,
-)
-from grader.sandbox.policy_errors import raise_violation
-from grader.sandbox.policy_rules import (
+from grader.sandbox.policy.rules import (
     ALLOWED_DUNDER_READS,
     INTROSPECTION_ATTRS,
     NAMEDTUPLE_PUBLIC,

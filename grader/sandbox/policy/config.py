@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from grader.sandbox.policy_errors import raise_violation
-from grader.sandbox.policy_rules import DEFAULT_MODULES, EXTENSION_MODULES, AttrAllow
+from grader.sandbox.policy.errors import raise_violation
+from grader.sandbox.policy.rules import DEFAULT_MODULES, EXTENSION_MODULES, AttrAllow
 
 __all__ = ["PolicyConfig", "config_for"]
 

@@ -108,7 +108,7 @@ def register_hidden(paths: Iterable[str | os.PathLike[str]]) -> None:
 
 def grader_package_dir() -> Path:
     """The folder of the installed ``grader`` package."""
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]
 
 
 def site_dirs() -> tuple[Path, ...]:

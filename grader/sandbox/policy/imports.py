@@ -11,8 +11,8 @@ import ast
 import sys
 from typing import Any
 
-from grader.sandbox.guards_import import from_import_verdict
-from grader.sandbox.policy_config import PolicyConfig
+from grader.sandbox.policy.config import PolicyConfig
+from grader.sandbox.policy.guards_import import from_import_verdict
 
 __all__ = ["ImportVisitor", "call_node", "locate"]
 

@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass
 
 from grader.errors import SandboxError
-from grader.sandbox import _libc, privileges
+from grader.sandbox.os import _libc, privileges
 
 _CAP_SETFCAP = 31
 

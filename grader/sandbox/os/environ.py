@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import os
 
-from grader.sandbox import _libc
+from grader.sandbox.os import _libc
 
 KEEP = ("LANG", "LC_ALL", "LC_CTYPE", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "CUDA_VISIBLE_DEVICES")
 

@@ -43,7 +43,7 @@ import struct
 import tempfile
 from types import ModuleType
 
-from grader.sandbox import _libc
+from grader.sandbox.os import _libc
 
 #: Calls denied outright with EPERM (skipped where this architecture lacks them).
 DENIED = (

@@ -1,7 +1,7 @@
 """The deny table at run time, and the value check every attribute load, item load and call
 result of a submission goes through.
 
-``deny_table.json`` (written by ``python -m grader.sandbox.denytable --write``) names denied
+``deny_table.json`` (written by ``python -m grader.sandbox.policy.denytable --write``) names denied
 objects by qualified name (``torch:load``, ``numpy:ndarray.tofile``). They are resolved to object
 identities here, cheaply and without importing anything: entries of modules that are not imported
 yet are resolved when the submission imports them. Module-level state of admitted modules
@@ -22,12 +22,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.sandbox.guards_owned import OWNED_CLASSES
-from grader.sandbox.policy_deny import (
+from grader.sandbox.policy.deny import (
     DANGEROUS_MODULES,
     RAW_BUILTINS_DENY,
 )
-from grader.sandbox.policy_rules import (
+from grader.sandbox.policy.guards_owned import OWNED_CLASSES
+from grader.sandbox.policy.rules import (
     ALLOWED_DUNDER_DEFS,
     DEFAULT_MODULES,
     EXTENSION_MODULES,

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from grader.errors import SandboxError
-from grader.sandbox import _libc
+from grader.sandbox.os import _libc
 
 _CAP_VERSION_3 = 0x20080522
 

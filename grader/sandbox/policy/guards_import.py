@@ -17,10 +17,10 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from grader.sandbox.guards_attr import name_verdict
-from grader.sandbox.guards_table import ensure_module, value_verdict
-from grader.sandbox.policy_config import PolicyConfig
-from grader.sandbox.policy_errors import fill_message, raise_violation
+from grader.sandbox.policy.config import PolicyConfig
+from grader.sandbox.policy.errors import fill_message, raise_violation
+from grader.sandbox.policy.guards_attr import name_verdict
+from grader.sandbox.policy.guards_table import ensure_module, value_verdict
 
 __all__ = ["ImportGuards", "from_import_verdict"]
 

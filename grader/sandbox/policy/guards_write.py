@@ -13,10 +13,15 @@ import functools
 import types
 from typing import Any
 
-from grader.sandbox.guards_attr import describe_owner
-from grader.sandbox.guards_owned import OWNED_CLASSES, is_owned, library_defines, owned_function
-from grader.sandbox.guards_table import Verdict, is_module_state
-from grader.sandbox.policy_errors import raise_violation
+from grader.sandbox.policy.errors import raise_violation
+from grader.sandbox.policy.guards_attr import describe_owner
+from grader.sandbox.policy.guards_owned import (
+    OWNED_CLASSES,
+    is_owned,
+    library_defines,
+    owned_function,
+)
+from grader.sandbox.policy.guards_table import Verdict, is_module_state
 
 __all__ = ["WriteGuards", "write_verdict"]
 

@@ -1,8 +1,8 @@
 """The policy's admission tables: what a submission may import, read and define.
 
 Data only (no torch import): the AST transformer, the runtime guards and the deny-table
-generator (``python -m grader.sandbox.denytable``) all read these tables (the deny side lives in
-``policy_deny.py``), and ``grader/sandbox/ALLOWLIST.md`` documents them for people.
+generator (``python -m grader.sandbox.policy.denytable``) all read these tables (the deny side lives in
+``policy_deny.py``), and ``grader/sandbox/policy/ALLOWLIST.md`` documents them for people.
 
 A module's attribute allow-list is one of:
 
