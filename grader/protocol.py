@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import select
+import signal
 import socket
 import struct
 import time
@@ -848,3 +850,104 @@ def tensor_leaves(value: Any) -> list[torch.Tensor]:
                     seen.add(id(p))
                     out.append(p)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# The control channel to the executor template (JSON over SOCK_SEQPACKET; executors' descriptors
+# travel as SCM_RIGHTS). The template is trusted: it never runs the submission's code.
+
+CONTROL_CHUNK = 32 * 1024
+"""Bytes of the submission's source per control message."""
+_MAX_MESSAGE = 64 * 1024
+
+
+def send_control(sock: socket.socket, msg: dict[str, Any], fds: list[int] | None = None) -> None:
+    data = json.dumps(msg).encode()
+    if fds:
+        socket.send_fds(sock, [data], fds)
+    else:
+        sock.send(data)
+
+
+def recv_control(sock: socket.socket, maxfds: int = 0) -> tuple[dict[str, Any] | None, list[int]]:
+    if maxfds:
+        data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, maxfds)
+    else:
+        data, fds = sock.recv(_MAX_MESSAGE), []
+    if not data:
+        return None, fds
+    return json.loads(data), fds
+
+
+class TemplateClient:
+    """The judge's (and the warm process's) view of a template process."""
+
+    def __init__(self, pid: int, sock: socket.socket) -> None:
+        self.pid = pid
+        self.sock = sock
+
+    def send_job(self, job: dict[str, Any], hide: list[str]) -> dict[str, Any] | None:
+        """Hand the template the submission (and the paths its executors must never read);
+        returns why the submission cannot run at all (a syntax error, compile-time policy
+        violations: ``reason``, ``en``, ``zh``, ``line``), or None."""
+        source = job["source"].encode("utf-8")
+        chunks = [source[i : i + CONTROL_CHUNK] for i in range(0, len(source), CONTROL_CHUNK)]
+        header = {k: v for k, v in job.items() if k != "source"}
+        send_control(self.sock, {"op": "job", "job": header, "hide": hide, "chunks": len(chunks)})
+        for chunk in chunks:
+            self.sock.send(chunk)
+        reply, _ = recv_control(self.sock)
+        if reply is None or not reply.get("ok"):
+            raise OSError("the executor template did not accept the submission")
+        problem = reply.get("problem")
+        return problem if type(problem) is dict else None
+
+    def spawn(self) -> tuple[int, socket.socket, int]:
+        """A fresh executor: its pid, the request socket and the read end of its output pipe."""
+        send_control(self.sock, {"op": "spawn"})
+        reply, fds = recv_control(self.sock, maxfds=2)
+        if reply is None or "pid" not in reply or len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            raise OSError("the executor template could not start an executor")
+        chan = socket.socket(fileno=fds[0])
+        return int(reply["pid"]), chan, fds[1]
+
+    def usage(self, pid: int) -> dict[str, int]:
+        """Files and bytes in executor ``pid``'s scratch folder, as this side of its mounts sees
+        it (counted with lstat only; empty when the executor has a private tmpfs), and the
+        quota: ``files``, ``bytes``, ``max_files``, ``max_bytes``."""
+        send_control(self.sock, {"op": "usage", "pid": pid})
+        reply, _ = recv_control(self.sock)
+        keys = ("files", "bytes", "max_files", "max_bytes")
+        return {k: int(reply.get(k, 0)) for k in keys} if reply else dict.fromkeys(keys, 0)
+
+    def reap(self, pid: int) -> int:
+        """Kill executor ``pid`` (if still running) and return its wait status."""
+        send_control(self.sock, {"op": "reap", "pid": pid})
+        reply, _ = recv_control(self.sock)
+        return int(reply.get("status", 0)) if reply else 0
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def wait(self, timeout: float = 5.0) -> None:
+        """In the process that forked the template: reap it (kill it after ``timeout``)."""
+        self.close()
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                done, _ = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if done:
+                return
+            time.sleep(0.005)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass

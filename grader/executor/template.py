@@ -11,105 +11,15 @@ Control messages are JSON over a ``SOCK_SEQPACKET`` socket pair (one message, on
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
 import socket
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, NoReturn
 
-_CHUNK = 32 * 1024
-_MAX_MESSAGE = 64 * 1024
-
-
-def _send(sock: socket.socket, msg: dict[str, Any], fds: list[int] | None = None) -> None:
-    data = json.dumps(msg).encode()
-    if fds:
-        socket.send_fds(sock, [data], fds)
-    else:
-        sock.send(data)
-
-
-def _recv(sock: socket.socket, maxfds: int = 0) -> tuple[dict[str, Any] | None, list[int]]:
-    if maxfds:
-        data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, maxfds)
-    else:
-        data, fds = sock.recv(_MAX_MESSAGE), []
-    if not data:
-        return None, fds
-    return json.loads(data), fds
-
-
-class TemplateClient:
-    """The judge's (and the warm process's) view of a template process."""
-
-    def __init__(self, pid: int, sock: socket.socket) -> None:
-        self.pid = pid
-        self.sock = sock
-
-    def send_job(self, job: dict[str, Any], hide: list[str]) -> str:
-        """Hand the template the submission; returns why it cannot be compiled ('' if it can)."""
-        source = job["source"].encode("utf-8")
-        chunks = [source[i : i + _CHUNK] for i in range(0, len(source), _CHUNK)]
-        header = {k: v for k, v in job.items() if k != "source"}
-        _send(self.sock, {"op": "job", "job": header, "hide": hide, "chunks": len(chunks)})
-        for chunk in chunks:
-            self.sock.send(chunk)
-        reply, _ = _recv(self.sock)
-        if reply is None or not reply.get("ok"):
-            raise OSError("the executor template did not accept the submission")
-        return str(reply.get("problem") or "")
-
-    def spawn(self) -> tuple[int, socket.socket, int]:
-        """A fresh executor: its pid, the request socket and the read end of its output pipe."""
-        _send(self.sock, {"op": "spawn"})
-        reply, fds = _recv(self.sock, maxfds=2)
-        if reply is None or "pid" not in reply or len(fds) != 2:
-            for fd in fds:
-                os.close(fd)
-            raise OSError("the executor template could not start an executor")
-        chan = socket.socket(fileno=fds[0])
-        return int(reply["pid"]), chan, fds[1]
-
-    def usage(self, pid: int) -> tuple[int, int]:
-        """Files and bytes in executor ``pid``'s scratch folder, as this side of its mounts sees
-        it (counted with lstat only; empty when the executor has a private tmpfs)."""
-        _send(self.sock, {"op": "usage", "pid": pid})
-        reply, _ = _recv(self.sock)
-        return (int(reply.get("files", 0)), int(reply.get("bytes", 0))) if reply else (0, 0)
-
-    def reap(self, pid: int) -> int:
-        """Kill executor ``pid`` (if still running) and return its wait status."""
-        _send(self.sock, {"op": "reap", "pid": pid})
-        reply, _ = _recv(self.sock)
-        return int(reply.get("status", 0)) if reply else 0
-
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def wait(self, timeout: float = 5.0) -> None:
-        """In the process that forked the template: reap it (kill it after ``timeout``)."""
-        self.close()
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                done, _ = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if done:
-                return
-            time.sleep(0.005)
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+from grader.protocol import CONTROL_CHUNK, TemplateClient, recv_control, send_control
 
 
 def fork_template() -> TemplateClient:
@@ -162,16 +72,16 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
     job: Job | None = None
     code: Any = None
     while True:
-        msg, _ = _recv(ctl)
+        msg, _ = recv_control(ctl)
         if msg is None:
             return
         op = msg.get("op")
         if op == "job":
-            parts = [ctl.recv(_CHUNK) for _ in range(int(msg["chunks"]))]
+            parts = [ctl.recv(CONTROL_CHUNK) for _ in range(int(msg["chunks"]))]
             data = dict(msg["job"], source=b"".join(parts).decode("utf-8"))
             job = Job.from_dict(data)
             code, problem = _prepare(job, [str(p) for p in msg.get("hide", [])])
-            _send(ctl, {"ok": True, "problem": problem})
+            send_control(ctl, {"ok": True, "problem": problem})
         elif op == "spawn" and job is not None:
             chan_judge, chan_exec = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             out_r, out_w = os.pipe()
@@ -185,7 +95,7 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
             chan_exec.close()
             os.close(out_w)
             children[pid] = scratch
-            _send(ctl, {"pid": pid}, [chan_judge.fileno(), out_r])
+            send_control(ctl, {"pid": pid}, [chan_judge.fileno(), out_r])
             chan_judge.close()
             os.close(out_r)
         elif op == "usage":
@@ -193,21 +103,30 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
 
             where = children.get(int(msg.get("pid", 0)))
             used = scratch_quota.usage(where) if where is not None else scratch_quota.Usage(0, 0)
-            _send(ctl, {"files": used.files, "bytes": used.bytes})
+            send_control(
+                ctl,
+                {
+                    "files": used.files,
+                    "bytes": used.bytes,
+                    "max_files": scratch_quota.QUOTA_FILES,
+                    "max_bytes": scratch_quota.QUOTA_BYTES,
+                },
+            )
         elif op == "reap":
             pid = int(msg.get("pid", 0))
             status = _kill_and_wait(pid) if pid in children else 0
             scratch = children.pop(pid, None)
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
-            _send(ctl, {"status": status})
+            send_control(ctl, {"status": status})
         else:
-            _send(ctl, {"error": f"bad request {op!r}"})
+            send_control(ctl, {"error": f"bad request {op!r}"})
 
 
-NATIVE_PRELOAD = ("_lsprof", "_statistics", "termios")
-"""Native stdlib extensions that torch imports lazily (the first ``optimizer.step()`` imports
-``torch._dynamo``, which imports these)."""
+NATIVE_PRELOAD = ("_lsprof", "_statistics", "termios", "unicodedata", "numpy.fft")
+"""Native extensions torch imports lazily (the first ``optimizer.step()``, or an op on a meta
+tensor, imports ``torch._dynamo``, which imports these): mapped before the seccomp filter, in case
+the scratch folder could not be a ``noexec`` tmpfs and the filter is the only guard."""
 
 
 def _import_allowed_modules(allow: tuple[str, ...]) -> None:
@@ -234,11 +153,10 @@ def _import_allowed_modules(allow: tuple[str, ...]) -> None:
             pass
 
 
-def _prepare(job: Any, hide: list[str]) -> tuple[Any, str]:
+def _prepare(job: Any, hide: list[str]) -> tuple[Any, dict[str, Any] | None]:
     """Compile the submission once for every executor; hide the course from them.
 
-    Returns the code and, when it cannot be compiled, why (the judge reports compile errors
-    itself when it grades; plain pytest authoring runs show this text)."""
+    Returns the code, or why the submission cannot run at all (a verdict for every check)."""
     import sys
 
     from grader.executor import serve
@@ -254,13 +172,7 @@ def _prepare(job: Any, hide: list[str]) -> tuple[Any, str]:
     if "optim" in job.source and "torch._dynamo" not in sys.modules:
         import torch._dynamo  # noqa: F401  (the first optimizer imports it: once here, not per executor)
     if serve._UNSANDBOXED_FOR_TESTS:
-        return None, ""
-    from grader.sandbox import policy
+        return None, None
+    from grader.executor.compile import compile_verdict
 
-    try:
-        return policy.compile_submission(job.source, job.filename, allow=job.allow), ""
-    except policy.PolicyViolation as exc:
-        found = getattr(exc, "all", None) or [exc]
-        return None, "; ".join(f"line {getattr(v, 'lineno', '?')}: {v.en}" for v in found)[:4000]
-    except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:4000]
+    return compile_verdict(job.source, job.filename, job.allow)

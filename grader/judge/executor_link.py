@@ -21,7 +21,6 @@ from typing import Any
 import torch
 
 from grader import protocol
-from grader.executor.template import TemplateClient
 from grader.judge.errors import BudgetExhausted, ExecutorDied, ExecutorTimeout, ImportFailed
 from grader.tracebacks import TEXT_LIMIT
 
@@ -68,7 +67,9 @@ def _signal_name(status: int) -> str:
 
 
 class ExecutorLink:
-    def __init__(self, template: TemplateClient, time_limit: float, budget: float, device: str):
+    def __init__(
+        self, template: protocol.TemplateClient, time_limit: float, budget: float, device: str
+    ):
         self.template = template
         self.time_limit = time_limit
         self.budget = budget
@@ -118,15 +119,13 @@ class ExecutorLink:
     def _check_quota(self, live: _Live) -> None:
         """Count the executor's scratch folder between checks (the fallback quota where no mount
         namespace could be made; the tmpfs enforces it in the kernel otherwise)."""
-        from grader.sandbox.os.scratch import QUOTA_BYTES, QUOTA_FILES
-
-        files, size = self.template.usage(live.pid)
-        if files > QUOTA_FILES or size > QUOTA_BYTES:
+        used = self.template.usage(live.pid)
+        if used["files"] > used["max_files"] or used["bytes"] > used["max_bytes"]:
             self._kill()
             self.restarts += 1
             self.log.quota = (
-                f"{files} files, {size >> 20} MiB (the limit is {QUOTA_FILES} files and "
-                f"{QUOTA_BYTES >> 20} MiB)"
+                f"{used['files']} files, {used['bytes'] >> 20} MiB (the limit is "
+                f"{used['max_files']} files and {used['max_bytes'] >> 20} MiB)"
             )
 
     # -- output ----------------------------------------------------------------------------

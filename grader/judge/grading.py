@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from grader import __version__
-from grader.executor.template import TemplateClient
 from grader.judge.executor_link import PER_CHECK_OUTPUT, ExecutorLink
 from grader.judge.remote import RemoteSession
 from grader.judge.verdicts import classify
+from grader.protocol import TemplateClient, clip_text
 from grader.runner import plugin
 from grader.runner.engine import GRADER_INI, MAX_SUBMISSION_BYTES, python_versions
 from grader.runner.request import GradeRequest
@@ -110,36 +110,6 @@ def read_submission(path: Path, filename: str) -> tuple[str | None, dict[str, An
     if not text.strip():
         return text, None, data
     return text, None, data
-
-
-def compile_submission(text: str, filename: str, allow: tuple[str, ...]) -> tuple[Any, dict | None]:
-    """Compile under the policy; a syntax error or a policy violation is a verdict for every check."""
-    from grader.sandbox import policy
-
-    try:
-        return policy.compile_submission(text, filename, allow=allow), None
-    except SyntaxError as exc:
-        where = f"line {exc.lineno}, column {exc.offset}" if exc.lineno else "unknown line"
-        where_zh = f"第 {exc.lineno} 行第 {exc.offset} 列" if exc.lineno else "未知位置"
-        return None, _verdict(
-            Reason.ERROR,
-            f"syntax error in {filename} at {where}: {exc.msg}",
-            f"{filename} 有语法错误，位于{where_zh}：{exc.msg}",
-            exc.lineno,
-        )
-    except policy.PolicyViolation as exc:
-        found = getattr(exc, "all", None) or [exc]
-        en = "\n".join(v.en for v in found)
-        zh = "\n".join(v.zh for v in found)
-        return None, _verdict(Reason.POLICY, en, zh, getattr(found[0], "lineno", None))
-    except (RecursionError, MemoryError):
-        # Python's own parser gives up on deeply nested code (e.g. thousands of chained `1+`):
-        # the learner's file cannot be compiled, which is a graded result, not a grader fault.
-        return None, _verdict(
-            Reason.ERROR,
-            f"{filename} cannot be compiled: its code is nested too deeply for Python's parser",
-            f"{filename} 无法编译：代码嵌套过深，超出了 Python 解析器的能力",
-        )
 
 
 class _ExcRecorder:
@@ -295,11 +265,15 @@ def pytest_args(req: GradeRequest) -> list[str]:
     ]
 
 
-def _owned_for_tests() -> bool:
-    """The test-only switch that runs the executor without the policy (see grader.executor.serve)."""
-    from grader.executor import serve
-
-    return serve._UNSANDBOXED_FOR_TESTS
+def _compile_verdict(problem: dict[str, Any]) -> dict[str, Any]:
+    reason = Reason.POLICY if problem.get("reason") == "policy" else Reason.ERROR
+    line = problem.get("line")
+    return _verdict(
+        reason,
+        clip_text(problem.get("en"), 60_000),
+        clip_text(problem.get("zh"), 60_000),
+        line if type(line) is int else None,
+    )
 
 
 def grade_in_process(req: GradeRequest, send: Send, template: TemplateClient) -> None:
@@ -313,12 +287,14 @@ def grade_in_process(req: GradeRequest, send: Send, template: TemplateClient) ->
     empty = text is not None and not text.strip()
     if req.skip_reason_en:
         verdict = _verdict(Reason.SKIPPED, req.skip_reason_en, req.skip_reason_zh)
-    elif verdict is None and text is not None and not _owned_for_tests():
-        _, verdict = compile_submission(text, req.filename, req.allow)
     link = None
     if verdict is None and text is not None:
-        template.send_job(executor_job(req, text), course_paths(req))
-        link = ExecutorLink(template, req.time_limit, req.budget(), req.device)
+        # The template compiles the submission under the policy (it has run none of it).
+        problem = template.send_job(executor_job(req, text), course_paths(req))
+        if problem is not None:
+            verdict = _compile_verdict(problem)
+        else:
+            link = ExecutorLink(template, req.time_limit, req.budget(), req.device)
     plugin.CONTEXT = plugin.RunContext(
         session=RemoteSession(link) if link is not None else None,
         filename=req.filename,

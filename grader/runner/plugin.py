@@ -101,11 +101,11 @@ def _authoring_context(config: pytest.Config, path: Path) -> RunContext:
         },
         [str(Path(a).resolve()) for a in config.args],
     )
-    if problem:
-        raise pytest.UsageError(f"{path.name} cannot be compiled under the policy: {problem}")
-    link = ExecutorLink(template, limit, 1e9, device)  # no whole-submission budget while authoring
-    config.add_cleanup(link.close)
     config.add_cleanup(template.wait)
+    if problem is not None:
+        raise pytest.UsageError(f"{path.name} cannot run: {problem.get('en')}")
+    link = ExecutorLink(template, limit, 1e9, device)  # no whole-submission budget while authoring
+    config.add_cleanup(link.close)  # cleanups run last-in first-out: the link before the template
     return RunContext(
         session=RemoteSession(link), filename=path.name, device=device, authoring=link
     )

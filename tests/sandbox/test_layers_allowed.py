@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sandbox_child import hardened, spec_for
 
+from grader.sandbox.os.probe import run_forked
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -131,9 +133,10 @@ def test_torch_intra_op_threads_and_python_threads_work(available):
 
 
 def test_native_code_refused_but_kernels_work(scratch, available):
-    """Under the seccomp filter no new executable memory can be mapped (no native code through
-    ctypes, no new shared library), while CPU conv2d (forward and backward) and a large matmul
-    still run: the executor turns oneDNN, whose JIT needs executable memory, off first."""
+    """Under the seccomp filter no anonymous executable memory can be mapped (no native code
+    written and run through ctypes or a JIT), shared libraries of the runtime still load, and CPU
+    conv2d (forward and backward) and a large matmul still run: the executor turns oneDNN, whose
+    JIT needs executable memory, off first."""
     if available.get("seccomp") is not None:
         import pytest
 
@@ -160,9 +163,9 @@ def test_native_code_refused_but_kernels_work(scratch, available):
             out["exec_map"] = exc.strerror
         try:
             ctypes.CDLL("libcrypt.so.1")
-            out["dlopen"] = "allowed"
-        except OSError:
-            out["dlopen"] = "refused"
+            out["dlopen"] = "loaded"
+        except OSError as exc:
+            out["dlopen"] = str(exc)
         return out
 
     out = hardened(body, spec_for(scratch, memory_bytes=4 << 30), timeout=60)
@@ -170,4 +173,60 @@ def test_native_code_refused_but_kernels_work(scratch, available):
     assert out.value["result"]["conv"] == [2, 3, 32, 32]
     assert out.value["result"]["matmul"] == [1024, 1024]
     assert out.value["result"]["exec_map"] == "Operation not permitted"
-    assert out.value["result"]["dlopen"] == "refused"
+    assert out.value["result"]["dlopen"] in (
+        "loaded",
+        "libcrypt.so.1: cannot open shared object file: No such file or directory",
+    )
+
+
+def test_scratch_tmpfs_is_noexec_and_capped(tmp_path):
+    """The executor's private scratch tmpfs: a library copied into it cannot be mapped to run,
+    and writes stop at the quota."""
+    import ctypes.util
+    import os
+    import shutil
+
+    from grader.sandbox.os import scratch as scratch_quota
+
+    lib = ctypes.util.find_library("crypt") or ctypes.util.find_library("z")
+    if lib is None:
+        import pytest
+
+        pytest.skip("no shared library to copy")
+
+    def body():
+        import ctypes
+
+        folder = tmp_path / "scratch"
+        folder.mkdir()
+        if not scratch_quota.mount_private_tmpfs(folder):
+            return {"mounted": False}
+        source = next(
+            p
+            for p in ("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/lib64")
+            if os.path.exists(os.path.join(p, lib))
+        )
+        shutil.copy(os.path.join(source, lib), folder / "copy.so")
+        try:
+            ctypes.CDLL(str(folder / "copy.so"))
+            loaded = "loaded"
+        except OSError as exc:
+            loaded = str(exc)
+        written = 0
+        try:
+            with open(folder / "big", "wb") as fh:
+                for _ in range(200):
+                    fh.write(b"\0" * (1 << 20))
+                    written += 1
+        except OSError as exc:
+            written = -exc.errno
+        return {"mounted": True, "loaded": loaded, "written": written}
+
+    out = run_forked(body, 20.0)
+    assert out.error is None, out.error
+    if not out.value["mounted"]:
+        import pytest
+
+        pytest.skip("no private mount namespace here")
+    assert "failed to map segment" in out.value["loaded"]
+    assert out.value["written"] < 0

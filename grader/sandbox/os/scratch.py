@@ -25,6 +25,7 @@ QUOTA_FILES = 512
 
 _MS_NOSUID = 2
 _MS_NODEV = 4
+_MS_NOEXEC = 8
 _MS_REC = 16384
 _MS_PRIVATE = 1 << 18
 
@@ -73,7 +74,7 @@ def mount_private_tmpfs(scratch: Path, uid: int | None = None) -> bool:
             b"grader-scratch",
             os.fsencode(scratch),
             b"tmpfs",
-            _MS_NOSUID | _MS_NODEV,
+            _MS_NOSUID | _MS_NODEV | _MS_NOEXEC,
             options.encode(),
         )
     except OSError:

@@ -117,12 +117,16 @@ DENIED = (
 )
 #: Signal calls allowed only when their first argument (the target process) is the child itself.
 SELF_ONLY = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
-#: Calls refused when they ask for executable memory (``prot & PROT_EXEC``): with them, native
-#: code could be loaded through ctypes or written and run. Everything the executor runs is mapped
-#: before the filter (torch, NumPy and the allowed modules are imported first); oneDNN's JIT'd
-#: CPU kernels (conv2d, matmul) were tested under the filter and fall back or stay mapped.
+#: Calls refused when they ask for executable memory that no file backs: an anonymous
+#: ``mmap`` with ``PROT_EXEC``, and any ``mprotect`` that adds ``PROT_EXEC``. Native code can then
+#: be neither written into memory and run (ctypes, a JIT) nor made executable later; shared
+#: libraries still load (their pages come from files, which Landlock limits to the read-only
+#: runtime, and the scratch tmpfs is mounted ``noexec``). oneDNN JIT-compiles its CPU kernels into
+#: anonymous executable memory, so the executor turns it off (conv2d and large matmuls still run,
+#: on ATen's own kernels; tests/sandbox/test_layers_allowed.py).
 EXEC_MAPPING = ("mmap", "mprotect", "pkey_mprotect")
 PROT_EXEC = 4
+MAP_ANONYMOUS = 0x20
 TIOCSTI = 0x5412
 TIOCLINUX = 0x541C
 
@@ -286,7 +290,11 @@ def _build(sc: ModuleType, numbers: dict[str, int], me: int, *, allow_memfd: boo
         flt.add_rule(deny, numbers["ioctl"], arg(1, sc.MASKED_EQ, 0xFFFFFFFF, request))
     flt.add_rule(deny, numbers["prctl"], arg(0, sc.EQ, _libc.PR_SET_DUMPABLE))
     if not allow_memfd:  # the CUDA driver maps executable memory for its kernels
-        for name in EXEC_MAPPING:
+        exec_prot = arg(2, sc.MASKED_EQ, PROT_EXEC, PROT_EXEC)
+        flt.add_rule(
+            deny, numbers["mmap"], exec_prot, arg(3, sc.MASKED_EQ, MAP_ANONYMOUS, MAP_ANONYMOUS)
+        )
+        for name in ("mprotect", "pkey_mprotect"):
             if name in numbers:
-                flt.add_rule(deny, numbers[name], arg(2, sc.MASKED_EQ, PROT_EXEC, PROT_EXEC))
+                flt.add_rule(deny, numbers[name], exec_prot)
     return flt

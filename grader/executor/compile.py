@@ -1,0 +1,58 @@
+"""Compiling the submission under the policy, once per submission, in the template.
+
+The template has not run a line of the submission, so what it reports here (a syntax error, the
+policy violations found at compile time) is trusted by the judge as a verdict for every check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_LISTED = 50
+"""Violations listed in the verdict at most; the rest are counted ("… and 1,234 more")."""
+
+
+def _problem(reason: str, en: str, zh: str, line: int | None = None) -> dict[str, Any]:
+    return {"reason": reason, "en": en, "zh": zh, "line": line}
+
+
+def compile_verdict(
+    source: str, filename: str, allow: tuple[str, ...]
+) -> tuple[Any, dict[str, Any] | None]:
+    """The policy-compiled code, or why the submission cannot run at all."""
+    from grader.sandbox import policy
+
+    try:
+        return policy.compile_submission(source, filename, allow=allow), None
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}, column {exc.offset}" if exc.lineno else "unknown line"
+        where_zh = f"第 {exc.lineno} 行第 {exc.offset} 列" if exc.lineno else "未知位置"
+        return None, _problem(
+            "error",
+            f"syntax error in {filename} at {where}: {exc.msg}",
+            f"{filename} 有语法错误，位于{where_zh}：{exc.msg}",
+            exc.lineno,
+        )
+    except policy.PolicyViolation as exc:
+        found = getattr(exc, "all", None) or [exc]
+        shown = found[:MAX_LISTED]
+        en = [v.en[:500] for v in shown]
+        zh = [v.zh[:500] for v in shown]
+        if len(found) > MAX_LISTED:
+            en.append(f"… and {len(found) - MAX_LISTED} more")
+            zh.append(f"……另有 {len(found) - MAX_LISTED} 处")
+        return None, _problem(
+            "policy", "\n".join(en), "\n".join(zh), getattr(found[0], "lineno", None)
+        )
+    except (RecursionError, MemoryError):
+        # Python's own parser gives up on deeply nested code (e.g. thousands of chained `1+`):
+        # the learner's file cannot be compiled, which is a graded result, not a grader fault.
+        return None, _problem(
+            "error",
+            f"{filename} cannot be compiled: its code is nested too deeply for Python's parser",
+            f"{filename} 无法编译：代码嵌套过深，超出了 Python 解析器的能力",
+        )
+    except ValueError as exc:  # an exercise's allow: entry the policy cannot admit
+        return None, _problem(
+            "error", f"the exercise's policy is invalid: {exc}", f"练习的策略配置无效：{exc}"
+        )
