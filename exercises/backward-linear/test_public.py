@@ -2,7 +2,7 @@
 
 import torch
 
-from grader.checks import assert_close
+from grader.checks import assert_close, executor_helper, expect, fail
 
 
 def test_forward_2d(submission, device):
@@ -24,3 +24,32 @@ def test_backward_2d(submission, device):
     assert_close(x.grad, ones @ w.detach(), what_en="x.grad", what_zh="x.grad")
     assert_close(w.grad, ones.T @ x.detach(), what_en="w.grad", what_zh="w.grad")
     assert_close(b.grad, ones.sum(0), what_en="b.grad", what_zh="b.grad")
+
+
+def test_no_autograd_in_backward(submission, device):
+    """backward computes the gradients itself: no torch.autograd.grad, no .backward() inside.
+
+    Feedback only: this rule of the statement is not graded, because only the process that runs
+    your code can observe which functions it calls."""
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device, requires_grad=True)
+    w = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], device=device, requires_grad=True)
+    b = torch.zeros(3, device=device, requires_grad=True)
+    y = submission.LinearFunction.apply(x, w, b)
+    expect(
+        y.grad_fn is not None,
+        "LinearFunction.apply returned a tensor that is not attached to the autograd graph",
+        "LinearFunction.apply 返回的张量没有连到计算图上",
+    )
+    calls = executor_helper(
+        "backward_linear_autograd_calls",
+        submission.LinearFunction,
+        y.grad_fn,
+        torch.ones(2, 3, device=device),
+    )
+    if calls:
+        names = ", ".join(str(c) for c in calls) if type(calls) is list else repr(calls)
+        fail(
+            f"backward called autograd itself ({names}); compute the gradients with tensor "
+            f"operations instead",
+            f"backward 内部调用了自动求导（{names}）；请直接用张量运算计算梯度",
+        )

@@ -3,18 +3,34 @@
 import torch
 from torch import nn
 
-from grader.checks import assert_close, expect
+from grader.checks import assert_close, expect, type_name
 
 
 def test_worked_example(submission, device):
-    """The statement's example: the two smallest |w| are zeroed and the same layer comes back."""
+    """The statement's example: the two smallest |w| of the given layer are zeroed, and the layer
+    that comes back has the same pruned weight."""
     layer = nn.Linear(2, 2, bias=False).to(device)
     with torch.no_grad():
         layer.weight.copy_(torch.tensor([[0.1, -2.0], [0.5, -0.3]]))
-    out = submission.prune_linear(layer, 0.5)
-    expect(out is layer, "prune_linear should return the same layer", "prune_linear 应返回同一个层")
     expected = torch.tensor([[0.0, -2.0], [0.5, 0.0]], device=device)
-    assert_close(layer.weight.detach(), expected, what_en="layer.weight", what_zh="layer.weight")
+    out = submission.prune_linear(layer, 0.5)
+    assert_close(
+        layer.weight.detach(),
+        expected,
+        what_en="layer.weight after the call (prune the given layer in place)",
+        what_zh="调用后的 layer.weight（应原地剪枝传入的层）",
+    )
+    expect(
+        type(out) is nn.Linear,
+        f"prune_linear should return the layer it was given, got {type_name(out)}",
+        f"prune_linear 应当返回传入的层，实际返回 {type_name(out)}",
+    )
+    assert_close(
+        out.weight.detach(),
+        expected,
+        what_en="the returned layer's weight",
+        what_zh="返回的层的 weight",
+    )
 
 
 def test_no_weight_orig(submission, device):

@@ -3,6 +3,12 @@
 A pruning result is judged from the weights before and after, so any tie-breaking passes: with
 P the positions that are zero afterwards and K the others, the kept weights are unchanged, |P| is
 max(k, number of zeros before) and every pruned |w| is <= every kept |w|.
+
+The learner's code runs in the executor: the layer a check passes comes back with the learner's
+changes merged into it, and the returned layer is a judge-side copy. Whether the returned object
+*is* the argument is something only the executor could tell, so "returns the same layer" is judged
+by state: the given layer was pruned in place and the returned layer's state equals it. Every
+reference (the weights before) is taken on the check's own layer before the call.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import pytest
 import torch
 from torch import nn
 
-from grader.checks import assert_close, expect, fail, points
+from grader.checks import assert_close, expect, fail, points, type_name
 
 
 def make_layer(in_features, out_features, device, dtype=torch.float32, bias=True, seed=0):
@@ -87,17 +93,62 @@ def prune_and_check(submission, layer, amount, what_en, what_zh, smallest=True):
     check_pruned(before, after, k, what_en, what_zh, smallest=smallest)
 
 
+def state_of(layer):
+    """name -> detached float64 CPU copy of every entry of the layer's state_dict (judge-side)."""
+    return {
+        name: value.detach().to("cpu", torch.float64).clone()
+        for name, value in layer.state_dict().items()
+    }
+
+
 @points(1)
 def test_returns_same_layer(submission, device):
-    """prune_linear returns the very layer object it was given."""
+    """prune_linear prunes the layer it was given in place and returns that layer.
+
+    Judged by state, not identity: the given layer was pruned (it has new zero weights) and the
+    returned object is an nn.Linear whose weight, bias and state_dict equal the given layer's."""
     layer = make_layer(5, 4, device)
+    before = weight_values(layer)
     result = submission.prune_linear(layer, 0.5)
+    if type(result) is not nn.Linear:
+        fail(
+            f"prune_linear should return the layer it was given (an nn.Linear), got "
+            f"{type_name(result)}",
+            f"prune_linear 应当返回传入的层（一个 nn.Linear），实际返回 {type_name(result)}",
+        )
+    after = weight_values(layer)
+    zeros_before, zeros_after = int((before == 0).sum()), int((after == 0).sum())
     expect(
-        result is layer,
-        f"prune_linear should return the same layer object it was given, got "
-        f"{'a different ' + type(result).__name__ if result is not None else 'None'}",
-        f"prune_linear 应当返回传入的同一个层对象，实际返回 "
-        f"{'另一个 ' + type(result).__name__ if result is not None else 'None'}",
+        tuple(after.shape) == tuple(before.shape) and zeros_after > zeros_before,
+        f"the layer passed to prune_linear(layer, 0.5) was not pruned in place "
+        f"({zeros_after} zero weights after the call, {zeros_before} before); prune the given "
+        f"layer and return it, not a copy",
+        f"传给 prune_linear(layer, 0.5) 的层没有被原地剪枝（调用后有 {zeros_after} 个零权重，"
+        f"调用前有 {zeros_before} 个）；请对传入的层剪枝并返回它，而不是返回副本",
+    )
+    got, given = state_of(result), state_of(layer)
+    expect(
+        sorted(got) == sorted(given),
+        f"the returned layer is not the layer that was given: its state_dict has "
+        f"{sorted(got)}, the given layer's has {sorted(given)}",
+        f"返回的层不是传入的层：它的 state_dict 含有 {sorted(got)}，传入的层含有 {sorted(given)}",
+    )
+    for name in given:
+        assert_close(
+            got[name],
+            given[name],
+            rtol=0,
+            atol=0,
+            what_en=f"the returned layer's {name} (it should be the given layer's)",
+            what_zh=f"返回的层的 {name}（应与传入的层相同）",
+        )
+    assert_close(
+        weight_values(result),
+        after,
+        rtol=0,
+        atol=0,
+        what_en="the returned layer's weight (it should be the given layer's)",
+        what_zh="返回的层的 weight（应与传入的层相同）",
     )
 
 
@@ -243,7 +294,10 @@ def test_dtype(submission, device, dtype):
 @points(1)
 @pytest.mark.parametrize("bias", ["with_bias", "without_bias"])
 def test_bias_untouched(submission, device, bias):
-    """The bias is left alone (same Parameter, same values); a layer without bias works."""
+    """The bias is left alone (still a Parameter, same values); a layer without bias works.
+
+    Whether the bias is the very same Parameter object is not observable from the judge (the
+    learner's changes are merged into the check's layer, which keeps its Parameters' identity)."""
     layer = make_layer(4, 5, device, bias=bias == "with_bias", seed=5)
     if bias == "without_bias":
         layer = run_prune(submission, layer, 0.5)
@@ -255,22 +309,22 @@ def test_bias_untouched(submission, device, bias):
         return
     with torch.no_grad():
         layer.bias.copy_(torch.tensor([0.001, -0.002, 0.0, 5.0, -0.0005]))
-    original = layer.bias
-    values = layer.bias.detach().clone()
-    result = run_prune(submission, layer, 0.8)
-    if result is layer:  # a returned copy is judged by the identity check alone
-        expect(
-            layer.bias is original and layer._parameters.get("bias") is original,
-            "prune_linear should leave layer.bias alone (it replaced or re-registered the bias)",
-            "prune_linear 不应改动 layer.bias（它替换或重新注册了 bias）",
-        )
-    layer = result
+    values = layer.bias.detach().clone()  # the reference, on the check's own copy, before the call
+    layer = run_prune(submission, layer, 0.8)
     expect(
         "bias_orig" not in layer._parameters and "bias_mask" not in layer._buffers,
         "prune_linear should not prune the bias (found bias_orig / bias_mask)",
         "prune_linear 不应对 bias 剪枝（发现了 bias_orig / bias_mask）",
     )
-    assert_close(layer.bias.detach(), values, what_en="layer.bias", what_zh="layer.bias")
+    bias = layer._parameters.get("bias")
+    if type(bias) is not nn.Parameter or not bias.requires_grad:
+        fail(
+            f"layer.bias should stay a registered nn.Parameter that requires grad, got "
+            f"{type(layer.bias).__name__}",
+            f"layer.bias 应当仍是已注册且 requires_grad 的 nn.Parameter，实际为 "
+            f"{type(layer.bias).__name__}",
+        )
+    assert_close(bias.detach(), values, rtol=0, atol=0, what_en="layer.bias", what_zh="layer.bias")
 
 
 @points(1)

@@ -2,6 +2,9 @@
 
 Values are compared on float64 copies with plain arithmetic. A check about values does not also
 fail on a wrong dtype (the dtype checks do that), so one mistake costs the points of its own checks.
+
+The learner's code runs in the executor and gets copies of the inputs (it cannot change the
+check's tensors); every reference is computed on the check's own tensors before the call.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader.checks import assert_close, assert_tensor, expect, points
+from grader.checks import assert_close, assert_tensor, points
 
 
 def reference_dists(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -29,21 +32,11 @@ def make_points(seed: int, a_shape, b_shape, dtype=torch.float32, device="cpu"):
     return a.to(dtype).to(device), b.to(dtype).to(device)
 
 
-def call_dists(submission, a, b):
-    a_before, b_before = a.clone(), b.clone()
-    out = submission.pairwise_sq_dists(a, b)
-    if a.device.type != "meta":
-        expect(
-            torch.equal(a, a_before) and torch.equal(b, b_before),
-            "pairwise_sq_dists changed its inputs in place; leave a and b as they are",
-            "pairwise_sq_dists 原地修改了输入；不要改动 a 和 b",
-        )
-    return out
-
-
-def check_dists(out, a, b):
-    """Exact type and shape, then values (compared in float64, whatever the dtype)."""
+def check_dists(submission, a, b):
+    """The reference first (on the check's own copies), then the call: exact type and shape, then
+    values (compared in float64, whatever the dtype)."""
     expected = reference_dists(a, b)
+    out = submission.pairwise_sq_dists(a, b)
     shapes = f"a {tuple(a.shape)}, b {tuple(b.shape)}"
     en = f"pairwise_sq_dists(a, b) for {shapes}"
     zh = f"pairwise_sq_dists(a, b)（{shapes}）"
@@ -67,7 +60,7 @@ def test_dists_2d(submission, case):
     """2-D inputs (N, D) and (M, D) give the (N, M) squared distances."""
     a_shape, b_shape = DISTS_2D[case]
     a, b = make_points(len(case) * 7, a_shape, b_shape)
-    check_dists(call_dists(submission, a, b), a, b)
+    check_dists(submission, a, b)
 
 
 DISTS_BATCHED = {
@@ -83,22 +76,32 @@ def test_dists_batched(submission, case):
     """Leading batch dims are kept: (*, N, D) and (*, M, D) give (*, N, M)."""
     a_shape, b_shape = DISTS_BATCHED[case]
     a, b = make_points(len(case) * 11, a_shape, b_shape)
-    check_dists(call_dists(submission, a, b), a, b)
+    check_dists(submission, a, b)
+
+
+# id -> (a's shape, b's shape, dtype, device); N == M, so that a mistake with the batch dims
+# (test_dists_batched's business) need not break this check as well
+DISTS_DTYPE_DEVICE = {
+    "float64": ((4, 3), (4, 3), torch.float64, "cpu"),
+    "float64_batched": ((2, 4, 3), (2, 4, 3), torch.float64, "cpu"),
+    "meta_device": ((4, 3), (4, 3), torch.float32, "meta"),
+}
 
 
 @points(1.5)
-@pytest.mark.parametrize("case", ["float64", "meta_device"])
+@pytest.mark.parametrize("case", list(DISTS_DTYPE_DEVICE))
 def test_dists_dtype_device(submission, case):
-    """The result has the inputs' dtype and device (float64 stays float64; meta stays meta)."""
-    if case == "float64":
-        a, b = make_points(5, (4, 3), (4, 3), dtype=torch.float64)
+    """The result has the inputs' dtype and device (float64 stays float64, with or without batch
+    dims; meta stays meta); shapes and values are other checks' business."""
+    a_shape, b_shape, dtype, where = DISTS_DTYPE_DEVICE[case]
+    if where == "meta":
+        a = torch.empty(a_shape, dtype=dtype, device="meta")
+        b = torch.empty(b_shape, dtype=dtype, device="meta")
     else:
-        a = torch.empty(4, 3, device="meta")
-        b = torch.empty(4, 3, device="meta")
-    out = call_dists(submission, a, b)
+        a, b = make_points(5, a_shape, b_shape, dtype=dtype)
+    out = submission.pairwise_sq_dists(a, b)
     assert_tensor(
         out,
-        shape=(4, 4),
         dtype=a.dtype,
         device=a.device,
         what_en=f"pairwise_sq_dists of {a.dtype} inputs on {a.device.type}",
@@ -164,9 +167,15 @@ def test_grid_dtype(submission, case):
 
 
 @points(0.5)
-def test_grid_device(submission):
-    """The grid is created on the requested device (the meta device here)."""
+@pytest.mark.parametrize("dtype", ["default", "int64"])
+def test_grid_device(submission, dtype):
+    """The grid is created on the requested device (the meta device here), whether a dtype is
+    given too or not; the dtype itself is test_grid_dtype's business."""
     meta = torch.device("meta")
-    en, zh = grid_what(2, 3, device="meta")
-    out = submission.coordinate_grid(2, 3, device=meta)
+    if dtype == "default":
+        en, zh = grid_what(2, 3, device="meta")
+        out = submission.coordinate_grid(2, 3, device=meta)
+    else:
+        en, zh = grid_what(2, 3, dtype=torch.int64, device="meta")
+        out = submission.coordinate_grid(2, 3, dtype=torch.int64, device=meta)
     assert_tensor(out, device=meta, what_en=en, what_zh=zh)
