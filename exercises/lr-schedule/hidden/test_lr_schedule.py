@@ -1,8 +1,13 @@
 """Hidden checks for lr-schedule: linear warmup then cosine decay, as a function and a scheduler.
 
-The factor checks compare lr_factor with the formula, piece by piece. The scheduler checks first
-compare the optimizer's learning rates with the learner's own lr_factor (so a mistake in the
-formula does not also cost the wiring points), and one end-to-end check compares with the formula.
+The factor checks compare lr_factor with the formula, piece by piece. The scheduler checks compare
+the learning rates of an optimizer kept in the executor (the one the learner's scheduler drives,
+read back after every step) with the formula. The two wiring checks each have a second, simpler
+schedule (no warmup, min_factor 0, not past total_steps) that they judge on when the learner's
+lr_factor is wrong on the first, so a mistake in one piece of the formula does not also cost the
+wiring points; the verdict always rests on the check's own reference. That the scheduler is an
+LRScheduler only the executor can say, so it is not graded: the public check
+test_scheduler_is_lr_scheduler reports it.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import math
 import pytest
 import torch
 
-from grader.checks import expect, fail, points
+from grader.checks import expect, fail, in_executor, is_remote, points, type_name
 
 
 def reference(step, warmup, total, min_factor=0.0):
@@ -87,30 +92,45 @@ def make_optimizer(*lrs):
     return torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, lrs)], lr=lrs[0])
 
 
-def scheduled_lrs(submission, optimizer, warmup, total, min_factor, steps):
-    """Every group's lr right after creation and after each of `steps` scheduler steps."""
+def group_lrs(optimizer, k):
+    """Every param group's lr, read from the optimizer the learner's scheduler drives."""
+    groups = optimizer.param_groups
+    if type(groups) is not list or not all(type(g) is dict for g in groups):
+        fail(
+            f"after {k} scheduler steps the optimizer's param_groups are not a list of dicts",
+            f"调度器 step {k} 次之后，优化器的 param_groups 不是由字典组成的列表",
+        )
+    lrs = [g.get("lr") for g in groups]
+    for i, lr in enumerate(lrs):
+        if type(lr) is not float:
+            fail(
+                f"after {k} scheduler steps, param group {i}'s lr is a {type_name(lr)}, "
+                "not a Python float (does lr_factor return a tensor?)",
+                f"调度器 step {k} 次之后，参数组 {i} 的 lr 是 {type_name(lr)}，不是 Python float"
+                "（lr_factor 是不是返回了张量？）",
+            )
+    return lrs
+
+
+def scheduled_lrs(submission, bases, warmup, total, min_factor, steps):
+    """Every group's lr right after creation and after each of `steps` scheduler steps.
+
+    The optimizer is kept in the executor (a handle), so the learner's scheduler drives that very
+    optimizer and the check reads its learning rates back after every step."""
+    optimizer = in_executor(make_optimizer(*bases))
     scheduler = submission.make_scheduler(optimizer, warmup, total, min_factor)
-    if not isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler):
+    if not is_remote(scheduler):
         fail(
             f"make_scheduler should return a torch.optim.lr_scheduler.LRScheduler (e.g. LambdaLR), "
-            f"got {type(scheduler).__name__}",
+            f"got {type_name(scheduler)}",
             f"make_scheduler 应返回 torch.optim.lr_scheduler.LRScheduler（例如 LambdaLR），"
-            f"实际为 {type(scheduler).__name__}",
+            f"实际为 {type_name(scheduler)}",
         )
-    history = [[group["lr"] for group in optimizer.param_groups]]
-    for _ in range(steps):
+    history = [group_lrs(optimizer, 0)]
+    for k in range(1, steps + 1):
         optimizer.step()
         scheduler.step()
-        history.append([group["lr"] for group in optimizer.param_groups])
-    for k, lrs in enumerate(history):
-        for i, lr in enumerate(lrs):
-            if type(lr) is not float:
-                fail(
-                    f"after {k} scheduler steps, param group {i}'s lr is a {type(lr).__name__}, "
-                    "not a Python float (does lr_factor return a tensor?)",
-                    f"调度器 step {k} 次之后，参数组 {i} 的 lr 是 {type(lr).__name__}，不是 Python float"
-                    "（lr_factor 是不是返回了张量？）",
-                )
+        history.append(group_lrs(optimizer, k))
     return history
 
 
@@ -127,44 +147,61 @@ def compare_history(history, bases, factor, label_en, label_zh):
             )
 
 
-@points(1.5)
-def test_scheduler_matches_factor(submission):
-    """The scheduler sets lr = initial lr * lr_factor(k, ...) after k steps (k = 0 at creation)."""
-    history = scheduled_lrs(submission, make_optimizer(0.1), 3, 8, 0.1, 10)
+def factor_right_on(submission, warmup, total, min_factor, steps):
+    """Whether the learner's lr_factor gives the formula's value, as a float, at every step
+    0..steps of this schedule (used only to choose which schedule to judge the wiring on)."""
+    for k in range(steps + 1):
+        try:
+            got = submission.lr_factor(k, warmup, total, min_factor)
+        except Exception:  # noqa: BLE001 - a crash in lr_factor: not right here
+            return False
+        if type(got) is not float or not abs(got - reference(k, warmup, total, min_factor)) <= 1e-9:
+            return False
+    return True
 
-    def own(k):
-        return float(submission.lr_factor(k, 3, 8, 0.1))
 
+def wiring_schedule(submission, candidates):
+    """The first schedule on which the learner's lr_factor is right (else the first one): the
+    scheduler is then compared with the formula there, so a mistake in one piece of the formula
+    does not also cost the wiring points, and the verdict still rests on the check's reference."""
+    for schedule in candidates:
+        if factor_right_on(submission, *schedule):
+            return schedule
+    return candidates[0]
+
+
+def check_wiring(submission, bases, candidates):
+    warmup, total, min_factor, steps = wiring_schedule(submission, candidates)
+    history = scheduled_lrs(submission, bases, warmup, total, min_factor, steps)
+    call = f"lr_factor(k, {warmup}, {total}, {min_factor})"
     compare_history(
         history,
-        [0.1],
-        own,
-        "initial lr * your lr_factor(k, 3, 8, 0.1)",
-        "初始 lr * 你的 lr_factor(k, 3, 8, 0.1)",
+        bases,
+        lambda k: reference(k, warmup, total, min_factor),
+        f"initial lr * {call}",
+        f"初始 lr * {call}",
     )
+
+
+@points(1.5)
+def test_scheduler_matches_factor(submission):
+    """The scheduler sets lr = initial lr * lr_factor(k, ...) after k steps (k = 0 at creation):
+    warmup 3, total 8, min_factor 0.1 over 10 steps (or, when your lr_factor is wrong there,
+    warmup 0, total 6, min_factor 0.0 over 6 steps)."""
+    check_wiring(submission, [0.1], [(3, 8, 0.1, 10), (0, 6, 0.0, 6)])
 
 
 @points(1)
 def test_scheduler_param_groups(submission):
-    """Each param group is scaled from its own initial learning rate."""
-    history = scheduled_lrs(submission, make_optimizer(0.1, 0.02), 2, 5, 0.0, 6)
-
-    def own(k):
-        return float(submission.lr_factor(k, 2, 5, 0.0))
-
-    compare_history(
-        history,
-        [0.1, 0.02],
-        own,
-        "its initial lr * your lr_factor(k, 2, 5)",
-        "该组初始 lr * 你的 lr_factor(k, 2, 5)",
-    )
+    """Each param group is scaled from its own initial learning rate: warmup 2, total 5 over 6
+    steps (or, when your lr_factor is wrong there, warmup 0, total 5 over 5 steps)."""
+    check_wiring(submission, [0.1, 0.02], [(2, 5, 0.0, 6), (0, 5, 0.0, 5)])
 
 
 @points(0.5)
 def test_scheduler_end_to_end(submission):
     """The learning rates the optimizer sees follow the statement's table (warmup 2, total 6)."""
-    history = scheduled_lrs(submission, make_optimizer(0.1), 2, 6, 0.0, 6)
+    history = scheduled_lrs(submission, [0.1], 2, 6, 0.0, 6)
     compare_history(
         history,
         [0.1],

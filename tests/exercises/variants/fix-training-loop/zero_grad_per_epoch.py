@@ -1,0 +1,21 @@
+"""Bug: zero_grad() once per epoch, not before every backward: the batches of an epoch add up."""
+
+import torch
+from torch import nn
+
+
+def train(model, loader, epochs=1, lr=0.1):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    criterion = nn.MSELoss()
+    model.train()
+    losses = []
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        total = 0.0
+        for x, y in loader:
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        losses.append(total / len(loader))
+    return losses
