@@ -112,9 +112,12 @@ def send_frame(sock: socket.socket, header: dict[str, Any], blobs: list[bytes]) 
             f"message too large ({len(head)} header bytes, {total} data bytes; the limits are "
             f"{MAX_HEADER} and {MAX_BLOBS})"
         )
-    sock.sendall(_PREFIX.pack(len(head), total) + head)
-    for blob in blobs:
-        sock.sendall(blob)
+    parts = [_PREFIX.pack(len(head), total) + head, *blobs]
+    sent = sock.sendmsg(parts)  # one system call for a small frame
+    size = sum(len(p) for p in parts)
+    if sent < size:
+        rest = b"".join(parts)[sent:]
+        sock.sendall(rest)
 
 
 class FrameReader:

@@ -3,23 +3,24 @@
 import torch
 from torch import nn
 
-from grader.checks import assert_tensor, expect
+from grader.checks import assert_close, assert_tensor, expect, in_executor, is_remote
+
+
+def example(submission):
+    """The worked example's model, built on a copy of the backbone that stays with your code."""
+    torch.manual_seed(0)
+    backbone = nn.Sequential(nn.Linear(6, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 8))
+    return submission.TransferModel(in_executor(backbone), feature_dim=8, num_classes=3)
 
 
 def test_example_forward_and_freeze(submission):
     """The worked example: frozen backbone, output of shape (5, 3)."""
-    torch.manual_seed(0)
-    backbone = nn.Sequential(nn.Linear(6, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 8))
-    model = submission.TransferModel(backbone, feature_dim=8, num_classes=3)
+    model = example(submission)
+    flags = [p.requires_grad for p in model.backbone.parameters()]
     expect(
-        model.backbone is backbone,
-        "model.backbone should be the given backbone",
-        "model.backbone 应当就是传入的 backbone",
-    )
-    expect(
-        not any(p.requires_grad for p in backbone.parameters()),
-        "every backbone parameter should be frozen",
-        "主干的每个参数都应被冻结",
+        flags and not any(flags),
+        f"every backbone parameter should be frozen; requires_grad is {flags}",
+        f"主干的每个参数都应被冻结；requires_grad 为 {flags}",
     )
     model.eval()
     assert_tensor(
@@ -28,15 +29,38 @@ def test_example_forward_and_freeze(submission):
 
 
 def test_example_train_mode(submission):
-    """model.train() returns the model and keeps the backbone in eval mode."""
-    torch.manual_seed(0)
-    backbone = nn.Sequential(nn.Linear(6, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 8))
-    model = submission.TransferModel(backbone, feature_dim=8, num_classes=3)
+    """model.train() returns the model and keeps the backbone in eval mode; model.eval() puts
+    everything in eval mode. (The modes are what your code reports: this check is for you only,
+    the graded checks look at outputs.)"""
+    model = example(submission)
+    got = model.train()
+    expect(is_remote(got), "model.train() should return model", "model.train() 应返回 model")
+    modes = (model.training, model.head.training, model.backbone.training)
     expect(
-        model.train() is model, "model.train() should return model", "model.train() 应返回 model"
+        modes == (True, True, False),
+        "after model.train(): expected model.training, model.head.training, "
+        f"model.backbone.training == (True, True, False), got {modes}",
+        "调用 model.train() 后：model.training、model.head.training、model.backbone.training "
+        f"应为 (True, True, False)，实际为 {modes}",
     )
+    x = torch.randn(5, 6)
+    with torch.no_grad():
+        in_train = model(x)
+        model.eval()
+        in_eval = model(x)
+    modes = (model.training, model.head.training, model.backbone.training)
     expect(
-        model.training and not backbone.training and not backbone[1].training,
-        "after model.train() the model trains but the backbone stays in eval mode",
-        "调用 model.train() 后模型处于训练模式，但主干保持 eval 模式",
+        modes == (False, False, False),
+        "after model.eval(): expected model.training, model.head.training, "
+        f"model.backbone.training == (False, False, False), got {modes}",
+        "调用 model.eval() 后：model.training、model.head.training、model.backbone.training "
+        f"应为 (False, False, False)，实际为 {modes}",
+    )
+    assert_close(
+        in_train,
+        in_eval,
+        what_en="model(x) after model.train() (BatchNorm should use its running statistics, "
+        "as after model.eval())",
+        what_zh="调用 model.train() 之后 model(x) 的结果（BatchNorm 应像 model.eval() 之后一样使用 "
+        "running 统计量）",
     )

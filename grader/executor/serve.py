@@ -200,6 +200,8 @@ class Server:
         self.tmpfs = tmpfs
         self.reader = protocol.FrameReader(chan)
         self.table: ObjectTable | None = None
+        self.rng: torch.Tensor | None = None
+        """The torch random state the judge sent last (requests say when it is unchanged)."""
 
     # -- framing ---------------------------------------------------------------------------
     def _flush(self) -> None:
@@ -249,9 +251,10 @@ class Server:
     def answer(self, req: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
         assert self.table is not None
         table = self.table
-        rng = None
+        rng = self.rng if req.get("rng_same") is True else None
         if type(req.get("rng")) is int and 0 <= req["rng"] < len(blobs):
             rng = torch.frombuffer(bytearray(blobs[req["rng"]]), dtype=torch.uint8).clone()
+            self.rng = rng
         dtype = protocol.DTYPES.get(req.get("dtype"), torch.float32)  # type: ignore[arg-type]
         modes.reset(req.get("grad") is not False, dtype, rng, int(req.get("seed", 0)) & 0xFFFFFFFF)
         decoder = protocol.Decoder(blobs, table.resolve, self.device)
@@ -375,15 +378,17 @@ class Server:
             if not pairs or not graph.inputs:
                 result: list[Any] = [None] * len(graph.inputs)
             else:
-                result = list(
-                    torch.autograd.grad(
-                        [o for o, _ in pairs],
-                        graph.inputs,
-                        [g for _, g in pairs],
-                        allow_unused=True,
-                        retain_graph=True,
-                    )
+                # An ordinary backward, as the learner's code would see it: leaves that live here
+                # (the parameters of the learner's modules) accumulate their .grad too; what the
+                # judge gets is what this backward added to its inputs' copies.
+                before = [t.grad.clone() if t.grad is not None else None for t in graph.inputs]
+                torch.autograd.backward(
+                    [o for o, _ in pairs], [g for _, g in pairs], retain_graph=True
                 )
+                result = [
+                    None if t.grad is None else (t.grad if old is None else t.grad - old)
+                    for t, old in zip(graph.inputs, before, strict=True)
+                ]
         except BaseException as exc:  # noqa: BLE001 - the learner's backward raised
             return self.raised(exc), []
         return self._reply(result)

@@ -42,6 +42,7 @@ class _Live:
     out_fd: int
     reader: protocol.FrameReader
     generation: int
+    rng_sent: bytes = b""
 
 
 @dataclass
@@ -299,8 +300,12 @@ class ExecutorLink:
         live = self.current()
         header = dict(header)
         rng = torch.get_rng_state().numpy().tobytes()
-        blobs = [*blobs, rng]
-        header["rng"] = len(blobs) - 1
+        if rng == live.rng_sent:
+            header["rng_same"] = True  # the executor resets to the state it was sent last
+        else:
+            blobs = [*blobs, rng]
+            header["rng"] = len(blobs) - 1
+            live.rng_sent = rng
         header["grad"] = header.get("grad", torch.is_grad_enabled())
         header["dtype"] = protocol.DTYPE_NAMES.get(torch.get_default_dtype(), "float32")
         header["seed"] = int(torch.initial_seed()) & 0xFFFFFFFF

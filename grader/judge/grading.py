@@ -132,24 +132,59 @@ def _output_text(log: Any) -> str:
     return text
 
 
-class Loop:
-    """A pytest plugin that replaces the test loop: every check runs here, against the proxy."""
+def _skip_lazy_cuda_seeding() -> None:
+    """A CPU judge never initialises CUDA, yet every ``torch.manual_seed`` in a check queues a
+    lazy CUDA seed with the whole formatted stack (a millisecond or two under pytest's deep
+    stack, on every call). This judge process is thrown away after one submission."""
+    import torch
 
-    def __init__(
-        self,
-        req: GradeRequest,
-        send: Send,
-        verdict: dict[str, Any] | None,
-        link: ExecutorLink | None,
-    ) -> None:
+    if not torch.cuda.is_initialized():
+        torch.cuda.manual_seed_all = lambda seed: None  # type: ignore[assignment]
+
+
+class SubmissionGrading:
+    """Grading one submission against collected check items, in a judge process."""
+
+    def __init__(self, req: GradeRequest, send: Send, template: TemplateClient) -> None:
         self.req = req
         self.send = send
-        self.verdict = verdict
-        self.link = link
+        self.template = template
+        self.verdict: dict[str, Any] | None = None
+        self.link: ExecutorLink | None = None
         self.results: list[dict[str, Any]] = []
         self.layers: list[tuple[str, ...]] = []
         self.outputs: list[tuple[str, str]] = []
-        self.collect_errors: list[str] = []
+        self.started = time.monotonic()
+        self.raw = b""
+        self.empty = False
+
+    def prepare(self) -> None:
+        """Read the submission (stat first), hand it to the executor template, set the proxy."""
+        req = self.req
+        text, verdict, self.raw = read_submission(Path(req.submission_path), req.filename)
+        self.empty = text is not None and not text.strip()
+        if req.skip_reason_en:
+            verdict = _verdict(Reason.SKIPPED, req.skip_reason_en, req.skip_reason_zh)
+        if verdict is None and text is not None:
+            # The template compiles the submission under the policy (it has run none of it).
+            problem = self.template.send_job(executor_job(req, text), course_paths(req))
+            if problem is not None:
+                verdict = _compile_verdict(problem)
+            else:
+                self.link = ExecutorLink(self.template, req.time_limit, req.budget(), req.device)
+        self.verdict = verdict
+        if req.device == "cpu":
+            _skip_lazy_cuda_seeding()
+        plugin.CONTEXT = plugin.RunContext(
+            session=RemoteSession(self.link) if self.link is not None else None,
+            filename=req.filename,
+            device=req.device,
+        )
+
+    def close(self) -> None:
+        if self.link is not None:
+            self.link.close()
+        self.template.close()
 
     def _run(self, items: list[pytest.Item], index: int, recorder: _ExcRecorder) -> dict[str, Any]:
         if self.verdict is not None:
@@ -179,8 +214,7 @@ class Loop:
         verdict["layers"] = log.layers
         return verdict
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+    def run(self, session: pytest.Session) -> None:
         items = list(session.items)
         counts = Counter((item.module.__name__, item.originalname) for item in items)  # type: ignore[attr-defined]
         self.send({"event": "progress", "done": 0, "total": len(items), "name": ""})
@@ -213,11 +247,78 @@ class Loop:
             self.send(
                 {"event": "progress", "done": index + 1, "total": len(items), "name": item.name}
             )
-        return True
+
+    def finish(self, collect_errors: list[str]) -> None:
+        """Send the one ``result`` (or ``error``) message."""
+        if collect_errors or not self.results:
+            detail = "\n".join(collect_errors) or "no checks were collected"
+            self.send(
+                {
+                    "event": "error",
+                    "message": f"the exercise's checks could not be loaded: {detail}",
+                }
+            )
+            return
+        req = self.req
+        summary = Message("", "")
+        if self.verdict is not None:
+            summary = self.verdict["message"]
+        elif self.empty:
+            summary = Message(f"{req.filename} is empty", f"{req.filename} 是空文件")
+        layers = sorted(set.intersection(*(set(x) for x in self.layers))) if self.layers else []
+        output = "\n".join(f"── {name} ──\n{text_out}" for name, text_out in self.outputs)
+        versions = python_versions()
+        self.send(
+            {
+                "event": "result",
+                "result": {
+                    "exercise": req.exercise_id,
+                    "kind": req.kind,
+                    "tests": self.results,
+                    "execution_time": time.monotonic() - self.started,
+                    "summary": {k: clean_text(v) for k, v in summary.to_dict().items()},
+                    "learner_output": output,
+                    "provenance": {
+                        "grader_version": __version__,
+                        "exercise_hash": req.exercise_hash,
+                        "checks_hash": req.checks_hash,
+                        "submission_hash": hashlib.sha256(self.raw).hexdigest(),
+                        "torch_version": versions["torch"],
+                        "numpy_version": versions["numpy"],
+                        "python_version": versions["python"],
+                        "device": req.device,
+                        "sandbox_layers": layers,
+                    },
+                },
+            }
+        )
+
+
+class _Collector:
+    """Records collection errors (a check file that does not import)."""
+
+    def __init__(self) -> None:
+        self.collect_errors: list[str] = []
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             self.collect_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+
+class OneShot(_Collector):
+    """A pytest plugin that replaces the test loop: grade one submission, then stop."""
+
+    def __init__(self, grading: SubmissionGrading) -> None:
+        super().__init__()
+        self.grading = grading
+        self.ran = False
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        self.ran = True
+        self.grading.prepare()
+        self.grading.run(session)
+        return True
 
 
 def _points(item: pytest.Item, kind: str) -> float:
@@ -276,71 +377,23 @@ def _compile_verdict(problem: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def grade_in_process(req: GradeRequest, send: Send, template: TemplateClient) -> None:
-    """Runs in the judge process (a fork of the warm worker, forked after the template)."""
+def _quiet() -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
-    os.dup2(devnull, 0)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    started = time.monotonic()
-    text, verdict, raw = read_submission(Path(req.submission_path), req.filename)
-    empty = text is not None and not text.strip()
-    if req.skip_reason_en:
-        verdict = _verdict(Reason.SKIPPED, req.skip_reason_en, req.skip_reason_zh)
-    link = None
-    if verdict is None and text is not None:
-        # The template compiles the submission under the policy (it has run none of it).
-        problem = template.send_job(executor_job(req, text), course_paths(req))
-        if problem is not None:
-            verdict = _compile_verdict(problem)
-        else:
-            link = ExecutorLink(template, req.time_limit, req.budget(), req.device)
-    plugin.CONTEXT = plugin.RunContext(
-        session=RemoteSession(link) if link is not None else None,
-        filename=req.filename,
-        device=req.device,
-    )
-    loop = Loop(req, send, verdict, link)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+
+
+def grade_in_process(req: GradeRequest, send: Send, template: TemplateClient) -> None:
+    """Runs in a one-shot judge process (a fork of the warm worker, forked after the template):
+    collect the checks, grade one submission."""
+    _quiet()
+    grading = SubmissionGrading(req, send, template)
+    loop = OneShot(grading)
     try:
         pytest.main(pytest_args(req), plugins=[loop])
     finally:
-        if link is not None:
-            link.close()
-        template.close()
-    if loop.collect_errors or not loop.results:
-        detail = "\n".join(loop.collect_errors) or "no checks were collected"
-        send({"event": "error", "message": f"the exercise's checks could not be loaded: {detail}"})
-        return
-    summary = Message("", "")
-    if verdict is not None:
-        summary = verdict["message"]
-    elif empty:
-        summary = Message(f"{req.filename} is empty", f"{req.filename} 是空文件")
-    layers = sorted(set.intersection(*(set(x) for x in loop.layers))) if loop.layers else []
-    output = "\n".join(f"── {name} ──\n{text_out}" for name, text_out in loop.outputs)
-    versions = python_versions()
-    send(
-        {
-            "event": "result",
-            "result": {
-                "exercise": req.exercise_id,
-                "kind": req.kind,
-                "tests": loop.results,
-                "execution_time": time.monotonic() - started,
-                "summary": {k: clean_text(v) for k, v in summary.to_dict().items()},
-                "learner_output": output,
-                "provenance": {
-                    "grader_version": __version__,
-                    "exercise_hash": req.exercise_hash,
-                    "checks_hash": req.checks_hash,
-                    "submission_hash": hashlib.sha256(raw).hexdigest(),
-                    "torch_version": versions["torch"],
-                    "numpy_version": versions["numpy"],
-                    "python_version": versions["python"],
-                    "device": req.device,
-                    "sandbox_layers": layers,
-                },
-            },
-        }
+        grading.close()
+    grading.finish(
+        loop.collect_errors if loop.ran else loop.collect_errors or ["collection failed"]
     )

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.executor.template import TemplateClient, fork_template
+from grader.runner.judges import JudgePool
 from grader.runner.request import GradeRequest
 
 Emit = Callable[[dict[str, Any]], None]
@@ -39,9 +40,15 @@ def _write_msg(fd: int, msg: dict[str, Any]) -> None:
         view = view[n:]
 
 
-def run_job(req: GradeRequest, emit: Emit, template: TemplateClient | None = None) -> None:
-    """Grade one submission: fork the template (unless one was forked already, before any course
-    file was read) and the judge, and relay the judge's messages to ``emit``.
+def run_job(
+    req: GradeRequest,
+    emit: Emit,
+    template: TemplateClient | None = None,
+    pool: JudgePool | None = None,
+) -> None:
+    """Grade one submission: fork the executor template (unless one was forked already, before
+    any course file was read), start a judge — forked by the exercise's judge template from
+    ``pool`` when there is one, else forked here — and relay the judge's messages to ``emit``.
 
     Called in a warm process that has imported torch but run no torch op. Always ends with exactly
     one ``result`` or ``error`` message.
@@ -49,35 +56,22 @@ def run_job(req: GradeRequest, emit: Emit, template: TemplateClient | None = Non
     if template is None:
         template = fork_template()
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the judge
-        os.close(read_fd)
-        _die_with_parent()
-        code = 0
-        try:
-            from grader.judge.grading import grade_in_process
-
-            grade_in_process(req, lambda m: _write_msg(write_fd, m), template)
-        except BaseException as exc:  # noqa: BLE001 - report every fault, never hang
-            try:
-                _write_msg(write_fd, {"event": "error", "message": f"{type(exc).__name__}: {exc}"})
-            except OSError:
-                pass
-            code = 1
-        finally:
-            os._exit(code)
+    pid = pool.start_judge(req, template.sock.fileno(), write_fd) if pool is not None else None
+    ours = pid is None
+    if ours:
+        pid = _fork_judge(req, template, read_fd, write_fd)
     os.close(write_fd)
     template.close()  # the judge holds the template's control socket now
     started = time.monotonic()
     deadline = started + req.whole_limit()
     buf = b""
-    finished = False
+    finished = timed_out = False
     try:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 emit({"event": "error", "message": "grading exceeded the whole-submission limit"})
-                finished = True
+                finished = timed_out = True
                 break
             ready, _, _ = select.select([read_fd], [], [], min(remaining, 1.0))
             if not ready:
@@ -96,10 +90,44 @@ def run_job(req: GradeRequest, emit: Emit, template: TemplateClient | None = Non
                     finished = True
     finally:
         os.close(read_fd)
-        _reap(pid)
+        if ours:
+            _reap(pid)
+        elif not finished or timed_out:
+            _kill(pid)
+            if timed_out and pool is not None:
+                pool.forget(req)
         template.wait()
     if not finished:
         emit({"event": "error", "message": "the grading process ended without a result"})
+
+
+def _fork_judge(req: GradeRequest, template: TemplateClient, read_fd: int, write_fd: int) -> int:
+    """A one-shot judge forked here: it collects the checks itself."""
+    pid = os.fork()
+    if pid == 0:  # the judge
+        os.close(read_fd)
+        _die_with_parent()
+        code = 0
+        try:
+            from grader.judge.grading import grade_in_process
+
+            grade_in_process(req, lambda m: _write_msg(write_fd, m), template)
+        except BaseException as exc:  # noqa: BLE001 - report every fault, never hang
+            try:
+                _write_msg(write_fd, {"event": "error", "message": f"{type(exc).__name__}: {exc}"})
+            except OSError:
+                pass
+            code = 1
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _die_with_parent() -> None:

@@ -60,7 +60,9 @@ def reset_global_state() -> None:
         torch.backends.mkldnn.enabled = False
     random.seed(0)
     np.random.seed(0)
-    torch.manual_seed(0)
+    torch.default_generator.manual_seed(0)
+    if torch.cuda.is_initialized():
+        torch.cuda.manual_seed_all(0)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

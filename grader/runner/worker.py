@@ -25,10 +25,12 @@ def main() -> None:
         os.write(out, (json.dumps(msg) + "\n").encode())
 
     from grader.runner.engine import run_job
+    from grader.runner.judges import JudgePool
     from grader.runner.request import GradeRequest
     from grader.runner.warm import prepare
 
     emit({"event": "ready", **prepare()})
+    pool = JudgePool()
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -37,7 +39,7 @@ def main() -> None:
         except (ValueError, TypeError, KeyError) as exc:
             emit({"event": "error", "message": f"bad request: {exc}"})
             continue
-        run_job(req, emit)
+        run_job(req, emit, pool=pool)
 
 
 if __name__ == "__main__":

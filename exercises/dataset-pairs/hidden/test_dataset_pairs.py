@@ -9,7 +9,15 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from grader.checks import assert_close, assert_tensor, expect, fail, points
+from grader.checks import (
+    assert_close,
+    assert_tensor,
+    executor_object,
+    expect,
+    fail,
+    points,
+    type_name,
+)
 
 ROWS = [
     [1, 2, 3],
@@ -244,56 +252,82 @@ def test_length_mismatch(submission, case):
     )
 
 
-class _RecordingTransform:
-    """Records every call and returns a new float64 tensor (which must come back as is)."""
+TRANSFORM_SCALE = 2.0
+TRANSFORM_STEP = 100.0
 
-    def __init__(self) -> None:
-        self.calls: list[object] = []
-        self.results: list[torch.Tensor] = []
 
-    def __call__(self, t):
-        self.calls.append(t)
-        out = torch.as_tensor(t, dtype=torch.float64) * 2 if type(t) is torch.Tensor else t
-        self.results.append(out)
-        return out
+def transformed(row, calls_before, dtype=torch.float32):
+    """What the grader's counting transform returns when its input is ``row`` as a ``dtype``
+    tensor and it has been called ``calls_before`` times already."""
+    x = torch.tensor(row, dtype=torch.float64).to(dtype).to(torch.float64)
+    return x * TRANSFORM_SCALE + calls_before * TRANSFORM_STEP
+
+
+def diagnose_transformed(x, row, k):
+    """Why x is not ``transformed(row, k)``: a bilingual reason from its values alone."""
+    a = x.detach().to(torch.float64)
+    if torch.equal(a, transformed(row, k, torch.float64)):
+        return (
+            "the transform was given a float64 tensor: convert x to float32 first, then call the "
+            "transform on it",
+            "传给 transform 的是 float64 张量：应先把 x 转成 float32，再对它调用 transform",
+        )
+    offsets = (a - transformed(row, 0)) / TRANSFORM_STEP
+    before = round(float(offsets[0])) if offsets.numel() else k
+    if before != k and torch.equal(a, transformed(row, before)):
+        return (
+            f"the transform had already been called {before} times before this access, expected "
+            f"{k}: call it exactly once per ds[i], inside __getitem__ only",
+            f"在这次访问之前 transform 已被调用了 {before} 次，应为 {k} 次："
+            "每次 ds[i] 恰好调用一次，且只在 __getitem__ 里调用",
+        )
+    row32 = transformed(row, 0) / TRANSFORM_SCALE
+    twice = (a - row32 * TRANSFORM_SCALE**2) / TRANSFORM_STEP
+    m = round(float(twice[0])) if twice.numel() else 0
+    if torch.equal(a, row32 * TRANSFORM_SCALE**2 + m * TRANSFORM_STEP):
+        return (
+            "the transform was applied twice to this sample (in __init__ and again in "
+            "__getitem__?): call it exactly once per ds[i], inside __getitem__ only",
+            "这个样本被 transform 变换了两次（在 __init__ 里一次，在 __getitem__ 里又一次？）："
+            "每次 ds[i] 恰好调用一次，且只在 __getitem__ 里调用",
+        )
+    return (
+        "these are not the values of one call of the transform on the float32 x (was it applied "
+        "more than once, or its result changed?)",
+        "这不是对 float32 的 x 调用一次 transform 得到的值（是不是调用了不止一次，或者改动了它的结果？）",
+    )
 
 
 @points(1.25)
 def test_transform(submission):
-    """The transform is called exactly once per ds[i], with the float32 x, and its result is
-    returned as is (the same object); y is not transformed."""
-    transform = _RecordingTransform()
-    ds = float_dataset(submission, transform=transform)
-    at_init = len(transform.calls)
-    if at_init:
-        fail(
-            f"creating the dataset called the transform {at_init} times; call it only in "
-            f"__getitem__, once per ds[i] (applied in __init__ too, it runs twice on a sample)",
-            f"创建数据集时调用了 transform {at_init} 次；只应在 __getitem__ 里调用，每次 ds[i] 一次"
-            f"（在 __init__ 里也调用的话，一个样本会被变换两次）",
-        )
-    for i in (1, 1, 3):
-        before = len(transform.calls)
+    """ds[i] calls the transform exactly once, with the float32 1-D x (never in __init__), and
+    returns its result as is; y is not transformed. The grader's transform returns a new float64
+    tensor whose values count the calls made before it: x * 2 + 100 * (calls so far)."""
+    transform = executor_object("dataset_pairs_counting_transform", TRANSFORM_SCALE, TRANSFORM_STEP)
+    feats = [list(r) for r in FLOAT_ROWS]
+    ds = submission.PairDataset(feats, list(LABELS), transform=transform)
+    for k, i in enumerate((1, 1, 4, 0)):
         x, y = get_pair(ds, i)
-        made = len(transform.calls) - before
-        if made != 1:
+        what_en, what_zh = f"x of ds[{i}] (access #{k + 1})", f"ds[{i}] 的 x（第 {k + 1} 次访问）"
+        if type(x) is not torch.Tensor:
             fail(
-                f"ds[{i}] should call the transform exactly once, it called it {made} times",
-                f"ds[{i}] 应当恰好调用 transform 一次，实际调用了 {made} 次",
+                f"{what_en} should be the transform's result as is, a float64 tensor; got "
+                f"{type_name(x)} (was the transform given a float32 tensor?)",
+                f"{what_zh} 应当原样是 transform 的结果，即 float64 张量；实际为 {type_name(x)}"
+                "（传给 transform 的是 float32 张量吗？）",
             )
-        check_x(
-            transform.calls[-1],
-            ROWS[i],
-            f"the tensor passed to the transform by ds[{i}]",
-            f"ds[{i}] 传给 transform 的张量",
-        )
-        expect(
-            x is transform.results[-1],
-            f"ds[{i}] should return the transform's result as is (the same object), "
-            f"got {type(x).__name__} instead of the transform's float64 tensor",
-            f"ds[{i}] 应当原样返回 transform 的结果（同一个对象），"
-            f"实际得到的是 {type(x).__name__}，而不是 transform 返回的 float64 张量",
-        )
+        if x.dtype != torch.float64:
+            fail(
+                f"{what_en} has dtype {x.dtype}, but the transform returns float64: call the "
+                "transform and return its result as is (no .float() or other conversion after it)",
+                f"{what_zh} 的 dtype 为 {x.dtype}，而 transform 返回的是 float64："
+                "要调用 transform 并原样返回它的结果（之后不要 .float() 或做其他转换）",
+            )
+        expected = transformed(FLOAT_ROWS[i], k)
+        assert_tensor(x, shape=tuple(expected.shape), what_en=what_en, what_zh=what_zh)
+        if not torch.equal(x, expected):
+            en, zh = diagnose_transformed(x, FLOAT_ROWS[i], k)
+            fail(f"{what_en}: {en}", f"{what_zh}：{zh}")
         got_y = values_of(y, f"y of ds[{i}]", f"ds[{i}] 的 y")
         expect(
             got_y == [float(LABELS[i])],

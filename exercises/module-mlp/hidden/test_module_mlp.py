@@ -1,18 +1,22 @@
 """Hidden checks for module-mlp: an MLP built to a given architecture.
 
-The Linear layers a forward pass really calls are found with a global forward hook (installed by
-the check, for that one call), so a layer kept in a plain Python list is still found: the shape
-and value checks then pass, and only the registration checks fail, with a message that says so.
+The learner's model lives in the executor; the checks never trust what it says about itself.
+They read the shapes in ``model.state_dict()``, load weights they chose themselves with
+``model.load_state_dict`` and compare ``model(x)`` with their own forward pass computed from those
+weights: so the architecture, the registration of the layers and the forward pass are all facts
+the outputs show. Dropout is observed in the outputs too: in eval and training mode, and, with
+weights the check loads, after each hidden layer. A model whose layers are not registered cannot
+be given the check's weights, so the checks that need them fail with a message that says so.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import pytest
 import torch
-from torch import nn
-from torch.nn.modules.module import register_module_forward_hook
 
-from grader.checks import assert_close, assert_tensor, expect, fail, points
+from grader.checks import assert_close, assert_tensor, expect, fail, points, type_name
 
 # id -> (in_features, hidden, out_features, input shape)
 ARCHS = {
@@ -21,37 +25,20 @@ ARCHS = {
     "no_hidden": (4, [], 2, (6, 4)),
     "extra_dims": (3, [5], 2, (2, 4, 3)),
 }
+UNREGISTERED_EN = (
+    " (are the layers in a plain Python list? keep them in nn.Sequential, nn.ModuleList or "
+    "self attributes so they are registered)"
+)
+UNREGISTERED_ZH = "（层是不是放在普通 Python 列表里了？请放进 nn.Sequential、nn.ModuleList 或赋给 self 的属性，让它们注册为子模块）"
 
 
 def build(submission, in_features, hidden, out_features, dropout=0.0, seed=0):
     torch.manual_seed(seed)
-    model = submission.MLP(in_features, hidden, out_features, dropout=dropout)
-    if not isinstance(model, nn.Module):
-        fail(
-            f"MLP(...) should be an nn.Module, got {type(model).__name__}",
-            f"MLP(...) 应当是 nn.Module，实际为 {type(model).__name__}",
-        )
-    return model
+    return submission.MLP(in_features, hidden, out_features, dropout=dropout)
 
 
 def arch_text(in_features, hidden, out_features):
     return f"MLP({in_features}, {list(hidden)}, {out_features})"
-
-
-def forward_recording_linears(model, x):
-    """Run model(x); return (output, the nn.Linear modules called, in call order)."""
-    called: list[nn.Linear] = []
-
-    def hook(module, args, output):
-        if isinstance(module, nn.Linear):
-            called.append(module)
-
-    handle = register_module_forward_hook(hook)
-    try:
-        out = model(x)
-    finally:
-        handle.remove()
-    return out, called
 
 
 def expected_sizes(in_features, hidden, out_features):
@@ -59,23 +46,90 @@ def expected_sizes(in_features, hidden, out_features):
     return list(zip(sizes[:-1], sizes[1:]))
 
 
-def check_linear_sizes(called, in_features, hidden, out_features, require_bias=True):
-    want = expected_sizes(in_features, hidden, out_features)
-    got = [(m.in_features, m.out_features) for m in called]
-    arch = arch_text(in_features, hidden, out_features)
-    if got != want:
-        fmt = ", ".join(f"Linear({a}→{b})" for a, b in got) or "none"
-        exp = ", ".join(f"Linear({a}→{b})" for a, b in want)
+def state_of(model, arch):
+    """``model.state_dict()`` (a copy): names and tensors, nothing else."""
+    sd = model.state_dict()
+    if type(sd) not in (dict, OrderedDict) or not all(
+        type(k) is str and type(v) is torch.Tensor for k, v in sd.items()
+    ):
         fail(
-            f"{arch}: forward should call {exp} in this order; it called {fmt}",
-            f"{arch}：forward 应依次调用 {exp}；实际调用的是 {fmt}",
+            f"{arch}: model.state_dict() should map names to tensors, got {type_name(sd)}",
+            f"{arch}：model.state_dict() 应当是名字到张量的映射，实际为 {type_name(sd)}",
         )
-    for m in called if require_bias else ():
-        expect(
-            m.bias is not None,
-            f"{arch}: every nn.Linear needs a bias; Linear({m.in_features}→{m.out_features}) has none",
-            f"{arch}：每个 nn.Linear 都要有偏置；Linear({m.in_features}→{m.out_features}) 没有",
+    return sd
+
+
+def find_layers(sd, in_features, hidden, out_features, *, require_bias, allow_extra):
+    """The state_dict entries of each Linear of the architecture, in order: a list of
+    (weight name, bias name or None). A layer is found by its weight's shape (every architecture
+    checked here has distinct layer shapes); its bias is the entry named like the weight."""
+    arch = arch_text(in_features, hidden, out_features)
+    if not sd:
+        fail(
+            f"{arch}: model.state_dict() is empty, so no layer is registered" + UNREGISTERED_EN,
+            f"{arch}：model.state_dict() 是空的，没有任何层注册为子模块" + UNREGISTERED_ZH,
         )
+    layers = []
+    used = set()
+    for a, b in expected_sizes(in_features, hidden, out_features):
+        names = [k for k, v in sd.items() if k not in used and tuple(v.shape) == (b, a)]
+        if not names:
+            have = ", ".join(f"{k} {tuple(v.shape)}" for k, v in sd.items())
+            fail(
+                f"{arch}: the layer Linear({a}→{b}) needs a weight of shape {(b, a)} in "
+                f"model.state_dict(); it has: {have}",
+                f"{arch}：层 Linear({a}→{b}) 在 model.state_dict() 中应有形状为 {(b, a)} 的权重；"
+                f"实际只有：{have}",
+            )
+        weight = names[0]
+        bias = weight[: -len("weight")] + "bias" if weight.endswith("weight") else None
+        if bias not in sd or tuple(sd[bias].shape) != (b,):
+            bias = None
+        if bias is None and require_bias:
+            fail(
+                f"{arch}: every nn.Linear needs a bias; Linear({a}→{b}) ({weight}) has none",
+                f"{arch}：每个 nn.Linear 都要有偏置；Linear({a}→{b})（{weight}）没有",
+            )
+        used.update(n for n in (weight, bias) if n is not None)
+        layers.append((weight, bias))
+    extra = [k for k in sd if k not in used]
+    if extra and not allow_extra:
+        fail(
+            f"{arch}: model.state_dict() has entries that no layer of the architecture accounts "
+            f"for: {extra}",
+            f"{arch}：model.state_dict() 中有不属于该结构任何一层的条目：{extra}",
+        )
+    return layers
+
+
+def judge_state(sd, fill):
+    """A new state dict with the same names, shapes and dtypes, values ``fill(name, tensor)``."""
+    return OrderedDict(
+        (k, fill(k, v) if v.is_floating_point() else v.clone()) for k, v in sd.items()
+    )
+
+
+def random_fill(gen, scale=0.6):
+    return lambda _name, v: (torch.randn(v.shape, generator=gen, dtype=torch.float64) * scale).to(
+        v.dtype
+    )
+
+
+def reference_forward(state, layers, x):
+    """Linear -> ReLU for every layer but the last, with plain float64 arithmetic."""
+    h = x.detach().to(torch.float64)
+    for i, (weight, bias) in enumerate(layers):
+        h = h @ state[weight].to(torch.float64).T
+        if bias is not None:
+            h = h + state[bias].to(torch.float64)
+        if i < len(layers) - 1:
+            h = h.clamp_min(0)
+    return h.to(x.dtype)
+
+
+def forward(model, x):
+    with torch.no_grad():
+        return model(x)
 
 
 @points(1.5)
@@ -98,75 +152,125 @@ def test_forward_shape(submission, case):
 @points(2)
 @pytest.mark.parametrize("case", ["one_hidden", "three_hidden", "no_hidden"])
 def test_layer_sizes(submission, case):
-    """forward calls one nn.Linear per layer, with the exact sizes, in order, each with a bias."""
+    """The model registers one nn.Linear per layer, with the exact sizes and a bias each, and its
+    forward pass uses every one of those weights and biases (changing any of them, through
+    load_state_dict, changes the output)."""
     in_features, hidden, out_features, shape = ARCHS[case]
+    arch = arch_text(in_features, hidden, out_features)
     model = build(submission, in_features, hidden, out_features)
-    _, called = forward_recording_linears(model, torch.randn(shape))
-    check_linear_sizes(called, in_features, hidden, out_features)
-
-
-def reference_forward(called, x):
-    """Linear -> ReLU for every layer but the last, computed with plain tensor arithmetic."""
-    h = x
-    for i, layer in enumerate(called):
-        h = h @ layer.weight.detach().T
-        if layer.bias is not None:
-            h = h + layer.bias.detach()
-        if i < len(called) - 1:
-            h = h.clamp_min(0)
-    return h
+    sd = state_of(model, arch)
+    layers = find_layers(
+        sd, in_features, hidden, out_features, require_bias=True, allow_extra=False
+    )
+    # Positive weights, biases and inputs: every unit is active, so any change shows.
+    gen = torch.Generator().manual_seed(11)
+    base = judge_state(
+        sd, lambda _k, v: (torch.rand(v.shape, generator=gen) * 0.4 + 0.1).to(v.dtype)
+    )
+    x = torch.rand(shape, generator=gen) + 0.5
+    model.load_state_dict(base)
+    out0 = forward(model, x)
+    assert_tensor(
+        out0, shape=(*shape[:-1], out_features), what_en=f"{arch}(x)", what_zh=f"{arch}(x)"
+    )
+    for (a, b), (weight, bias) in zip(expected_sizes(in_features, hidden, out_features), layers):
+        for name in (weight, bias):
+            changed = OrderedDict(base)
+            changed[name] = base[name] + 0.25
+            model.load_state_dict(changed)
+            out = forward(model, x)
+            expect(
+                type(out) is torch.Tensor
+                and out.shape == out0.shape
+                and not bool(torch.equal(out, out0)),
+                f"{arch}: changing {name} (of Linear({a}→{b})) with load_state_dict does not "
+                "change model(x): forward does not use that registered layer",
+                f"{arch}：用 load_state_dict 改变 {name}（Linear({a}→{b}) 的参数）后 model(x) 没有变化："
+                "forward 没有用到这个已注册的层",
+            )
 
 
 @points(2)
 @pytest.mark.parametrize("case", ["one_hidden", "three_hidden", "no_hidden", "extra_dims"])
 def test_forward_values(submission, case):
-    """The output is Linear → ReLU → ... → Linear, with no activation after the last layer."""
+    """With weights the check loads, the output is Linear → ReLU → ... → Linear, with no
+    activation after the last layer."""
     in_features, hidden, out_features, shape = ARCHS[case]
-    model = build(submission, in_features, hidden, out_features)
-    x = torch.randn(shape) * 2
-    out, called = forward_recording_linears(model, x)
-    check_linear_sizes(called, in_features, hidden, out_features, require_bias=False)
     arch = arch_text(in_features, hidden, out_features)
+    model = build(submission, in_features, hidden, out_features)
+    sd = state_of(model, arch)
+    layers = find_layers(
+        sd, in_features, hidden, out_features, require_bias=False, allow_extra=True
+    )
+    gen = torch.Generator().manual_seed(5)
+    state = judge_state(sd, random_fill(gen))
+    x = torch.randn(shape, generator=gen) * 2
+    expected = reference_forward(state, layers, x)
+    model.load_state_dict(state)
     assert_close(
-        out,
-        reference_forward(called, x),
+        model(x),
+        expected,
+        rtol=1e-5,
+        atol=1e-5,
         what_en=f"{arch}(x) (expected Linear → ReLU → ... → Linear)",
         what_zh=f"{arch}(x) 的结果（应为 Linear → ReLU → ... → Linear）",
     )
 
 
-def parameters_of(model):
-    try:
-        return list(model.parameters())
-    except Exception as exc:  # a broken parameters() is the learner's mistake
-        fail(f"model.parameters() failed: {exc}", f"model.parameters() 出错：{exc}")
-
-
 @points(1)
 @pytest.mark.parametrize("case", ["one_hidden", "three_hidden", "no_hidden"])
 def test_parameter_count(submission, case):
-    """model.parameters() holds exactly the weights and biases of the architecture."""
+    """model.parameters() holds exactly the weights and biases of the architecture: the tensors
+    the check loaded with load_state_dict, nothing more."""
     in_features, hidden, out_features, _ = ARCHS[case]
+    arch = arch_text(in_features, hidden, out_features)
     model = build(submission, in_features, hidden, out_features)
     want = sum((a + 1) * b for a, b in expected_sizes(in_features, hidden, out_features))
-    got = sum(p.numel() for p in parameters_of(model))
-    arch = arch_text(in_features, hidden, out_features)
+    sd = state_of(model, arch)
+    state = judge_state(sd, random_fill(torch.Generator().manual_seed(3)))
+    if state:
+        model.load_state_dict(state)
+    params = list(model.parameters())
+    for p in params:
+        if type(p) is not torch.nn.Parameter:
+            fail(
+                f"{arch}: model.parameters() should yield nn.Parameter objects, got {type_name(p)}",
+                f"{arch}：model.parameters() 应当给出 nn.Parameter，实际为 {type_name(p)}",
+            )
+    got = sum(p.numel() for p in params)
     unregistered = got == 0 and want > 0
-    hint_en = " (are the layers in a plain Python list? use nn.ModuleList or nn.Sequential)"
-    hint_zh = "（层是不是放在普通 Python 列表里了？请用 nn.ModuleList 或 nn.Sequential）"
     expect(
         got == want,
         f"{arch} should have {want} parameters (weights and biases), model.parameters() has {got}"
-        + (hint_en if unregistered else ""),
+        + (UNREGISTERED_EN if unregistered else ""),
         f"{arch} 应有 {want} 个参数（权重与偏置），model.parameters() 中有 {got} 个"
-        + (hint_zh if unregistered else ""),
+        + (UNREGISTERED_ZH if unregistered else ""),
     )
+    loaded = list(state.values())
+    for p in params:
+        match = next(
+            (
+                i
+                for i, t in enumerate(loaded)
+                if t.shape == p.shape and bool(torch.equal(t, p.detach()))
+            ),
+            None,
+        )
+        expect(
+            match is not None,
+            f"{arch}: model.parameters() holds a tensor of shape {tuple(p.shape)} that is not "
+            "one of the weights loaded with model.load_state_dict",
+            f"{arch}：model.parameters() 中有一个形状为 {tuple(p.shape)} 的张量，"
+            "不是用 model.load_state_dict 载入的权重之一",
+        )
+        loaded.pop(match)
 
 
 @points(1)
-@pytest.mark.parametrize("case", ["double", "parameters_cover_layers"])
+@pytest.mark.parametrize("case", ["double", "zeroed_state"])
 def test_registered(submission, case):
-    """Every layer forward uses is a registered submodule: .double() converts it, .parameters() has it."""
+    """Every layer forward uses is a registered submodule: .double() converts it, and
+    load_state_dict reaches it (with every weight and bias set to zero the output is zero)."""
     in_features, hidden, out_features, shape = ARCHS["three_hidden"]
     model = build(submission, in_features, hidden, out_features)
     arch = arch_text(in_features, hidden, out_features)
@@ -189,18 +293,20 @@ def test_registered(submission, case):
             what_zh=f"model.double() 之后 {arch}(x) 的结果",
         )
         return
-    _, called = forward_recording_linears(model, torch.randn(shape))
-    registered = {id(p) for p in parameters_of(model)}
-    for layer in called:
-        expect(
-            all(id(p) in registered for p in (layer.weight, layer.bias) if p is not None),
-            f"{arch}: the Linear({layer.in_features}→{layer.out_features}) layer that forward uses is "
-            "not in model.parameters(), so an optimizer would never train it; keep layers in "
-            "nn.ModuleList or nn.Sequential, not a plain Python list",
-            f"{arch}：forward 用到的 Linear({layer.in_features}→{layer.out_features}) 不在 "
-            "model.parameters() 中，优化器永远不会训练它；请把层放进 nn.ModuleList 或 "
-            "nn.Sequential，而不是普通 Python 列表",
-        )
+    sd = state_of(model, arch)
+    zeros = judge_state(sd, lambda _k, v: torch.zeros_like(v))
+    model.load_state_dict(zeros)
+    x = torch.randn(shape) * 3 + 1
+    out = forward(model, x)
+    assert_tensor(out, shape=(shape[0], out_features), what_en=f"{arch}(x)", what_zh=f"{arch}(x)")
+    expect(
+        not bool(out.any()),
+        f"after loading all-zero weights and biases into every entry of model.state_dict(), "
+        f"{arch}(x) should be all zeros, but it is not: forward uses a layer that is not "
+        "registered" + UNREGISTERED_EN,
+        f"把 model.state_dict() 中的每个权重和偏置都载入为 0 之后，{arch}(x) 应全为 0，但并非如此："
+        "forward 用到了没有注册的层" + UNREGISTERED_ZH,
+    )
 
 
 DROPOUT_ARCH = (6, [32, 32], 4)
@@ -220,6 +326,12 @@ def test_dropout_eval(submission):
     assert_tensor(
         first, shape=(16, 4), what_en="model(x) in eval mode", what_zh="eval 模式下 model(x) 的结果"
     )
+    assert_tensor(
+        second,
+        shape=(16, 4),
+        what_en="model(x) in eval mode",
+        what_zh="eval 模式下 model(x) 的结果",
+    )
     expect(
         bool(torch.equal(first, second)),
         "after model.eval(), two forward passes on the same input differ: dropout is still active "
@@ -229,9 +341,63 @@ def test_dropout_eval(submission):
     )
 
 
+EVERY_LAYER_ARCH = (4, [8, 6], 5)
+
+
+def check_dropout_every_hidden_layer(submission):
+    """MLP(4, [8, 6], 5, dropout=0.5) in training mode, with weights the check loads and zero
+    biases: layer 1 copies x twice into the 8 units, layer 2 sums all 8 units into each of its 6,
+    the output layer reads units 0..4 of hidden layer 2; the same positive x in every row. The
+    dropout after hidden layer 2 zeroes single elements within a row; the dropout after hidden
+    layer 1 changes which units each sum gets, so the rows' values differ. Neither depends on the
+    activation, and a dropout after the output layer changes neither."""
+    arch = "MLP(4, [8, 6], 5, dropout=0.5)"
+    model = build(submission, *EVERY_LAYER_ARCH, dropout=0.5)
+    sd = state_of(model, arch)
+    (w1, _), (w2, _), (w3, _) = find_layers(
+        sd, *EVERY_LAYER_ARCH, require_bias=False, allow_extra=True
+    )
+    state = judge_state(sd, lambda _k, v: torch.zeros_like(v))
+    state[w1] = torch.cat([torch.eye(4), torch.eye(4)])
+    state[w2] = torch.ones(6, 8)
+    state[w3] = torch.eye(6)[:5]
+    model.load_state_dict(state)
+    model.train()
+    x = torch.tensor([1.0, 2.0, 4.0, 8.0]).repeat(64, 1)
+    torch.manual_seed(4)
+    out = forward(model, x)
+    assert_tensor(
+        out, shape=(64, 5), dtype=torch.float32, what_en=f"{arch}(x)", what_zh=f"{arch}(x)"
+    )
+    kept = out != 0
+    mixed_rows = int((kept.any(1) & ~kept.all(1)).sum())
+    expect(
+        mixed_rows >= 8,
+        f"{arch} in training mode: the units of the last hidden layer are never dropped one by "
+        "one: there is no dropout after the last hidden layer (every hidden layer is "
+        "Linear → ReLU → Dropout)",
+        f"{arch} 在训练模式下：最后一个隐藏层的单元从没有被单独丢弃："
+        "最后一个隐藏层后面没有 Dropout（每个隐藏层都是 Linear → ReLU → Dropout）",
+    )
+    values = {round(float(v), 3) for v in out[kept].tolist()}
+    expect(
+        len(values) >= 4,
+        f"{arch} in training mode: every row gives the same values, so the units of the first "
+        "hidden layer are never dropped: there is no dropout after the first hidden layer (every "
+        "hidden layer is Linear → ReLU → Dropout)",
+        f"{arch} 在训练模式下：每一行的值都一样，说明第一个隐藏层的单元从没有被丢弃："
+        "第一个隐藏层后面没有 Dropout（每个隐藏层都是 Linear → ReLU → Dropout）",
+    )
+
+
 @points(1)
-def test_dropout_train(submission):
-    """In training mode with dropout=0.5 the hidden activations are dropped (outputs vary)."""
+@pytest.mark.parametrize("case", ["varies", "every_hidden_layer"])
+def test_dropout_train(submission, case):
+    """In training mode with dropout=0.5 the hidden activations are dropped (outputs vary), after
+    every hidden layer."""
+    if case == "every_hidden_layer":
+        check_dropout_every_hidden_layer(submission)
+        return
     model = build(submission, *DROPOUT_ARCH, dropout=0.5)
     x = torch.randn(16, 6)
     with torch.no_grad():
@@ -242,12 +408,13 @@ def test_dropout_train(submission):
         first = model(x)
         torch.manual_seed(2)
         second = model(x)
-    assert_tensor(
-        first,
-        shape=(16, 4),
-        what_en="model(x) in training mode",
-        what_zh="训练模式下 model(x) 的结果",
-    )
+    for out in (first, second):
+        assert_tensor(
+            out,
+            shape=(16, 4),
+            what_en="model(x) in training mode",
+            what_zh="训练模式下 model(x) 的结果",
+        )
     expect(
         not torch.equal(first, reference) and not torch.equal(first, second),
         "with dropout=0.5 in training mode, the output does not change from pass to pass: the "
@@ -266,6 +433,9 @@ def test_no_dropout_on_output(submission):
         reference = model(x)
         model.train()
         out = model(x)
+    assert_tensor(
+        reference, shape=(16, 4), what_en="MLP(6, [], 4)(x)", what_zh="MLP(6, [], 4)(x) 的结果"
+    )
     assert_tensor(out, shape=(16, 4), what_en="MLP(6, [], 4)(x)", what_zh="MLP(6, [], 4)(x) 的结果")
     expect(
         bool(torch.equal(out, reference)),
