@@ -34,11 +34,20 @@ def _render_text(report: dict[str, Any]) -> None:
         click.echo(f"torch: not importable ({facts.get('torch_error', 'unknown error')})")
     if "numpy" in facts:
         click.echo(f"numpy {facts['numpy']}")
+    scratch = report.get("scratch")
+    if scratch:
+        quota = f"{scratch['quota_bytes'] >> 20} MiB, {scratch['quota_files']} files"
+        how = "a private noexec tmpfs" if scratch["private_tmpfs"] else "counted between checks"
+        click.echo(f"Executor scratch quota: {quota} ({how})")
+    click.echo(
+        "Executable memory in the executor: refused by seccomp on CPU (oneDNN is off there and in "
+        "the judge; the smoke test runs conv2d and a 1024² matmul under the filter)"
+    )
     for device, result in report["smoke"].items():
         if result["ok"]:
             click.echo(
-                f"Sandboxed smoke test ({device}): ok — torch imported and ran forward/backward "
-                f"in a hardened child ({result['seconds']:.2f} s)"
+                f"Sandboxed smoke test ({device}): ok — torch ran forward/backward, conv2d and a "
+                f"large matmul in a hardened child ({result['seconds']:.2f} s)"
             )
         else:
             click.echo(f"Sandboxed smoke test ({device}): FAILED — {result['reason']}")

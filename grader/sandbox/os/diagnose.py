@@ -74,14 +74,38 @@ def _smoke_body(cuda: bool, scratch: Path) -> dict[str, Any]:
     start = time.monotonic()
     import torch
 
+    if not cuda:
+        torch.backends.mkldnn.enabled = False  # as the executor does (see seccomp.EXEC_MAPPING)
     torch.set_num_threads(1)
     device = "cuda" if cuda else "cpu"
     weight = torch.randn(32, 32, device=device, requires_grad=True)
     (weight @ weight).sum().backward()
     assert weight.grad is not None
+    # What the executable-memory rule could break: a conv2d (oneDNN's JIT) and a large matmul.
+    x = torch.randn(2, 3, 32, 32, device=device, requires_grad=True)
+    torch.nn.functional.conv2d(x, torch.randn(8, 3, 3, 3, device=device)).sum().backward()
+    big = torch.randn(1024, 1024, device=device)
+    assert (big @ big).shape == (1024, 1024)
     if cuda:
         torch.cuda.synchronize()
     return {"layers": list(active), "seconds": round(time.monotonic() - start, 3)}
+
+
+def scratch_probe(timeout: float = 30.0) -> dict[str, Any]:
+    """Can the executor's scratch folder be a private noexec tmpfs with a quota here?"""
+    from grader.sandbox.os import scratch as scratch_quota
+
+    folder = Path(tempfile.mkdtemp(prefix="grader-doctor-"))
+    try:
+        outcome = probe.run_forked(lambda: scratch_quota.mount_private_tmpfs(folder), timeout)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    tmpfs = bool(outcome.value) and outcome.error is None
+    return {
+        "private_tmpfs": tmpfs,
+        "quota_files": scratch_quota.QUOTA_FILES,
+        "quota_bytes": scratch_quota.QUOTA_BYTES,
+    }
 
 
 def smoke_test(cuda: bool, timeout: float = 180.0) -> dict[str, Any]:
@@ -128,6 +152,17 @@ def diagnose(smoke: bool = True) -> dict[str, Any]:
         "smoke": {},
         "notes": [],
     }
+    report["scratch"] = scratch_probe()
+    if not report["scratch"]["private_tmpfs"]:
+        report["notes"].append(
+            {
+                "en": "No private mount namespace here: the executor's scratch quota is enforced by "
+                "counting its files between checks (and RLIMIT_FSIZE per file), and the scratch "
+                "folder is not noexec.",
+                "zh": "本机无法创建私有挂载命名空间：执行进程临时文件夹的配额改为在检查之间计数"
+                "（并用 RLIMIT_FSIZE 限制单个文件），且该文件夹不是 noexec。",
+            }
+        )
     if smoke and "torch_error" not in facts:
         report["smoke"]["cpu"] = smoke_test(cuda=False)
         if cuda:
