@@ -97,6 +97,19 @@ def serve_jobs(ctl: socket.socket, grade: Any) -> None:
                 pass
 
 
+TEMPLATE_NAME = b"grader-judges"
+"""The process name of a judge template (``/proc/<pid>/comm``), so tools can tell it apart."""
+
+
+def _name_process(name: bytes) -> None:
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name), 0, 0, 0)  # PR_SET_NAME
+    except (OSError, AttributeError):
+        pass
+
+
 def _set_pdeathsig() -> None:
     """SIGKILL this judge when its template dies."""
     import ctypes
@@ -140,6 +153,7 @@ def serve_judge_template(ctl: socket.socket, req: GradeRequest) -> NoReturn:
     """The template's main: collect ``req``'s checks once, then serve jobs."""
     code = 0
     try:
+        _name_process(TEMPLATE_NAME)
         _quiet()
         plugin = _Serve(ctl)
         pytest.main(pytest_args(req), plugins=[plugin])

