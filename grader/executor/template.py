@@ -22,12 +22,29 @@ from typing import Any, NoReturn
 from grader.protocol import CONTROL_CHUNK, TemplateClient, recv_control, send_control
 
 
+def _sandbox_fds() -> tuple[int, ...]:
+    """Descriptors the sandbox prepared in the warm process (the shared network namespace)."""
+    try:
+        from grader.sandbox.os.layers import inherited_fds
+    except ImportError:
+        return ()
+    return inherited_fds()
+
+
 def fork_template() -> TemplateClient:
     """Fork the template from this (warm, single-threaded, op-free) process."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
     if pid == 0:
-        ours.close()
+        # Only its control socket: a copy of the warm process's other descriptors (its pipes,
+        # judge templates' sockets) would keep them open for as long as this template lives.
+        keep = {0, 1, 2, theirs.fileno(), *_sandbox_fds()}
+        for name in os.listdir("/proc/self/fd"):
+            if int(name) not in keep:
+                try:
+                    os.close(int(name))
+                except OSError:
+                    pass
         _template_main(theirs)
     theirs.close()
     return TemplateClient(pid, ours)
