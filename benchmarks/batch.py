@@ -11,7 +11,7 @@
    whole command: process start, worker start-up with the torch import, grading, gradebook).
 3. Baseline, same machine, same run: a cold ``python -m pytest -p grader.runner.plugin
    --grader-submission FILE <exercise>/hidden`` per submission for SAMPLE of them, N at a time
-   (what a naive CI grader does: one fresh interpreter per submission, no sandbox).
+   (what a naive CI grader does: one fresh interpreter per submission).
 4. Prints both throughputs side by side and the ratio; checks that both agree on which sampled
    submissions get full marks.
 """

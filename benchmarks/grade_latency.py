@@ -4,11 +4,13 @@
 
 Columns (median seconds over the runs):
   floor       python -c "import torch"
-  pytest      a cold `python -m pytest` of the same hidden checks on the reference solution
-              (what a naive CI grader does; no sandbox)
+  pytest      a cold `python -m pytest -p grader.runner.plugin` of the same hidden checks on the
+              reference solution (one fresh interpreter per submission, as a CI job would run)
   cold grade  one `grader grade EXERCISE solution.py` (every sandbox layer the machine has)
-  warm        per submission in a warm worker (WarmWorker.grade), every sandbox layer on
-and the ratios cold/floor, pytest/cold and pytest/warm.
+  warm        per submission in a warm worker (WarmWorker.grade): a fresh judge forked from the
+              exercise's judge template, a fresh executor, every sandbox layer on
+and the ratios cold/floor, pytest/cold and pytest/warm, then the targets of the v2 engine:
+warm <= 0.08 s, cold/floor <= 1.3.
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ def main() -> None:
                 f"{ex_id:<20} {t_pytest:8.3f} {t_cold:8.3f} {t_warm:8.3f} "
                 f"{t_cold / floor:11.2f} {t_pytest / t_cold:12.2f} {t_pytest / t_warm:12.1f}"
             )
+    print("\ntargets: warm <= 0.080 s per submission; cold/floor <= 1.30")
     layers = info.get("layers") or {}
     active = [k for k, v in layers.items() if v is None]
     print(f"\nsandbox layers active: {', '.join(active) or 'none'}")

@@ -39,6 +39,8 @@ __all__ = [
     "in_executor",
     "is_remote",
     "keep_result",
+    "load_scratch_file",
+    "read_scratch_file",
     "loss_decreases",
     "points",
     "remote_bases",
@@ -266,8 +268,9 @@ def executor_object(name: str, *args: object, **kwargs: object) -> Any:
 
 def executor_helper(name: str, *args: object, **kwargs: object) -> Any:
     """Run grader library code (``grader.executor.helpers.HELPERS``) inside the executor and get
-    its data back, e.g. ``executor_helper("load_file", "ckpt.pt")`` for a file the learner's code
-    wrote. What comes back is the submission's output: check it, never trust it as a verdict."""
+    its data back (e.g. training steps on a model kept there). What comes back is the
+    submission's output: check it against your own reference, never trust it as a verdict. For
+    files the learner wrote use :func:`read_scratch_file`, which reads the file itself."""
     return _session().helper(name, *args, **kwargs)
 
 
@@ -281,3 +284,34 @@ def keep_result(function: Any, *args: object, **kwargs: object) -> Any:
     if not isinstance(function, RemoteObject):
         raise TypeError("keep_result() takes a function of the submission")
     return function._r_session.call(function, None, args, kwargs, keep=True)
+
+
+SCRATCH_READ_LIMIT = 64 << 20
+
+
+def read_scratch_file(name: str) -> bytes | None:
+    """The bytes of the file ``name`` the learner's code wrote in its scratch folder (its working
+    directory), or None when there is none. The executor template opens it (no link followed, no
+    FIFO, regular files only) and hands the judge the descriptor: what comes back is the file on
+    disk, not the executor's word about it."""
+    return _session().scratch_file(name, SCRATCH_READ_LIMIT)
+
+
+def load_scratch_file(name: str, *, what_en: str | None = None, what_zh: str | None = None) -> Any:
+    """``torch.load(..., weights_only=True)`` of a file the learner's code wrote; fails the check
+    with a clear message when the file is missing or is not a checkpoint ``weights_only`` loads."""
+    import io
+
+    data = read_scratch_file(name)
+    what_en = what_en or f"the file {name!r}"
+    what_zh = what_zh or f"文件 {name!r}"
+    if data is None:
+        fail(f"{what_en} was not written", f"{what_zh} 没有被写入")
+    try:
+        return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - whatever the unpickler refuses
+        first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+        fail(
+            f"{what_en} cannot be loaded with torch.load(weights_only=True): {first}",
+            f"{what_zh} 无法用 torch.load(weights_only=True) 加载：{first}",
+        )

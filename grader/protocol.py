@@ -47,6 +47,14 @@ MAX_DEPTH = 64
 MAX_ITEMS = 200_000
 """Values in one frame at most."""
 MAX_DIMS = 16
+MAX_MODULE_NODES = 10_000
+"""Modules in one module tree, counting a shared submodule once per place it appears: a tree
+that shares submodules level after level (``m = nn.Sequential(m, m)``) is tiny on the wire but
+exponential for ``repr``, ``state_dict`` or ``train``."""
+MAX_EXPANSION = 64
+"""A received tensor may have at most this many elements per element of data sent (plus
+:data:`FREE_ELEMENTS`): zero strides (``expand``) must not turn 4 bytes into gigabytes."""
+FREE_ELEMENTS = 1 << 22
 TEXT_LIMIT = 8_000
 """Characters of a free text field (an exception message, a traceback) kept at most."""
 
@@ -172,8 +180,8 @@ class FrameReader:
         del self.buf[:need]
         try:
             header = json.loads(head)
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise ProtocolError(f"a message header is not JSON: {exc}") from None
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            raise ProtocolError(f"a message header is not JSON: {type(exc).__name__}") from None
         if type(header) is not dict:
             raise ProtocolError("a message header is not an object")
         sizes = header.get("blobs", [])
@@ -657,6 +665,11 @@ class Decoder:
         if len(raw) != span * size:
             raise _fail("a tensor's data does not match its size")
         numel = math.prod(shape)
+        if numel > MAX_EXPANSION * span + FREE_ELEMENTS:
+            raise _fail(
+                f"a tensor of shape {tuple(shape)} was sent with only {span} elements of data "
+                "(its strides repeat them); send a tensor that owns its memory (.contiguous())"
+            )
         if spec.get("device") == "meta":
             if raw:
                 raise _fail("a meta tensor carries data")
@@ -774,6 +787,7 @@ class Decoder:
                 m._init_flat_weights()
             except (AttributeError, RuntimeError, TypeError) as exc:
                 raise _fail(f"malformed recurrent module: {exc}") from None
+        check_module_tree(m)
         return m
 
     def _optimizer(self, spec: dict[str, Any], depth: int) -> torch.optim.Optimizer:
@@ -821,6 +835,34 @@ class Decoder:
             drop_last=spec.get("drop_last") is True,
         )
         return self._keep(spec, loader)
+
+
+def check_module_tree(root: nn.Module) -> None:
+    """Refuse a module tree with a cycle or more than :data:`MAX_MODULE_NODES` places."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(m: nn.Module) -> int:
+        key = id(m)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise _fail("a module contains itself")
+        active.add(key)
+        total = 1
+        for child in m._modules.values():
+            if child is not None:
+                total += size(child)
+                if total > MAX_MODULE_NODES:
+                    raise _fail(
+                        f"a module tree with more than {MAX_MODULE_NODES} modules (counting shared "
+                        "submodules once per place) cannot be received"
+                    )
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 def clip_text(value: Any, limit: int = TEXT_LIMIT) -> str:
@@ -924,6 +966,18 @@ class TemplateClient:
         reply, _ = recv_control(self.sock)
         keys = ("files", "bytes", "max_files", "max_bytes")
         return {k: int(reply.get(k, 0)) for k in keys} if reply else dict.fromkeys(keys, 0)
+
+    def open_scratch_file(self, pid: int, name: str) -> tuple[int | None, dict[str, Any]]:
+        """A descriptor for file ``name`` in executor ``pid``'s scratch folder, opened by the
+        template (no link followed, regular files only, size-capped), and the template's reply;
+        None when there is no such file."""
+        send_control(self.sock, {"op": "open", "pid": pid, "name": name})
+        reply, fds = recv_control(self.sock, maxfds=1)
+        if reply is None or not reply.get("ok") or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            return None, reply or {"error": "gone"}
+        return fds[0], reply
 
     def reap(self, pid: int) -> int:
         """Kill executor ``pid`` (if still running) and return its wait status."""

@@ -25,16 +25,6 @@ def _scratch_path(path: Any) -> str:
     return path
 
 
-def load_file(path: str) -> Any:
-    """``torch.load(path, weights_only=True)`` of a file the submission wrote in its scratch
-    folder (the judge never opens a file the submission could have replaced)."""
-    return torch.load(_scratch_path(path), map_location="cpu", weights_only=True)
-
-
-def file_exists(path: str) -> bool:
-    return os.path.isfile(_scratch_path(path))
-
-
 def checkpoint_roundtrip_write(path: str, obj: Any) -> None:
     """checkpoint-roundtrip: ``torch.save(obj, path)`` of a checkpoint the check built (data
     only: state dicts and an int), in the scratch folder, for the learner's loader to read."""
@@ -294,9 +284,7 @@ def train_step_device_moves(
 HELPERS: dict[str, Callable[..., Any]] = {
     "train_step_device_moves": train_step_device_moves,
     "backward_linear_autograd_calls": backward_linear_autograd_calls,
-    "load_file": load_file,
     "transfer_freeze_steps": transfer_freeze_steps,
-    "file_exists": file_exists,
     "checkpoint_roundtrip_write": checkpoint_roundtrip_write,
 }
 

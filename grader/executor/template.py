@@ -71,6 +71,42 @@ def _template_main(ctl: socket.socket) -> NoReturn:
         os._exit(0)
 
 
+SCRATCH_FILE_LIMIT = 64 << 20
+"""Bytes of a file in an executor's scratch folder the judge may be handed."""
+
+
+def _open_scratch_file(
+    msg: dict[str, Any], children: dict[int, Path]
+) -> tuple[dict[str, Any], list[int]]:
+    """Open a file the executor wrote, as the executor sees it (through its mount namespace), for
+    the judge: a plain name, never following a link, never blocking on a FIFO, a regular file of
+    at most :data:`SCRATCH_FILE_LIMIT` bytes. The judge gets the descriptor, not a path."""
+    import stat as stat_module
+
+    pid = msg.get("pid")
+    name = msg.get("name")
+    scratch = children.get(pid) if type(pid) is int else None
+    if scratch is None:
+        return {"error": "gone"}, []
+    if type(name) is not str or not name or "/" in name or name in (".", "..") or len(name) > 200:
+        return {"error": "name"}, []
+    path = f"/proc/{pid}/root{scratch}/{name}"
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
+    except FileNotFoundError:
+        return {"error": "missing"}, []
+    except OSError as exc:
+        return {"error": "unreadable", "detail": exc.strerror or str(exc)}, []
+    st = os.fstat(fd)
+    if not stat_module.S_ISREG(st.st_mode):
+        os.close(fd)
+        return {"error": "not-a-file"}, []
+    if st.st_size > SCRATCH_FILE_LIMIT:
+        os.close(fd)
+        return {"error": "too-large", "size": st.st_size}, []
+    return {"ok": True, "size": st.st_size}, [fd]
+
+
 def _kill_and_wait(pid: int) -> int:
     try:
         os.kill(pid, signal.SIGKILL)
@@ -129,6 +165,11 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
                     "max_bytes": scratch_quota.QUOTA_BYTES,
                 },
             )
+        elif op == "open":
+            reply, fds = _open_scratch_file(msg, children)
+            send_control(ctl, reply, fds)
+            for fd in fds:
+                os.close(fd)
         elif op == "reap":
             pid = int(msg.get("pid", 0))
             status = _kill_and_wait(pid) if pid in children else 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks import CheckFailed
+from grader.protocol import clip_text
+from grader.tracebacks import TEXT_LIMIT
 
 
 class ExecutorTrouble(BaseException):
@@ -31,6 +33,11 @@ class ExecutorTimeout(ExecutorTrouble):
 
 class ExecutorDied(ExecutorTrouble):
     reason = "error"
+
+
+class JudgeTimeout(ExecutorTimeout):
+    """The check itself (its judge-side code, e.g. on a huge value the submission returned) ran
+    past its time limit plus a grace period."""
 
 
 class ImportFailed(ExecutorTrouble):
@@ -98,7 +105,7 @@ def remote_exception(reply: dict[str, Any]) -> RemoteRaised:
     builtin = reply.get("builtin") if type(reply.get("builtin")) is list else []
     base_name = next((n for n in builtin if n in _ALLOWED_BASES), "Exception")
     type_name = reply.get("type") if type(reply.get("type")) is str else "Exception"
-    type_name = type_name if type_name.isidentifier() else "Exception"
+    type_name = type_name if type_name.isidentifier() and len(type_name) <= 100 else "Exception"
     key = (type_name, base_name)
     cls = _CLASSES.get(key)
     if cls is None:
@@ -107,9 +114,8 @@ def remote_exception(reply: dict[str, Any]) -> RemoteRaised:
             base = RuntimeError
         cls = type(type_name, (RemoteRaised, base), {"remote_type": type_name})
         _CLASSES[key] = cls
-    message = reply.get("message") if type(reply.get("message")) is str else ""
-    exc = cls(message)
-    exc.traceback = reply.get("traceback") if type(reply.get("traceback")) is str else ""
+    exc = cls(clip_text(reply.get("message"), TEXT_LIMIT))
+    exc.traceback = clip_text(reply.get("traceback"), 4 * TEXT_LIMIT)
     line = reply.get("line")
     exc.line = line if type(line) is int else None
     return exc

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,13 @@ from typing import Any
 import torch
 
 from grader import protocol
-from grader.judge.errors import BudgetExhausted, ExecutorDied, ExecutorTimeout, ImportFailed
+from grader.judge.errors import (
+    BudgetExhausted,
+    ExecutorDied,
+    ExecutorTimeout,
+    ExecutorTrouble,
+    ImportFailed,
+)
 from grader.tracebacks import TEXT_LIMIT
 
 PER_CHECK_OUTPUT = 2_000
@@ -29,6 +36,10 @@ PER_CHECK_OUTPUT = 2_000
 OUTPUT_FLOOD = 8 << 20
 """Bytes of output one check may print at most: past this the executor is stopped (what it
 prints beyond the kept part is read and dropped, so a flood cannot block it or the judge)."""
+
+
+_LAYER_NAME = re.compile(r"[a-z][a-z-]{0,19}")
+"""What a sandbox layer's name looks like (the executor reports them; a result shows them)."""
 
 
 class _Flood(Exception):
@@ -82,8 +93,8 @@ class ExecutorLink:
         self.check_deadline = self.started + time_limit
         self.log = CheckLog()
         self.layers: tuple[str, ...] | None = None
-        self.tmpfs = False
-        """Whether the executor's scratch folder is a private tmpfs with the quota built in."""
+        self.graphs_open = False
+        """Whether a remote call of the current check left an autograd graph in the executor."""
         self.restarts = 0
 
     # -- checks ----------------------------------------------------------------------------
@@ -100,11 +111,12 @@ class ExecutorLink:
         return self.budget_end - time.monotonic()
 
     def end_check(self) -> CheckLog:
-        if self.live is not None:
-            try:
+        if self.live is not None and self.graphs_open:
+            self.graphs_open = False
+            try:  # the autograd graphs this check's remote calls kept in the executor
                 self._request({"op": "release"}, [], time.monotonic() + 1.0)
-            except (ExecutorTimeout, ExecutorDied):
-                pass
+            except (Exception, ExecutorTrouble):  # noqa: BLE001 - any odd answer: replace it
+                self._kill_quietly()
             try:
                 self._drain(self.live)
             except _Flood:
@@ -158,7 +170,8 @@ class ExecutorLink:
         )
         self.live = live
         # Importing the submission gets one check's time, once: a hang here fails every check.
-        deadline = min(time.monotonic() + self.time_limit, self.budget_end)
+        # A restart within a check keeps that check's deadline.
+        deadline = min(time.monotonic() + self.time_limit, self.check_deadline, self.budget_end)
         try:
             header, _ = self._read(live, deadline)
         except ExecutorTimeout as exc:
@@ -175,9 +188,10 @@ class ExecutorLink:
         event = header.get("event")
         if event == "ready":
             layers = header.get("layers")
-            if type(layers) is list and all(type(x) is str for x in layers):
-                self.layers = tuple(layers)
-            self.tmpfs = header.get("tmpfs") is True
+            if type(layers) is list and len(layers) <= 16:
+                self.layers = tuple(
+                    x for x in layers if type(x) is str and _LAYER_NAME.fullmatch(x)
+                )
             return live
         self._kill()
         if header.get("violations"):
@@ -214,6 +228,30 @@ class ExecutorLink:
             live.chan.close()
             os.close(live.out_fd)
         return status
+
+    def read_scratch_file(self, name: str, limit: int) -> bytes | None:
+        """The bytes of a file the executor wrote in its scratch folder (None: no such file)."""
+        if self.live is None:
+            return None
+        fd, reply = self.template.open_scratch_file(self.live.pid, name)
+        if fd is None:
+            if reply.get("error") in ("missing", "gone"):
+                return None
+            raise OSError(reply.get("error", "unreadable"))
+        try:
+            with os.fdopen(fd, "rb") as fh:
+                data = fh.read(limit + 1)
+        except OSError:
+            return None
+        if len(data) > limit:
+            raise OSError("too-large")
+        return data
+
+    def abandon(self) -> None:
+        """Replace the executor (its channel may be mid-frame after an interruption)."""
+        if self.live is not None:
+            self._kill_quietly()
+            self.restarts += 1
 
     def _kill_quietly(self) -> None:
         """Kill the executor without reading more of its output."""

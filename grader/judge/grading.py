@@ -6,8 +6,11 @@ Every verdict is decided here. The executor only answers requests (see grader.ju
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import resource
+import signal
 import stat
 import time
 from collections import Counter
@@ -18,6 +21,7 @@ from typing import Any
 import pytest
 
 from grader import __version__
+from grader.judge.errors import JudgeTimeout
 from grader.judge.executor_link import PER_CHECK_OUTPUT, ExecutorLink
 from grader.judge.remote import RemoteSession
 from grader.judge.verdicts import classify
@@ -125,6 +129,53 @@ class _ExcRecorder:
         yield
 
 
+JUDGE_GRACE = 2.0
+"""Seconds a check's own code may run past its time limit before the judge stops it."""
+JUDGE_MEMORY = 4 << 30
+"""Address space a CPU judge may add to what it has mapped when it starts grading."""
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Any:
+    """Raise JudgeTimeout in this (single-threaded) judge if the block runs ``seconds``."""
+    fired: list[bool] = []
+
+    def ring(signum: int, frame: Any) -> None:
+        fired.append(True)
+        raise JudgeTimeout(
+            "time limit exceeded: the check took too long with what your code returned",
+            "超时：检查在处理你的代码返回的结果时耗时过长",
+        )
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.01))
+    try:
+        yield fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _limit_memory() -> None:
+    """Cap this judge's address space: a value the submission sent must not take the machine."""
+    try:
+        with open("/proc/self/statm") as fh:
+            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = mapped + JUDGE_MEMORY
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError):
+        pass
+
+
+MESSAGE_LIMIT = 4_000
+"""Characters of a check's message in a result (a check's f-string can quote a huge value)."""
+
+
+def _report_text(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    text = clip_text(text, limit) if type(text) is str else clip_text(str(text), limit)
+    return clean_text(text)
+
+
 def _output_text(log: Any) -> str:
     text = clean_text(bytes(log.output).decode("utf-8", errors="replace"))
     if len(text) > PER_CHECK_OUTPUT or log.dropped:
@@ -175,6 +226,7 @@ class SubmissionGrading:
         self.verdict = verdict
         if req.device == "cpu":
             _skip_lazy_cuda_seeding()
+            _limit_memory()
         plugin.CONTEXT = plugin.RunContext(
             session=RemoteSession(self.link) if self.link is not None else None,
             filename=req.filename,
@@ -206,7 +258,10 @@ class SubmissionGrading:
         nextitem = items[index + 1] if index + 1 < len(items) else None
         from _pytest.runner import runtestprotocol
 
-        runtestprotocol(items[index], log=False, nextitem=nextitem)
+        with _alarm(link.check_deadline - started + JUDGE_GRACE) as fired:
+            runtestprotocol(items[index], log=False, nextitem=nextitem)
+        if fired:  # interrupted anywhere, maybe mid-frame: the executor's state is unknown
+            link.abandon()
         log = link.end_check()
         verdict = classify(recorder.exc, log)
         verdict["duration"] = time.monotonic() - started
@@ -238,8 +293,8 @@ class SubmissionGrading:
                     "max_score": points,
                     "score": points if reason is Reason.PASSED else 0.0,
                     "reason": str(reason),
-                    "messages": {k: clean_text(v) for k, v in message.to_dict().items()},
-                    "traceback": clean_text(outcome.get("traceback", "") or ""),
+                    "messages": {k: _report_text(v) for k, v in message.to_dict().items()},
+                    "traceback": _report_text(outcome.get("traceback", "") or "", 16_000),
                     "line": outcome.get("line"),
                     "duration": outcome.get("duration", 0.0),
                 }

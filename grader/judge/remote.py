@@ -34,7 +34,7 @@ class RemoteObject:
     executor says about it (its name, its bases) is never a fact a verdict rests on.
     """
 
-    __slots__ = ("_r_bases", "_r_generation", "_r_handle", "_r_kind", "_r_session")
+    __slots__ = ("_r_bases", "_r_generation", "_r_handle", "_r_kind", "_r_label", "_r_session")
 
     def __init__(
         self,
@@ -49,6 +49,7 @@ class RemoteObject:
         object.__setattr__(self, "_r_kind", kind)
         object.__setattr__(self, "_r_bases", bases)
         object.__setattr__(self, "_r_generation", generation)
+        object.__setattr__(self, "_r_label", "")
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
@@ -141,6 +142,10 @@ class SubmissionProxy(RemoteObject):
         return "<your submission>"
 
     __str__ = __repr__
+
+
+def _label(obj: RemoteObject) -> str:
+    return obj._r_label or type(obj).__name__
 
 
 def remote_bases(obj: Any) -> tuple[str, ...]:
@@ -316,7 +321,12 @@ class RemoteSession:
             self._check_generation(target)
             h = target._r_handle
         reply, blobs, gen = self.link.request({"op": "getattr", "target": h, "name": name}, [])
-        return self._reply_value(reply, blobs, gen, name)
+        value = self._reply_value(reply, blobs, gen, name)
+        if isinstance(value, RemoteObject):  # messages then name what the check called
+            object.__setattr__(
+                value, "_r_label", name if target is None else f"{_label(target)}.{name}"
+            )
+        return value
 
     def special(self, target: RemoteObject, name: str, args: list[Any]) -> Any:
         self._check_generation(target)
@@ -349,7 +359,7 @@ class RemoteSession:
         if keep:
             request["keep"] = True
         box = _Box(self, request, blobs, [args_list[i] for i in restore])
-        box.request["what"] = type(target).__name__
+        box.request["what"] = _label(target)
         inputs = (
             protocol.tensor_leaves((args_list, dict(kwargs))) if torch.is_grad_enabled() else []
         )
@@ -395,6 +405,8 @@ class RemoteSession:
                 box.outputs = outputs
                 graph = reply.get("graph")
                 box.graph = graph if type(graph) is int else None
+                if box.graph is not None:
+                    self.link.graphs_open = True
         except protocol.ProtocolError as exc:
             raise Unsendable(
                 f"{what} sent back something the grader cannot accept: {exc}",
@@ -449,6 +461,18 @@ class RemoteSession:
         if not isinstance(result, RemoteObject):
             raise Unsendable("the executor did not keep the object", "执行进程没有保留该对象")
         return result
+
+    def scratch_file(self, name: str, limit: int) -> bytes | None:
+        try:
+            return self.link.read_scratch_file(name, limit)
+        except OSError as exc:
+            why = {"not-a-file": "is not a regular file", "too-large": "is too large"}.get(
+                str(exc), "cannot be read"
+            )
+            raise CheckFailed(
+                f"the file {name!r} your code wrote {why}",
+                f"你的代码写入的文件 {name!r} {'不是普通文件' if str(exc) == 'not-a-file' else '过大' if str(exc) == 'too-large' else '无法读取'}",
+            ) from None
 
     def helper(self, name: str, *args: Any, **kwargs: Any) -> Any:
         encoded, blobs, _ = self._encode((list(args), dict(kwargs)))

@@ -131,3 +131,44 @@ def test_junit_always_parses_and_text_has_no_escapes(tmp_path):
     assert sum(1 for suite in xml for _ in suite) == 4
     text = subprocess.run(base, capture_output=True, text=True, timeout=120).stdout
     assert "\x1b" not in text and "\r" not in text
+
+
+def test_shared_submodules_are_refused_not_expanded():
+    """A module tree that shares submodules level after level is refused on arrival: one failed
+    check with a short message, not a judge that hangs on repr()."""
+    started = time.monotonic()
+    result = grade_json("double", SUBMISSIONS / "shared_submodules.py")
+    assert time.monotonic() - started < 30
+    assert failed(result) == {"test_number"}
+    assert len(str(result)) < 50_000
+
+
+def test_zero_stride_tensor_cannot_blow_up_the_judge():
+    started = time.monotonic()
+    result = grade_json("fit-line", SUBMISSIONS / "expanded_buffer.py")
+    assert time.monotonic() - started < 30
+    assert result["score"] == 0.0
+    assert "strides" in str(result)
+
+
+@pytest.mark.parametrize(
+    ("attack", "exercise"),
+    [
+        ("owned_deep_json.py", "double"),
+        ("owned_huge_exception.py", "double"),
+        ("owned_fake_layers.py", "double"),
+        ("owned_fake_store.py", "store"),
+    ],
+)
+def test_owned_answers_stay_graded_small_and_clean(attack, exercise):
+    """Malformed, huge or lying answers from an owned executor: still a graded result, small,
+    with clean layer names; a file it never wrote is never believed."""
+    result = grade_owned(exercise, SUBMISSIONS / attack)
+    text = str(result)
+    assert len(text) < 300_000, len(text)
+    assert "\x1b" not in text
+    assert all(name.replace("-", "").isalpha() for name in result["provenance"]["sandbox_layers"])
+    if attack == "owned_fake_store.py":
+        assert result["score"] == 0.0
+    if attack == "owned_deep_json.py":
+        assert "test_scale_in_place" in failed(result)

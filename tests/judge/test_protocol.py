@@ -257,3 +257,37 @@ def test_frames_round_trip_and_deadline():
     a.close()
     with pytest.raises(protocol.ChannelClosed):
         protocol.FrameReader(b).read(None)
+
+
+def test_shared_submodules_are_counted_per_place_and_cycles_refused():
+    m = nn.Identity()
+    for _ in range(20):
+        m = nn.Sequential(m, m)
+    data, blobs = protocol.encode(m, no_handles)
+    with pytest.raises(protocol.ProtocolError, match="module tree"):
+        protocol.Decoder(blobs, no_handles).decode(data)
+    shared = nn.Linear(2, 2)
+    assert type(round_trip(nn.Sequential(shared, nn.ReLU(), shared))) is nn.Sequential
+    loop = nn.Sequential(nn.Linear(1, 1))
+    data, blobs = protocol.encode(loop, no_handles)
+    data["modules"][0][1] = {"$": "ref", "id": data["id"]}
+    with pytest.raises(protocol.ProtocolError, match="contains itself"):
+        protocol.Decoder(blobs, no_handles).decode(data)
+
+
+def test_zero_strides_cannot_multiply_memory():
+    small = torch.zeros(1).expand(100, 100)
+    assert torch.equal(round_trip(small), torch.zeros(100, 100))
+    data, blobs = protocol.encode(torch.zeros(1).expand(2**14, 2**14), no_handles)
+    with pytest.raises(protocol.ProtocolError, match="strides"):
+        protocol.Decoder(blobs, no_handles).decode(data)
+
+
+def test_deeply_nested_header_is_a_protocol_error():
+    a, b = socket.socketpair()
+    head = b'{"x":' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    threading.Thread(target=a.sendall, args=(struct.pack("<IQ", len(head), 0) + head,)).start()
+    with pytest.raises(protocol.ProtocolError, match="not JSON"):
+        protocol.FrameReader(b).read(None)
+    a.close()
+    b.close()

@@ -2,7 +2,7 @@
 
 import torch
 
-from grader.checks import assert_close, executor_helper, expect, points
+from grader.checks import assert_close, expect, load_scratch_file, points
 
 
 @points(1)
@@ -15,7 +15,7 @@ def test_round_trip(submission):
         f"store 应返回 'first.pt'，实际为 {name!r}",
     )
     assert_close(
-        executor_helper("load_file", "first.pt"),
+        load_scratch_file("first.pt"),
         t,
         what_en="the saved tensor",
         what_zh="保存的张量",
@@ -27,7 +27,7 @@ def test_second_file(submission):
     t = torch.ones(4, dtype=torch.float64)
     submission.store("second.pt", t)
     assert_close(
-        executor_helper("load_file", "second.pt"),
+        load_scratch_file("second.pt"),
         t,
         what_en="the saved tensor",
         what_zh="保存的张量",
