@@ -967,6 +967,12 @@ class TemplateClient:
         keys = ("files", "bytes", "max_files", "max_bytes")
         return {k: int(reply.get(k, 0)) for k in keys} if reply else dict.fromkeys(keys, 0)
 
+    def quota_kept(self, pid: int) -> bool:
+        """Whether the kernel keeps executor ``pid``'s scratch quota (a private tmpfs)."""
+        send_control(self.sock, {"op": "quota_kept", "pid": pid})
+        reply, _ = recv_control(self.sock)
+        return bool(reply and reply.get("kept") is True)
+
     def open_scratch_file(self, pid: int, name: str) -> tuple[int | None, dict[str, Any]]:
         """A descriptor for file ``name`` in executor ``pid``'s scratch folder, opened by the
         template (no link followed, regular files only, size-capped), and the template's reply;

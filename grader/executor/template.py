@@ -71,6 +71,27 @@ def _template_main(ctl: socket.socket) -> NoReturn:
         os._exit(0)
 
 
+def _has_private_tmpfs(pid: Any, children: dict[int, Path]) -> bool:
+    """Whether executor ``pid`` has its scratch folder on the quota'd tmpfs, as the kernel says
+    (its mount table; it cannot unmount it: seccomp refuses umount2)."""
+    scratch = children.get(pid) if type(pid) is int else None
+    if scratch is None:
+        return False
+    try:
+        with open(f"/proc/{pid}/mountinfo", encoding="utf-8") as fh:
+            for line in fh:
+                fields = line.split()
+                if (
+                    len(fields) > 8
+                    and fields[4] == str(scratch)
+                    and "tmpfs" in fields[fields.index("-") + 1 :][:1]
+                ):
+                    return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
 SCRATCH_FILE_LIMIT = 64 << 20
 """Bytes of a file in an executor's scratch folder the judge may be handed."""
 
@@ -165,6 +186,8 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
                     "max_bytes": scratch_quota.QUOTA_BYTES,
                 },
             )
+        elif op == "quota_kept":
+            send_control(ctl, {"kept": _has_private_tmpfs(msg.get("pid"), children)})
         elif op == "open":
             reply, fds = _open_scratch_file(msg, children)
             send_control(ctl, reply, fds)
@@ -187,7 +210,7 @@ tensor, imports ``torch._dynamo``, which imports these): mapped before the secco
 the scratch folder could not be a ``noexec`` tmpfs and the filter is the only guard."""
 
 
-def _import_allowed_modules(allow: tuple[str, ...]) -> None:
+def import_allowed_modules(allow: tuple[str, ...]) -> None:
     """Import every module the policy admits (and :data:`NATIVE_PRELOAD`), so their native
     libraries are mapped before the executor's seccomp filter refuses new executable mappings."""
     import importlib
@@ -226,7 +249,7 @@ def _prepare(job: Any, hide: list[str]) -> tuple[Any, dict[str, Any] | None]:
             layers.hide(hide)
         except ImportError:  # the OS layer is optional (e.g. on macOS)
             pass
-    _import_allowed_modules(job.allow)
+    import_allowed_modules(job.allow)
     if "optim" in job.source and "torch._dynamo" not in sys.modules:
         import torch._dynamo  # noqa: F401  (the first optimizer imports it: once here, not per executor)
     if serve._UNSANDBOXED_FOR_TESTS:

@@ -54,6 +54,7 @@ class _Live:
     reader: protocol.FrameReader
     generation: int
     rng_sent: bytes = b""
+    quota_kept: bool = False
 
 
 @dataclass
@@ -121,9 +122,9 @@ class ExecutorLink:
                 self._drain(self.live)
             except _Flood:
                 self._kill_quietly()
-        if self.live is not None:
-            # Always (the executor's word that it has a private tmpfs is not evidence): with a
-            # tmpfs this side sees the empty folder under it, and the count costs microseconds.
+        if self.live is not None and not self.live.quota_kept:
+            # Where the kernel does not keep the quota (no private tmpfs, as the template read
+            # from the executor's mount table), count the scratch folder between checks.
             self._check_quota(self.live)
         log = self.log
         log.layers = self.layers
@@ -187,6 +188,7 @@ class ExecutorLink:
             raise self.import_failure from exc
         event = header.get("event")
         if event == "ready":
+            live.quota_kept = self.template.quota_kept(live.pid)
             layers = header.get("layers")
             if type(layers) is list and len(layers) <= 16:
                 self.layers = tuple(

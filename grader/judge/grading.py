@@ -447,8 +447,7 @@ def grade_in_process(req: GradeRequest, send: Send, template: TemplateClient) ->
     loop = OneShot(grading)
     try:
         pytest.main(pytest_args(req), plugins=[loop])
+        # The result first; the clean-up (reaping the executor) can follow.
+        grading.finish(loop.collect_errors or ([] if loop.ran else ["collection failed"]))
     finally:
         grading.close()
-    grading.finish(
-        loop.collect_errors if loop.ran else loop.collect_errors or ["collection failed"]
-    )

@@ -225,6 +225,7 @@ class RemoteSession:
     def __init__(self, link: ExecutorLink) -> None:
         self.link = link
         self.device = link.device
+        self._module_names: dict[str, RemoteObject] = {}
 
     # -- encoding --------------------------------------------------------------------------
     def _handle_out(self, obj: Any) -> dict[str, Any]:
@@ -320,12 +321,18 @@ class RemoteSession:
         if target is not None:
             self._check_generation(target)
             h = target._r_handle
+        cached = self._module_names.get(name) if h == 0 else None
+        if cached is not None and cached._r_generation == self.link.generation and self.link.live:
+            return cached
         reply, blobs, gen = self.link.request({"op": "getattr", "target": h, "name": name}, [])
         value = self._reply_value(reply, blobs, gen, name)
         if isinstance(value, RemoteObject):  # messages then name what the check called
-            object.__setattr__(
-                value, "_r_label", name if target is None else f"{_label(target)}.{name}"
-            )
+            label = name if h == 0 else f"{_label(target)}.{name}"  # type: ignore[arg-type]
+            object.__setattr__(value, "_r_label", label)
+            if h == 0 and value._r_kind in ("function", "class"):
+                # The file's functions and classes, looked up once per executor: a call is then
+                # one request, not two.
+                self._module_names[name] = value
         return value
 
     def special(self, target: RemoteObject, name: str, args: list[Any]) -> Any:

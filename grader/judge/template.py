@@ -63,9 +63,9 @@ def _grade(
     try:
         grading.prepare()
         grading.run(session)
+        grading.finish(plugin.collect_errors)  # the result first; the clean-up can follow
     finally:
         grading.close()
-    grading.finish(plugin.collect_errors)
 
 
 def serve_jobs(ctl: socket.socket, grade: Any) -> None:

@@ -215,6 +215,9 @@ class InProcessWorker:
         return final
 
     def close(self) -> None:
+        from grader.runner.engine import reap_pending
+
         template, self._template = self._template, None
         if template is not None:
             template.wait()
+        reap_pending(wait=5.0)  # let the judge and the template finish their clean-up

@@ -53,7 +53,9 @@ def run_job(
     Called in a warm process that has imported torch but run no torch op. Always ends with exactly
     one ``result`` or ``error`` message.
     """
+    reap_pending()
     if template is None:
+        _hide_course(req)  # paths only: the template then inherits the plan instead of redoing it
         template = fork_template()
     read_fd, write_fd = os.pipe()
     pid = pool.start_judge(req, template.sock.fileno(), write_fd) if pool is not None else None
@@ -90,13 +92,16 @@ def run_job(
                     finished = True
     finally:
         os.close(read_fd)
-        if ours:
-            _reap(pid)
-        elif not finished or timed_out:
+        if not finished or timed_out:
             _kill(pid)
-            if timed_out and pool is not None:
+            if not ours and timed_out and pool is not None:
                 pool.forget(req)
-        template.wait()
+        if ours:
+            reap_later(pid)
+        # The template exits once the judge has closed its control socket (killing what is left
+        # of its executors and removing their scratch folders); it is reaped at the next job.
+        template.close()
+        reap_later(template.pid)
     if not finished:
         emit({"event": "error", "message": "the grading process ended without a result"})
 
@@ -140,18 +145,48 @@ def _die_with_parent() -> None:
         pass
 
 
-def _reap(pid: int) -> None:
-    """Wait for the grading process briefly, then kill it (and its children die with it)."""
-    for _ in range(50):
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done:
+_PENDING: dict[int, float] = {}
+"""Children (judges, executor templates) that finish on their own after a result was relayed,
+with the time after which they are killed."""
+REAP_GRACE = 10.0
+
+
+def reap_later(pid: int) -> None:
+    _PENDING[pid] = time.monotonic() + REAP_GRACE
+
+
+def reap_pending(wait: float = 0.0) -> None:
+    """Reap the children that have exited; kill those past their grace (or, with ``wait``,
+    wait up to ``wait`` seconds for all of them first)."""
+    end = time.monotonic() + wait
+    while _PENDING:
+        now = time.monotonic()
+        for pid, deadline in list(_PENDING.items()):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                del _PENDING[pid]
+            elif now > deadline or (wait and now > end):
+                _kill(pid)
+                try:
+                    os.waitpid(pid, 0)
+                except ChildProcessError:
+                    pass
+                del _PENDING[pid]
+        if not wait or not _PENDING or time.monotonic() > end:
             return
-        time.sleep(0.01)
+        time.sleep(0.005)
+
+
+def _hide_course(req: GradeRequest) -> None:
     try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    os.waitpid(pid, 0)
+        from grader.sandbox.os import layers
+    except ImportError:  # the OS layer is optional (e.g. on macOS)
+        return
+    exercises = Path(req.exercise_dir).parent
+    layers.hide([exercises, exercises.parent / "solutions", *req.check_files])
 
 
 def python_versions() -> dict[str, str]:

@@ -37,6 +37,9 @@ def prepare(preload_dynamo: bool = True) -> dict[str, Any]:
 
     import grader.checks  # noqa: F401
     import grader.executor.serve  # noqa: F401
+    from grader.executor.template import import_allowed_modules
+
+    import_allowed_modules(())  # mapped before any executor's seccomp filter
     import grader.executor.template  # noqa: F401
     import grader.judge.grading  # noqa: F401
     import grader.runner.plugin  # noqa: F401

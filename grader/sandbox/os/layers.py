@@ -153,7 +153,7 @@ def hide(more: Iterable[str | os.PathLike[str]]) -> None:
     exposed = [
         p for p in wanted if any(p == g or g in p.parents or p in g.parents for g in granted)
     ]
-    if not exposed:
+    if not exposed or paths.already_hidden(exposed):
         return
     paths.register_hidden(exposed)
     _state.runtime, listed = paths.compute_plan()

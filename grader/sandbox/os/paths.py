@@ -106,6 +106,11 @@ def register_hidden(paths: Iterable[str | os.PathLike[str]]) -> None:
         _registered_hidden.add(Path(path).resolve())
 
 
+def already_hidden(candidates: Iterable[Path]) -> bool:
+    """Every path in ``candidates`` was registered as hidden before (the plan need not change)."""
+    return all(Path(p).resolve() in _registered_hidden for p in candidates)
+
+
 def grader_package_dir() -> Path:
     """The folder of the installed ``grader`` package."""
     return Path(__file__).resolve().parents[2]
