@@ -40,6 +40,12 @@ def main() -> None:
             emit({"event": "error", "message": f"bad request: {exc}"})
             continue
         run_job(req, emit, pool=pool)
+    # Input closed: let the last judge and executor template finish their clean-up (scratch
+    # folders), then close the judge templates.
+    from grader.runner.engine import reap_pending
+
+    reap_pending(wait=5.0)
+    pool.close()
 
 
 if __name__ == "__main__":

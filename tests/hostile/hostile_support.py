@@ -153,3 +153,13 @@ def reap_orphans(worker_pid: int) -> None:
                 os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
                 pass
+
+
+def wait_for_scratch_cleanup(tmp: Path, grace: float = 5.0) -> None:
+    """Wait until the executor templates' scratch roots are gone: a template removes its own after
+    the judge has sent the result and closed it, so it may outlive the grading call briefly."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if not any(p.name.startswith("grader-exec-") for p in tmp.iterdir()):
+            return
+        time.sleep(0.02)

@@ -35,6 +35,7 @@ from hostile_support import (
     stray_processes,
     tree_state,
     wait_for_no_strays,
+    wait_for_scratch_cleanup,
 )
 from hostile_table import ALWAYS, ATTACKS, UNPRIVILEGED_SAMPLE, Attack, submission_source
 
@@ -124,6 +125,7 @@ def test_hostile_submission_is_contained(
         str(p.relative_to(COURSE)): p.read_bytes() for p in COURSE.rglob("*") if p.is_file()
     }
     watched = {"course": COURSE, "submissions": SUBMISSIONS, "worker's TMPDIR": hostile.tmp}
+    wait_for_scratch_cleanup(hostile.tmp)
     before = {name: tree_state(root) for name, root in watched.items()}
     worker_pid = hostile.worker_pid
     baseline = frozenset(stray_processes(worker_pid))
@@ -133,6 +135,7 @@ def test_hostile_submission_is_contained(
     elapsed = time.monotonic() - started
     strays = wait_for_no_strays(worker_pid, baseline)
     kill_and_reap(strays)
+    wait_for_scratch_cleanup(hostile.tmp)
     after = {name: tree_state(root) for name, root in watched.items()}
     if after["course"] != before["course"]:
         _restore(COURSE, course_files)
