@@ -24,6 +24,8 @@ import torch
 from grader import protocol
 from grader.executor import helpers, modes
 from grader.executor.objects import Graph, ObjectTable, is_builtin_exception
+from grader.sandbox.os import environ  # imported here, in the warm process, not per executor
+from grader.sandbox.os import scratch as scratch_quota
 from grader.tracebacks import exception_text, learner_traceback
 
 _UNSANDBOXED_FOR_TESTS = False
@@ -92,8 +94,6 @@ def _isolate_fds(chan: socket.socket, out_w: int) -> None:
 
 def _harden(job: Job, scratch: Path) -> tuple[list[str], bool]:
     """Every OS layer; returns the active layers and whether scratch is a private tmpfs."""
-    from grader.sandbox.os import environ
-    from grader.sandbox.os import scratch as scratch_quota
     from grader.sandbox.os.layers import SandboxSpec, available_layers, harden
 
     cuda = job.device == "cuda"
