@@ -74,15 +74,15 @@ def main() -> None:
         )
         try:
             halves = max(1, args.runs // 2)
-            ours = [measure(ROOT, halves, args.exercises), measure(ROOT, halves, args.exercises)]
-            theirs = [
-                measure(other, halves, args.exercises),
-                measure(other, halves, args.exercises),
-            ]
+            ours, theirs = [], []
+            for _ in range(2):  # interleaved, so both see the same machine load
+                ours.append(measure(ROOT, halves, args.exercises))
+                theirs.append(measure(other, halves, args.exercises))
         finally:
             subprocess.run(
                 ["git", "worktree", "remove", "--force", str(other)], cwd=ROOT, check=False
             )
+    print("median seconds per warm grade (the better of two interleaved rounds)")
     print(f"{'exercise':<20} {'this':>8} {args.rev:>10} {'this/rev':>9}  score (this)")
     for ex_id in args.exercises:
         a = min(ours[0][ex_id][0], ours[1][ex_id][0])
