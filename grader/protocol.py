@@ -25,7 +25,6 @@ import json
 import math
 import os
 import select
-import signal
 import socket
 import struct
 import time
@@ -999,18 +998,7 @@ class TemplateClient:
 
     def wait(self, timeout: float = 5.0) -> None:
         """In the process that forked the template: reap it (kill it after ``timeout``)."""
+        from grader.processes import wait_or_kill
+
         self.close()
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                done, _ = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if done:
-                return
-            time.sleep(0.005)
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+        wait_or_kill(self.pid, timeout)

@@ -9,9 +9,7 @@ judge reads, exceptions are reported with a traceback through the learner's file
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
 import socket
 import sys
 import types
@@ -24,6 +22,7 @@ import torch
 from grader import protocol
 from grader.executor import helpers, modes
 from grader.executor.objects import Graph, ObjectTable, is_builtin_exception
+from grader.processes import close_other_fds, die_with_parent
 from grader.sandbox.os import environ  # imported here, in the warm process, not per executor
 from grader.sandbox.os import scratch as scratch_quota
 from grader.tracebacks import exception_text, learner_traceback
@@ -59,13 +58,6 @@ class Job:
         )
 
 
-def _set_pdeathsig() -> None:
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def _isolate_fds(chan: socket.socket, out_w: int) -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -78,16 +70,7 @@ def _isolate_fds(chan: socket.socket, out_w: int) -> None:
         keep.update(inherited_fds())
     except ImportError:
         pass
-    try:
-        fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:
-        fds = list(range(3, 1024))
-    for fd in fds:
-        if fd not in keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+    close_other_fds(keep)
     sys.stdout = open(1, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
 
@@ -132,7 +115,7 @@ def executor_main(job: Job, code: Any, chan: socket.socket, out_w: int, scratch:
     """Runs in the forked executor; never returns."""
     status = 0
     try:
-        _set_pdeathsig()
+        die_with_parent()
         _isolate_fds(chan, out_w)
         layers: list[str] = []
         tmpfs = False

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, NoReturn
 
+from grader.processes import close_other_fds, die_with_parent
 from grader.protocol import CONTROL_CHUNK, TemplateClient, recv_control, send_control
 
 
@@ -38,22 +39,14 @@ def fork_template() -> TemplateClient:
     if pid == 0:
         # Only its control socket: a copy of the warm process's other descriptors (its pipes,
         # judge templates' sockets) would keep them open for as long as this template lives.
-        keep = {0, 1, 2, theirs.fileno(), *_sandbox_fds()}
-        for name in os.listdir("/proc/self/fd"):
-            if int(name) not in keep:
-                try:
-                    os.close(int(name))
-                except OSError:
-                    pass
+        close_other_fds({0, 1, 2, theirs.fileno(), *_sandbox_fds()})
         _template_main(theirs)
     theirs.close()
     return TemplateClient(pid, ours)
 
 
 def _template_main(ctl: socket.socket) -> NoReturn:
-    from grader.executor.serve import _set_pdeathsig
-
-    _set_pdeathsig()
+    die_with_parent()
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)

@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 import pytest
 
 from grader.judge.grading import SubmissionGrading, _Collector, _quiet, pytest_args
+from grader.processes import die_with_parent, set_name
 from grader.protocol import TemplateClient, recv_control, send_control
 from grader.runner.request import GradeRequest
 
@@ -101,25 +102,6 @@ TEMPLATE_NAME = b"grader-judges"
 """The process name of a judge template (``/proc/<pid>/comm``), so tools can tell it apart."""
 
 
-def _name_process(name: bytes) -> None:
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name), 0, 0, 0)  # PR_SET_NAME
-    except (OSError, AttributeError):
-        pass
-
-
-def _set_pdeathsig() -> None:
-    """SIGKILL this judge when its template dies."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def _reap(children: set[int]) -> None:
     for pid in list(children):
         try:
@@ -135,7 +117,7 @@ def _judge_main(ctl: socket.socket, msg: dict[str, Any], fds: list[int], grade: 
     template_fd, out_fd = fds
     send = _write_lines(out_fd)
     try:
-        _set_pdeathsig()
+        die_with_parent()
         ctl.close()
         req = GradeRequest.from_dict(msg["req"])
         grade(req, send, TemplateClient(-1, socket.socket(fileno=template_fd)))
@@ -153,7 +135,7 @@ def serve_judge_template(ctl: socket.socket, req: GradeRequest) -> NoReturn:
     """The template's main: collect ``req``'s checks once, then serve jobs."""
     code = 0
     try:
-        _name_process(TEMPLATE_NAME)
+        set_name(TEMPLATE_NAME)
         _quiet()
         plugin = _Serve(ctl)
         pytest.main(pytest_args(req), plugins=[plugin])

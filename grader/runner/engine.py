@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import signal
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.executor.template import TemplateClient, fork_template
+from grader.processes import die_with_parent, kill
 from grader.runner.judges import JudgePool
 from grader.runner.request import GradeRequest
 
@@ -93,7 +93,7 @@ def run_job(
     finally:
         os.close(read_fd)
         if not finished or timed_out:
-            _kill(pid)
+            kill(pid)
             if not ours and timed_out and pool is not None:
                 pool.forget(req)
         if ours:
@@ -111,7 +111,7 @@ def _fork_judge(req: GradeRequest, template: TemplateClient, read_fd: int, write
     pid = os.fork()
     if pid == 0:  # the judge
         os.close(read_fd)
-        _die_with_parent()
+        die_with_parent()
         code = 0
         try:
             from grader.judge.grading import grade_in_process
@@ -126,23 +126,6 @@ def _fork_judge(req: GradeRequest, template: TemplateClient, read_fd: int, write
         finally:
             os._exit(code)
     return pid
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _die_with_parent() -> None:
-    """Ask the kernel to SIGKILL this process when the warm worker dies."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 _PENDING: dict[int, float] = {}
@@ -169,7 +152,7 @@ def reap_pending(wait: float = 0.0) -> None:
             if done:
                 del _PENDING[pid]
             elif now > deadline or (wait and now > end):
-                _kill(pid)
+                kill(pid)
                 try:
                     os.waitpid(pid, 0)
                 except ChildProcessError:

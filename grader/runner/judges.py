@@ -10,11 +10,10 @@ closed when another is needed.
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import time
 from collections import OrderedDict
 
+from grader.processes import close_other_fds, wait_or_kill
 from grader.protocol import recv_control, send_control
 from grader.runner.request import GradeRequest
 
@@ -37,16 +36,7 @@ class _Template:
 
     def close(self) -> None:
         self.sock.close()
-        end = time.monotonic() + 2.0
-        while time.monotonic() < end:
-            if not self.alive():
-                return
-            time.sleep(0.005)
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+        wait_or_kill(self.pid, 2.0)
 
 
 def _key(req: GradeRequest) -> tuple[object, ...]:
@@ -64,13 +54,7 @@ class JudgePool:
         if pid == 0:
             # Only its own socket: a copy of the worker's other descriptors (an executor
             # template's control socket, the worker's own pipes) would keep them open.
-            keep = {0, 1, 2, theirs.fileno()}
-            for name in os.listdir("/proc/self/fd"):
-                if int(name) not in keep:
-                    try:
-                        os.close(int(name))
-                    except OSError:
-                        pass
+            close_other_fds({0, 1, 2, theirs.fileno()})
             from grader.judge.template import serve_judge_template
 
             serve_judge_template(theirs, req)
