@@ -3,16 +3,23 @@
 ``grade_owned`` grades a submission with the executor **owned**: the test-only switch
 ``grader.executor.serve._UNSANDBOXED_FOR_TESTS`` runs it without the RestrictedPython policy and
 without any OS layer, so the submission has full Python power inside the executor. It is set in a
-throwaway interpreter that then grades through the ordinary API; nothing else can set it.
+throwaway interpreter that then grades through the ordinary API; nothing else can set it. Every
+owned grading the tests make (``OWNED_CASES``) is done in one such interpreter on first use, each
+through its own executor template, judge and executor, as separate gradings always are.
+
+``grade_json`` grades with every layer on in one warm worker shared by the tests (the engine
+``grader grade`` uses); ``grade_cli`` runs the CLI itself.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 COURSE = HERE / "data" / "course"
@@ -26,23 +33,53 @@ import json, sys
 import grader.executor.serve as serve
 serve._UNSANDBOXED_FOR_TESTS = True
 from grader.runner.api import grade_file
-result = grade_file(sys.argv[1], sys.argv[2], course=sys.argv[3], kind=sys.argv[4])
-print(json.dumps(result.to_dict("en")))
+from grader.runner.client import InProcessWorker
+worker = InProcessWorker(preload_dynamo=False)
+out = {}
+for exercise, path in json.loads(sys.argv[2]):
+    result = grade_file(exercise, path, course=sys.argv[1], worker=worker)
+    out[exercise + "|" + path] = result.to_dict("en")
+worker.close()
+print(json.dumps(out))
 """
 
+OWNED_CASES = [
+    ("double", "owned_memory_scan.py"),
+    ("double", "owned_patch_grader.py"),
+    ("double", "owned_forge_frames.py"),
+    ("double", "owned_print_fake.py"),
+    ("double", "owned_huge_frame.py"),
+    ("double", "owned_plant_links.py"),
+    ("double", "owned_deep_json.py"),
+    ("double", "owned_huge_exception.py"),
+    ("double", "owned_fake_layers.py"),
+    ("store", "owned_fake_store.py"),
+    ("square-grad", "zero_grad_output.py"),
+    ("fit-line", "poison_targets.py"),
+]
+_OWNED_RESULTS: dict[str, dict[str, Any]] = {}
 
-def grade_owned(
-    exercise: str, submission: Path, kind: str = "hidden", timeout: float = 120
-) -> dict:
-    """The JSON result of grading ``submission`` with the executor owned."""
+
+def _run_owned(cases: list[tuple[str, str]], timeout: float) -> dict[str, dict[str, Any]]:
     proc = subprocess.run(
-        [sys.executable, "-c", _OWNED, exercise, str(submission), str(COURSE), kind],
+        [sys.executable, "-c", _OWNED, str(COURSE), json.dumps(cases)],
         capture_output=True,
         text=True,
         timeout=timeout,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def grade_owned(exercise: str, submission: Path, timeout: float = 300) -> dict[str, Any]:
+    """The JSON result of grading ``submission`` with the executor owned."""
+    key = f"{exercise}|{submission}"
+    if key not in _OWNED_RESULTS:
+        cases = [(ex, str(SUBMISSIONS / name)) for ex, name in OWNED_CASES]
+        if (exercise, str(submission)) not in cases:
+            cases = [(exercise, str(submission))]
+        _OWNED_RESULTS.update(_run_owned(cases, timeout))
+    return _OWNED_RESULTS[key]
 
 
 def grade_cli(
@@ -68,11 +105,20 @@ def grade_cli(
     return proc.returncode, proc.stdout
 
 
-def grade_json(exercise: str, submission: Path, *extra: str, timeout: float = 120) -> dict:
-    code, out = grade_cli(exercise, submission, "--format", "json", *extra, timeout=timeout)
-    assert code in (0, 1, 3), out[-3000:]
-    return json.loads(out)
+_WORKER: Any = None
 
 
-def failed(result: dict) -> set[str]:
+def grade_json(exercise: str, submission: Path) -> dict[str, Any]:
+    """The JSON result of grading ``submission`` with every layer on (a shared warm worker)."""
+    global _WORKER
+    from grader.runner.api import grade_file
+    from grader.runner.client import WarmWorker
+
+    if _WORKER is None:
+        _WORKER = WarmWorker()
+        atexit.register(_WORKER.close)
+    return grade_file(exercise, submission, course=COURSE, worker=_WORKER).to_dict("en")
+
+
+def failed(result: dict[str, Any]) -> set[str]:
     return {t["name"] for t in result["tests"] if t["score"] < t["max_score"]}
