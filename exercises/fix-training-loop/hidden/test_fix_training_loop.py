@@ -92,7 +92,14 @@ def run_train(submission, model, loader, epochs=None, lr=None):
 def check_parameters(model, reference, what_en, what_zh):
     """Every parameter equals the reference model's after the same training."""
     ref = dict(reference.named_parameters())
-    for name, p in model.named_parameters():
+    got = dict(model.named_parameters())
+    if list(got) != list(ref):
+        fail(
+            f"the model's parameters changed {what_en}: expected {list(ref)}, got {list(got)} "
+            "(train must not replace the model's layers)",
+            f"模型的参数{what_zh}被改变了：应为 {list(ref)}，实际为 {list(got)}（train 不应替换模型的层）",
+        )
+    for name, p in got.items():
         assert_close(
             p.detach(),
             ref[name].detach(),

@@ -136,7 +136,12 @@ def scheduled_lrs(submission, bases, warmup, total, min_factor, steps):
 
 def compare_history(history, bases, factor, label_en, label_zh):
     for k, lrs in enumerate(history):
-        for i, (lr, base) in enumerate(zip(lrs, bases)):
+        expect(
+            len(lrs) == len(bases),
+            f"{label_en}: after {k} steps the optimizer has {len(lrs)} param groups, not {len(bases)}",
+            f"{label_zh}：step {k} 次之后优化器有 {len(lrs)} 个参数组，而不是 {len(bases)} 个",
+        )
+        for i, (lr, base) in enumerate(zip(lrs, bases, strict=True)):
             want = base * factor(k)
             expect(
                 abs(lr - want) <= 1e-9,

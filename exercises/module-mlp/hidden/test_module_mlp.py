@@ -173,7 +173,13 @@ def test_layer_sizes(submission, case):
     assert_tensor(
         out0, shape=(*shape[:-1], out_features), what_en=f"{arch}(x)", what_zh=f"{arch}(x)"
     )
-    for (a, b), (weight, bias) in zip(expected_sizes(in_features, hidden, out_features), layers):
+    sizes = expected_sizes(in_features, hidden, out_features)
+    expect(
+        len(layers) == len(sizes),
+        f"{arch} should have {len(sizes)} Linear layers, found {len(layers)}",
+        f"{arch} 应有 {len(sizes)} 个 Linear 层，实际找到 {len(layers)} 个",
+    )
+    for (a, b), (weight, bias) in zip(sizes, layers, strict=True):
         for name in (weight, bias):
             changed = OrderedDict(base)
             changed[name] = base[name] + 0.25

@@ -67,7 +67,19 @@ def reference_step(model, optimizer, batch, loss_fn, device):
 
 
 def compare_parameters(model, reference, what_en, what_zh):
-    for (name, p), (_, q) in zip(model.named_parameters(), reference.named_parameters()):
+    """Every parameter equals the reference's; the model keeps exactly the reference's parameters
+    (a train_step that swaps layers out must not leave nothing to compare)."""
+    got = dict(model.named_parameters())
+    want = dict(reference.named_parameters())
+    if list(got) != list(want):
+        fail(
+            f"{what_en}: the model's parameters changed: expected {list(want)}, got {list(got)} "
+            "(train_step must not replace the model's layers)",
+            f"{what_zh}：模型的参数被改变了：应为 {list(want)}，实际为 {list(got)}"
+            "（train_step 不应替换模型的层）",
+        )
+    for name, q in want.items():
+        p = got[name]
         assert_close(
             p.detach(),
             q.detach(),

@@ -65,7 +65,13 @@ def test_parameters(submission):
     model.eval()
     submission.train(model, loader, epochs=2, lr=0.1)
     ref = reference.state_dict()
-    for name, value in model.state_dict().items():
+    got = model.state_dict()
+    expect(
+        list(got) == list(ref),
+        f"the model's state changed: expected {list(ref)}, got {list(got)}",
+        f"模型的状态被改变了：应为 {list(ref)}，实际为 {list(got)}",
+    )
+    for name, value in got.items():
         assert_close(
             value.double(), ref[name].double(), rtol=1e-5, atol=1e-7, what_en=name, what_zh=name
         )
