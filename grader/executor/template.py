@@ -45,12 +45,42 @@ def fork_template() -> TemplateClient:
     return TemplateClient(pid, ours)
 
 
+ROOT_PREFIX = "grader-exec-"
+"""A template's scratch root is ``grader-exec-<pid>-<random>`` in the temporary folder."""
+
+
+def _sweep_stale_roots() -> None:
+    """Remove the scratch roots of templates that were killed before they could (a cancelled
+    grade kills the whole worker group): those whose pid no longer runs."""
+    import re
+
+    pattern = re.compile(rf"{ROOT_PREFIX}(\d+)-")
+    base = Path(tempfile.gettempdir())
+    try:
+        entries = list(base.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        found = pattern.match(entry.name)
+        if found is None or not entry.is_dir() or entry.is_symlink():
+            continue
+        try:
+            if entry.stat().st_uid != os.geteuid():
+                continue
+            os.kill(int(found.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except (OSError, ValueError):
+            continue
+
+
 def _template_main(ctl: socket.socket) -> NoReturn:
     die_with_parent()
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    root = Path(tempfile.mkdtemp(prefix="grader-exec-"))
+    _sweep_stale_roots()
+    root = Path(tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}-"))
     os.chmod(root, 0o711)
     children: dict[int, Path] = {}
     try:
