@@ -4,6 +4,7 @@ the parent, keep only some descriptors across a fork, wait for a child or kill i
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import signal
 import time
@@ -43,6 +44,13 @@ def close_other_fds(keep: Iterable[int]) -> None:
                 os.close(fd)
             except OSError:
                 pass
+
+
+def write_json_line(fd: int, msg: dict) -> None:
+    """Write ``msg`` as one JSON line to ``fd`` (a pipe: the whole line, however large)."""
+    data = memoryview((json.dumps(msg) + "\n").encode())
+    while data:
+        data = data[os.write(fd, data) :]
 
 
 def kill(pid: int) -> None:

@@ -30,7 +30,6 @@ import struct
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -198,18 +197,6 @@ class FrameReader:
 
 # --------------------------------------------------------------------------------------------
 # Values
-
-
-@dataclass(frozen=True)
-class HandleInfo:
-    """What the executor says about an object it keeps: only used for messages and dispatch."""
-
-    handle: int
-    type_name: str
-    kind: str
-    """'function', 'class', 'object', 'module', 'generator'."""
-    bases: tuple[str, ...] = ()
-    """Qualified names of standard (torch/builtins) classes the object's class derives from."""
 
 
 class InertHook:

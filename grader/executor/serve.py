@@ -75,8 +75,8 @@ def _isolate_fds(chan: socket.socket, out_w: int) -> None:
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
 
 
-def _harden(job: Job, scratch: Path) -> tuple[list[str], bool]:
-    """Every OS layer; returns the active layers and whether scratch is a private tmpfs."""
+def _harden(job: Job, scratch: Path) -> list[str]:
+    """Every OS layer (the scratch tmpfs first); returns the active layers."""
     from grader.sandbox.os.layers import SandboxSpec, available_layers, harden
 
     cuda = job.device == "cuda"
@@ -95,8 +95,7 @@ def _harden(job: Job, scratch: Path) -> tuple[list[str], bool]:
         # The seccomp filter refuses executable memory; oneDNN JIT-compiles its CPU kernels into
         # it, so CPU convolutions take ATen's own kernels (the judge does the same: same numbers).
         torch.backends.mkldnn.enabled = False
-    layers = list(harden(spec))
-    return layers, tmpfs
+    return list(harden(spec))
 
 
 def _load(job: Job, code: Any) -> types.ModuleType:
@@ -118,16 +117,15 @@ def executor_main(job: Job, code: Any, chan: socket.socket, out_w: int, scratch:
         die_with_parent()
         _isolate_fds(chan, out_w)
         layers: list[str] = []
-        tmpfs = False
         if not _UNSANDBOXED_FOR_TESTS:
-            layers, tmpfs = _harden(job, scratch)
+            layers = _harden(job, scratch)
         else:
             os.chdir(scratch)
         torch.set_num_threads(1)
         device = torch.device(job.device)
         if job.device == "cuda":
             torch.cuda.set_per_process_memory_fraction(0.5)
-        Server(job, code, chan, device, layers, tmpfs).run()
+        Server(job, code, chan, device, layers).run()
     except BaseException:  # noqa: BLE001 - the executor ends, the judge reports it
         status = 70
     finally:
@@ -173,14 +171,12 @@ class Server:
         chan: socket.socket,
         device: torch.device,
         layers: list[str],
-        tmpfs: bool,
     ) -> None:
         self.job = job
         self.code = code
         self.chan = chan
         self.device = device
         self.layers = layers
-        self.tmpfs = tmpfs
         self.reader = protocol.FrameReader(chan)
         self.table: ObjectTable | None = None
         self.rng: torch.Tensor | None = None
@@ -222,7 +218,7 @@ class Server:
             self.send({"event": "import_failed", **self.raised(exc)})
             return
         self.table = ObjectTable(module)
-        self.send({"event": "ready", "layers": self.layers, "tmpfs": self.tmpfs})
+        self.send({"event": "ready", "layers": self.layers})
         while True:
             try:
                 header, blobs = self.reader.read(None)

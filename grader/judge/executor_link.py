@@ -96,7 +96,6 @@ class ExecutorLink:
         self.layers: tuple[str, ...] | None = None
         self.graphs_open = False
         """Whether a remote call of the current check left an autograd graph in the executor."""
-        self.restarts = 0
 
     # -- checks ----------------------------------------------------------------------------
     def begin_check(self) -> None:
@@ -136,7 +135,6 @@ class ExecutorLink:
         used = self.template.usage(live.pid)
         if used["files"] > used["max_files"] or used["bytes"] > used["max_bytes"]:
             self._kill()
-            self.restarts += 1
             self.log.quota = (
                 f"{used['files']} files, {used['bytes'] >> 20} MiB (the limit is "
                 f"{used['max_files']} files and {used['max_bytes'] >> 20} MiB)"
@@ -251,9 +249,7 @@ class ExecutorLink:
 
     def abandon(self) -> None:
         """Replace the executor (its channel may be mid-frame after an interruption)."""
-        if self.live is not None:
-            self._kill_quietly()
-            self.restarts += 1
+        self._kill_quietly()
 
     def _kill_quietly(self) -> None:
         """Kill the executor without reading more of its output."""
@@ -277,7 +273,6 @@ class ExecutorLink:
         except _Flood:
             self.live = live
             self._kill_quietly()
-            self.restarts += 1
             raise ExecutorDied(
                 f"your code printed more than {OUTPUT_FLOOD >> 20} MiB of output during one check; "
                 "it was stopped",
@@ -285,7 +280,6 @@ class ExecutorLink:
             ) from None
         except protocol.DeadlineExceeded:
             self._kill()
-            self.restarts += 1
             if deadline >= self.budget_end:
                 raise BudgetExhausted(
                     f"the time budget for the whole submission ({self.budget:g} s) ran out",
@@ -298,7 +292,6 @@ class ExecutorLink:
         except protocol.ProtocolError as exc:
             closed = isinstance(exc, protocol.ChannelClosed)
             status = self._kill()
-            self.restarts += 1
             if closed and os.WIFSIGNALED(status):
                 name = _signal_name(status)
                 if name in ("SIGKILL", "SIGXCPU"):

@@ -218,7 +218,7 @@ class SubmissionGrading:
             verdict = _verdict(Reason.SKIPPED, req.skip_reason_en, req.skip_reason_zh)
         if verdict is None and text is not None:
             # The template compiles the submission under the policy (it has run none of it).
-            problem = self.template.send_job(executor_job(req, text), course_paths(req))
+            problem = self.template.send_job(executor_job(req, text), req.course_paths())
             if problem is not None:
                 verdict = _compile_verdict(problem)
             else:
@@ -381,12 +381,6 @@ def _points(item: pytest.Item, kind: str) -> float:
     if marker is not None and marker.args:
         return float(marker.args[0])
     return 1.0 if kind == "public" else 0.0
-
-
-def course_paths(req: GradeRequest) -> list[str]:
-    """What the executors must never read: the course's exercises (checks) and solutions."""
-    exercises = Path(req.exercise_dir).parent
-    return [str(exercises), str(exercises.parent / "solutions"), *req.check_files]
 
 
 def executor_job(req: GradeRequest, text: str) -> dict[str, Any]:

@@ -144,6 +144,14 @@ class SubmissionProxy(RemoteObject):
     __str__ = __repr__
 
 
+def _refused(what: str, exc: protocol.ProtocolError) -> Unsendable:
+    """The failure for an answer that broke the channel's rules on arrival."""
+    return Unsendable(
+        f"{what} sent back something the grader cannot accept: {exc}",
+        f"{what}返回了评分程序无法接受的内容：{exc}",
+    )
+
+
 def _label(obj: RemoteObject) -> str:
     return obj._r_label or type(obj).__name__
 
@@ -286,10 +294,7 @@ class RemoteSession:
             try:
                 return self._decoder(blobs, generation).decode(reply.get("value"))
             except protocol.ProtocolError as exc:
-                raise Unsendable(
-                    f"{what} sent back something the grader cannot accept: {exc}",
-                    f"{what}返回了评分程序无法接受的内容：{exc}",
-                ) from None
+                raise _refused(what, exc) from None
         self._raise_for(reply, what)
         raise AssertionError("unreachable")
 
@@ -415,10 +420,7 @@ class RemoteSession:
                 if box.graph is not None:
                     self.link.graphs_open = True
         except protocol.ProtocolError as exc:
-            raise Unsendable(
-                f"{what} sent back something the grader cannot accept: {exc}",
-                f"{what}返回了评分程序无法接受的内容：{exc}",
-            ) from None
+            raise _refused(what, exc) from None
         except (RuntimeError, TypeError, ValueError) as exc:
             raise Unsendable(
                 f"the objects {what} changed cannot be taken back: {exc}",

@@ -14,8 +14,8 @@ pid. It exits when the worker closes the socket.
 
 from __future__ import annotations
 
+import functools
 import gc
-import json
 import os
 import signal
 import socket
@@ -24,18 +24,9 @@ from typing import Any, NoReturn
 import pytest
 
 from grader.judge.grading import SubmissionGrading, _Collector, _quiet, pytest_args
-from grader.processes import die_with_parent, set_name
+from grader.processes import die_with_parent, set_name, write_json_line
 from grader.protocol import TemplateClient, recv_control, send_control
 from grader.runner.request import GradeRequest
-
-
-def _write_lines(fd: int) -> Any:
-    def send(msg: dict[str, Any]) -> None:
-        data = memoryview((json.dumps(msg) + "\n").encode())
-        while data:
-            data = data[os.write(fd, data) :]
-
-    return send
 
 
 class _Serve(_Collector):
@@ -115,7 +106,7 @@ def _reap(children: set[int]) -> None:
 def _judge_main(ctl: socket.socket, msg: dict[str, Any], fds: list[int], grade: Any) -> NoReturn:
     code = 0
     template_fd, out_fd = fds
-    send = _write_lines(out_fd)
+    send = functools.partial(write_json_line, out_fd)
     try:
         die_with_parent()
         ctl.close()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.executor.template import TemplateClient, fork_template
-from grader.processes import die_with_parent, kill
+from grader.processes import die_with_parent, kill, write_json_line
 from grader.runner.judges import JudgePool
 from grader.runner.request import GradeRequest
 
@@ -30,14 +30,6 @@ Emit = Callable[[dict[str, Any]], None]
 MAX_SUBMISSION_BYTES = 512 * 1024
 """A larger submission is not run: it gets an error verdict for every check."""
 GRADER_INI = Path(__file__).with_name("pytest.ini")
-
-
-def _write_msg(fd: int, msg: dict[str, Any]) -> None:
-    data = (json.dumps(msg) + "\n").encode()
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
 
 
 def run_job(
@@ -116,10 +108,12 @@ def _fork_judge(req: GradeRequest, template: TemplateClient, read_fd: int, write
         try:
             from grader.judge.grading import grade_in_process
 
-            grade_in_process(req, lambda m: _write_msg(write_fd, m), template)
+            grade_in_process(req, lambda m: write_json_line(write_fd, m), template)
         except BaseException as exc:  # noqa: BLE001 - report every fault, never hang
             try:
-                _write_msg(write_fd, {"event": "error", "message": f"{type(exc).__name__}: {exc}"})
+                write_json_line(
+                    write_fd, {"event": "error", "message": f"{type(exc).__name__}: {exc}"}
+                )
             except OSError:
                 pass
             code = 1
@@ -168,8 +162,7 @@ def _hide_course(req: GradeRequest) -> None:
         from grader.sandbox.os import layers
     except ImportError:  # the OS layer is optional (e.g. on macOS)
         return
-    exercises = Path(req.exercise_dir).parent
-    layers.hide([exercises, exercises.parent / "solutions", *req.check_files])
+    layers.hide(req.course_paths())
 
 
 def python_versions() -> dict[str, str]:

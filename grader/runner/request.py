@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -48,6 +49,12 @@ class GradeRequest:
         data["allow"] = tuple(data.get("allow", ()))
         data["required_layers"] = tuple(data.get("required_layers", ()))
         return cls(**data)
+
+    def course_paths(self) -> list[str]:
+        """What executors must never read: the course's exercises (checks) and solutions."""
+        exercises = os.path.dirname(self.exercise_dir)
+        solutions = os.path.join(os.path.dirname(exercises), "solutions")
+        return [exercises, solutions, *self.check_files]
 
     def budget(self) -> float:
         """Wall-clock seconds all the checks of one submission may take together:
