@@ -273,7 +273,9 @@ def autograde(
     write ``root/results/results.json``; return the exit status.
 
     A grader failure is retried; when it persists nothing is written and the status is 4, so
-    Gradescope shows the autograder as failed (for the staff to rerun) instead of a 0.
+    Gradescope shows the autograder as failed (for the staff to rerun) instead of a 0. A result
+    that is not a grade (a check could not run here) is the same: nothing is written, the reason
+    is printed, and the status is 3.
     """
     from grader.course import resolve_course
     from grader.exercises.loader import find_exercise
@@ -300,6 +302,18 @@ def autograde(
                 file=sys.stderr,
             )
             return 4
+    if not result.graded:
+        # Gradescope's per-test status is only passed/failed and a results.json always yields a
+        # score, so a result that is not a grade must not produce one: the autograder fails and
+        # Gradescope shows this output (the reason) instead of a 0.
+        why = result.incomplete_message
+        print(
+            f"NOT GRADED: {why.en}\n未评分：{why.zh}\n"
+            "results.json was not written, so Gradescope records no score; the staff must "
+            "grade this submission where the checks can run (see `grader doctor`).",
+            flush=True,
+        )
+        return int(result.exit_code)
     results = root / "results" / "results.json"
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(

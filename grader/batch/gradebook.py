@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.batch.status import STATUSES
+from grader.batch.status import STATUSES, counts_in_means
+from grader.i18n import Lang
 
 COLUMNS = ("student", "exercise", "score", "max_score", "status")
 BUCKETS = tuple(f"{low}-{low + 10}%" for low in range(0, 100, 10))
@@ -119,14 +120,16 @@ def _failed_checks(rows: list[Row]) -> Counter[str]:
 def summarize(rows: list[Row]) -> dict[str, Any]:
     """Per exercise: counts, mean, median, score distribution, statuses, most-failed checks.
 
-    Mean, median and distribution are over graded submissions: missing files, skipped grades
-    and grader errors are counted in ``statuses`` but not averaged in.
+    Mean, median and distribution follow :func:`grader.batch.status.counts_in_means`: missing
+    files count as 0, skipped grades and grader errors are left out (and counted in
+    ``statuses``). ``graded`` counts the submissions the grader graded (missing ones are not).
     """
     exercises: dict[str, Any] = {}
     for ex in sorted({r.exercise for r in rows}):
         mine = [r for r in rows if r.exercise == ex]
         graded = [r for r in mine if r.score is not None and r.status != "missing"]
-        scores = [r.score for r in graded if r.score is not None]
+        scored = [r for r in mine if counts_in_means(r.status) and r.score is not None]
+        scores = [r.score for r in scored if r.score is not None]
         max_score = next((r.max_score for r in mine if r.max_score), None)
         distribution = dict.fromkeys(BUCKETS, 0)
         for s in scores:
@@ -136,6 +139,7 @@ def summarize(rows: list[Row]) -> dict[str, Any]:
         exercises[ex] = {
             "students": len(mine),
             "graded": len(graded),
+            "in_means": len(scores),
             "max_score": max_score,
             "mean": round(statistics.fmean(scores), 4) if scores else None,
             "median": round(statistics.median(scores), 4) if scores else None,
@@ -179,11 +183,11 @@ def render_summary_md(summary: dict[str, Any]) -> str:
             "",
             "Statuses: " + ", ".join(f"{k} {v}" for k, v in data["statuses"].items()),
             "",
-            "Mean, median and distribution cover graded submissions only "
-            "(missing, skipped and grader-error rows are left out).",
+            f"Mean, median and distribution cover {data['in_means']} rows: missing files "
+            "count as 0; skipped and grader-error rows (no score) are left out.",
             "",
         ]
-        if data["graded"]:
+        if data["in_means"]:
             lines += ["| score (% of max) | submissions |", "|---|---:|"]
             lines += [f"| {k} | {v} |" for k, v in data["distribution"].items()]
             lines.append("")
@@ -202,3 +206,45 @@ def write_summary(out: Path, rows: list[Row]) -> dict[str, Any]:
     atomic_write(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     atomic_write(out / "summary.md", render_summary_md(summary))
     return summary
+
+
+def _suite_name(row: Row) -> str:
+    return f"{row.student}/{row.exercise}"
+
+
+def render_junit_rows(rows: list[Row], lang: Lang) -> str:
+    """One JUnit document for a batch: a <testsuite> per student and exercise."""
+    import xml.etree.ElementTree as ET
+
+    from grader.runner.reports.junit import add_suite, add_ungraded_suite, to_text
+
+    root = ET.Element("testsuites", name="grader")
+    for row in sorted(rows, key=lambda r: (r.student, r.exercise)):
+        if row.result is not None:
+            add_suite(root, row.result, _suite_name(row), lang)
+        elif row.status == "missing":
+            add_ungraded_suite(
+                root,
+                _suite_name(row),
+                f"{row.exercise}.py",
+                row.max_score,
+                row.status,
+                f"0 of {row.max_score or 0:g}: no file {row.exercise}.py was submitted",
+            )
+        else:
+            add_ungraded_suite(
+                root,
+                _suite_name(row),
+                "grading",
+                row.max_score,
+                row.status,
+                f"not graded ({row.status}): the grader failed; run the batch again",
+            )
+    return to_text(root)
+
+
+def write_junit(out: Path, rows: list[Row], lang: Lang) -> Path:
+    """OUT/junit.xml: every row of the gradebook, for CI test viewers."""
+    path = out / "junit.xml"
+    atomic_write(path, render_junit_rows(rows, lang) + "\n")
+    return path

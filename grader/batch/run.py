@@ -29,6 +29,7 @@ from grader.batch.gradebook import (
     Row,
     result_path,
     write_gradebook,
+    write_junit,
     write_result,
     write_summary,
 )
@@ -79,6 +80,22 @@ class BatchReport:
         return 3 if self.skipped else 0
 
 
+BUNDLED_WARNING = (
+    "grading the exercises bundled with the grader: they are for self-study, and students who "
+    "install the grader can read these hidden checks and solutions. To grade a class, use a "
+    "private course with --course DIR (see templates/README.md, 'Grading with a private course')"
+)
+
+
+def preflight_sandbox(require_sandbox: bool | str) -> None:
+    """Refuse a batch (SandboxError) before it writes anything when the sandbox this machine
+    offers does not meet ``require_sandbox``; each grade checks its own worker again."""
+    from grader.runner.api import check_sandbox
+    from grader.sandbox.os.layers import available_layers
+
+    check_sandbox({"layers": available_layers()}, require_sandbox)
+
+
 def _resolve_exercises(exercise: str, course: Course) -> tuple[list[str], dict[str, Exercise]]:
     if exercise == "all":
         ids = exercise_ids(course.exercises)
@@ -107,7 +124,7 @@ class _Grader:
         lang: Lang,
         timeout: float | None,
         retries: int,
-        require_sandbox: bool,
+        require_sandbox: bool | str,
     ) -> None:
         self.loaded = loaded
         self.out = out
@@ -194,7 +211,7 @@ def run_batch(
     timeout: float | None = None,
     lang: Lang = "en",
     retries: int = 2,
-    require_sandbox: bool = False,
+    require_sandbox: bool | str = False,
     show_progress: bool = True,
     worker_factory: WorkerFactory | None = None,
     warn: Warn | None = None,
@@ -215,6 +232,10 @@ def run_batch(
     active = course if isinstance(course, Course) else resolve_course(course)
     ids, loaded = _resolve_exercises(exercise, active)
     check_out(out, submissions)
+    if require_sandbox:
+        preflight_sandbox(require_sandbox)  # before anything is written to OUT
+    if active.bundled:
+        say(BUNDLED_WARNING)
     subs, warnings = discover(submissions, ids, exercise_ids(active.exercises))
     for text in warnings:
         say(text)
@@ -245,6 +266,7 @@ def run_batch(
                 bar.close()
                 # What is graded is kept, even when interrupted: the gradebook lists it.
                 write_gradebook(out, list(rows.values()))
+                write_junit(out, list(rows.values()), lang)
         finally:
             journal.close()
         final = sorted(rows.values(), key=lambda r: (r.student, r.exercise))

@@ -13,6 +13,13 @@ skipped        the checks could not run here (a CUDA exercise without a GPU); no
 missing        the student has no file for this exercise; score 0
 grader-error   the grader itself failed (after retries); no score, never a student's 0
 =============  ==========================================================================
+
+The one rule for means (batch's summary, ``grader merge``, the CI template's gradebook): a row
+with a score counts, a row without one does not. ``missing`` has a score, 0 — a student who
+submitted nothing earned nothing — so it counts as 0 in the mean, the median and the
+distribution, exactly as a spreadsheet's AVERAGE over the gradebook's score column counts it.
+``skipped`` and ``grader-error`` rows have an empty score (nothing was graded, so no number is
+honest) and are left out.
 """
 
 from __future__ import annotations
@@ -32,6 +39,14 @@ STATUSES = (
 )
 NO_SCORE = frozenset({"skipped", "grader-error"})
 """Statuses whose row has an empty score: nothing was graded, so no number is honest."""
+
+
+def counts_in_means(status: str) -> bool:
+    """Whether a row of this status is part of means, medians and distributions (see above)."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown gradebook status {status!r}")
+    return status not in NO_SCORE
+
 
 _SEVERITY = (Reason.POLICY, Reason.TIMEOUT, Reason.ERROR, Reason.FAILED)
 

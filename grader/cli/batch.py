@@ -9,7 +9,7 @@ from types import FrameType
 
 import click
 
-from grader.cli.options import course_option
+from grader.cli.options import SandboxCommand, course_option, require_sandbox_option
 
 
 class _Stopped(Exception):
@@ -25,7 +25,7 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-@click.command()
+@click.command(cls=SandboxCommand)
 @click.argument("exercise")
 @click.argument("submissions", type=click.Path(path_type=Path))
 @click.option(
@@ -57,11 +57,7 @@ def _stop_on_sigterm() -> None:
     "`messages`).",
 )
 @course_option
-@click.option(
-    "--require-sandbox",
-    is_flag=True,
-    help="Stop (exit 4) before grading anything unless every sandbox layer is active.",
-)
+@require_sandbox_option("Stop before grading or writing anything")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def batch(
     exercise: str,
@@ -72,7 +68,7 @@ def batch(
     timeout: float | None,
     lang: str,
     course: Path | None,
-    require_sandbox: bool,
+    require_sandbox: str | None,
     quiet: bool,
 ) -> None:
     """Grade every submission in SUBMISSIONS for EXERCISE (an exercise id, or `all`).

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from grader.cli.options import SandboxCommand, require_sandbox_option
 from grader.errors import ExitCode
 
 
@@ -15,9 +16,20 @@ def _render_text(report: dict[str, Any]) -> None:
     who = "root" if uid == 0 else f"uid {uid}"
     click.echo(f"Sandbox layers / 沙箱层 (probed in throwaway children, running as {who}):")
     width = max(len(layer["name"]) for layer in report["layers"])
-    for layer in report["layers"]:
-        state = "active" if layer["active"] else f"unavailable: {layer['reason']}"
-        click.echo(f"  {layer['name']:<{width}}  {state}")
+    for essential in (True, False):
+        click.echo(
+            "  essential (--require-sandbox needs each one):"
+            if essential
+            else "  extra (defence in depth; --require-sandbox=all needs these too):"
+        )
+        for layer in report["layers"]:
+            if layer["essential"] != essential:
+                continue
+            if layer["active"]:
+                state = "active"
+            else:
+                state = f"unavailable: {layer['reason']} (needs {layer['needs']})"
+            click.echo(f"    {layer['name']:<{width}}  {state}")
     python = report["python"]
     click.echo(f"Python {python['version']} ({python['executable']})")
     facts = report["torch"]
@@ -54,14 +66,26 @@ def _render_text(report: dict[str, Any]) -> None:
     for note in report["notes"]:
         click.echo(f"note: {note['en']}")
         click.echo(f"注意：{note['zh']}")
-    if not report["complete"]:
+    for problem in report["problems"]:
+        click.echo(f"PROBLEM: {problem}")
+    if not report["essential_complete"]:
         click.echo(
-            "The sandbox is incomplete here; `grader grade --require-sandbox` would refuse to grade.\n"
-            "此机器上的沙箱不完整；`grader grade --require-sandbox` 将拒绝评分。"
+            "An essential layer is missing or torch cannot run sandboxed here; "
+            "`grader grade --require-sandbox` would refuse to grade.\n"
+            "此机器缺少必需的沙箱层，或 torch 无法在沙箱中运行；"
+            "`grader grade --require-sandbox` 将拒绝评分。"
+        )
+    elif not report["complete"]:
+        click.echo(
+            "The essential layers are active; some extra layers are not, so only "
+            "`--require-sandbox=all` would refuse to grade.\n"
+            "必需的沙箱层均已启用；部分附加层不可用，只有 `--require-sandbox=all` 会拒绝评分。"
         )
 
 
-@click.command("doctor", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(
+    "doctor", cls=SandboxCommand, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--format",
     "fmt",
@@ -70,24 +94,24 @@ def _render_text(report: dict[str, Any]) -> None:
     show_default=True,
     help="A report for people, or JSON for scripts.",
 )
-@click.option(
-    "--require-sandbox",
-    is_flag=True,
-    help="Exit with status 4 when any sandbox layer (or a sandboxed smoke test) is missing.",
-)
+@require_sandbox_option("Exit with status 4 when torch cannot run sandboxed here, or")
 @click.option(
     "--no-smoke",
     is_flag=True,
     help="Skip the smoke tests that import torch in a hardened child (a few seconds).",
 )
-def doctor(fmt: str, require_sandbox: bool, no_smoke: bool) -> None:
+def doctor(fmt: str, require_sandbox: str | None, no_smoke: bool) -> None:
     """Probe each sandbox layer in a throwaway child and print what is active, with reasons.
 
     Also prints the Python, torch and numpy versions and whether CUDA is present (detected
     without initialising CUDA in this process), then imports torch in a hardened child to prove
     the sandbox leaves enough of the runtime readable.
 
-    Exit status: 0, or 4 with --require-sandbox when a layer is missing.
+    Layers are essential (integrity and containment rest on each) or extra (defence in depth,
+    also enforced by an essential one); each layer's line says what it needs from the kernel.
+
+    Exit status: 0; 4 with --require-sandbox when an essential layer is missing, torch cannot be
+    imported or the sandboxed smoke test fails (with --require-sandbox=all: any layer).
     """
     from grader.sandbox.os.diagnose import diagnose
 
@@ -96,5 +120,6 @@ def doctor(fmt: str, require_sandbox: bool, no_smoke: bool) -> None:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         _render_text(report)
-    if require_sandbox and not report["complete"]:
+    key = "complete" if require_sandbox == "all" else "essential_complete"
+    if require_sandbox and not report[key]:
         raise SystemExit(int(ExitCode.GRADER_ERROR))

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import click
 
-from grader.cli.options import course_option
+from grader.cli.options import SandboxCommand, course_option, require_sandbox_option
 from grader.errors import UsageError
 from grader.i18n import default_lang
 
@@ -49,17 +49,27 @@ def _options(func: click.decorators.FC) -> click.decorators.FC:
                 help="Language of messages (default: from the locale).",
             ),
             course_option,
-            click.option(
-                "--require-sandbox",
-                is_flag=True,
-                help="Refuse to grade (exit 4) unless every sandbox layer is active.",
-            ),
+            require_sandbox_option("Refuse to grade"),
             click.option(
                 "--output",
                 "-o",
                 type=click.Path(path_type=Path),
                 default=None,
                 help="Also write the report to this file.",
+            ),
+            click.option(
+                "--json",
+                "json_path",
+                type=click.Path(path_type=Path),
+                default=None,
+                help="Also write the JSON report to this file (same grading run).",
+            ),
+            click.option(
+                "--junit",
+                "junit_path",
+                type=click.Path(path_type=Path),
+                default=None,
+                help="Also write the JUnit XML report to this file (same grading run).",
             ),
         ]
     ):
@@ -97,10 +107,14 @@ def _run(kind: Literal["hidden", "public"], options: dict[str, Any]) -> None:
     sys.stdout.write(text)
     if options["output"] is not None:
         options["output"].write_text(text, encoding="utf-8")
+    if options["json_path"] is not None:
+        options["json_path"].write_text(render_json(result, chosen) + "\n", encoding="utf-8")
+    if options["junit_path"] is not None:
+        options["junit_path"].write_text(render_junit(result, chosen) + "\n", encoding="utf-8")
     sys.exit(int(result.exit_code))
 
 
-@click.command()
+@click.command(cls=SandboxCommand)
 @_options
 def grade(**options: Any) -> None:
     """Run EXERCISE's hidden checks on SUBMISSION (a .py file) in the sandbox.
@@ -112,7 +126,7 @@ def grade(**options: Any) -> None:
     _run("hidden", options)
 
 
-@click.command()
+@click.command(cls=SandboxCommand)
 @_options
 def check(**options: Any) -> None:
     """Run EXERCISE's public checks on SUBMISSION: what a learner runs while working.

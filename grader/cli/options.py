@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+from click.decorators import FC
 
 course_option = click.option(
     "--course",
@@ -13,3 +15,65 @@ course_option = click.option(
     help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
 )
 """``--course DIR``: the course folder, resolved by grader.course.resolve_course."""
+
+_LEVEL_OPTION = "--require-sandbox-level"
+
+
+class SandboxCommand(click.Command):
+    """A command with ``--require-sandbox[=all]``.
+
+    ``--require-sandbox`` is a flag (the essential layers), so ``--require-sandbox EXERCISE`` keeps
+    EXERCISE an argument; ``--require-sandbox=all`` (or ``=essential``) names the level. Click has
+    no flag with an optional ``=value``, so the ``=`` form is rewritten to a hidden option.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rewritten: list[str] = []
+        for arg in args:
+            if arg == "--":
+                rewritten.extend(args[len(rewritten) :])
+                break
+            if arg.startswith("--require-sandbox="):
+                level = arg.split("=", 1)[1]
+                if level not in ("essential", "all"):
+                    raise click.UsageError(
+                        f"{arg}: use --require-sandbox (the essential layers) or "
+                        "--require-sandbox=all (every layer)",
+                        ctx,
+                    )
+                rewritten += [_LEVEL_OPTION, level]
+            else:
+                rewritten.append(arg)
+        return super().parse_args(ctx, rewritten)
+
+
+def require_sandbox_option(what: str) -> Callable[[FC], FC]:
+    """``--require-sandbox[=all]``; the command gets ``require_sandbox``: None, ``essential`` or
+    ``all``. Use with ``cls=SandboxCommand``. ``what`` says what is refused (for the help)."""
+
+    def merge(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        flag = ctx.params.pop("require_sandbox_flag", False)
+        return value or ("essential" if flag else None)
+
+    def decorate(func: FC) -> FC:
+        func = click.option(
+            _LEVEL_OPTION,
+            "require_sandbox",
+            type=click.Choice(["essential", "all"]),
+            default=None,
+            hidden=True,
+            callback=merge,
+            is_eager=False,
+        )(func)
+        return click.option(
+            "--require-sandbox",
+            "require_sandbox_flag",
+            is_flag=True,
+            is_eager=True,
+            expose_value=True,
+            help=f"{what} (exit 4) unless the essential sandbox layers are active "
+            "(rlimits, no-new-privs, cap-drop, landlock-fs, seccomp); --require-sandbox=all "
+            "requires every layer. See `grader doctor`.",
+        )(func)
+
+    return decorate

@@ -208,6 +208,8 @@ class SubmissionGrading:
         self.started = time.monotonic()
         self.raw = b""
         self.empty = False
+        self.refused = False
+        """Set when an executor lacked a required layer: the error was sent, no result follows."""
 
     def prepare(self) -> None:
         """Read the submission (stat first), hand it to the executor template, set the proxy."""
@@ -281,6 +283,17 @@ class SubmissionGrading:
             points = _points(item, self.req.kind) / counts[key]
             if outcome.get("layers") is not None:
                 self.layers.append(tuple(outcome["layers"]))
+                lacking = sorted(set(self.req.required_layers) - set(outcome["layers"]))
+                if lacking:  # --require-sandbox: the probe said yes, this executor did not
+                    self.send(
+                        {
+                            "event": "error",
+                            "message": "--require-sandbox: the executor ran without the sandbox "
+                            f"layers {', '.join(lacking)}; nothing was graded",
+                        }
+                    )
+                    self.refused = True
+                    return
             if outcome.get("output"):
                 self.outputs.append((item.name, outcome["output"]))
             reason = Reason(outcome["reason"])
@@ -305,6 +318,8 @@ class SubmissionGrading:
 
     def finish(self, collect_errors: list[str]) -> None:
         """Send the one ``result`` (or ``error``) message."""
+        if self.refused:
+            return
         if collect_errors or not self.results:
             detail = "\n".join(collect_errors) or "no checks were collected"
             self.send(
@@ -320,7 +335,10 @@ class SubmissionGrading:
             summary = self.verdict["message"]
         elif self.empty:
             summary = Message(f"{req.filename} is empty", f"{req.filename} 是空文件")
-        layers = sorted(set.intersection(*(set(x) for x in self.layers))) if self.layers else []
+        if self.layers:
+            layers = sorted(set.intersection(*(set(x) for x in self.layers)))
+        else:  # no executor reported (a syntax error, every check timed out): the machine's
+            layers = sorted(req.sandbox_layers)
         output = "\n".join(f"── {name} ──\n{text_out}" for name, text_out in self.outputs)
         versions = python_versions()
         self.send(

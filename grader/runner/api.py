@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from grader.course import Course, resolve_course
-from grader.errors import InternalError, SandboxError, UsageError
+from grader.errors import BankError, InternalError, SandboxError, UsageError
 from grader.exercises.loader import find_exercise
 from grader.exercises.model import Exercise
 from grader.runner.client import InProcessWorker, Progress, WarmWorker
@@ -30,6 +30,7 @@ from grader.runner.result import (
     cap_output,
     check_result_from_dict,
 )
+from grader.sandbox.os.layers import required_layers
 
 DeviceChoice = Literal["auto", "cpu", "cuda"]
 Worker = WarmWorker | InProcessWorker
@@ -67,10 +68,17 @@ def build_request(
     skip: Message | None,
     timeout: float | None,
     required_layers: tuple[str, ...] = (),
+    sandbox_layers: tuple[str, ...] = (),
 ) -> GradeRequest:
     checks = exercise.checks(kind)
     if not checks:
-        raise InternalError(f"exercise '{exercise.id}' has no {kind} checks")
+        if kind == "hidden":
+            raise UsageError(
+                f"exercise '{exercise.id}' has no hidden checks in {exercise.folder} (a student "
+                "handout ships only the public ones): run them with `grader check`, or grade "
+                "with the instructor's course (--course DIR)"
+            )
+        raise UsageError(f"exercise '{exercise.id}' has no public checks (test_public*.py)")
     limit = exercise.spec.time_limit if timeout is None else min(timeout, exercise.spec.time_limit)
     return GradeRequest(
         job_id=uuid.uuid4().hex,
@@ -84,11 +92,13 @@ def build_request(
         time_limit=limit,
         memory_mb=exercise.spec.memory_limit_mb,
         allow=exercise.spec.allow,
+        deny=exercise.spec.deny,
         exercise_hash=exercise.content_hash(),
         checks_hash=exercise.checks_hash(kind),
         skip_reason_en=skip.en if skip else "",
         skip_reason_zh=skip.zh if skip else "",
         required_layers=required_layers,
+        sandbox_layers=sandbox_layers,
     )
 
 
@@ -119,12 +129,49 @@ def result_from_wire(data: dict[str, Any]) -> ExerciseResult:
     )
 
 
-def missing_layers(info: dict[str, Any]) -> dict[str, str]:
-    """Sandbox layers that are unavailable on this machine, with the reason."""
+def requirement_level(require_sandbox: bool | str) -> str | None:
+    """``--require-sandbox``'s level: None (not required), ``essential`` or ``all``."""
+    if require_sandbox is False or require_sandbox is None:
+        return None
+    level = "essential" if require_sandbox is True else str(require_sandbox)
+    if level not in ("essential", "all"):
+        raise UsageError(
+            f"--require-sandbox={level}: use --require-sandbox or --require-sandbox=all"
+        )
+    return level
+
+
+def missing_layers(info: dict[str, Any], level: str = "all") -> dict[str, str]:
+    """Sandbox layers that ``level`` (``essential`` or ``all``) requires and this machine lacks,
+    each with the reason."""
     layers: dict[str, str | None] = info.get("layers") or {}
     if not layers:
         return {"sandbox": "the sandbox layers could not be probed"}
-    return {name: why for name, why in layers.items() if why is not None}
+    missing: dict[str, str] = {}
+    for name in required_layers(level):
+        if name not in layers:
+            missing[name] = "not probed"
+        elif layers[name] is not None:
+            missing[name] = str(layers[name])
+    return missing
+
+
+def active_layers(info: dict[str, Any]) -> tuple[str, ...]:
+    """The layers an executor applies on this machine (every one that works here)."""
+    layers: dict[str, str | None] = info.get("layers") or {}
+    return tuple(name for name, why in layers.items() if why is None)
+
+
+def check_sandbox(info: dict[str, Any], require_sandbox: bool | str) -> None:
+    """Raise SandboxError when ``require_sandbox`` names layers this machine lacks."""
+    level = requirement_level(require_sandbox)
+    if level is None:
+        return
+    missing = missing_layers(info, level)
+    if missing:
+        detail = "; ".join(f"{k}: {v}" for k, v in sorted(missing.items()))
+        flag = "--require-sandbox" if level == "essential" else "--require-sandbox=all"
+        raise SandboxError(f"{flag}: sandbox layers unavailable: {detail} (see `grader doctor`)")
 
 
 def grade_exercise(
@@ -137,7 +184,7 @@ def grade_exercise(
     worker: Worker | None = None,
     on_progress: Progress | None = None,
     cancel: threading.Event | None = None,
-    require_sandbox: bool = False,
+    require_sandbox: bool | str = False,
 ) -> ExerciseResult:
     """Grade ``submission`` against a loaded exercise. See :func:`grade_file`."""
     path = Path(submission)
@@ -149,17 +196,25 @@ def grade_exercise(
     active: Worker = worker if worker is not None else InProcessWorker(preload_dynamo=False)
     try:
         info = active.start()
-        if require_sandbox:
-            missing = missing_layers(info)
-            if missing:
-                detail = "; ".join(f"{k}: {v}" for k, v in sorted(missing.items()))
-                raise SandboxError(f"--require-sandbox: sandbox layers unavailable: {detail}")
+        check_sandbox(info, require_sandbox)
+        level = requirement_level(require_sandbox)
         dev, skip = resolve_device(exercise, device, bool(info.get("cuda")))
-        req = build_request(exercise, path, kind=kind, device=dev, skip=skip, timeout=timeout)
+        req = build_request(
+            exercise,
+            path,
+            kind=kind,
+            device=dev,
+            skip=skip,
+            timeout=timeout,
+            sandbox_layers=active_layers(info),
+            required_layers=required_layers(level) if level else (),
+        )
         final = active.grade(req, on_progress=on_progress, cancel=cancel)
     finally:
         if own:
             active.close()
+    if final.get("event") == "error" and final.get("content") is True:
+        raise BankError(str(final.get("message", "the exercise is invalid")))
     if final.get("event") != "result":
         raise InternalError(f"grading failed: {final.get('message', 'unknown error')}")
     return result_from_wire(final["result"])

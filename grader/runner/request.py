@@ -31,13 +31,20 @@ class GradeRequest:
     """Wall-clock seconds per check."""
     memory_mb: int
     allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    """The exercise's ``deny:`` entries (``grader.denylist``): the judge scans for them before
+    anything runs, and the executor's policy refuses them at run time."""
     exercise_hash: str = ""
     checks_hash: str = ""
     skip_reason_en: str = ""
     """When set, nothing runs: every check is reported skipped with this reason."""
     skip_reason_zh: str = ""
     required_layers: tuple[str, ...] = ()
-    """With --require-sandbox: the layers that must be active, else the grade is refused."""
+    """With --require-sandbox: the layers every executor must report active, else the judge
+    refuses the grade (an error, never a score)."""
+    sandbox_layers: tuple[str, ...] = ()
+    """The layers that work on this machine: recorded when no executor ran (a syntax error, a
+    submission whose every check timed out before the executor was ready)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,7 +54,9 @@ class GradeRequest:
         data = dict(data)
         data["check_files"] = tuple(data["check_files"])
         data["allow"] = tuple(data.get("allow", ()))
+        data["deny"] = tuple(data.get("deny", ()))
         data["required_layers"] = tuple(data.get("required_layers", ()))
+        data["sandbox_layers"] = tuple(data.get("sandbox_layers", ()))
         return cls(**data)
 
     def course_paths(self) -> list[str]:

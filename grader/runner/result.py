@@ -13,7 +13,9 @@ from typing import Any, Literal
 from grader.errors import ExitCode
 from grader.i18n import Lang
 
-RESULT_VERSION = 1
+RESULT_VERSION = 2
+"""2: ``graded``, ``incomplete``; a result that is not a grade has ``score: null``, and its
+skipped checks ``status: "skipped"`` and ``score: null``."""
 OUTPUT_CAP = 8_000
 TRUNCATION_NOTICE = {
     "en": "[output truncated: only the first {n} characters are shown]",
@@ -69,7 +71,11 @@ class CheckResult:
     duration: float = 0.0
 
     @property
-    def status(self) -> Literal["passed", "failed"]:
+    def status(self) -> Literal["passed", "failed", "skipped"]:
+        """Gradescope's ``passed``/``failed``; ``skipped`` for a check that did not run (only in
+        a result that is not a grade, which never goes to Gradescope)."""
+        if self.reason is Reason.SKIPPED:
+            return "skipped"
         return "passed" if self.reason is Reason.PASSED else "failed"
 
     def output(self, lang: Lang) -> str:
@@ -81,7 +87,7 @@ class CheckResult:
     def to_dict(self, lang: Lang) -> dict[str, Any]:
         return {
             "name": self.name,
-            "score": self.score,
+            "score": None if self.reason is Reason.SKIPPED else self.score,
             "max_score": self.max_score,
             "status": self.status,
             "reason": str(self.reason),
@@ -149,7 +155,25 @@ class ExerciseResult:
 
     @property
     def incomplete(self) -> bool:
+        """Some check could not run here (e.g. a CUDA exercise without a GPU): the result is
+        not a grade, and every consumer reports it as "not graded", never as a 0."""
         return any(t.reason is Reason.SKIPPED for t in self.tests)
+
+    @property
+    def graded(self) -> bool:
+        """Every check ran, so the score is a grade."""
+        return not self.incomplete
+
+    @property
+    def incomplete_message(self) -> Message:
+        """Why the result is not a grade (the first skipped check's reason); empty when graded."""
+        skipped = [t for t in self.tests if t.reason is Reason.SKIPPED]
+        if not skipped:
+            return Message("", "")
+        first = skipped[0].message
+        if first.en or first.zh:
+            return first
+        return Message("some checks could not run on this machine", "部分检查无法在本机上运行")
 
     @property
     def full_marks(self) -> bool:
@@ -173,13 +197,25 @@ class ExerciseResult:
             parts.append(f"{label}\n{text}")
         return "\n\n".join(parts)
 
+    def _incomplete_dict(self) -> dict[str, Any]:
+        return {
+            "messages": self.incomplete_message.to_dict(),
+            "skipped_checks": [t.name for t in self.tests if t.reason is Reason.SKIPPED],
+        }
+
     def to_dict(self, lang: Lang) -> dict[str, Any]:
-        """The Gradescope-shaped JSON document, plus this project's fields."""
+        """The Gradescope-shaped JSON document, plus this project's fields.
+
+        A result that is not a grade (``graded: false``) says why in ``incomplete`` and has no
+        score (``null``): it must never be recorded as a 0.
+        """
         return {
             "version": RESULT_VERSION,
             "exercise": self.exercise,
             "kind": self.kind,
-            "score": self.score,
+            "graded": self.graded,
+            "incomplete": None if self.graded else self._incomplete_dict(),
+            "score": self.score if self.graded else None,
             "max_score": self.max_score,
             "execution_time": round(self.execution_time, 4),
             "output": self.output(lang),

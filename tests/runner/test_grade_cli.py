@@ -37,7 +37,49 @@ def test_wrong_answer_exit_1_with_junit_that_parses():
     cases = [case for suite in suites for case in suite]
     assert len(cases) == 4
     failed = [c.name for c in cases if not c.is_passed and not c.is_skipped]
-    assert failed == ["test_value", "test_sizes[1]", "test_sizes[5]"]
+    assert failed == ["test_value (1 pt)", "test_sizes[1] (1 pt)", "test_sizes[5] (1 pt)"]
+
+
+def _case_properties(case) -> dict[str, str]:
+    return {p.get("name"): p.get("value") for p in case._elem.iter("property")}
+
+
+def test_junit_cases_carry_their_points():
+    """Each JUnit case has its score and max in its properties and its max in its name (the same
+    from run to run); a failure's message starts with the points earned."""
+    names = []
+    for sub in ("wrong_value.py", "correct.py"):
+        proc = run("grade", "add-one", str(SUBMISSIONS / sub), "--format", "junit")
+        xml = JUnitXml.fromstring(proc.stdout)
+        cases = [case for suite in xml for case in suite]
+        names.append([c.name for c in cases])
+        props = {c.name: _case_properties(c) for c in cases}
+        if sub == "correct.py":
+            assert all(p["score"] == p["max_score"] for p in props.values())
+            continue
+        assert props["test_sizes[1] (1 pt)"] == {
+            "score": "0",
+            "max_score": "1",
+            "reason": "failed",
+        }
+        failure = next(c for c in cases if c.name == "test_value (1 pt)").result[0]
+        assert failure.message.startswith("0 of 1 pt: ")
+    assert names[0] == names[1]
+
+
+def test_one_run_writes_json_and_junit(tmp_path):
+    """--json and --junit write both reports from one grading run."""
+    out_json, out_xml = tmp_path / "r.json", tmp_path / "r.xml"
+    proc = run(
+        "grade", "add-one", str(SUBMISSIONS / "wrong_value.py"),
+        "--json", str(out_json), "--junit", str(out_xml),
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(out_json.read_text(encoding="utf-8"))
+    validate_result_json(doc)
+    suites = list(JUnitXml.fromfile(str(out_xml)))
+    assert [c.name.split(" (")[0] for c in suites[0]] == [t["name"] for t in doc["tests"]]
+    assert "Score" in proc.stdout  # the text report still goes to stdout
 
 
 def test_text_report_in_chinese():
@@ -71,6 +113,50 @@ def test_cuda_exercise_without_gpu_exits_3():
         pytest.skip("this machine has a GPU")
     assert proc.returncode == 3
     assert {t["reason"] for t in doc["tests"]} == {"skipped"}
+    validate_result_json(doc)
+    # Not a grade, and impossible to read as a 0.
+    assert doc["graded"] is False and doc["score"] is None
+    assert "CUDA" in doc["incomplete"]["messages"]["en"]
+    assert doc["incomplete"]["skipped_checks"] == [t["name"] for t in doc["tests"]]
+    assert {(t["status"], t["score"]) for t in doc["tests"]} == {("skipped", None)}
+
+
+def test_incomplete_result_in_junit_and_text():
+    """JUnit marks an incomplete result graded=false with every case <skipped>; the text report
+    says NOT GRADED instead of a score."""
+    proc = run("grade", "needs-gpu", str(SUBMISSIONS / "correct.py"), "--format", "junit")
+    if proc.returncode != 3:
+        pytest.skip("this machine has a GPU")
+    (suite,) = list(JUnitXml.fromstring(proc.stdout))
+    props = {p.name: p.value for p in suite.properties()}
+    assert props["graded"] == "false" and "score" not in props
+    assert all(case.is_skipped for case in suite)
+    text = run("grade", "needs-gpu", str(SUBMISSIONS / "correct.py"), "--lang", "en").stdout
+    flat = " ".join(text.split())
+    assert "NOT GRADED (skipped: exercise 'needs-gpu' needs a CUDA GPU" in flat
+    assert "Score: –/" in flat
+
+
+def test_grading_a_handout_without_hidden_checks_is_a_usage_error(tmp_path):
+    """A student handout has no hidden checks: `grader grade` exits 2 and says what to do."""
+    handout = tmp_path / "handout"
+    shutil.copytree(COURSE, handout)
+    for hidden in handout.glob("exercises/*/hidden"):
+        shutil.rmtree(hidden)
+    cmd = [*GRADER.split(), "grade", "add-one", str(SUBMISSIONS / "correct.py")]
+    proc = subprocess.run([*cmd, "--course", str(handout)], capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert "no hidden checks" in proc.stderr and "grader check" in proc.stderr
+
+
+def test_syntax_error_records_the_active_sandbox_layers(tmp_path):
+    """A submission that never ran still records the layers grading ran under."""
+    broken = tmp_path / "add_one.py"
+    broken.write_text("def add_one(x):\n    return x +\n", encoding="utf-8")
+    proc = run("grade", "add-one", str(broken), "--format", "json")
+    doc = json.loads(proc.stdout)
+    assert doc["tests"][0]["reason"] == "error"
+    assert doc["provenance"]["sandbox_layers"] == sorted(_doctor_layers()["active"])
 
 
 def test_device_cuda_without_gpu_is_usage_error():
@@ -89,10 +175,38 @@ def test_check_runs_public_checks():
     assert [t["name"] for t in json.loads(proc.stdout)["tests"]] == ["test_returns_tensor"]
 
 
-def test_require_sandbox_fails_closed_when_a_layer_is_missing():
-    """--require-sandbox grades only when every layer is active, else exits 4."""
-    proc = run("grade", "add-one", str(SUBMISSIONS / "correct.py"), "--require-sandbox")
-    if proc.returncode == 0:
-        return  # every layer is available on this machine
+def _doctor_layers() -> dict[str, list[str]]:
+    proc = subprocess.run(
+        [*GRADER.split(), "doctor", "--format", "json", "--no-smoke"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    layers = json.loads(proc.stdout)["layers"]
+    return {
+        "active": [x["name"] for x in layers if x["active"]],
+        "essential_missing": [x["name"] for x in layers if x["essential"] and not x["active"]],
+        "missing": [x["name"] for x in layers if not x["active"]],
+    }
+
+
+@pytest.mark.parametrize("flag", ["--require-sandbox", "--require-sandbox=all"])
+def test_require_sandbox_fails_closed_when_a_layer_is_missing(flag):
+    """--require-sandbox grades only when every essential layer is active (=all: every layer),
+    else exits 4 naming what is missing; which one applies is what `grader doctor` reports."""
+    layers = _doctor_layers()
+    missing = layers["missing" if flag.endswith("all") else "essential_missing"]
+    proc = run("grade", "add-one", str(SUBMISSIONS / "correct.py"), flag, "--format", "json")
+    if not missing:
+        assert proc.returncode == 0, proc.stderr
+        return
     assert proc.returncode == 4
     assert "sandbox layers unavailable" in proc.stderr
+    assert all(name in proc.stderr for name in missing)
+    assert proc.stdout == ""
+
+
+def test_require_sandbox_rejects_an_unknown_level():
+    proc = run("grade", "add-one", str(SUBMISSIONS / "correct.py"), "--require-sandbox=most")
+    assert proc.returncode == 2
+    assert "--require-sandbox=all" in proc.stderr

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 from grader.cli.doctor import doctor
 from grader.sandbox.os import diagnose
+from grader.sandbox.os.layers import (
+    ESSENTIAL_LAYERS,
+    EXTRA_LAYERS,
+    KERNEL_NEEDS,
+    LAYERS,
+    required_layers,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +49,46 @@ def test_smoke_test_imports_torch_in_a_hardened_child(report, available):
     assert smoke["layers"] == [name for name, reason in available.items() if reason is None]
 
 
-def test_require_sandbox_exit_status_follows_the_layers(available, monkeypatch):
-    """--require-sandbox exits 4 exactly when some layer is unavailable, and names it; else 0."""
+@pytest.mark.parametrize("flag", ["--require-sandbox", "--require-sandbox=all"])
+def test_require_sandbox_exit_status_follows_the_layers(available, monkeypatch, flag):
+    """--require-sandbox exits 4 exactly when an essential layer is unavailable (=all: any
+    layer), and names it; else 0."""
     monkeypatch.setattr(diagnose, "torch_facts", lambda: {"torch": "x", "cuda_available": False})
-    result = CliRunner().invoke(doctor, ["--require-sandbox", "--no-smoke"])
+    result = CliRunner().invoke(doctor, [flag, "--no-smoke"])
     missing = [name for name, reason in available.items() if reason is not None]
-    assert result.exit_code == (4 if missing else 0), result.output
+    counted = missing if flag.endswith("all") else [m for m in missing if m in ESSENTIAL_LAYERS]
+    assert result.exit_code == (4 if counted else 0), result.output
     lines = result.output.splitlines()
     for name in missing:
         wanted = f"unavailable: {available[name]}"
         assert any(line.split()[:1] == [name] and wanted in line for line in lines), name
+
+
+def test_layers_are_essential_or_extra_each_with_its_reason_and_needs():
+    """Every layer is either essential or extra (never both), with why and what it needs."""
+    assert set(ESSENTIAL_LAYERS) | set(EXTRA_LAYERS) == set(LAYERS)
+    assert not set(ESSENTIAL_LAYERS) & set(EXTRA_LAYERS)
+    assert set(KERNEL_NEEDS) == set(LAYERS)
+    assert set(required_layers("essential")) == set(ESSENTIAL_LAYERS)
+    assert required_layers("all") == LAYERS
+    # A runner whose kernel is older than Landlock ABI 6 (Linux 6.12) still meets the default.
+    assert "landlock-scope" not in required_layers("essential")
+
+
+def test_doctor_fails_when_torch_cannot_be_imported(tmp_path):
+    """`grader doctor --require-sandbox` with a torch that raises on import exits 4 and says why
+    (the sandbox is useless if torch cannot run in it)."""
+    fake = tmp_path / "torch"
+    fake.mkdir()
+    (fake / "__init__.py").write_text('raise ImportError("this torch is broken on purpose")\n')
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    cmd = [sys.executable, "-m", "grader", "doctor", "--require-sandbox"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert "torch cannot be imported: ImportError: this torch is broken on purpose" in proc.stdout
+    doc = subprocess.run(
+        [*cmd[:-1], "--format", "json"], capture_output=True, text=True, env=env, timeout=300
+    )
+    report = json.loads(doc.stdout)
+    assert report["essential_complete"] is False and report["complete"] is False
+    assert any("broken on purpose" in p for p in report["problems"])

@@ -20,6 +20,7 @@ _LABELS = {
         "device": "device",
         "sandbox": "sandbox",
         "none": "none",
+        "not_graded": "NOT GRADED",
     },
     "zh": {
         "check": "检查",
@@ -29,6 +30,7 @@ _LABELS = {
         "device": "设备",
         "sandbox": "沙箱",
         "none": "无",
+        "not_graded": "未评分",
     },
 }
 _REASONS = {
@@ -66,9 +68,10 @@ def render_text(
     table.add_column(labels["result"])
     for check in result.tests:
         style = _STYLE.get(check.reason, "red")
+        points = "–" if check.reason is Reason.SKIPPED else f"{check.score:g}"
         table.add_row(
             check.name,
-            f"{check.score:g}/{check.max_score:g}",
+            f"{points}/{check.max_score:g}",
             Text(_REASONS[lang][str(check.reason)], style=style),
         )
     console.print(table)
@@ -82,9 +85,14 @@ def render_text(
     if overall:
         console.print(Text(overall))
     layers = ", ".join(result.provenance.sandbox_layers) or labels["none"]
+    if result.graded:
+        score = f"{labels['score']}: {result.score:g}/{result.max_score:g}"
+    else:
+        why = result.incomplete_message.get(lang)
+        score = f"{labels['not_graded']} ({why}) · {labels['score']}: –/{result.max_score:g}"
     console.print(
         Text(
-            f"{labels['score']}: {result.score:g}/{result.max_score:g}   "
+            f"{score}   "
             f"{labels['device']}: {result.provenance.device}   {labels['sandbox']}: {layers}",
             style="bold",
         )

@@ -57,7 +57,8 @@ def torch_facts(timeout: float = 120.0) -> dict[str, Any]:
         )
         facts: dict[str, Any] = json.loads(done.stdout or "{}")
         if done.returncode != 0 and not facts:
-            facts["torch_error"] = done.stderr.strip().splitlines()[-1:] or "the probe failed"
+            lines = done.stderr.strip().splitlines()
+            facts["torch_error"] = lines[-1] if lines else f"the probe exited {done.returncode}"
     except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
         facts = {"torch_error": f"{type(exc).__name__}: {exc}"}
     return facts
@@ -138,7 +139,15 @@ def diagnose(smoke: bool = True) -> dict[str, Any]:
             "uid": os.geteuid() if hasattr(os, "geteuid") else None,
         },
         "layers": [
-            {"name": name, "active": available.get(name) is None, "reason": available.get(name)}
+            {
+                "name": name,
+                "active": available.get(name) is None,
+                "reason": available.get(name),
+                "essential": name in sandbox_layers.ESSENTIAL_LAYERS,
+                "role": sandbox_layers.ESSENTIAL_LAYERS.get(name)
+                or sandbox_layers.EXTRA_LAYERS[name],
+                "needs": sandbox_layers.KERNEL_NEEDS[name],
+            }
             for name in sandbox_layers.LAYERS
         ],
         "python": {"version": platform.python_version(), "executable": sys.executable},
@@ -176,7 +185,17 @@ def diagnose(smoke: bool = True) -> dict[str, Any]:
                 "zh": "本机没有 GPU：CUDA 沙箱路径（设备节点、驱动文件、不设 RLIMIT_AS）未经验证。",
             }
         )
-    report["complete"] = all(layer["active"] for layer in report["layers"]) and all(
-        result.get("ok") for result in report["smoke"].values()
+    problems: list[str] = []
+    if "torch_error" in facts:
+        problems.append(f"torch cannot be imported: {facts['torch_error']}")
+    for device, result in report["smoke"].items():
+        if not result.get("ok"):
+            problems.append(f"the sandboxed smoke test ({device}) failed: {result['reason']}")
+    report["problems"] = problems
+    report["essential_complete"] = not problems and all(
+        layer["active"] for layer in report["layers"] if layer["essential"]
+    )
+    report["complete"] = report["essential_complete"] and all(
+        layer["active"] for layer in report["layers"]
     )
     return report

@@ -44,6 +44,51 @@ LAYERS: tuple[str, ...] = (
 )
 LANDLOCK_LAYERS = ("landlock-fs", "landlock-net", "landlock-scope")
 
+#: The layers integrity and containment rest on: each is the only one that gives its guarantee.
+#: ``--require-sandbox`` refuses to grade without every one of them.
+ESSENTIAL_LAYERS: dict[str, str] = {
+    "rlimits": "the only bound on the executor's memory, CPU time, file sizes and descriptors",
+    "no-new-privs": "seccomp and Landlock need it without root, and it stops setuid escalation",
+    "cap-drop": "a root executor keeps no capability (CAP_DAC_OVERRIDE, CAP_SYS_PTRACE, ...)",
+    "landlock-fs": "the only layer that keeps the hidden checks and solutions unreadable and "
+    "every write inside the scratch folder (result files, the gradebook, the course)",
+    "seccomp": "the only layer that refuses new processes, sockets, signals to other processes, "
+    "ptrace and other processes' memory (the judge's), namespaces and executable memory",
+}
+#: Defence in depth: what each adds is also enforced by an essential layer.
+#: ``--require-sandbox=all`` requires these too.
+EXTRA_LAYERS: dict[str, str] = {
+    "netns": "an empty network stack; seccomp already refuses socket() and connect()",
+    "uid-drop": "a root executor runs as nobody; Landlock and seccomp already bind root",
+    "landlock-net": "TCP bind/connect refused by the kernel's LSM; seccomp already refuses them",
+    "landlock-scope": "signals and abstract sockets scoped to the executor; seccomp already "
+    "limits signals to the executor itself and refuses socket()",
+}
+#: What each layer needs from the kernel (and the machine), for ``grader doctor`` and the docs.
+KERNEL_NEEDS: dict[str, str] = {
+    "netns": "unprivileged user namespaces (Ubuntu 24.04: sysctl "
+    "kernel.apparmor_restrict_unprivileged_userns=0), or root with CAP_SYS_ADMIN",
+    "rlimits": "any Linux",
+    "uid-drop": "root, and a Python installation every user can read",
+    "cap-drop": "any Linux",
+    "no-new-privs": "Linux 3.5+",
+    "landlock-fs": "Linux 5.13+ with Landlock enabled (CONFIG_SECURITY_LANDLOCK, lsm=landlock)",
+    "landlock-net": "Landlock ABI 4: Linux 6.7+",
+    "landlock-scope": "Landlock ABI 6: Linux 6.12+",
+    "seccomp": "Linux 3.5+ with CONFIG_SECCOMP_FILTER, libseccomp and pyseccomp; in a container, "
+    "a runtime profile that allows the seccomp() call",
+}
+REQUIREMENT_LEVELS = ("essential", "all")
+
+
+def required_layers(level: str) -> tuple[str, ...]:
+    """The layers ``--require-sandbox`` (``essential``) or ``--require-sandbox=all`` needs."""
+    if level == "all":
+        return LAYERS
+    if level == "essential":
+        return tuple(name for name in LAYERS if name in ESSENTIAL_LAYERS)
+    raise ValueError(f"unknown sandbox requirement {level!r}; use one of {REQUIREMENT_LEVELS}")
+
 
 @dataclass(frozen=True)
 class SandboxSpec:
