@@ -20,7 +20,10 @@ from grader.errors import ExitCode, GraderError
 COMMANDS: dict[str, tuple[str, str]] = {
     "quiz": ("grader.cli.quiz:quiz", "Open the terminal app on a quiz (practice, exam or review)."),
     "validate": ("grader.cli.validate:validate", "Lint question banks and exercises (no torch)."),
-    "verify": ("grader.cli.verify:verify", "Execute code_output snippets, solutions and starters."),
+    "verify": (
+        "grader.cli.verify:verify",
+        "Execute code_output snippets, solutions, starters and variants.",
+    ),
     "list": (
         "grader.cli.listing:list_banks",
         "List banks with question counts per type and difficulty.",

@@ -29,21 +29,39 @@ from grader.course import resolve_course
     help="Grade every solution (must get full marks) and starter (must not).",
 )
 @click.option(
+    "--variants/--no-variants",
+    "check_variants",
+    default=True,
+    show_default=True,
+    help="Check variants/<id>/manifest.yaml beside exercises/ and grade every variant it lists "
+    "(correct: full marks; buggy: loses points in exactly its `fails` checks, and scores > 0).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def verify(
-    paths: tuple[Path, ...], course: Path | None, snippets: bool, check_exercises: bool, fmt: str
+    paths: tuple[Path, ...],
+    course: Path | None,
+    snippets: bool,
+    check_exercises: bool,
+    check_variants: bool,
+    fmt: str,
 ) -> None:
-    """Execute the content: code_output answers, solutions and starters.
+    """Execute the content: code_output answers, solutions, starters and variants.
 
     PATHS are bank files or folders and exercise folders; by default the active course's
-    questions/ and exercises/. Every problem is printed as `path:line: id: message`.
+    questions/ and exercises/. The variants of the exercises checked are read from the course's
+    variants/ folder (beside exercises/; see exercises/README.md, "Checking your hidden checks
+    with variants"); CUDA exercises are skipped without a GPU, as the summary says. Every
+    problem is printed as `path:line: id: message`, then a summary on stderr.
     Exit status: 0 all verified, 1 problems found, 2 a path does not exist.
     """
     from grader.errors import UsageError
     from grader.exercises.loader import load_exercise
+    from grader.runner.client import WarmWorker
     from grader.verify.exercises import verify_exercises
     from grader.verify.snippets import verify_snippets
+    from grader.verify.variants import verify_variants
 
     active = resolve_course(course)
     for p in paths:
@@ -68,10 +86,16 @@ def verify(
         report = verify_snippets(bank_paths)
         lines.extend(str(p) for p in report.problems)
     ex_problems = []
-    if check_exercises and ex_dirs:
+    variant_report = None
+    if (check_exercises or check_variants) and ex_dirs:
         exercises = [load_exercise(d, active.solutions) for d in ex_dirs]
-        ex_problems = verify_exercises(exercises)
-        lines.extend(str(p) for p in ex_problems)
+        with WarmWorker() as worker:  # one warm worker grades solutions, starters and variants
+            if check_exercises:
+                ex_problems = verify_exercises(exercises, worker=worker)
+                lines.extend(str(p) for p in ex_problems)
+            if check_variants:
+                variant_report = verify_variants(exercises, worker=worker)
+                lines.extend(str(p) for p in variant_report.problems)
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -79,9 +103,10 @@ def verify(
                     "ok": not lines,
                     "snippets": report.to_dict() if report else None,
                     "exercises": {
-                        "checked": len(ex_dirs),
+                        "checked": len(ex_dirs) if check_exercises else 0,
                         "problems": [str(p) for p in ex_problems],
                     },
+                    "variants": variant_report.to_dict() if variant_report else None,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -92,5 +117,8 @@ def verify(
             click.echo(line)
         if report is not None:
             click.echo(report.format().splitlines()[-1], err=True)
-        click.echo(f"verified {len(ex_dirs)} exercises: {len(ex_problems)} problems", err=True)
+        if check_exercises:
+            click.echo(f"verified {len(ex_dirs)} exercises: {len(ex_problems)} problems", err=True)
+        if variant_report is not None:
+            click.echo(variant_report.summary(), err=True)
     sys.exit(1 if lines else 0)

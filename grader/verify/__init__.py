@@ -2,6 +2,8 @@
 
 ``verify_snippets`` runs every ``code_output`` snippet (in subprocesses; this package never imports
 torch itself) and reports each mismatch as ``path:line: id: expected … got …``.
+``grader.verify.exercises`` grades solutions and starters, ``grader.verify.variants`` a course's
+variants against their manifests (both through the sandboxed grader).
 """
 
 from grader.verify.snippets import SnippetReport, output_lines, verify_snippets

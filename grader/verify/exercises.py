@@ -6,10 +6,15 @@ Grades through the real sandboxed grader (one warm worker for all exercises), li
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.exercises.model import Exercise
+
+if TYPE_CHECKING:
+    from grader.runner.api import Worker
 
 
 @dataclass(frozen=True)
@@ -24,13 +29,21 @@ class ExerciseProblem:
         return f"{self.path}: {self.id}: {self.message}"
 
 
-def verify_exercises(exercises: list[Exercise]) -> list[ExerciseProblem]:
-    """Grade each exercise's solution (must be full marks) and starter (must be less)."""
+def verify_exercises(
+    exercises: list[Exercise], *, worker: Worker | None = None
+) -> list[ExerciseProblem]:
+    """Grade each exercise's solution (must be full marks) and starter (must be less).
+
+    ``worker``: a grading worker to share (``grader verify`` grades the variants in it too); one
+    is started otherwise.
+    """
     from grader.runner.api import grade_exercise
     from grader.runner.client import WarmWorker
 
     problems: list[ExerciseProblem] = []
-    with WarmWorker() as worker:
+    with contextlib.ExitStack() as stack:
+        if worker is None:
+            worker = stack.enter_context(WarmWorker())
         info = worker.start()
         for exercise in exercises:
             if exercise.spec.device == "cuda" and not info.get("cuda"):
