@@ -124,20 +124,27 @@ def build_wheel(dest: Path) -> Path:
     return wheels[0]
 
 
+COURSE_PREFIXES = tuple(
+    f"grader/_bundled/{part}/" for part in ("questions", "exercises", "solutions")
+)
+"""The bundled course inside the wheel (its hidden checks and solutions); the workflow
+template (``grader/_bundled/templates/``) stays."""
+
+
 def strip_bundled_course(wheel: bytes) -> bytes:
-    """The wheel without ``grader/_bundled/`` (the bundled course's checks and solutions) and
-    with a RECORD that matches what is left."""
+    """The wheel without the bundled course (:data:`COURSE_PREFIXES`) and with a RECORD that
+    matches what is left."""
     src = zipfile.ZipFile(io.BytesIO(wheel))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            if info.filename.startswith("grader/_bundled/"):
+            if info.filename.startswith(COURSE_PREFIXES):
                 continue
             data = src.read(info)
             if info.filename.endswith(".dist-info/RECORD"):
                 lines = data.decode("utf-8").splitlines()
                 data = (
-                    "\n".join(ln for ln in lines if not ln.startswith("grader/_bundled/")) + "\n"
+                    "\n".join(ln for ln in lines if not ln.startswith(COURSE_PREFIXES)) + "\n"
                 ).encode("utf-8")
             dst.writestr(info, data)
     return buf.getvalue()

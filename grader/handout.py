@@ -26,6 +26,7 @@ import yaml
 from grader.course import Course
 from grader.errors import UsageError
 from grader.exercises.loader import exercise_ids
+from grader.pinned_wheel import PinnedWheel
 
 try:  # libyaml when present: the banks are large
     from yaml import CSafeDumper as _Dumper
@@ -51,6 +52,30 @@ README_ZH = """# 学生资料
   评分时还会使用你看不到的检查。
 - 在你的文件上运行公开检查：`grader check <id> exercises/<id>/starter.py --course .`
 - 测验：`grader quiz --course .`
+"""
+INSTALL = """## Install / 安装
+
+Run these in this folder (Linux or macOS, Python 3.11+). The grader is the wheel file in
+`wheel/`, checked by its sha256 before it is installed; torch is a CPU build.
+在本文件夹中运行以下命令（Linux 或 macOS，Python 3.11 及以上）。评分程序就是 `wheel/` 中的
+wheel 文件，安装前先校验其 sha256；torch 为 CPU 版本。
+
+```bash
+python3 -m venv .venv && . .venv/bin/activate
+(cd wheel && sha256sum --check --strict {wheel}.sha256)
+python -m pip install "{torch}" --index-url https://download.pytorch.org/whl/cpu
+python -m pip install wheel/{wheel}
+grader check {example} exercises/{example}/starter.py --course .
+```
+
+(macOS: `shasum -a 256 --check {wheel}.sha256` instead of `sha256sum`.)
+"""
+NO_WHEEL = """## Install / 安装
+
+Install the grader from the wheel file your instructor gives you, after checking its sha256
+(`sha256sum --check --strict <wheel>.sha256`); never install it by name from an index.
+请使用教师提供的 wheel 文件安装评分程序，安装前先校验 sha256
+（`sha256sum --check --strict <wheel>.sha256`）；不要按名称从软件源安装。
 """
 NO_ANSWERS = """
 The question banks here have no answers or explanations (exam paper); the quiz app cannot use them.
@@ -124,12 +149,32 @@ def _write_exercises(course: Course, dest: Path, report: HandoutReport) -> None:
         report.exercises += 1
 
 
-def export_student(course: Course, out: Path, *, answers: bool = True) -> HandoutReport:
+def _install_text(pinned: PinnedWheel | None, torch_spec: str, example: str) -> str:
+    if pinned is None:
+        return NO_WHEEL
+    return INSTALL.format(wheel=pinned.path.name, torch=torch_spec, example=example)
+
+
+def export_student(
+    course: Course,
+    out: Path,
+    *,
+    answers: bool = True,
+    wheel: Path | bool = False,
+    torch_spec: str | None = None,
+) -> HandoutReport:
     """Write the handout of ``course`` to ``out`` (a new or empty folder).
+
+    ``wheel``: True builds the grader's wheel, a path pins that wheel (e.g. the one the CI
+    template installs); either goes to ``wheel/`` with its ``.sha256``, without the bundled
+    course, and the README gives the exact commands that check and install it.
 
     The handout is assembled in a temporary folder beside ``out`` and moved into place, so a
     failed export leaves nothing half-written.
     """
+    from grader.gradescope import default_torch_spec
+    from grader.pinned_wheel import write_pinned_wheel
+
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UsageError(f"{out} exists and is not an empty folder; choose a new folder")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -139,7 +184,14 @@ def export_student(course: Course, out: Path, *, answers: bool = True) -> Handou
         dest.mkdir()
         _write_banks(course, dest, answers, report)
         _write_exercises(course, dest, report)
-        readme = README_EN + "\n" + README_ZH + ("" if answers else NO_ANSWERS)
+        pinned = None
+        if wheel is not False:
+            pinned = write_pinned_wheel(dest / "wheel", None if wheel is True else wheel)
+            report.files += [pinned.path.relative_to(dest), pinned.sha_file.relative_to(dest)]
+        ids = exercise_ids(course.exercises)
+        example = ids[0] if ids else "<exercise-id>"
+        install = _install_text(pinned, torch_spec or default_torch_spec(), example)
+        readme = README_EN + "\n" + README_ZH + "\n" + install + ("" if answers else NO_ANSWERS)
         (dest / "README.md").write_text(readme, encoding="utf-8")
         report.files.append(Path("README.md"))
         if out.exists():

@@ -35,7 +35,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("grader.cli.stats:stats", "Show a learner's progress: answers, accuracy, streak."),
     "progress": ("grader.cli.progress:progress", "Export, import or reset a learner's progress."),
     "batch": ("grader.cli.batch:batch", "Grade a whole class's submissions into a gradebook."),
+    "merge": ("grader.cli.merge:merge", "Merge several batch outputs (CI shards) into one."),
     "gradescope": ("grader.cli.gradescope:gradescope", "Build a Gradescope autograder bundle."),
+    "ci-kit": (
+        "grader.cli.ci_kit:ci_kit",
+        "Pin the grader wheel and write the GitHub Actions grading workflow.",
+    ),
     "export-student": ("grader.cli.handout:export_student", "Write the student handout."),
 }
 

@@ -56,5 +56,9 @@ def gradescope(
         raise UsageError(f"{out}: the bundle is a zip file; name it <something>.zip")
     active = resolve_course(course)
     ex = find_exercise(exercise, active.exercises, active.solutions)
+    if active.bundled:
+        from grader.batch.run import BUNDLED_WARNING
+
+        click.echo(f"warning: {BUNDLED_WARNING}", err=True)
     build_bundle(ex, out, wheel=wheel, torch_spec=torch_spec, lang=lang)  # type: ignore[arg-type]
     click.echo(f"wrote {out}: upload it as the autograder of '{ex.id}'", err=True)

@@ -18,7 +18,32 @@ from grader.cli.options import course_option
     help="Keep question answers and explanations (self-study) or strip them (a graded exam).",
 )
 @course_option
-def export_student(out: Path, answers: bool, course: Path | None) -> None:
+@click.option(
+    "--wheel",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Pin this grader wheel in the handout (e.g. the CI kit's ci/torch_grader-*.whl, so "
+    "students install exactly what grades them) [default: build one from this checkout].",
+)
+@click.option(
+    "--no-wheel",
+    is_flag=True,
+    help="Leave the grader wheel out (the README then says to install the one you hand out).",
+)
+@click.option(
+    "--torch",
+    "torch_spec",
+    default=None,
+    help="The torch the README installs (CPU build) [default: torch==<installed>].",
+)
+def export_student(
+    out: Path,
+    answers: bool,
+    course: Path | None,
+    wheel: Path | None,
+    no_wheel: bool,
+    torch_spec: str | None,
+) -> None:
     """Write the student handout to OUT (a new or empty folder): question banks, exercise
     statements, starters and public checks. Hidden checks and solutions are never included.
 
@@ -26,11 +51,20 @@ def export_student(out: Path, answers: bool, course: Path | None) -> None:
     default. For a graded exam use --no-answers: answer, explanation, reference, key_points and
     regex are removed and `order` questions are shuffled; those banks are for reading, not for
     the app.
+
+    The grader itself goes in wheel/ with its sha256 (never the bundled course), and the README
+    gives the exact commands that check and install it, then run the public checks.
     """
     from grader.course import resolve_course
+    from grader.errors import UsageError
     from grader.handout import export_student as write_handout
 
-    report = write_handout(resolve_course(course), out, answers=answers)
+    if wheel is not None and no_wheel:
+        raise UsageError("--wheel and --no-wheel contradict each other")
+    pinned: Path | bool = False if no_wheel else (wheel if wheel is not None else True)
+    report = write_handout(
+        resolve_course(course), out, answers=answers, wheel=pinned, torch_spec=torch_spec
+    )
     kept = "with answers" if answers else "without answers"
     click.echo(
         f"wrote {report.banks} banks ({kept}) and {report.exercises} exercises to {out}",

@@ -27,11 +27,11 @@ GRADER = [sys.executable, "-m", "grader"]
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    pytest.importorskip("hatchling", reason="building the grader wheel needs hatchling")
+def bundle(tmp_path_factory, grader_wheel) -> Path:
     out = tmp_path_factory.mktemp("bundle") / "add-one.zip"
     proc = subprocess.run(
-        [*GRADER, "gradescope", "add-one", str(out), "--course", str(MINI)],
+        [*GRADER, "gradescope", "add-one", str(out), "--course", str(MINI)]
+        + ["--wheel", str(grader_wheel)],
         capture_output=True,
         text=True,
         timeout=180,
@@ -77,8 +77,14 @@ def test_bundle_contents(bundle):
     assert modes["setup.sh"] & stat.S_IXUSR and modes["run_autograder"] & stat.S_IXUSR
     assert "course/exercises/add-one/hidden/test_add_one.py" in names
     assert not [n for n in names if "solution" in n]
-    assert not [n for n in inner if n.startswith("grader/_bundled/")]
-    assert "grader/_bundled/" not in record and "grader/gradescope.py" in record
+    course = (
+        "grader/_bundled/questions/",
+        "grader/_bundled/exercises/",
+        "grader/_bundled/solutions/",
+    )
+    assert not [n for n in inner if n.startswith(course)]
+    assert not [ln for ln in record.splitlines() if ln.startswith(course)]
+    assert "grader/gradescope.py" in record
     assert "download.pytorch.org/whl/cpu" in setup and wheel in setup
 
 
@@ -135,3 +141,107 @@ def test_cuda_exercise_is_refused(tmp_path):
     )
     assert proc.returncode == 2 and "needs a CUDA GPU" in proc.stderr
     assert not (tmp_path / "b.zip").exists()
+
+
+GRADESCOPE_FIELDS = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "The fields Gradescope reads from results.json (its autograder specification)",
+    "type": "object",
+    "properties": {
+        "score": {"type": "number"},
+        "execution_time": {"type": "number"},
+        "output": {"type": "string"},
+        "output_format": {"enum": ["text", "html", "simple_format", "md", "ansi"]},
+        "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+        "stdout_visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+        "extra_data": {"type": "object"},
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "score": {"type": "number"},
+                    "max_score": {"type": "number"},
+                    "status": {"enum": ["passed", "failed"]},
+                    "name": {"type": "string"},
+                    "number": {"type": "string"},
+                    "output": {"type": "string"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "visibility": {
+                        "enum": ["hidden", "after_due_date", "after_published", "visible"]
+                    },
+                    "extra_data": {"type": "object"},
+                },
+                "required": ["score", "max_score"],
+            },
+        },
+    },
+    "anyOf": [{"required": ["score"]}, {"required": ["tests"]}],
+}
+
+
+def test_results_json_has_gradescopes_fields_with_their_types(tmp_path, bundle):
+    """The fields Gradescope reads have the types and values its specification allows."""
+    root = _autograder(tmp_path, bundle, {"add-one.py": SUBS / "wrong_value.py"})
+    proc = subprocess.run(
+        [str(root / "source" / "run_autograder")],
+        cwd=root,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, GRADESCOPE_FIELDS)
+    assert doc["graded"] is True
+
+
+def test_an_incomplete_result_fails_visibly_instead_of_scoring(tmp_path, grader_wheel):
+    """A check that cannot run on Gradescope (it needs a GPU): run_autograder writes no
+    results.json (so Gradescope records no score), exits non-zero and prints the reason."""
+    course = tmp_path / "course"
+    shutil.copytree(MINI / "exercises" / "add-one", course / "exercises" / "add-one")
+    (course / "exercises" / "add-one" / "hidden" / "test_gpu.py").write_text(
+        "import pytest\n\nfrom grader.checks import points\n\n\n@points(1)\n"
+        "def test_on_the_gpu(submission):\n"
+        '    pytest.skip("needs a GPU: this check runs on CUDA only")\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "b.zip"
+    made = subprocess.run(
+        [*GRADER, "gradescope", "add-one", str(out), "--course", str(course)]
+        + ["--wheel", str(grader_wheel)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert made.returncode == 0, made.stderr
+    root = _autograder(tmp_path, out, {"add-one.py": SUBS / "correct.py"})
+    proc = subprocess.run(
+        [str(root / "source" / "run_autograder")],
+        cwd=root,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert not (root / "results" / "results.json").exists()
+    assert "NOT GRADED: needs a GPU" in proc.stdout and "未评分" in proc.stdout
+
+
+def test_bundling_a_bundled_exercise_warns(tmp_path, grader_wheel):
+    """The bundled exercises' hidden checks ship in the grader's wheel: the bundle says so."""
+    env = {k: v for k, v in os.environ.items() if k != "GRADER_COURSE"}
+    proc = subprocess.run(
+        [*GRADER, "gradescope", "tensor-broadcast", str(tmp_path / "b.zip")]
+        + ["--wheel", str(grader_wheel)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "students who install the grader can read these hidden checks" in proc.stderr

@@ -201,3 +201,71 @@ def test_cli_handout_is_a_working_course(tmp_path):
         timeout=60,
     )
     assert again.returncode == 2 and "not an empty folder" in again.stderr
+
+
+def _install_commands(readme: str) -> list[str]:
+    block = readme.split("## Install / 安装", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_a_student_following_the_readme_gets_public_checks_running(
+    tmp_path, grader_wheel, deps_view
+):
+    """The handout pins the wheel the CI kit pins (same file, same sha256); its README's install
+    commands, run as written in a fresh venv with no index reachable, end in `grader check`
+    running the public checks."""
+    from conftest import make_user_venv, offline_env
+
+    from grader.pinned_wheel import write_pinned_wheel
+
+    pinned = write_pinned_wheel(tmp_path / "ci", grader_wheel)  # what `grader ci-kit` writes
+    out = tmp_path / "handout"
+    made = subprocess.run(
+        [sys.executable, "-m", "grader", "export-student", str(out), "--course", str(MINI)]
+        + ["--wheel", str(pinned.path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    shipped = out / "wheel" / pinned.path.name
+    assert shipped.read_bytes() == pinned.path.read_bytes()
+    assert (out / "wheel" / (shipped.name + ".sha256")).read_text().split() == [
+        pinned.sha256,
+        shipped.name,
+    ]
+    commands = _install_commands((out / "README.md").read_text(encoding="utf-8"))
+    assert commands[0].startswith("python3 -m venv .venv")
+    assert any("sha256sum --check --strict" in c for c in commands)
+    assert not any("pip install torch-grader" in c or "pip install grader" in c for c in commands)
+    # The venv the first command makes is made here (so it sees the grader's dependencies).
+    bin_dir = make_user_venv(out / ".venv", deps_view)
+    env = offline_env(bin_dir)
+    results = []
+    for command in commands[1:]:
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command],
+            cwd=out,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        results.append((command, proc.returncode, proc.stdout[-2000:] + proc.stderr[-2000:]))
+    for command, code, output in results[:-1]:
+        assert code == 0, (command, output)
+    command, code, output = results[-1]
+    assert command.startswith("grader check add-one exercises/add-one/starter.py")
+    assert code in (0, 1), output  # the starter may fail its public checks; they ran
+    assert "test_returns_tensor" in output
+
+
+def test_a_tampered_handout_wheel_stops_the_install(tmp_path, grader_wheel):
+    """The README's hash check fails on a wheel that is not the pinned one."""
+    out = tmp_path / "handout"
+    export_student(resolve_course(MINI), out, wheel=grader_wheel)
+    (wheel,) = (out / "wheel").glob("*.whl")
+    wheel.write_bytes(wheel.read_bytes()[:-10])
+    check = next(c for c in _install_commands((out / "README.md").read_text()) if "sha256" in c)
+    proc = subprocess.run(["bash", "-c", check], cwd=out, capture_output=True, text=True)
+    assert proc.returncode != 0 and "FAILED" in proc.stdout + proc.stderr

@@ -1,0 +1,63 @@
+"""``grader merge``: one gradebook from several batch outputs (the shards of a CI run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument(
+    "folders", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False)
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for the merged gradebook.csv, result JSONs, summary.json/.md and junit.xml.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of the messages in junit.xml.",
+)
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A CSV with a 'student' column: each student no folder has gets a grader-error row.",
+)
+@click.option("--exercise", default=None, help="The exercise graded (needed with --roster).")
+def merge(
+    folders: tuple[Path, ...], out: Path, lang: str, roster: Path | None, exercise: str | None
+) -> None:
+    """Merge the OUT folders of several `grader batch` runs (FOLDERS) into one.
+
+    Rows keep their batch status (full, partial, failed, error, timeout, policy, skipped,
+    missing, grader-error); means follow the batch's one rule (missing counts as 0, skipped
+    and grader-error rows are left out). A student graded in two folders for the same exercise
+    is an error. With --roster, a student no folder has (a shard that failed) gets a
+    grader-error row rather than vanishing.
+
+    Exit status: 0 merged; 2 a folder is not a batch output, or a row is in two folders;
+    3 some rows are skipped; 4 some rows are grader errors (nothing graded for them).
+    """
+    import sys
+
+    from grader.batch.merge import merge_outputs, roster_students
+
+    rows = merge_outputs(
+        list(folders),
+        out,
+        lang=lang,  # type: ignore[arg-type]
+        roster=roster_students(roster) if roster is not None else None,
+        exercise=exercise,
+    )
+    statuses = [r.status for r in rows]
+    click.echo(f"merged {len(rows)} rows from {len(folders)} folders -> {out}", err=True)
+    if "grader-error" in statuses:
+        sys.exit(4)
+    sys.exit(3 if "skipped" in statuses else 0)
