@@ -17,13 +17,14 @@ def _problem(reason: str, en: str, zh: str, line: int | None = None) -> dict[str
 
 
 def compile_verdict(
-    source: str, filename: str, allow: tuple[str, ...]
+    source: str, filename: str, allow: tuple[str, ...], deny: tuple[str, ...] = ()
 ) -> tuple[Any, dict[str, Any] | None]:
-    """The policy-compiled code, or why the submission cannot run at all."""
+    """The policy-compiled code, or why the submission cannot run at all. ``deny`` is resolved
+    here, in the template, so that executors inherit it (and the modules it names) resolved."""
     from grader.sandbox import policy
 
     try:
-        return policy.compile_submission(source, filename, allow=allow), None
+        return policy.compile_submission(source, filename, allow=allow, deny=deny), None
     except SyntaxError as exc:
         where = f"line {exc.lineno}, column {exc.offset}" if exc.lineno else "unknown line"
         where_zh = f"第 {exc.lineno} 行第 {exc.offset} 列" if exc.lineno else "未知位置"
@@ -52,7 +53,7 @@ def compile_verdict(
             f"{filename} cannot be compiled: its code is nested too deeply for Python's parser",
             f"{filename} 无法编译：代码嵌套过深，超出了 Python 解析器的能力",
         )
-    except ValueError as exc:  # an exercise's allow: entry the policy cannot admit
+    except ValueError as exc:  # an exercise's allow: or deny: entry the policy cannot admit
         return None, _problem(
             "error", f"the exercise's policy is invalid: {exc}", f"练习的策略配置无效：{exc}"
         )

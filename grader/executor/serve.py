@@ -45,6 +45,9 @@ class Job:
     device: str
     cpu_seconds: float
     memory_mb: int
+    deny: tuple[str, ...] = ()
+    """The exercise's ``deny:`` list: the policy refuses it at run time (the judge has already
+    scanned the file for it)."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Job:
@@ -52,6 +55,7 @@ class Job:
             source=str(data["source"]),
             filename=str(data["filename"]),
             allow=tuple(str(a) for a in data.get("allow", ())),
+            deny=tuple(str(d) for d in data.get("deny", ())),
             device=str(data.get("device", "cpu")),
             cpu_seconds=float(data["cpu_seconds"]),
             memory_mb=int(data["memory_mb"]),
@@ -107,7 +111,7 @@ def _load(job: Job, code: Any) -> types.ModuleType:
         return module
     from grader.sandbox import policy
 
-    return policy.load_submission(code, module_name="submission", allow=job.allow)
+    return policy.load_submission(code, module_name="submission", allow=job.allow, deny=job.deny)
 
 
 def executor_main(job: Job, code: Any, chan: socket.socket, out_w: int, scratch: Path) -> NoReturn:

@@ -279,4 +279,4 @@ def _prepare(job: Any, hide: list[str]) -> tuple[Any, dict[str, Any] | None]:
         return None, None
     from grader.executor.compile import compile_verdict
 
-    return compile_verdict(job.source, job.filename, job.allow)
+    return compile_verdict(job.source, job.filename, job.allow, job.deny)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from grader.bank.model import Text
+from grader.denylist import entry_problem
 
 Device = Literal["cpu", "cuda", "any"]
 
@@ -39,6 +40,22 @@ class ExerciseSpec(BaseModel):
     """Seed section id the exercise comes from."""
     allow: tuple[str, ...] = ()
     """Extra modules (or ``module.attribute`` names) this exercise's policy admits."""
+    deny: tuple[str, ...] = ()
+    """Torch APIs this exercise forbids (``grader.denylist``): modules, functions, classes and
+    methods by dotted name (``torch.softmax``, ``torch.nn.functional``, ``Tensor.softmax``)."""
+
+    @field_validator("deny")
+    @classmethod
+    def _deny_entries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        seen: set[str] = set()
+        for entry in value:
+            problem = entry_problem(entry)
+            if problem is not None:
+                raise ValueError(problem)
+            if entry in seen:
+                raise ValueError(f"deny: {entry!r} is listed twice")
+            seen.add(entry)
+        return value
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ from typing import Any
 import pytest
 
 from grader import __version__
+from grader.denylist import DenyError
+from grader.denylist import resolve as resolve_deny
+from grader.judge.deny_scan import deny_verdict
 from grader.judge.errors import JudgeTimeout
 from grader.judge.executor_link import PER_CHECK_OUTPUT, ExecutorLink
 from grader.judge.remote import RemoteSession
@@ -210,6 +213,8 @@ class SubmissionGrading:
         self.empty = False
         self.refused = False
         """Set when an executor lacked a required layer: the error was sent, no result follows."""
+        self.content_error: str | None = None
+        """Set when the exercise itself is invalid (a ``deny:`` entry): an error, not a result."""
 
     def prepare(self) -> None:
         """Read the submission (stat first), hand it to the executor template, set the proxy."""
@@ -218,6 +223,16 @@ class SubmissionGrading:
         self.empty = text is not None and not text.strip()
         if req.skip_reason_en:
             verdict = _verdict(Reason.SKIPPED, req.skip_reason_en, req.skip_reason_zh)
+        if req.deny:
+            # The exercise's deny: list is decided here, statically, before anything runs.
+            try:
+                denied = resolve_deny(req.deny)
+            except DenyError as exc:
+                self.content_error = f"{Path(req.exercise_dir) / 'exercise.yaml'}: {exc}"
+                verdict = _verdict(Reason.ERROR, self.content_error, self.content_error)
+            else:
+                if verdict is None and text is not None:
+                    verdict = deny_verdict(text, req.filename, denied)
         if verdict is None and text is not None:
             # The template compiles the submission under the policy (it has run none of it).
             problem = self.template.send_job(executor_job(req, text), req.course_paths())
@@ -320,6 +335,9 @@ class SubmissionGrading:
         """Send the one ``result`` (or ``error``) message."""
         if self.refused:
             return
+        if self.content_error is not None:
+            self.send({"event": "error", "message": self.content_error, "content": True})
+            return
         if collect_errors or not self.results:
             detail = "\n".join(collect_errors) or "no checks were collected"
             self.send(
@@ -406,6 +424,7 @@ def executor_job(req: GradeRequest, text: str) -> dict[str, Any]:
         "source": text,
         "filename": req.filename,
         "allow": list(req.allow),
+        "deny": list(req.deny),
         "device": req.device,
         "cpu_seconds": req.budget() + 1.0,
         "memory_mb": req.memory_mb,

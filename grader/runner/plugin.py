@@ -71,6 +71,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-device", default="cpu", choices=["cpu", "cuda"])
     group.addoption("--grader-allow", action="append", default=[], help="extra allowed module")
     group.addoption(
+        "--grader-deny", action="append", default=[], help="an API the exercise forbids (deny:)"
+    )
+    group.addoption(
         "--grader-time-limit", type=float, default=10.0, help="seconds per check (default 10)"
     )
 
@@ -89,14 +92,28 @@ def _authoring_context(config: pytest.Config, path: Path) -> RunContext:
     from grader.judge.executor_link import ExecutorLink
     from grader.judge.remote import RemoteSession
 
+    source = path.read_text(encoding="utf-8")
+    deny = tuple(config.getoption("--grader-deny"))
+    if deny:  # the judge's static scan, as `grader grade` runs it before anything else
+        from grader.denylist import DenyError
+        from grader.denylist import resolve as resolve_deny
+        from grader.judge.deny_scan import deny_verdict
+
+        try:
+            verdict = deny_verdict(source, path.name, resolve_deny(deny))
+        except DenyError as exc:
+            raise pytest.UsageError(f"--grader-deny: {exc}") from None
+        if verdict is not None:
+            raise pytest.UsageError(f"{path.name} cannot run: {verdict['message'].en}")
     template = fork_template()
     limit = float(config.getoption("--grader-time-limit"))
     device = config.getoption("--grader-device")
     problem = template.send_job(
         {
-            "source": path.read_text(encoding="utf-8"),
+            "source": source,
             "filename": path.name,
             "allow": list(config.getoption("--grader-allow")),
+            "deny": list(deny),
             "device": device,
             "cpu_seconds": 3600.0,
             "memory_mb": 2048,

@@ -62,16 +62,22 @@ def _remember(code: types.CodeType, declared: frozenset[str]) -> None:
 
 
 def compile_submission(
-    source: str, filename: str = "submission.py", *, allow: Sequence[str] = ()
+    source: str,
+    filename: str = "submission.py",
+    *,
+    allow: Sequence[str] = (),
+    deny: Sequence[str] = (),
 ) -> types.CodeType:
     """Compile a submission under the policy.
 
     A ``SyntaxError`` propagates unchanged (line and offset intact). Policy violations found at
     compile time raise one ``PolicyViolation`` whose ``.all`` lists every one, each with its
     line. ``allow`` holds the exercise's extra modules and lifted ``module:attr`` denies;
-    ValueError if an entry cannot be admitted.
+    ``deny`` the exercise's forbidden APIs (validated and resolved here, refused at run time:
+    the judge's static scan reports them before anything runs); ValueError if an entry of
+    either cannot be admitted.
     """
-    config = config_for(normalise_allow(allow))
+    config = config_for(normalise_allow(allow), normalise_allow(deny, "deny"))
     tree = ast.parse(source, filename=filename)
     transformer = PolicyTransformer(config, StaticScope(tree), filename)
     limit = sys.getrecursionlimit()
@@ -100,12 +106,14 @@ def load_submission(
     *,
     module_name: str = "submission",
     allow: Sequence[str] = (),
+    deny: Sequence[str] = (),
     print_limit: int = 64_000,
 ) -> types.ModuleType:
     """Execute compiled submission code in a fresh module with the restricted builtins.
 
     The module is registered as ``sys.modules[module_name]`` (removed again if executing it
-    fails). Runtime violations raise ``PolicyViolation`` and are recorded in ``VIOLATIONS``.
+    fails). Runtime violations raise ``PolicyViolation`` and are recorded in ``VIOLATIONS``;
+    a use of an API in ``deny`` (the exercise's ``deny:``) is one, with rule ``deny``.
     ``print`` writes to ``sys.stdout`` at call time, at most ``print_limit`` bytes in total and
     then one line ``[output truncated]``. Only code returned by ``compile_submission`` in this
     process (or a parent it was forked from) is accepted (ValueError otherwise).
@@ -114,7 +122,8 @@ def load_submission(
     if entry is None or entry[0]() is not code:
         raise ValueError("load_submission() only runs code returned by compile_submission()")
     declared = entry[1]
-    guards = Guards(config_for(normalise_allow(allow)), declared, print_limit)
+    config = config_for(normalise_allow(allow), normalise_allow(deny, "deny"))
+    guards = Guards(config, declared, print_limit)
     module = types.ModuleType(module_name)
     module.__file__ = code.co_filename
     namespace = module.__dict__

@@ -1,4 +1,5 @@
-"""Per-exercise policy configuration: the admitted modules and the lifted denies from ``allow:``.
+"""Per-exercise policy configuration: the admitted modules and the lifted denies from ``allow:``,
+and the APIs the exercise forbids with ``deny:`` (``grader.denylist``).
 
 An ``allow`` entry is either a module name from ``EXTENSION_MODULES`` (or one already admitted)
 or ``"module:attr"``, which lifts the denial of one attribute of an admitted module (e.g.
@@ -13,6 +14,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from grader.denylist import DenyList
+from grader.denylist import resolve as resolve_deny
 from grader.sandbox.policy.errors import raise_violation
 from grader.sandbox.policy.rules import DEFAULT_MODULES, EXTENSION_MODULES, AttrAllow
 
@@ -20,10 +23,13 @@ __all__ = ["PolicyConfig", "config_for"]
 
 
 class PolicyConfig:
-    """What one exercise's policy admits: modules, their attribute allow-lists, lifted denies."""
+    """What one exercise's policy admits: modules, their attribute allow-lists, lifted denies;
+    and what it forbids on top of the default policy (``deny``, None when nothing)."""
 
-    def __init__(self, allow: tuple[str, ...]) -> None:
+    def __init__(self, allow: tuple[str, ...], deny: tuple[str, ...] = ()) -> None:
         self.allow = allow
+        self.deny: DenyList | None = resolve_deny(deny) if deny else None
+        """The exercise's ``deny:`` list; DenyError (a ValueError) if an entry is invalid."""
         modules: dict[str, AttrAllow] = dict(DEFAULT_MODULES)
         lifted: set[str] = set()
         for entry in allow:
@@ -86,15 +92,17 @@ class PolicyConfig:
 
 
 @lru_cache(maxsize=64)
-def config_for(allow: tuple[str, ...]) -> PolicyConfig:
-    """The (cached) configuration for an exercise's ``allow`` entries; ValueError if invalid."""
-    return PolicyConfig(allow)
+def config_for(allow: tuple[str, ...], deny: tuple[str, ...] = ()) -> PolicyConfig:
+    """The (cached) configuration for an exercise's ``allow`` and ``deny`` entries (normalised
+    with ``normalise_allow``); ValueError if one is invalid."""
+    return PolicyConfig(allow, deny)
 
 
-def normalise_allow(allow: Sequence[str]) -> tuple[str, ...]:
-    """``allow`` as a sorted tuple without duplicates (the cache key of ``config_for``)."""
+def normalise_allow(allow: Sequence[str], field: str = "allow") -> tuple[str, ...]:
+    """``allow`` (or ``deny``) as a sorted tuple without duplicates (a cache key of
+    ``config_for``)."""
     if isinstance(allow, str):
-        raise ValueError("allow must be a sequence of strings, not a string")
+        raise ValueError(f"{field} must be a sequence of strings, not a string")
     return tuple(sorted(set(allow)))
 
 

@@ -27,7 +27,8 @@ class PolicyViolation(Exception):
     Attributes: ``rule`` (short id such as ``import``, ``builtin``, ``dunder``, ``private``,
     ``denied-name``, ``denied-value``, ``module-write``, ``class-write``, ``function-write``,
     ``override``, ``format``, ``introspection``, ``metaclass``, ``tensor-subclass``,
-    ``base-exception``, ``statement``), ``lineno`` (the line in the submission file, or None),
+    ``base-exception``, ``statement``, ``deny`` for an API the exercise's ``deny:`` list
+    forbids), ``lineno`` (the line in the submission file, or None),
     ``filename``, ``en`` and ``zh`` (learner-facing messages naming the line and the rule) and
     ``all`` (every violation this one stands for: several at compile time, else just itself).
     ``str()`` is the English message.
@@ -214,6 +215,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "this statement is not allowed in submissions ({detail})",
         "提交的代码中不允许这种语句（{detail}）",
     ),
+    # Worded by grader.denylist.message, which the judge's static scan uses too.
+    "deny": ("{detail}", "{detail_zh}"),
 }
 
 

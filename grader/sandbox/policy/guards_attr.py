@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from grader.denylist import RULE as DENY_RULE
+from grader.denylist import message as deny_message
 from grader.sandbox.policy.config import PolicyConfig
 from grader.sandbox.policy.deny import (
     GLOBAL_NAME_DENY,
@@ -32,7 +34,7 @@ from grader.sandbox.policy.rules import (
     NAMEDTUPLE_PUBLIC,
 )
 
-__all__ = ["FAST_TYPES", "AttrGuards", "describe_owner", "name_verdict"]
+__all__ = ["FAST_TYPES", "AttrGuards", "deny_violation", "describe_owner", "name_verdict"]
 
 FAST_TYPES = frozenset(
     {
@@ -128,6 +130,19 @@ def name_verdict(
     return None
 
 
+def deny_violation(entry: str, owner: object = None, name: str | None = None) -> Exception:
+    """Record and return the violation for a use of ``entry`` from the exercise's ``deny:``
+    list; ``owner`` and ``name`` say how it was reached (``getattr(owner, name)``)."""
+    reached = ""
+    if name is not None:
+        if isinstance(owner, (types.ModuleType, type)):
+            reached = f"{describe_owner(owner)}.{name}"
+        else:
+            reached = f"<{describe_owner(owner)} object>.{name}"
+    en, zh = deny_message(entry, reached)
+    return raise_violation(DENY_RULE, "deny", detail=en, detail_zh=zh)
+
+
 def _check_format_string(fmt: str) -> None:
     for _literal, field, spec, _conversion in _string.formatter_parser(fmt):
         if field is None:
@@ -168,6 +183,11 @@ class AttrGuards:
         verdict = value_verdict(value, self.config.modules, self.config.lifted)
         if verdict is not None:
             raise raise_violation(verdict[0], verdict[1], **verdict[2])
+        deny = self.config.deny
+        if deny is not None:
+            entry = deny.object_entry(value)
+            if entry is not None:
+                raise deny_violation(entry)
         return view_of(value)
 
     def getattr_(self, obj: Any, name: str, default: Any = _MISSING) -> Any:
@@ -177,6 +197,13 @@ class AttrGuards:
         verdict = name_verdict(obj, name, self.config, self.declared)
         if verdict is not None:
             raise raise_violation(verdict[0], verdict[1], **verdict[2])
+        deny = self.config.deny
+        if deny is not None:
+            # The exercise's deny: list, at run time (best effort: the judge's static scan
+            # decides). By name first: a bound method (`x.softmax`) has no identity to match.
+            entry = deny.attribute_entry(obj, name)
+            if entry is not None:
+                raise deny_violation(entry, obj, name)
         if name == "format" or name == "format_map":
             if isinstance(obj, str):
                 return _bound_formatter(obj, name)
@@ -194,6 +221,10 @@ class AttrGuards:
             return default
         if type(value) in FAST_TYPES:
             return value
+        if deny is not None:
+            entry = deny.object_entry(value)
+            if entry is not None:
+                raise deny_violation(entry, obj, name)
         if name in ALLOWED_DUNDER_READS and name != "__init__" and value is not None:
             if not isinstance(value, str):
                 raise raise_violation("dunder", "dunder-read", name=name)

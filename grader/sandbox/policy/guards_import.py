@@ -19,7 +19,7 @@ from typing import Any
 
 from grader.sandbox.policy.config import PolicyConfig
 from grader.sandbox.policy.errors import fill_message, raise_violation
-from grader.sandbox.policy.guards_attr import name_verdict
+from grader.sandbox.policy.guards_attr import deny_violation, name_verdict
 from grader.sandbox.policy.guards_table import ensure_module, value_verdict
 
 __all__ = ["ImportGuards", "from_import_verdict"]
@@ -74,6 +74,11 @@ class ImportGuards:
             raise raise_violation("import", "import-relative")
         if type(name) is not str or name not in self.config.modules:
             raise raise_violation("import", "import", name=str(name))
+        deny = self.config.deny
+        if deny is not None:
+            entry = deny.module_entry(name)  # `import torch.nn.functional as F` never loads
+            if entry is not None:  # the attribute through the guard
+                raise deny_violation(entry)
         top = _real_import(name, None, None, (), 0)
         parts = name.split(".")
         for i in range(1, len(parts) + 1):
@@ -102,6 +107,10 @@ class ImportGuards:
         module = self.import_(module_name, None, None, (item,), 0)
         sub = f"{module_name}.{item}"
         if sub in self.config.modules:
+            deny = self.config.deny
+            entry = deny.module_entry(sub) if deny is not None else None
+            if entry is not None:
+                raise deny_violation(entry, module, item)
             return sys.modules[sub]
         try:
             return self.getattr_(module, item)
