@@ -92,3 +92,64 @@ def test_doctor_fails_when_torch_cannot_be_imported(tmp_path):
     report = json.loads(doc.stdout)
     assert report["essential_complete"] is False and report["complete"] is False
     assert any("broken on purpose" in p for p in report["problems"])
+
+
+def _as_nobody_cmd() -> list[str] | None:
+    """A command prefix that runs a program as uid/gid 65534, when this machine has one."""
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        return None
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_doctor_as_an_unprivileged_user():
+    """`grader doctor --require-sandbox` run by an ordinary user (uid 65534): no layer needs
+    root, so the essential ones are all there on a kernel that has them, and uid-drop has nothing
+    to do. Run as a real process where the interpreter is readable by that user; otherwise the
+    same report is made in a child that became uid 65534 after the imports."""
+    prefix = _as_nobody_cmd()
+    if prefix is None and os.geteuid() != 0:
+        report = json.loads(CliRunner().invoke(doctor, ["--format", "json", "--no-smoke"]).output)
+    elif prefix is not None and subprocess.run([*prefix, sys.executable, "-c", ""]).returncode == 0:
+        proc = subprocess.run(
+            [*prefix, sys.executable, "-m", "grader", "doctor", "--format", "json", "--no-smoke"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd="/",
+        )
+        report = json.loads(proc.stdout)
+    else:  # the runtime lives where uid 65534 cannot read it (e.g. /root/.pyenv)
+        from grader.sandbox.os import _libc, probe
+
+        def body() -> dict:
+            os.setgroups([])
+            os.setresgid(65534, 65534, 65534)
+            os.setresuid(65534, 65534, 65534)
+            _libc.prctl(_libc.PR_SET_DUMPABLE, 1)
+            return probe.probe_all()
+
+        out = probe.run_forked(body, timeout=120)
+        assert out.error is None, out.error
+        report = {
+            "platform": {"uid": 65534},
+            "layers": [
+                {
+                    "name": n,
+                    "active": why is None,
+                    "reason": why,
+                    "essential": n in ESSENTIAL_LAYERS,
+                }
+                for n, why in out.value.items()
+            ],
+        }
+    layers = {x["name"]: x for x in report["layers"]}
+    assert report["platform"]["uid"] != 0
+    assert layers["uid-drop"]["active"], layers["uid-drop"]  # nothing to drop for a user
+    # What an ordinary user gets is what root gets, minus nothing essential.
+    as_root = diagnose.sandbox_layers.available_layers()
+    for name in ESSENTIAL_LAYERS:
+        if as_root.get(name) is None:
+            assert layers[name]["active"], (name, layers[name]["reason"])
