@@ -45,6 +45,13 @@ class Course:
     """True when this is the content shipped with the package."""
 
     @property
+    def bundled_exercises(self) -> bool:
+        """True when the exercises are the ones shipped with the package (also for a course
+        folder without ``exercises/``): their hidden checks and solutions are in every wheel, so
+        they are for self-study, not for grading a class."""
+        return self.exercises.resolve() == (bundled_root() / "exercises").resolve()
+
+    @property
     def key(self) -> str:
         """A short stable key naming this course (progress is kept per course)."""
         if self.bundled:

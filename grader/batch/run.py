@@ -234,7 +234,7 @@ def run_batch(
     check_out(out, submissions)
     if require_sandbox:
         preflight_sandbox(require_sandbox)  # before anything is written to OUT
-    if active.bundled:
+    if active.bundled_exercises:
         say(BUNDLED_WARNING)
     subs, warnings = discover(submissions, ids, exercise_ids(active.exercises))
     for text in warnings:

@@ -56,7 +56,7 @@ def gradescope(
         raise UsageError(f"{out}: the bundle is a zip file; name it <something>.zip")
     active = resolve_course(course)
     ex = find_exercise(exercise, active.exercises, active.solutions)
-    if active.bundled:
+    if active.bundled_exercises:
         from grader.batch.run import BUNDLED_WARNING
 
         click.echo(f"warning: {BUNDLED_WARNING}", err=True)

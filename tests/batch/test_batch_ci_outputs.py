@@ -88,3 +88,23 @@ def test_a_private_course_does_not_warn(tmp_path, class_dir, grader_batch):
     assert proc.returncode == 0, proc.stderr
     assert "can read these hidden checks" not in proc.stderr
     assert Path(tmp_path / "out" / "junit.xml").is_file()
+
+
+def test_a_course_without_exercises_grades_the_bundled_ones_and_warns(tmp_path):
+    """A course folder with only questions/ falls back to the bundled exercises: warned too."""
+    course = tmp_path / "course"
+    (course / "questions").mkdir(parents=True)
+    root = tmp_path / "class"
+    root.mkdir()
+    (root / "alice.py").write_text(
+        (ROOT / "solutions" / "tensor-broadcast.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    proc = subprocess.run(
+        [*GRADER, "batch", "tensor-broadcast", str(root), "--out", str(tmp_path / "o")]
+        + ["--course", str(course), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "students who install the grader can read these hidden checks" in proc.stderr
