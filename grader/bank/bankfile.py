@@ -4,6 +4,8 @@ The steps, each reporting with the offending value's line: decode (UTF-8), parse
 tabs, duplicate keys), shape of the top level, the bank header against ``Bank``, each question
 against the question union (pydantic errors translated by ``schema_errors``), then the cross-field
 ``rules``. A question with any problem is left out of the report's bank, so the app never sees it.
+A file that does not parse is cut into its header and items, each parsed on its own
+(``recovery``), so one syntax error does not hide the problems of the other questions.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from grader.bank.model import Bank, Question, QuestionBase
 from grader.bank.problems import Problem
+from grader.bank.recovery import recover
 from grader.bank.rules import check_question
 from grader.bank.schema_errors import did_you_mean, translate_errors
-from grader.bank.source import Document, decode, parse
+from grader.bank.source import Document, Issue, decode, parse
 
 __all__ = ["FileReport", "QUESTION_ADAPTER", "QuestionInfo", "check_bank_bytes"]
 
@@ -77,11 +80,12 @@ class FileReport:
     def with_path(self, path: str) -> FileReport:
         """The same report with its problems naming ``path`` (also inside "first defined at")."""
         moved = [
-            Problem(
-                path,
-                p.line,
-                p.id,
-                p.message.replace(f"(first defined at {p.path}:", f"(first defined at {path}:"),
+            replace(
+                p,
+                path=path,
+                message=p.message.replace(
+                    f"(first defined at {p.path}:", f"(first defined at {path}:"
+                ),
             )
             for p in self.problems
         ]
@@ -98,20 +102,17 @@ def check_bank_bytes(raw: bytes, path: str) -> FileReport:
         return report
 
     if not raw.strip():
-        return file_problem(None, "file is empty; a bank needs 'bank:', 'title:' and 'questions:'")
+        return file_problem(1, f"file is empty; {_A_BANK_NEEDS}")
     text, issue = decode(raw)
     if issue is not None or text is None:
         assert issue is not None
-        return file_problem(issue.line, issue.message)
+        problems.append(_problem(path, None, issue))
+        return report
     doc, issues = parse(text)
     if doc is None:
         if not issues:
-            return file_problem(
-                None, "file is empty; a bank needs 'bank:', 'title:' and 'questions:'"
-            )
-        for issue in issues:
-            file_problem(issue.line, issue.message)
-        return report
+            return file_problem(1, f"file is empty (nothing but comments); {_A_BANK_NEEDS}")
+        return _check_unparsed(text, path, issues[0], report)
     data = doc.data
     if not isinstance(data, dict):
         got = "a list" if isinstance(data, list) else f"'{data}'"
@@ -130,7 +131,7 @@ def check_bank_bytes(raw: bytes, path: str) -> FileReport:
     for issue in issues:  # duplicate keys, tags: name the question they fall in
         idx = bisect.bisect_right(item_lines, issue.line or 0) - 1
         qid = _question_id(data, idx) if idx >= 0 and issue.line else None
-        problems.append(Problem(path, issue.line, qid, issue.message))
+        problems.append(_problem(path, qid, issue))
 
     header = _check_header(data, doc, path, problems)
     report.bank_line = doc.line_of(("bank",)) if "bank" in data else None
@@ -153,6 +154,60 @@ def check_bank_bytes(raw: bytes, path: str) -> FileReport:
             question = _check_question(i, item, node, doc, path, report, seen_ids)
             if question is not None:
                 valid.append(question)
+    if header is not None:
+        report.bank = header.model_copy(update={"questions": tuple(valid)})
+    return report
+
+
+_A_BANK_NEEDS = "a bank needs 'bank:', 'title:' and 'questions:'"
+
+
+def _problem(path: str, qid: str | None, issue: Issue) -> Problem:
+    return Problem(path, issue.line, qid, issue.message, issue.column, issue.excerpt)
+
+
+def _check_unparsed(text: str, path: str, error: Issue, report: FileReport) -> FileReport:
+    """A file that does not parse: its syntax errors, and the problems of what still parses.
+
+    ``recovery.recover`` cuts the file into header and items and says which pieces can be
+    trusted (its docstring says why that is honest). When the pieces explain the error, each
+    broken piece reports its own syntax error and the whole-file ``error`` is left out; else the
+    whole-file error is reported once (naming no question: the cut may not match the mistake)
+    and only the pieces before it are checked. The pieces that parse are checked like a file
+    that parses, and the bank keeps their valid questions (when its header is valid), so the
+    app can still serve them while the author fixes the file.
+    """
+    recovered = recover(text, error)
+    if recovered is None or not recovered.explained:
+        report.problems.append(_problem(path, None, error))
+    if recovered is None:
+        return report
+    header: Bank | None = None
+    valid: list[QuestionBase] = []
+    seen_ids: dict[str, int] = {}
+    for piece in recovered.pieces:
+        doc = piece.doc
+        if piece.index is None:
+            for issue in piece.issues:
+                report.problems.append(_problem(path, None, issue))
+            if doc is not None and isinstance(doc.data, dict):
+                header = _check_header(doc.data, doc, path, report.problems)
+                report.bank_line = doc.line_of(("bank",)) if "bank" in doc.data else None
+            continue
+        if doc is None:
+            qid = piece.written_id or f"questions[{piece.index}]"
+            for issue in piece.issues:
+                report.problems.append(_problem(path, qid, issue))
+            continue
+        item = doc.data[0]
+        written = item.get("id") if isinstance(item, dict) else None
+        qid = written if isinstance(written, str) and written else f"questions[{piece.index}]"
+        for issue in piece.issues:
+            report.problems.append(_problem(path, qid, issue))
+        node = doc.root.value[0]  # type: ignore[attr-defined]
+        question = _check_question(piece.index, item, node, doc, path, report, seen_ids, base=(0,))
+        if question is not None:
+            valid.append(question)
     if header is not None:
         report.bank = header.model_copy(update={"questions": tuple(valid)})
     return report
@@ -202,8 +257,11 @@ def _check_question(
     path: str,
     report: FileReport,
     seen_ids: dict[str, int],
+    base: tuple[str | int, ...] | None = None,
 ) -> QuestionBase | None:
-    base = ("questions", index)
+    """Check question ``index``; ``base`` is where it sits in ``doc`` (``questions[index]`` by
+    default; ``(0,)`` for an item parsed on its own)."""
+    base = ("questions", index) if base is None else base
     line = node.start_mark.line + 1
     qid_raw = item.get("id") if isinstance(item, dict) else None
     qid = qid_raw if isinstance(qid_raw, str) and qid_raw else f"questions[{index}]"

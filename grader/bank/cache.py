@@ -31,6 +31,7 @@ _ENGINE_MODULES = (
     "bankfile.py",
     "model.py",
     "problems.py",
+    "recovery.py",
     "rules.py",
     "schema_errors.py",
     "source.py",

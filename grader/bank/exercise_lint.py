@@ -216,18 +216,18 @@ def _read_spec(
         problems.append(Problem(str(yaml_path.parent), None, fid, "exercise.yaml is missing"))
         return None, {}, {}
     except OSError as exc:
-        problems.append(Problem(path, None, fid, f"cannot read: {exc.strerror or exc}"))
+        problems.append(Problem(path, 1, fid, f"cannot read: {exc.strerror or exc}"))
         return None, {}, {}
     text, issue = decode(raw)
     if text is None:
         assert issue is not None
-        problems.append(Problem(path, issue.line, fid, issue.message))
+        problems.append(Problem(path, issue.line, fid, issue.message, issue.column, issue.excerpt))
         return None, {}, {}
     doc, issues = parse(text)
-    problems.extend(Problem(path, i.line, fid, i.message) for i in issues)
+    problems.extend(Problem(path, i.line, fid, i.message, i.column, i.excerpt) for i in issues)
     if doc is None:
         if not issues:
-            problems.append(Problem(path, None, fid, "file is empty"))
+            problems.append(Problem(path, 1, fid, "file is empty"))
         return None, {}, {}
     if not isinstance(doc.data, dict):
         message = "the top level must be a mapping of keys (id, title, ...)"

@@ -216,7 +216,7 @@ def load_bank_file(path: Path, *, cache: bool = True) -> FileReport:
         raw = path.read_bytes()
     except OSError as exc:
         message = f"cannot read the file: {exc.strerror or exc}"
-        return FileReport(bank=None, problems=[Problem(display, None, None, message)])
+        return FileReport(bank=None, problems=[Problem(display, 1, None, message)])
     digest = hashlib.sha256(raw).hexdigest() if cache else ""
     if cache:
         hit = _cache.load(digest)

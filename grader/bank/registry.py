@@ -38,7 +38,7 @@ def read_registry(path: Path) -> Registry | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        return Registry(path, frozenset(), (Problem(str(path), None, None, f"cannot read: {exc}"),))
+        return Registry(path, frozenset(), (Problem(str(path), 1, None, f"cannot read: {exc}"),))
     problems: list[Problem] = []
     ids: dict[str, int] = {}
     previous = ""

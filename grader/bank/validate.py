@@ -208,18 +208,23 @@ def read_seed_sections(path: Path) -> tuple[set[str] | None, list[Problem]]:
     except FileNotFoundError:
         return None, []
     except OSError as exc:
-        return None, [Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")]
+        return None, [Problem(str(path), 1, None, f"cannot read: {exc.strerror or exc}")]
     text, issue = decode(raw)
     if text is None:
         assert issue is not None
-        return None, [Problem(str(path), issue.line, None, issue.message)]
+        return None, [
+            Problem(str(path), issue.line, None, issue.message, issue.column, issue.excerpt)
+        ]
     doc, issues = parse(text)
-    problems = [Problem(str(path), i.line, None, i.message) for i in issues]
+    problems = [Problem(str(path), i.line, None, i.message, i.column, i.excerpt) for i in issues]
+    if doc is None and issues:  # a syntax error: saying 'sections:' is missing would be a guess
+        return None, problems
     data = doc.data if doc is not None else None
     entries = data.get("sections") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         message = "expected 'sections:', a list of sections each with an 'id'"
-        return None, problems + [Problem(str(path), None, None, message)]
+        line = doc.line_of(()) if doc is not None else 1
+        return None, problems + [Problem(str(path), line, None, message)]
     ids: set[str] = set()
     for index, entry in enumerate(entries):
         sid = entry.get("id") if isinstance(entry, dict) else None

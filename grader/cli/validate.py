@@ -44,7 +44,9 @@ def validate(
 
     PATH may be a bank file, a folder of banks, an exercise folder, a folder of exercises or a
     course folder. Without PATH, the active course's questions/ and exercises/ are checked.
-    Every problem is printed on its own line as `path:line: id: message`.
+    Every problem is printed on its own line as `path:line: id: message`; a YAML syntax error
+    is followed by the line as written, with a ^ under the place to edit. A file that does not
+    parse still has its other questions checked.
     """
     from grader.bank.validate import validate_paths
 
@@ -61,6 +63,6 @@ def validate(
     for registry, added in report.ids_added.items():
         click.echo(f"added {len(added)} id{'s' if len(added) != 1 else ''} to {registry}", err=True)
     for problem in report.problems:
-        click.echo(str(problem))
+        click.echo(problem.render())
     click.echo(report.summary(), err=True)
     raise SystemExit(int(ExitCode.OK if report.ok else ExitCode.FAILED))

@@ -12,11 +12,11 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "banks"
 
 CASES: dict[str, list[str]] = {
     "syntax.yaml": [
-        "broken/syntax.yaml:9: -: YAML syntax error: did not find expected ',' or '}' "
-        "(while parsing a flow mapping started at line 8)",
+        "broken/syntax.yaml:8: syntax-unclosed: YAML syntax error: the '{' on this line is never "
+        "closed; add '}' at the end of this line",
     ],
     "tab_indent.yaml": [
-        "broken/tab_indent.yaml:6: -: tab character in indentation: YAML indents with spaces "
+        "broken/tab_indent.yaml:6: tabs-one: tab character in indentation: YAML indents with spaces "
         "only; replace the tab with spaces",
     ],
     "gbk.yaml": [
@@ -25,7 +25,8 @@ CASES: dict[str, list[str]] = {
         "(in Notepad: Save as > Encoding > UTF-8)",
     ],
     "empty.yaml": [
-        "broken/empty.yaml: -: file is empty; a bank needs 'bank:', 'title:' and 'questions:'",
+        "broken/empty.yaml:1: -: file is empty (nothing but comments); a bank needs 'bank:', "
+        "'title:' and 'questions:'",
     ],
     "top_level_list.yaml": [
         "broken/top_level_list.yaml:1: -: the top level must be a mapping (bank, title, "
