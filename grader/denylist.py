@@ -126,8 +126,8 @@ class DenyList:
         if not self.modules:
             return None
         kind = type(value)
-        if kind is types.ModuleType:
-            return self.module_entry(value.__name__)  # type: ignore[attr-defined]
+        if isinstance(value, types.ModuleType):  # torch has ModuleType subclasses
+            return self.module_entry(vars(value).get("__name__"))
         if kind is types.FunctionType or kind is types.BuiltinFunctionType:
             return self.module_entry(getattr(value, "__module__", None))
         if isinstance(value, type):

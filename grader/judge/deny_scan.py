@@ -44,8 +44,10 @@ MAX_VALUES = 32
 """Values one expression may have; past that it may be anything (UNKNOWN)."""
 MAX_STRING = 200
 """Longest string constant the scan builds (attribute names are short)."""
-MAX_PASSES = 64
-"""Rounds of propagating values through assignments (each resolves one more link of a chain)."""
+MAX_EVALUATIONS = 64
+"""Evaluations of each binding, on average, before propagation gives up (each value set only
+grows, and at most to MAX_VALUES, so this is never reached in practice); past it every variable
+may also be anything (UNKNOWN)."""
 MAX_LISTED = 50
 """Findings listed in the verdict at most, like the policy's compile-time violations."""
 _RECURSION_LIMIT = 20_000
@@ -437,6 +439,8 @@ class _Scanner:
         self.final = False
         self.findings: dict[tuple[int, str], Finding] = {}
         self.lines: list[str] | None = None
+        self.reading: set[Key] | None = None
+        """While propagating: the variables the binding being evaluated reads."""
         self._markers: dict[tuple[type, int], object] = {}
 
     def _interned(self, kind: type, obj: object) -> Any:
@@ -475,29 +479,53 @@ class _Scanner:
         return None
 
     def _variable(self, key: Key) -> list[object]:
+        if self.reading is not None:
+            self.reading.add(key)
         values = self.env.get(key)
         if values is None or not values.items:
             return [UNKNOWN] if self.final else []
         return values.items
 
     def propagate(self) -> None:
+        """Values through the bindings, to a fixed point: a worklist, so a binding is evaluated
+        again only when a variable it read has grown (a chain of n aliases costs n evaluations,
+        not n passes over the file)."""
         bindings = [
-            ((id(self._target_scope(scope, name)), name), scope, source)
+            ((id(self._target_scope(scope, name)), name), source)
             for scope, name, source in self.binder.bindings
         ]
-        for _ in range(MAX_PASSES):
+        readers: dict[Key, set[int]] = {}
+        queue = list(range(len(bindings)))
+        queued = set(queue)
+        budget = MAX_EVALUATIONS * max(len(bindings), 1)
+        while queue and budget > 0:
+            index = queue.pop()
+            queued.discard(index)
+            budget -= 1
+            key, source = bindings[index]
             self.memo = {}
-            changed = False
-            for key, scope, source in bindings:
-                values = self.env.setdefault(key, _Values())
-                for value in self._source_values(source, scope):
-                    changed |= values.add(value)
-            if not changed:
-                break
+            self.reading = set()
+            found = self._source_values(source)
+            for read in self.reading:
+                readers.setdefault(read, set()).add(index)
+            self.reading = None
+            values = self.env.setdefault(key, _Values())
+            grown = False
+            for value in found:
+                grown |= values.add(value)
+            if grown:
+                for reader in readers.get(key, ()):
+                    if reader not in queued:
+                        queued.add(reader)
+                        queue.append(reader)
+        if queue:  # gave up: whatever a variable holds, it may also be anything
+            for values in self.env.values():
+                values.add(UNKNOWN)
+        self.reading = None
         self.memo = {}
         self.final = True
 
-    def _source_values(self, source: Any, scope: _Scope) -> list[object]:
+    def _source_values(self, source: Any) -> list[object]:
         if isinstance(source, ast.AST):
             return self.eval(source)
         if isinstance(source, tuple):
