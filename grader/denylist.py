@@ -29,10 +29,8 @@ imports torch and the modules they name.
 from __future__ import annotations
 
 import re
-import sys
 import types
 from functools import lru_cache
-from typing import Any
 
 __all__ = [
     "RULE",
@@ -41,6 +39,7 @@ __all__ = [
     "class_attribute",
     "entry_problem",
     "finding_text",
+    "is_missing",
     "message",
     "resolve",
 ]
@@ -57,17 +56,18 @@ class DenyError(ValueError):
 
 
 def entry_problem(entry: object) -> str | None:
-    """Why ``entry`` is not a well-formed ``deny:`` entry (no torch needed), or None."""
+    """Why ``entry`` is not a well-formed ``deny:`` entry (no torch needed), or None. The text
+    names the entry (``'torch.nn.' is not ...``); callers add where it is."""
     if not isinstance(entry, str):
-        return f"deny: entries are strings, got {entry!r}"
+        return f"entries are strings, got {entry!r}"
     if not _ENTRY.fullmatch(entry):
         return (
-            f"deny: {entry!r} is not a dotted torch name: write a module, function, class or "
-            "method such as torch.nn.functional, torch.softmax, torch.nn.Softmax or "
-            "Tensor.softmax (public names only, no spaces)"
+            f"{entry!r} is not a dotted torch name: write a module, function, class or method "
+            "such as torch.nn.functional, torch.softmax, torch.nn.Softmax or Tensor.softmax "
+            "(public names only, no spaces)"
         )
-    if entry in ("torch.Tensor",):
-        return f"deny: {entry!r} would refuse every tensor; deny its methods instead"
+    if entry == "torch.Tensor":
+        return f"{entry!r} would refuse every tensor; deny its methods instead"
     return None
 
 
@@ -85,6 +85,7 @@ def class_attribute(cls: type, name: str) -> object:
 
 
 def is_missing(value: object) -> bool:
+    """True for what ``class_attribute`` returns when the class has no such attribute."""
     return value is _MISSING
 
 
@@ -100,9 +101,6 @@ class DenyList:
         self.attributes: dict[str, list[tuple[type, str]]] = {}
         """Attribute name -> [(class, entry)]: refused on the class, its subclasses and their
         instances (``x.softmax``)."""
-
-    def __bool__(self) -> bool:
-        return bool(self.entries)
 
     def _add_object(self, obj: object, entry: str) -> None:
         self._objects.setdefault(id(obj), (obj, entry))
@@ -164,7 +162,7 @@ def _resolve_entry(denied: DenyList, entry: str) -> None:
 
     problem = entry_problem(entry)
     if problem is not None:
-        raise DenyError(problem)
+        raise DenyError(f"deny: {problem}")
     parts = entry.split(".")
     if parts[0] == "Tensor":
         parts = ["torch", *parts]
@@ -255,9 +253,3 @@ def finding_text(line: int | None, en: str, zh: str) -> tuple[str, str]:
     if line is None:
         return f"{en} (rule: {RULE})", f"{zh}（规则：{RULE}）"
     return f"line {line}: {en} (rule: {RULE})", f"第 {line} 行：{zh}（规则：{RULE}）"
-
-
-def loaded_module(name: str) -> Any:
-    """``sys.modules[name]`` when it is an imported module, else None (never imports)."""
-    module = sys.modules.get(name)
-    return module if isinstance(module, types.ModuleType) else None

@@ -5,14 +5,25 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from grader.bank.model import Text
 from grader.denylist import entry_problem
 
 Device = Literal["cpu", "cuda", "any"]
+
+
+def _deny_entry(entry: str) -> str:
+    problem = entry_problem(entry)
+    if problem is not None:
+        raise ValueError(problem)
+    return entry
+
+
+DenyEntry = Annotated[str, AfterValidator(_deny_entry)]
+"""One ``deny:`` entry, checked for its form only (resolving it needs torch: the judge does)."""
 
 
 class ExerciseSpec(BaseModel):
@@ -40,21 +51,16 @@ class ExerciseSpec(BaseModel):
     """Seed section id the exercise comes from."""
     allow: tuple[str, ...] = ()
     """Extra modules (or ``module.attribute`` names) this exercise's policy admits."""
-    deny: tuple[str, ...] = ()
+    deny: tuple[DenyEntry, ...] = ()
     """Torch APIs this exercise forbids (``grader.denylist``): modules, functions, classes and
     methods by dotted name (``torch.softmax``, ``torch.nn.functional``, ``Tensor.softmax``)."""
 
     @field_validator("deny")
     @classmethod
-    def _deny_entries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        seen: set[str] = set()
-        for entry in value:
-            problem = entry_problem(entry)
-            if problem is not None:
-                raise ValueError(problem)
-            if entry in seen:
-                raise ValueError(f"deny: {entry!r} is listed twice")
-            seen.add(entry)
+    def _deny_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        twice = sorted({entry for entry in value if value.count(entry) > 1})
+        if twice:
+            raise ValueError(f"{twice[0]!r} is listed twice")
         return value
 
 

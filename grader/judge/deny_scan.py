@@ -38,7 +38,7 @@ from typing import Any
 
 from grader.denylist import DenyList, class_attribute, finding_text, is_missing, message
 
-__all__ = ["Finding", "scan", "verdict_text"]
+__all__ = ["Finding", "deny_verdict", "scan", "verdict_text"]
 
 MAX_VALUES = 32
 """Values one expression may have; past that it may be anything (UNKNOWN)."""

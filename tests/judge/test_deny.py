@@ -460,5 +460,48 @@ def test_malformed_entry_is_refused_when_the_exercise_loads(tmp_path, entry, why
         timeout=120,
     )
     assert proc.returncode != 0
-    assert f"{folder / 'exercise.yaml'}:" in proc.stdout + proc.stderr
-    assert repr(entry) in proc.stdout + proc.stderr
+    yaml_lines = (folder / "exercise.yaml").read_text(encoding="utf-8").splitlines()
+    line = yaml_lines.index(f"  - {entry}") + 1
+    assert f"{folder / 'exercise.yaml'}:{line}: probs: deny[1]: {entry!r}" in proc.stdout
+
+
+def _authoring(submission: Path, tmp_path: Path, *deny: str) -> subprocess.CompletedProcess:
+    args = [a for entry in deny for a in ("--grader-deny", entry)]
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "grader.runner.plugin",
+            "-p",
+            "no:cacheprovider",
+            "--grader-submission",
+            str(submission),
+            *args,
+            str(COURSE / "exercises" / "probs" / "hidden"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
+
+
+def test_authoring_loop_takes_the_deny_list(tmp_path):
+    """`pytest -p grader.runner.plugin --grader-deny ENTRY` runs the same static scan (the file
+    cannot run) and the same runtime guard as `grader grade`."""
+    static = write(tmp_path, "def probs(x, dim=-1):\n    return x.softmax(dim)\n", "static.py")
+    proc = _authoring(static, tmp_path, "Tensor.softmax")
+    assert proc.returncode == 4  # pytest's usage error
+    assert "static.py cannot run: line 2: this exercise does not allow `Tensor.softmax`" in (
+        proc.stdout + proc.stderr
+    )
+    assert _authoring(static, tmp_path).returncode == 0  # no deny list: torch's softmax is right
+    dynamic = write(tmp_path, RUNTIME["getattr_computed_on_tensor"], "dynamic.py")
+    proc = _authoring(dynamic, tmp_path, "Tensor.softmax")
+    assert proc.returncode == 1
+    assert "2 failed" in proc.stdout and "(rule: deny)" in proc.stdout
+    proc = _authoring(static, tmp_path, "torch.sofmax")
+    assert proc.returncode == 4 and "--grader-deny: deny: 'torch.sofmax'" in proc.stderr
