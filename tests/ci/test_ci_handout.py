@@ -214,7 +214,7 @@ def test_a_student_following_the_readme_gets_public_checks_running(
     """The handout pins the wheel the CI kit pins (same file, same sha256); its README's install
     commands, run as written in a fresh venv with no index reachable, end in `grader check`
     running the public checks."""
-    from conftest import make_user_venv, offline_env
+    from ci_support import make_user_venv, offline_env
 
     from grader.pinned_wheel import write_pinned_wheel
 

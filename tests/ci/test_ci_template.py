@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, make_user_venv, offline_env
+from ci_support import ROOT, make_user_venv, offline_env
 from junitparser import JUnitXml
 
 WORKFLOW = ROOT / "templates" / "github-actions" / "grade-class.yml"
