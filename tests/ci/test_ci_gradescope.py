@@ -63,6 +63,18 @@ def _env(root: Path) -> dict[str, str]:
     return {**env, "GRADER_GRADESCOPE_ROOT": str(root), "GRADER_PYTHON": sys.executable}
 
 
+def _run_autograder(root: Path) -> subprocess.CompletedProcess[str]:
+    """Run the bundle's run_autograder as Gradescope does, in the layout at ``root``."""
+    return subprocess.run(
+        [str(root / "source" / "run_autograder")],
+        cwd=root,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
 def test_bundle_contents(bundle):
     """setup.sh and run_autograder are executable at the zip root; the hidden checks are there;
     neither the exercise's solution nor the bundled course (inside the wheel) is."""
@@ -91,14 +103,7 @@ def test_bundle_contents(bundle):
 def test_run_autograder_grades_the_submission(tmp_path, bundle):
     """run_autograder grades submission/add-one.py and writes a schema-valid results.json."""
     root = _autograder(tmp_path, bundle, {"add-one.py": SUBS / "wrong_value.py"})
-    proc = subprocess.run(
-        [str(root / "source" / "run_autograder")],
-        cwd=root,
-        env=_env(root),
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    proc = _run_autograder(root)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(doc, SCHEMA)
@@ -183,14 +188,7 @@ GRADESCOPE_FIELDS = {
 def test_results_json_has_gradescopes_fields_with_their_types(tmp_path, bundle):
     """The fields Gradescope reads have the types and values its specification allows."""
     root = _autograder(tmp_path, bundle, {"add-one.py": SUBS / "wrong_value.py"})
-    proc = subprocess.run(
-        [str(root / "source" / "run_autograder")],
-        cwd=root,
-        env=_env(root),
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    proc = _run_autograder(root)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(doc, GRADESCOPE_FIELDS)
@@ -218,14 +216,7 @@ def test_an_incomplete_result_fails_visibly_instead_of_scoring(tmp_path, grader_
     )
     assert made.returncode == 0, made.stderr
     root = _autograder(tmp_path, out, {"add-one.py": SUBS / "correct.py"})
-    proc = subprocess.run(
-        [str(root / "source" / "run_autograder")],
-        cwd=root,
-        env=_env(root),
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    proc = _run_autograder(root)
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert not (root / "results" / "results.json").exists()
     assert "NOT GRADED: needs a GPU" in proc.stdout and "未评分" in proc.stdout

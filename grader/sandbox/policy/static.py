@@ -14,6 +14,8 @@ import sys
 import types
 from collections import Counter
 
+from grader.denylist import class_attribute, is_missing
+
 __all__ = ["UNKNOWN", "StaticScope", "class_attribute_static"]
 
 UNKNOWN = object()
@@ -80,11 +82,5 @@ class StaticScope:
 
 def class_attribute_static(cls: type, name: str) -> object:
     """A class attribute found in the MRO's namespaces (no descriptors run), or ``UNKNOWN``."""
-    for base in cls.__mro__:
-        namespace = base.__dict__
-        if name in namespace:
-            value = namespace[name]
-            if isinstance(value, (staticmethod, classmethod)):
-                return value.__func__
-            return value
-    return UNKNOWN
+    value = class_attribute(cls, name)
+    return UNKNOWN if is_missing(value) else value
