@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -130,3 +131,27 @@ def test_changed_submission_is_regraded_and_regrade_grades_all(tmp_path, grader_
     assert third.returncode == 0 and _counts(third.stderr) == (3, 0)
     assert all(_journal(out)[k] > now[k] for k in now)
     assert len(read_gradebook(out)) == 3
+
+
+def test_changed_hidden_check_regrades_everyone(tmp_path):
+    """A change to a hidden check makes every journaled grade of that exercise stale, even when
+    the exercise's statement and starter are unchanged (the journal's promise on checks_hash)."""
+    course = tmp_path / "course"
+    shutil.copytree(COURSE / "exercises" / "add-one", course / "exercises" / "add-one")
+    root = tmp_path / "class"
+    root.mkdir()
+    for student, fixture in [("ann", "correct"), ("ben", "wrong_value")]:
+        (root / f"{student}.py").write_bytes((SUBS / f"{fixture}.py").read_bytes())
+    out = tmp_path / "out"
+
+    def run() -> subprocess.CompletedProcess[str]:
+        cmd = [*GRADER, "batch", "add-one", str(root), "--out", str(out), "--workers", "1"]
+        return subprocess.run(
+            [*cmd, "--course", str(course), "--quiet"], capture_output=True, text=True, timeout=180
+        )
+
+    assert _counts(run().stderr) == (2, 0)
+    assert _counts(run().stderr) == (0, 2)
+    check = course / "exercises" / "add-one" / "hidden" / "test_add_one.py"
+    check.write_text(check.read_text(encoding="utf-8") + "\n# a comment changes the hash\n")
+    assert _counts(run().stderr) == (2, 0)
