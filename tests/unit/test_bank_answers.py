@@ -221,3 +221,16 @@ def test_score_clamps() -> None:
     """Scores stay within [0, 1]."""
     assert Score.of(-0.5) == Score(0.0, False)
     assert Score.of(1.5) == Score(1.0, True)
+
+
+def test_fill_regex_with_capitals_ignores_case_unless_case_sensitive(q) -> None:
+    """A regex written with capitals still matches any case of a case-insensitive question (the
+    response is case-folded before the regex sees it), and only the exact case of a
+    case-sensitive one."""
+    update = {"answer": ("never typed",), "regex": r"Optimizer\.Zero_Grad\(\)"}
+    loose = q["good-fill"].model_copy(update=update)
+    for typed in ("optimizer.zero_grad()", "OPTIMIZER.ZERO_GRAD()", "Optimizer.Zero_Grad()"):
+        assert check_answer(loose, typed).correct, typed
+    strict = loose.model_copy(update={"case_sensitive": True})
+    assert check_answer(strict, "Optimizer.Zero_Grad()").correct
+    assert not check_answer(strict, "optimizer.zero_grad()").correct
