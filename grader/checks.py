@@ -309,7 +309,7 @@ def load_scratch_file(name: str, *, what_en: str | None = None, what_zh: str | N
         fail(f"{what_en} was not written", f"{what_zh} 没有被写入")
     try:
         return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
-    except Exception as exc:  # noqa: BLE001 - whatever the unpickler refuses
+    except Exception as exc:  # whatever the unpickler refuses
         first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         fail(
             f"{what_en} cannot be loaded with torch.load(weights_only=True): {first}",

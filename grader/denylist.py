@@ -148,7 +148,7 @@ def _import(name: str) -> types.ModuleType | None:
         return importlib.import_module(name)
     except ImportError:
         return None
-    except Exception as exc:  # noqa: BLE001 - a torch module that fails to import here
+    except Exception as exc:  # a torch module that fails to import here
         raise DenyError(f"importing {name} failed: {type(exc).__name__}: {exc}") from None
 
 

@@ -29,7 +29,7 @@ def exception_text(exc: BaseException) -> str:
         text = str(exc)
         if type(text) is not str:  # a str subclass could override len() or slicing
             text = str.__str__(text)
-    except Exception:  # noqa: BLE001 - whatever the learner's __str__ raises
+    except Exception:  # whatever the learner's __str__ raises
         return f"<{type(exc).__name__} object: str() failed>"
     return text[:TEXT_LIMIT] + " […]" if len(text) > TEXT_LIMIT else text
 

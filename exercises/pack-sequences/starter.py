@@ -3,7 +3,7 @@
 Edit this file, then run `grader check pack-sequences starter.py` to try the public checks.
 """
 
-from torch.nn.utils.rnn import pack_padded_sequence  # noqa: F401  (you will need it)
+from torch.nn.utils.rnn import pack_padded_sequence  # (you will need it)
 
 
 def last_hidden_states(rnn, padded, lengths):

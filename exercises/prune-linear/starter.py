@@ -4,7 +4,7 @@ Edit this file, then run `grader check prune-linear starter.py` to try the publi
 """
 
 from torch import nn
-from torch.nn.utils import prune  # noqa: F401 (you will need it)
+from torch.nn.utils import prune  # (you will need it)
 
 
 def prune_linear(layer: nn.Linear, amount: float) -> nn.Linear:

@@ -170,7 +170,7 @@ class _Grader:
                 last = exc.message
                 self.pool.discard()
                 continue
-            except Exception as exc:  # noqa: BLE001 - any fault of ours is a grader error
+            except Exception as exc:  # any fault of ours is a grader error
                 last = f"{type(exc).__name__}: {exc}"
                 self.pool.discard()
                 continue

@@ -75,8 +75,8 @@ def _isolate_fds(chan: socket.socket, out_w: int) -> None:
     except ImportError:
         pass
     close_other_fds(keep)
-    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
-    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)
 
 
 def _harden(job: Job, scratch: Path) -> list[str]:
@@ -130,7 +130,7 @@ def executor_main(job: Job, code: Any, chan: socket.socket, out_w: int, scratch:
         if job.device == "cuda":
             torch.cuda.set_per_process_memory_fraction(0.5)
         Server(job, code, chan, device, layers).run()
-    except BaseException:  # noqa: BLE001 - the executor ends, the judge reports it
+    except BaseException:  # the executor ends, the judge reports it
         status = 70
     finally:
         try:
@@ -218,7 +218,7 @@ class Server:
         modes.reset(True, torch.float32, None, 0)
         try:
             module = _load(self.job, self.code)
-        except BaseException as exc:  # noqa: BLE001 - the learner's import failed
+        except BaseException as exc:  # the learner's import failed
             self.send({"event": "import_failed", **self.raised(exc)})
             return
         self.table = ObjectTable(module)
@@ -290,7 +290,7 @@ class Server:
             return {"status": "stop"}, []
         except protocol.ProtocolError as exc:
             return {"status": "error", "message": str(exc)}, []
-        except BaseException as exc:  # noqa: BLE001 - the learner's code raised
+        except BaseException as exc:  # the learner's code raised
             return self.raised(exc), []
 
     def _special(
@@ -372,6 +372,6 @@ class Server:
                     None if t.grad is None else (t.grad if old is None else t.grad - old)
                     for t, old in zip(graph.inputs, before, strict=True)
                 ]
-        except BaseException as exc:  # noqa: BLE001 - the learner's backward raised
+        except BaseException as exc:  # the learner's backward raised
             return self.raised(exc), []
         return self._reply(result)

@@ -115,7 +115,7 @@ class ExecutorLink:
             self.graphs_open = False
             try:  # the autograd graphs this check's remote calls kept in the executor
                 self._request({"op": "release"}, [], time.monotonic() + 1.0)
-            except (Exception, ExecutorTrouble):  # noqa: BLE001 - any odd answer: replace it
+            except (Exception, ExecutorTrouble):  # any odd answer: replace it
                 self._kill_quietly()
             try:
                 self._drain(self.live)

@@ -112,7 +112,7 @@ def _judge_main(ctl: socket.socket, msg: dict[str, Any], fds: list[int], grade: 
         ctl.close()
         req = GradeRequest.from_dict(msg["req"])
         grade(req, send, TemplateClient(-1, socket.socket(fileno=template_fd)))
-    except BaseException as exc:  # noqa: BLE001 - report every fault, never hang
+    except BaseException as exc:  # report every fault, never hang
         try:
             send({"event": "error", "message": f"{type(exc).__name__}: {exc}"})
         except OSError:
@@ -143,7 +143,7 @@ def serve_judge_template(ctl: socket.socket, req: GradeRequest) -> NoReturn:
                 )
 
             serve_jobs(ctl, failed)
-    except BaseException:  # noqa: BLE001 - the worker sees the socket close and forks anew
+    except BaseException:  # the worker sees the socket close and forks anew
         code = 1
     finally:
         os._exit(code)

@@ -109,7 +109,7 @@ def _fork_judge(req: GradeRequest, template: TemplateClient, read_fd: int, write
             from grader.judge.grading import grade_in_process
 
             grade_in_process(req, lambda m: write_json_line(write_fd, m), template)
-        except BaseException as exc:  # noqa: BLE001 - report every fault, never hang
+        except BaseException as exc:  # report every fault, never hang
             try:
                 write_json_line(
                     write_fd, {"event": "error", "message": f"{type(exc).__name__}: {exc}"}

@@ -25,23 +25,23 @@ def prepare(preload_dynamo: bool = True) -> dict[str, Any]:
 
     if preload_dynamo:
         # The first optimizer in a process imports torch._dynamo (~0.8 s): pay it once here.
-        import torch._dynamo  # noqa: F401
+        import torch._dynamo
     import importlib
 
     import _pytest.config
-    import _pytest.runner  # noqa: F401
+    import _pytest.runner
     import pytest  # noqa: F401
 
     for name in _pytest.config.default_plugins:  # pytest imports these in every session
         importlib.import_module(f"_pytest.{name}")
 
-    import grader.checks  # noqa: F401
-    import grader.executor.serve  # noqa: F401
+    import grader.checks
+    import grader.executor.serve
     from grader.executor.template import import_allowed_modules
 
     import_allowed_modules(())  # mapped before any executor's seccomp filter
-    import grader.executor.template  # noqa: F401
-    import grader.judge.grading  # noqa: F401
+    import grader.executor.template
+    import grader.judge.grading
     import grader.runner.plugin  # noqa: F401
     from grader.sandbox import policy  # noqa: F401
 
@@ -55,7 +55,7 @@ def prepare(preload_dynamo: bool = True) -> dict[str, Any]:
         layers = {}
     try:
         cuda = bool(torch.cuda.is_available())
-    except Exception:  # noqa: BLE001 - a broken driver means no CUDA
+    except Exception:  # a broken driver means no CUDA
         cuda = False
     _PREPARED = {"cuda": cuda, "layers": layers}
     # Move everything imported so far out of the collector's reach: a forked process then never

@@ -71,8 +71,8 @@ def _import_libraries(warm: bool) -> tuple[Any, Any]:
         try:
             # Optimizers' step() lazily imports torch._dynamo (hundreds of modules, ~2 s); before
             # forking, importing it once spares every bank that cost. An import runs no torch op.
-            import torch._dynamo  # noqa: F401
-        except Exception:  # noqa: BLE001 - only a warm-up; snippets report real failures
+            import torch._dynamo
+        except Exception:  # only a warm-up; snippets report real failures
             pass
     return torch, numpy
 
@@ -109,7 +109,7 @@ def _run_one(code: str, name: str, timeout: float) -> tuple[str, str | None]:
                     signal.setitimer(signal.ITIMER_REAL, 0)
         except SnippetTimeout:
             error = f"timed out after {timeout:g} s"
-        except BaseException as exc:  # noqa: BLE001 - a snippet's failure is a result, not a crash
+        except BaseException as exc:  # a snippet's failure is a result, not a crash
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     return out.getvalue(), error
 
@@ -181,7 +181,7 @@ def _run_forked(
         code = 0
         try:
             _run_bank(snippets, path, libraries, seed, timeout)
-        except BaseException:  # noqa: BLE001 - reported through the exit status
+        except BaseException:  # reported through the exit status
             traceback.print_exc()
             code = 1
         finally:

@@ -43,7 +43,7 @@ class Hostile:
 
     @property
     def worker_pid(self) -> int:
-        proc = self.worker._proc  # noqa: SLF001 - the tests watch the worker's process
+        proc = self.worker._proc  # the tests watch the worker's process
         assert proc is not None, "the warm worker is not running"
         return proc.pid
 

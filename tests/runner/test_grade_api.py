@@ -196,7 +196,7 @@ def test_cancel_kills_the_whole_grading_tree(course):
 
     with WarmWorker() as w:
         w.start()
-        pid = w._proc.pid  # noqa: SLF001 - the test checks the process group is gone
+        pid = w._proc.pid  # the test checks the process group is gone
         cancel = threading.Event()
         threading.Timer(1.0, cancel.set).start()
         started = time.monotonic()

@@ -62,6 +62,6 @@ def attempt(action: Callable[[], Any]) -> str:
     """Run ``action`` and describe the outcome: ``ok`` or ``Type: message``."""
     try:
         action()
-    except BaseException as exc:  # noqa: BLE001 - the outcome is the data
+    except BaseException as exc:  # the outcome is the data
         return f"{type(exc).__name__}: {exc}"
     return "ok"

@@ -141,7 +141,7 @@ def create_shared() -> SharedNetwork:
             try:
                 how = enter_private_network()
                 os.write(ready_w, how.encode())
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            except BaseException as exc:  # reported to the parent
                 os.write(ready_w, b"!" + str(exc).encode()[:1000])
             os.read(done_r, 1)  # stay in the namespace until the parent holds it
         finally:

@@ -160,7 +160,7 @@ def hidden_paths() -> tuple[Path, ...]:
 
         course = resolve_course()
         hidden.update({course.exercises.resolve(), course.solutions.resolve()})
-    except Exception:  # noqa: BLE001 - a broken course setting must not break the sandbox
+    except Exception:  # a broken course setting must not break the sandbox
         pass
     # An editable install can still leave a bundled copy in site-packages (hatch's force-include),
     # and another copy of the grader may be installed in the base interpreter's packages.

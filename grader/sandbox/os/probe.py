@@ -64,7 +64,7 @@ def run_forked(fn: Callable[[], Any], timeout: float = 10.0) -> ChildOutcome:
             os.close(read_end)
             try:
                 payload = {"value": fn()}
-            except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent
+            except BaseException as exc:  # everything is reported to the parent
                 payload = {"error": f"{type(exc).__name__}: {exc}"}
             data = json.dumps(payload, default=repr).encode()
             view = memoryview(data)

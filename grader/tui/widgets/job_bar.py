@@ -121,7 +121,7 @@ class JobBar(Horizontal):
             self.post_message(JobCancelled())
         except GraderError as exc:
             self.post_message(JobFailed(exc.message))
-        except Exception as exc:  # noqa: BLE001 - a grader fault is reported, never a crash
+        except Exception as exc:  # a grader fault is reported, never a crash
             self.post_message(JobFailed(f"{type(exc).__name__}: {exc}"))
         else:
             self.post_message(JobFinished(result))

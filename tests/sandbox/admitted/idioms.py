@@ -133,7 +133,7 @@ def run():
     results["comprehensions"] = (pairs, {x % 3 for x in range(9)})
     first, *rest = [1, 2, 3]
     results["unpacking"] = (first, rest)
-    old_style = "{} and {:>4}".format(1, "x"), "%d%%" % 5  # noqa: UP031, UP032 (styles learners use)
+    old_style = "{} and {:>4}".format(1, "x"), "%d%%" % 5  # noqa: UP031 (styles learners use)
     results["formatting"] = (f"{math.pi:.2f}", *old_style)
     try:
         int("nope")
