@@ -87,7 +87,7 @@ BUNDLED_WARNING = (
 )
 
 
-def preflight_sandbox(require_sandbox: bool | str) -> None:
+def preflight_sandbox(require_sandbox: bool | str | None) -> None:
     """Refuse a batch (SandboxError) before it writes anything when the sandbox this machine
     offers does not meet ``require_sandbox``; each grade checks its own worker again."""
     from grader.runner.api import check_sandbox
@@ -124,7 +124,7 @@ class _Grader:
         lang: Lang,
         timeout: float | None,
         retries: int,
-        require_sandbox: bool | str,
+        require_sandbox: bool | str | None,
     ) -> None:
         self.loaded = loaded
         self.out = out
@@ -211,7 +211,7 @@ def run_batch(
     timeout: float | None = None,
     lang: Lang = "en",
     retries: int = 2,
-    require_sandbox: bool | str = False,
+    require_sandbox: bool | str | None = False,
     show_progress: bool = True,
     worker_factory: WorkerFactory | None = None,
     warn: Warn | None = None,

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
+
+from grader.runner.client import Worker as GradingWorker
 
 
-class Worker(Protocol):
-    """What the batch needs of a grading worker (``grader.runner.client.WarmWorker``)."""
-
-    def start(self) -> dict[str, Any]: ...
-
-    def grade(self, req: Any, on_progress: Any = None, cancel: Any = None) -> dict[str, Any]: ...
+class Worker(GradingWorker, Protocol):
+    """What the batch needs of a grading worker (``grader.runner.client.WarmWorker``): what
+    grading needs, and ``kill`` to discard a worker stuck on a grade."""
 
     def kill(self) -> None: ...
-
-    def close(self) -> None: ...
 
 
 WorkerFactory = Callable[[], Worker]

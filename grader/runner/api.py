@@ -20,7 +20,7 @@ from grader.course import Course, resolve_course
 from grader.errors import BankError, InternalError, SandboxError, UsageError
 from grader.exercises.loader import find_exercise
 from grader.exercises.model import Exercise
-from grader.runner.client import InProcessWorker, Progress, WarmWorker
+from grader.runner.client import InProcessWorker, Progress, Worker
 from grader.runner.request import GradeRequest
 from grader.runner.result import (
     CheckResult,
@@ -33,7 +33,6 @@ from grader.runner.result import (
 from grader.sandbox.os.layers import required_layers
 
 DeviceChoice = Literal["auto", "cpu", "cuda"]
-Worker = WarmWorker | InProcessWorker
 
 
 def resolve_device(
@@ -129,7 +128,7 @@ def result_from_wire(data: dict[str, Any]) -> ExerciseResult:
     )
 
 
-def requirement_level(require_sandbox: bool | str) -> str | None:
+def requirement_level(require_sandbox: bool | str | None) -> str | None:
     """``--require-sandbox``'s level: None (not required), ``essential`` or ``all``."""
     if require_sandbox is False or require_sandbox is None:
         return None
@@ -162,7 +161,7 @@ def active_layers(info: dict[str, Any]) -> tuple[str, ...]:
     return tuple(name for name, why in layers.items() if why is None)
 
 
-def check_sandbox(info: dict[str, Any], require_sandbox: bool | str) -> None:
+def check_sandbox(info: dict[str, Any], require_sandbox: bool | str | None) -> None:
     """Raise SandboxError when ``require_sandbox`` names layers this machine lacks."""
     level = requirement_level(require_sandbox)
     if level is None:
@@ -184,7 +183,7 @@ def grade_exercise(
     worker: Worker | None = None,
     on_progress: Progress | None = None,
     cancel: threading.Event | None = None,
-    require_sandbox: bool | str = False,
+    require_sandbox: bool | str | None = False,
 ) -> ExerciseResult:
     """Grade ``submission`` against a loaded exercise. See :func:`grade_file`."""
     path = Path(submission)

@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from grader.errors import InternalError
 from grader.runner.request import GradeRequest
@@ -25,6 +25,22 @@ Progress = Callable[[int, int, str], None]
 
 class Cancelled(Exception):
     """The job was cancelled; nothing was graded."""
+
+
+class Worker(Protocol):
+    """What grading needs of a worker: :class:`WarmWorker`, :class:`InProcessWorker`, or a test
+    double with the same methods."""
+
+    def start(self) -> dict[str, Any]: ...
+
+    def grade(
+        self,
+        req: GradeRequest,
+        on_progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
 
 
 def _scrubbed_env() -> dict[str, str]:
