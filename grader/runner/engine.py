@@ -50,10 +50,9 @@ def run_job(
         _hide_course(req)  # paths only: the template then inherits the plan instead of redoing it
         template = fork_template()
     read_fd, write_fd = os.pipe()
-    pid = pool.start_judge(req, template.sock.fileno(), write_fd) if pool is not None else None
-    ours = pid is None
-    if ours:
-        pid = _fork_judge(req, template, read_fd, write_fd)
+    pooled = pool.start_judge(req, template.sock.fileno(), write_fd) if pool is not None else None
+    ours = pooled is None
+    pid = _fork_judge(req, template, read_fd, write_fd) if pooled is None else pooled
     os.close(write_fd)
     template.close()  # the judge holds the template's control socket now
     started = time.monotonic()

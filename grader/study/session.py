@@ -168,9 +168,9 @@ class QuizSession:
         count = DEFAULT_COUNT[mode] if count is None else count
         pool = catalog.select(banks, tags, ids)
         if mode == "review":
-            ids = scheduler.queue([q.id for q in pool], count, min(NEW_PER_REVIEW, count))
+            ids = tuple(scheduler.queue([q.id for q in pool], count, min(NEW_PER_REVIEW, count)))
         else:
-            ids = pick(pool, count, rng)
+            ids = tuple(pick(pool, count, rng))
         if not ids:
             raise SessionError("no questions match" if mode != "review" else "nothing to review")
         items = [Item(qid, option_order(catalog.questions[qid], rng)) for qid in ids]

@@ -280,10 +280,10 @@ def _read_entry(
     ok = True
     for key_node, _ in item.value:
         if not (isinstance(key_node, ScalarNode) and key_node.value in ENTRY_KEYS):
-            name = key_node.value if isinstance(key_node, ScalarNode) else "?"
+            key = key_node.value if isinstance(key_node, ScalarNode) else "?"
             problem(
                 _line(key_node),
-                f"unknown key '{name}'{_suggest(str(name), ENTRY_KEYS)}: an entry has "
+                f"unknown key '{key}'{_suggest(str(key), ENTRY_KEYS)}: an entry has "
                 "`file`, `expect` and, for `expect: fail`, `fails`",
             )
             ok = False
