@@ -97,6 +97,12 @@ def test_cuda_child_gets_devices_and_no_address_space_limit(monkeypatch, tmp_pat
 
 
 def test_inherited_fds_are_open_descriptors(available):
-    """The descriptors prepare() keeps for children are open (the runner must spare them)."""
-    for fd in layers.inherited_fds():
-        os.fstat(fd)
+    """The descriptors prepare() keeps for children are open (the runner must spare them): the
+    shared network namespace's, when this machine can make one."""
+    import stat
+
+    fds = layers.inherited_fds()
+    assert len(set(fds)) == len(fds) and all(fd > 2 for fd in fds), fds
+    for fd in fds:
+        mode = os.fstat(fd).st_mode  # raises on a closed descriptor
+        assert not stat.S_ISDIR(mode) and not stat.S_ISLNK(mode), (fd, oct(mode))
