@@ -219,9 +219,9 @@ def _serve(ctl: socket.socket, root: Path, children: dict[int, Path]) -> None:
         elif op == "reap":
             pid = int(msg.get("pid", 0))
             status = _kill_and_wait(pid) if pid in children else 0
-            scratch = children.pop(pid) if pid in children else None
-            if scratch is not None:
-                shutil.rmtree(scratch, ignore_errors=True)
+            reaped: Path | None = children.pop(pid) if pid in children else None
+            if reaped is not None:
+                shutil.rmtree(reaped, ignore_errors=True)
             send_control(ctl, {"status": status})
         else:
             send_control(ctl, {"error": f"bad request {op!r}"})
