@@ -332,3 +332,23 @@ def test_no_expression_is_evaluated_inside_a_script():
     for job in workflow["jobs"].values():
         for step in job["steps"]:
             assert "${{" not in step.get("run", ""), step.get("name")
+
+
+def test_the_roster_refuses_refs_that_git_would_read_as_options(tmp_path):
+    """A ref such as `--upload-pack=x` in students.csv stops the plan with its line number."""
+    workflow = _load(WORKFLOW)
+    (tmp_path / "students.csv").write_text(
+        "student,repository,ref\nann,org/hw-ann,main\nben,org/hw-ben,--upload-pack=touch\n",
+        encoding="utf-8",
+    )
+    step = next(s for s in workflow["jobs"]["plan"]["steps"] if s.get("id") == "plan")
+    env = {**os.environ, **{k: str(v) for k, v in workflow["env"].items()}}
+    env["GITHUB_OUTPUT"] = str(tmp_path / "out")
+    proc = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0 and "students.csv:3: unsafe ref" in proc.stderr
