@@ -122,3 +122,30 @@ def grade_json(exercise: str, submission: Path) -> dict[str, Any]:
 
 def failed(result: dict[str, Any]) -> set[str]:
     return {t["name"] for t in result["tests"] if t["score"] < t["max_score"]}
+
+
+def run_authoring(
+    exercise: str, submission: Path, cwd: Path, *options: str
+) -> subprocess.CompletedProcess[str]:
+    """The authoring loop as an author runs it: ``pytest -p grader.runner.plugin
+    --grader-submission FILE [options] exercises/<exercise>/hidden`` in ``cwd``."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "grader.runner.plugin",
+            "-p",
+            "no:cacheprovider",
+            "--grader-submission",
+            str(submission),
+            *options,
+            str(COURSE / "exercises" / exercise / "hidden"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=cwd,
+    )

@@ -3,39 +3,16 @@ plugin gives the same verdicts as `grader grade`."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import junitparser
 import pytest
-from judge_support import COURSE, SUBMISSIONS, failed, grade_json
+from judge_support import COURSE, SUBMISSIONS, failed, grade_json, run_authoring
 
 pytestmark = pytest.mark.slow
 
 
 def _authoring(exercise: str, submission, tmp_path) -> tuple[int, set[str], int]:
     report = tmp_path / "authoring.xml"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "grader.runner.plugin",
-            "-p",
-            "no:cacheprovider",
-            "--grader-submission",
-            str(submission),
-            "--junitxml",
-            str(report),
-            str(COURSE / "exercises" / exercise / "hidden"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=tmp_path,
-    )
+    proc = run_authoring(exercise, submission, tmp_path, "--junitxml", str(report))
     cases = [case for suite in junitparser.JUnitXml.fromfile(str(report)) for case in suite]
     bad = {case.name for case in cases if not case.is_passed}
     return proc.returncode, bad, len(cases)

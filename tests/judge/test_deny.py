@@ -18,7 +18,7 @@ from pathlib import Path
 
 import junitparser
 import pytest
-from judge_support import COURSE, grade_cli, grade_json, grade_owned
+from judge_support import COURSE, grade_cli, grade_json, grade_owned, run_authoring
 
 from grader.errors import BankError
 from grader.exercises.loader import load_exercise
@@ -467,26 +467,7 @@ def test_malformed_entry_is_refused_when_the_exercise_loads(tmp_path, entry, why
 
 def _authoring(submission: Path, tmp_path: Path, *deny: str) -> subprocess.CompletedProcess:
     args = [a for entry in deny for a in ("--grader-deny", entry)]
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "grader.runner.plugin",
-            "-p",
-            "no:cacheprovider",
-            "--grader-submission",
-            str(submission),
-            *args,
-            str(COURSE / "exercises" / "probs" / "hidden"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=tmp_path,
-    )
+    return run_authoring("probs", submission, tmp_path, *args)
 
 
 def test_authoring_loop_takes_the_deny_list(tmp_path):
