@@ -37,3 +37,17 @@ def offline_env(bin_dir: Path) -> dict[str, str]:
         PIP_DISABLE_PIP_VERSION_CHECK="1",
     )
     return env
+
+
+def run_step(
+    script: str, cwd: Path, env: dict[str, str], timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
+    """Run a shell script the way a GitHub runner runs a `run:` step (bash, -eo pipefail)."""
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

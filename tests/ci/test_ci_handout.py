@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ci_support import make_user_venv, offline_env, run_step
 
 from grader.course import Course, resolve_course
 from grader.exercises.loader import exercise_ids
@@ -214,8 +216,6 @@ def test_a_student_following_the_readme_gets_public_checks_running(
     """The handout pins the wheel the CI kit pins (same file, same sha256); its README's install
     commands, run as written in a fresh venv with no index reachable, end in `grader check`
     running the public checks."""
-    from ci_support import make_user_venv, offline_env
-
     from grader.pinned_wheel import write_pinned_wheel
 
     pinned = write_pinned_wheel(tmp_path / "ci", grader_wheel)  # what `grader ci-kit` writes
@@ -243,14 +243,7 @@ def test_a_student_following_the_readme_gets_public_checks_running(
     env = offline_env(bin_dir)
     results = []
     for command in commands[1:]:
-        proc = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command],
-            cwd=out,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        proc = run_step(command, out, env, timeout=600)
         results.append((command, proc.returncode, proc.stdout[-2000:] + proc.stderr[-2000:]))
     for command, code, output in results[:-1]:
         assert code == 0, (command, output)
@@ -267,5 +260,5 @@ def test_a_tampered_handout_wheel_stops_the_install(tmp_path, grader_wheel):
     (wheel,) = (out / "wheel").glob("*.whl")
     wheel.write_bytes(wheel.read_bytes()[:-10])
     check = next(c for c in _install_commands((out / "README.md").read_text()) if "sha256" in c)
-    proc = subprocess.run(["bash", "-c", check], cwd=out, capture_output=True, text=True)
+    proc = run_step(check, out, dict(os.environ))
     assert proc.returncode != 0 and "FAILED" in proc.stdout + proc.stderr

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
-from ci_support import ROOT, make_user_venv, offline_env
+from ci_support import ROOT, make_user_venv, offline_env, run_step
 from junitparser import JUnitXml
 
 WORKFLOW = ROOT / "templates" / "github-actions" / "grade-class.yml"
@@ -35,6 +35,12 @@ def _load(path: Path) -> dict[str, Any]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     doc["on"] = doc.pop(True)  # YAML 1.1 reads the key `on` as True
     return doc
+
+
+def _install_step(workflow: dict[str, Any]) -> dict[str, Any]:
+    """The grade job's step that checks and installs the pinned grader."""
+    steps = workflow["jobs"]["grade"]["steps"]
+    return next(s for s in steps if s.get("name", "").startswith("Install the pinned grader"))
 
 
 def _lookup(path: str, ctx: dict[str, Any]) -> Any:
@@ -96,14 +102,7 @@ class Runner:
             env.update({k: substitute(str(v), ctx) for k, v in (step.get("env") or {}).items()})
             env.update(GITHUB_OUTPUT=str(out_file), GITHUB_STEP_SUMMARY=str(self.summary))
             assert "${{" not in step["run"], f"{step.get('name')}: an expression inside run:"
-            proc = subprocess.run(
-                ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                cwd=self.repo,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=900,
-            )
+            proc = run_step(step["run"], self.repo, env)
             outcomes.append((step.get("name"), proc.returncode, proc.stdout + proc.stderr))
             if "id" in step:
                 lines = out_file.read_text(encoding="utf-8").splitlines()
@@ -244,19 +243,9 @@ def test_a_tampered_wheel_is_refused(graded_class, tmp_path):
     shutil.copytree(graded_class["repo"], repo)
     wheel = repo / graded_class["workflow"]["env"]["GRADER_WHEEL"]
     wheel.write_bytes(wheel.read_bytes() + b"\0")
-    install = next(
-        s
-        for s in graded_class["workflow"]["jobs"]["grade"]["steps"]
-        if s.get("name", "").startswith("Install the pinned grader")
-    )
+    install = _install_step(graded_class["workflow"])
     env = {**offline_env(tmp_path / "no-venv" / "bin"), **graded_class["workflow"]["env"]}
-    proc = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", install["run"]],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = run_step(install["run"], repo, env)
     assert proc.returncode != 0
     assert "FAILED" in proc.stdout + proc.stderr
     assert "Processing" not in proc.stdout and "Installing" not in proc.stdout  # pip never ran
@@ -265,18 +254,9 @@ def test_a_tampered_wheel_is_refused(graded_class, tmp_path):
 def test_the_template_as_written_says_to_pin_first(tmp_path):
     """Unpinned (the file as shipped), the install step stops with what to do."""
     workflow = _load(WORKFLOW)
-    install = next(
-        s
-        for s in workflow["jobs"]["grade"]["steps"]
-        if s.get("name", "").startswith("Install the pinned grader")
-    )
-    proc = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", install["run"]],
-        cwd=tmp_path,
-        env={**os.environ, **{k: str(v) for k, v in workflow["env"].items()}},
-        capture_output=True,
-        text=True,
-    )
+    install = _install_step(workflow)
+    env = {**os.environ, **{k: str(v) for k, v in workflow["env"].items()}}
+    proc = run_step(install["run"], tmp_path, env)
     assert proc.returncode == 1 and "grader ci-kit ." in proc.stdout
 
 
@@ -344,11 +324,5 @@ def test_the_roster_refuses_refs_that_git_would_read_as_options(tmp_path):
     step = next(s for s in workflow["jobs"]["plan"]["steps"] if s.get("id") == "plan")
     env = {**os.environ, **{k: str(v) for k, v in workflow["env"].items()}}
     env["GITHUB_OUTPUT"] = str(tmp_path / "out")
-    proc = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = run_step(step["run"], tmp_path, env)
     assert proc.returncode != 0 and "students.csv:3: unsafe ref" in proc.stderr
