@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from grader.cli.options import torch_option
+
 
 @click.command("ci-kit")
 @click.argument("dest", type=click.Path(path_type=Path, file_okay=False), default=".")
@@ -15,12 +17,7 @@ import click
     default=None,
     help="A grader wheel to pin (default: build one from this checkout; needs hatchling).",
 )
-@click.option(
-    "--torch",
-    "torch_spec",
-    default=None,
-    help="The torch the workflow installs (CPU build), e.g. torch==2.13.0 [default: installed].",
-)
+@torch_option("the workflow")
 @click.option(
     "--students-per-job",
     type=int,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli.options import course_option
+from grader.cli.options import course_option, torch_option
 
 
 @click.command()
@@ -19,12 +19,7 @@ from grader.cli.options import course_option
     default=None,
     help="A grader wheel to bundle (default: build one from this checkout; needs hatchling).",
 )
-@click.option(
-    "--torch",
-    "torch_spec",
-    default=None,
-    help="The torch requirement setup.sh installs (CPU build) [default: torch==<installed>].",
-)
+@torch_option("setup.sh")
 @click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli.options import course_option
+from grader.cli.options import course_option, torch_option
 
 
 @click.command(name="export-student")
@@ -30,12 +30,7 @@ from grader.cli.options import course_option
     is_flag=True,
     help="Leave the grader wheel out (the README then says to install the one you hand out).",
 )
-@click.option(
-    "--torch",
-    "torch_spec",
-    default=None,
-    help="The torch the README installs (CPU build) [default: torch==<installed>].",
-)
+@torch_option("the README")
 def export_student(
     out: Path,
     answers: bool,

@@ -16,6 +16,19 @@ course_option = click.option(
 )
 """``--course DIR``: the course folder, resolved by grader.course.resolve_course."""
 
+
+def torch_option(installer: str) -> Callable[[FC], FC]:
+    """``--torch SPEC``: the torch requirement that ``installer`` (setup.sh, the workflow, the
+    handout's README) installs as a CPU build; the command gets ``torch_spec``."""
+    return click.option(
+        "--torch",
+        "torch_spec",
+        default=None,
+        help=f"The torch {installer} installs (CPU build), e.g. torch==2.13.0 "
+        "[default: torch==<installed>].",
+    )
+
+
 _LEVEL_OPTION = "--require-sandbox-level"
 
 
