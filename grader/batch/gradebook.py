@@ -222,24 +222,16 @@ def render_junit_rows(rows: list[Row], lang: Lang) -> str:
     for row in sorted(rows, key=lambda r: (r.student, r.exercise)):
         if row.result is not None:
             add_suite(root, row.result, _suite_name(row), lang)
-        elif row.status == "missing":
-            add_ungraded_suite(
-                root,
-                _suite_name(row),
-                f"{row.exercise}.py",
-                row.max_score,
-                row.status,
-                f"0 of {row.max_score or 0:g}: no file {row.exercise}.py was submitted",
-            )
+            continue
+        if row.status == "missing":
+            check = f"{row.exercise}.py"
+            why = f"0 of {row.max_score or 0:g}: no file {row.exercise}.py was submitted"
         else:
-            add_ungraded_suite(
-                root,
-                _suite_name(row),
+            check, why = (
                 "grading",
-                row.max_score,
-                row.status,
                 f"not graded ({row.status}): the grader failed; run the batch again",
             )
+        add_ungraded_suite(root, _suite_name(row), check, row.max_score, row.status, why)
     return to_text(root)
 
 
