@@ -42,9 +42,9 @@ class SandboxCommand(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rewritten: list[str] = []
-        for arg in args:
-            if arg == "--":
-                rewritten.extend(args[len(rewritten) :])
+        for index, arg in enumerate(args):
+            if arg == "--":  # what follows is arguments, as they are
+                rewritten.extend(args[index:])
                 break
             if arg.startswith("--require-sandbox="):
                 level = arg.split("=", 1)[1]

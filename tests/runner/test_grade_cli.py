@@ -210,3 +210,24 @@ def test_require_sandbox_rejects_an_unknown_level():
     proc = run("grade", "add-one", str(SUBMISSIONS / "correct.py"), "--require-sandbox=most")
     assert proc.returncode == 2
     assert "--require-sandbox=all" in proc.stderr
+
+
+def test_require_sandbox_level_before_a_double_dash_keeps_the_arguments(tmp_path):
+    """`--require-sandbox=essential -- EXERCISE FILE`: the rewritten option leaves `--` in place,
+    so a file named like an option is still the submission."""
+    odd = tmp_path / "--odd.py"
+    odd.write_bytes((SUBMISSIONS / "correct.py").read_bytes())
+    cmd = [*GRADER.split(), "grade", "--course", str(COURSE), "--format", "json"]
+    proc = subprocess.run(
+        [*cmd, "--require-sandbox=essential", "--", "add-one", "--odd.py"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert "No such option" not in proc.stderr, proc.stderr
+    if _doctor_layers()["essential_missing"]:
+        assert proc.returncode == 4, proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["score"] == 4
