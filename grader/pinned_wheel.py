@@ -30,14 +30,6 @@ class PinnedWheel:
         return self.path.with_name(self.path.name + ".sha256")
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_pinned_wheel(dest: Path, wheel: Path | None = None) -> PinnedWheel:
     """Write the grader wheel (without the bundled course) and its ``.sha256`` into ``dest``."""
     from grader.gradescope import build_wheel, strip_bundled_course
@@ -51,12 +43,13 @@ def write_pinned_wheel(dest: Path, wheel: Path | None = None) -> PinnedWheel:
         source = wheel if wheel is not None else build_wheel(Path(tmp))
         target = dest / source.name
         part = dest / f".{source.name}.part"
-        part.write_bytes(strip_bundled_course(source.read_bytes()))
+        data = strip_bundled_course(source.read_bytes())
+        part.write_bytes(data)
         part.replace(target)
     for old in dest.glob("torch_grader-*.whl"):
         if old != target:  # one pinned wheel: an older one left behind would confuse the pin
             old.unlink()
             old.with_name(old.name + ".sha256").unlink(missing_ok=True)
-    pinned = PinnedWheel(target, sha256_of(target))
+    pinned = PinnedWheel(target, hashlib.sha256(data).hexdigest())
     pinned.sha_file.write_text(f"{pinned.sha256}  {target.name}\n", encoding="utf-8")
     return pinned
