@@ -30,6 +30,9 @@ def torch_option(installer: str) -> Callable[[FC], FC]:
 
 
 _LEVEL_OPTION = "--require-sandbox-level"
+ESSENTIAL_LAYER_NAMES = ("rlimits", "no-new-privs", "cap-drop", "landlock-fs", "seccomp")
+"""For the help text only, so `--help` does not import the sandbox; a test keeps it equal to
+``grader.sandbox.os.layers.ESSENTIAL_LAYERS``."""
 
 
 class SandboxCommand(click.Command):
@@ -85,8 +88,8 @@ def require_sandbox_option(what: str) -> Callable[[FC], FC]:
             is_eager=True,
             expose_value=True,
             help=f"{what} (exit 4) unless the essential sandbox layers are active "
-            "(rlimits, no-new-privs, cap-drop, landlock-fs, seccomp); --require-sandbox=all "
-            "requires every layer. See `grader doctor`.",
+            f"({', '.join(ESSENTIAL_LAYER_NAMES)}); --require-sandbox=all requires every layer. "
+            "See `grader doctor`.",
         )(func)
 
     return decorate

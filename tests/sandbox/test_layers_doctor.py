@@ -73,6 +73,10 @@ def test_layers_are_essential_or_extra_each_with_its_reason_and_needs():
     assert required_layers("all") == LAYERS
     # A runner whose kernel is older than Landlock ABI 6 (Linux 6.12) still meets the default.
     assert "landlock-scope" not in required_layers("essential")
+    # The CLI's help names them without importing the sandbox.
+    from grader.cli.options import ESSENTIAL_LAYER_NAMES
+
+    assert set(ESSENTIAL_LAYER_NAMES) == set(ESSENTIAL_LAYERS)
 
 
 def test_doctor_fails_when_torch_cannot_be_imported(tmp_path):
