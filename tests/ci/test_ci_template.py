@@ -326,3 +326,18 @@ def test_the_roster_refuses_refs_that_git_would_read_as_options(tmp_path):
     env["GITHUB_OUTPUT"] = str(tmp_path / "out")
     proc = run_step(step["run"], tmp_path, env)
     assert proc.returncode != 0 and "students.csv:3: unsafe ref" in proc.stderr
+
+
+def test_grading_the_bundled_exercises_is_an_annotation(tmp_path):
+    """A grading repository without course/exercises grades the bundled exercises: the run shows
+    a warning annotation that says students can read those checks."""
+    workflow = _load(WORKFLOW)
+    step = next(
+        s for s in workflow["jobs"]["grade"]["steps"] if s.get("name") == "Check the course"
+    )
+    (tmp_path / "course").mkdir()
+    proc = run_step(step["run"], tmp_path, dict(os.environ))
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("::warning::") and "can read these hidden checks" in proc.stdout
+    (tmp_path / "course" / "exercises").mkdir()
+    assert run_step(step["run"], tmp_path, dict(os.environ)).stdout == ""
