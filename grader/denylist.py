@@ -121,9 +121,17 @@ class DenyList:
         hit = self._objects.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
+        kind = type(value)
+        if kind is types.BuiltinMethodType or kind is types.MethodType:
+            # A denied method already bound to its receiver, however it was reached (through
+            # ``super()``, ``getattr`` with a computed name, a descriptor's ``__get__``...).
+            receiver, name = getattr(value, "__self__", None), getattr(value, "__name__", None)
+            if receiver is not None and isinstance(name, str):
+                entry = self.attribute_entry(receiver, name)
+                if entry is not None:
+                    return entry
         if not self.modules:
             return None
-        kind = type(value)
         if isinstance(value, types.ModuleType):  # torch has ModuleType subclasses
             return self.module_entry(vars(value).get("__name__"))
         if kind is types.FunctionType or kind is types.BuiltinFunctionType:
@@ -134,7 +142,10 @@ class DenyList:
 
     def attribute_entry(self, owner: object, name: str) -> str | None:
         """The entry refusing ``owner.name`` by name: ``owner`` is an instance or a subclass of
-        the class a class-attribute entry names (``x.softmax`` for ``Tensor.softmax``)."""
+        the class a class-attribute entry names (``x.softmax`` for ``Tensor.softmax``), or a
+        ``super()`` proxy of one (``super(torch.Tensor, x).softmax``)."""
+        if type(owner) is super:
+            owner = owner.__self__
         for cls, entry in self.attributes.get(name, ()):
             if isinstance(owner, cls) or (isinstance(owner, type) and issubclass(owner, cls)):
                 return entry

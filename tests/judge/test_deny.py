@@ -242,6 +242,36 @@ RUNTIME = {
 }
 
 
+REACHED_AROUND_THE_RECEIVER = {
+    # super() hides the tensor from an isinstance check on the owner, and the computed name
+    # hides it from the scan; the bound method that comes back is still Tensor.softmax.
+    "super_proxy_of_a_tensor": """
+        import torch
+
+        def probs(x, dim=-1):
+            name = "".join(["soft", "max"])
+            return getattr(super(torch.Tensor, x), name)(dim)
+        """,
+    "bound_method_kept_in_a_list": """
+        def probs(x, dim=-1):
+            name = "".join(["soft", "max"])
+            bound = [getattr(super(type(x), x), name)]
+            return bound[0](dim)
+        """,
+}
+
+
+@pytest.mark.parametrize("case", list(REACHED_AROUND_THE_RECEIVER))
+def test_a_denied_method_reached_around_its_receiver_is_refused(tmp_path, case):
+    """Through a `super()` proxy, or as a bound method picked up later: still `Tensor.softmax`
+    (a fresh attack scored 10/10 this way before the guard unwrapped both)."""
+    source = REACHED_AROUND_THE_RECEIVER[case]
+    result = grade_json("probs", write(tmp_path, source))
+    assert result["score"] == 0, result
+    assert {t["reason"] for t in result["tests"]} == {"policy"}
+    assert all("`Tensor.softmax`" in t["messages"]["en"] for t in result["tests"])
+
+
 @pytest.mark.parametrize("case", list(RUNTIME))
 def test_dynamic_name_is_refused_at_run_time(tmp_path, case):
     """A name the scan cannot compute is refused by the executor's policy when it is reached:
