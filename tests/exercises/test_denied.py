@@ -33,6 +33,7 @@ DENIED = {
         "special_module.py": ("torch.special.softmax", 5),
         "unreached_fallback.py": ("torch.softmax", 6),
         "computed_name.py": ("torch.softmax", 6),  # refused at run time, by the executor
+        "adaptive_log_softmax.py": ("torch.nn.AdaptiveLogSoftmaxWithLoss", 9),
     },
 }
 
