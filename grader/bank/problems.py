@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 __all__ = ["Problem", "sort_problems"]
 
@@ -50,10 +50,6 @@ class Problem:
         caret = _blank_like(self.excerpt[: self.column - 1]) + "^"
         width = max(5, len(str(self.line)))
         return f"{head}\n{self.line:>{width}} | {self.excerpt}\n{'':>{width}} | {caret}"
-
-    def at(self, path: str) -> Problem:
-        """The same problem reported for another path (cached problems are path-free)."""
-        return replace(self, path=path)
 
 
 def _blank_like(text: str) -> str:

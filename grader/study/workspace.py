@@ -93,7 +93,3 @@ class Workspace:
     def exists(self, exercise: Exercise) -> bool:
         """True once the exercise has been opened (its file is in the workspace)."""
         return self.path(exercise).is_file()
-
-    def is_modified(self, exercise: Exercise) -> bool:
-        """True when the learner's file exists and differs from the starter."""
-        return self.exists(exercise) and self.read(exercise) != self.starter_text(exercise)

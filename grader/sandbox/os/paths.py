@@ -10,8 +10,8 @@ leads to the hidden path. Any ``grader/_bundled`` in a site-packages folder is h
 editable install can leave a bundled copy there, and another copy of the grader may be installed in
 the base interpreter's site-packages (inside the standard-library folder).
 
-Everything costly (walking folders, resolving symlinks) happens once, in :func:`compute`, in the
-warm worker; the forked child only opens the resulting list.
+Everything costly (walking folders, resolving symlinks) happens once, in :func:`compute_plan`, in
+the warm worker; the forked child only opens the resulting list.
 """
 
 from __future__ import annotations
@@ -171,11 +171,6 @@ def hidden_paths() -> tuple[Path, ...]:
             hidden.add(std / name / "grader" / "_bundled")
     hidden.update(_registered_hidden)
     return tuple(sorted(hidden))
-
-
-def compute() -> tuple[Path, ...]:
-    """The narrow read-only set a child needs (see the module docstring), hidden paths split out."""
-    return compute_plan()[0]
 
 
 def compute_plan() -> tuple[tuple[Path, ...], tuple[Path, ...]]:

@@ -35,9 +35,6 @@ class Usage:
     files: int
     bytes: int
 
-    def over_quota(self) -> bool:
-        return self.files > QUOTA_FILES or self.bytes > QUOTA_BYTES
-
 
 def _mount(
     source: bytes, target: bytes, fstype: bytes | None, flags: int, data: bytes | None

@@ -117,10 +117,6 @@ EXTENSION_MODULES: dict[str, AttrAllow] = {
 too, so an exercise can only admit a module whose surface has been reviewed; add a module here
 (and regenerate the table) before an exercise may name it."""
 
-LIFT_WRAPPED = frozenset({"torch:load", "torch:save", "numpy:load", "numpy:save"})
-"""``module:attr`` lifts that hand out a restricting wrapper instead of the raw function
-(``torch.load`` always with ``weights_only=True``, ``numpy.load`` never with pickles, ...)."""
-
 ALLOWED_DUNDER_READS = frozenset({"__init__", "__name__", "__qualname__", "__doc__", "__version__"})
 """Double-underscore attributes a submission may read (``__init__`` only on ``super()`` and on
 classes, the others only when the value is a string)."""

@@ -58,10 +58,6 @@ class SelfRatingAnswer(AnswerWidget):
         chosen = self.ratings.selected
         return RATINGS[next(iter(chosen))] if chosen else None
 
-    @property
-    def reference_shown(self) -> bool:
-        return bool(self.query_one("#reference", Markdown).display)
-
     def show_reference(self) -> None:
         """Reveal the reference answer and the key points."""
         self.query_one("#reference", Markdown).display = True
