@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 import types
 from functools import lru_cache
+from typing import Any, cast
 
 __all__ = [
     "RULE",
@@ -145,7 +146,7 @@ class DenyList:
         the class a class-attribute entry names (``x.softmax`` for ``Tensor.softmax``), or a
         ``super()`` proxy of one (``super(torch.Tensor, x).softmax``)."""
         if type(owner) is super:
-            owner = owner.__self__
+            owner = cast(Any, owner).__self__  # typeshed's super has no __self__
         for cls, entry in self.attributes.get(name, ()):
             if isinstance(owner, cls) or (isinstance(owner, type) and issubclass(owner, cls)):
                 return entry

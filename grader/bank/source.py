@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -72,7 +72,7 @@ for _tag, _pattern, _first in (
         _RESOLVERS.setdefault(_char, []).append((_tag, re.compile(_pattern)))
 
 
-class _CoreLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _CoreLoader(_BaseLoader):
     """The C loader with YAML 1.2 core-schema tag resolution (and no path resolvers, which banks
     never use: the default resolver costs a Python call per node on top)."""
 
@@ -376,13 +376,13 @@ def syntax_issue(exc: yaml.MarkedYAMLError, lines: Sequence[str], offset: int = 
     flow = re.search(r"flow (sequence|mapping)", context)
     if flow and cline is not None and pline == cline and "','" in problem:
         opener, closer = ("[", "]") if flow.group(1) == "sequence" else ("{", "}")
-        found = row(pline)[pcol : pcol + 1]
-        if found in ("]", "}") and found != closer:
+        char = row(pline)[pcol : pcol + 1]
+        if char in ("]", "}") and char != closer:
             return at(
                 pline,
                 pcol,
                 f"YAML syntax error: the '{opener}' at column {ccol + 1} is closed with "
-                f"'{found}'; close it with '{closer}' first",
+                f"'{char}'; close it with '{closer}' first",
             )
     if flow and cline is not None and pline is not None and pline > cline and "','" in problem:
         opener, closer = ("[", "]") if flow.group(1) == "sequence" else ("{", "}")
@@ -549,7 +549,7 @@ class _Builder:
                 continue
             key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
             if key in mapping:
-                first = self._first_line(node, key)
+                first = self._first_line(cast(MappingNode, node), key)
                 self.issues.append(
                     Issue(
                         key_node.start_mark.line + 1 + self.offset,

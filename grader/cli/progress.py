@@ -13,7 +13,7 @@ from grader.errors import UsageError
 __all__ = ["progress"]
 
 
-def _open(course: str | None, data_dir: str | None):  # type: ignore[no-untyped-def]
+def _open(course: str | None, data_dir: str | None):
     from grader.course import resolve_course
     from grader.study.paths import course_store_path
     from grader.study.store import ProgressStore

@@ -53,12 +53,12 @@ class _FixTrainingLoopHold(torch.autograd.Function):
     """fix-training-loop: the identity, whose graph node holds a token."""
 
     @staticmethod
-    def forward(ctx: Any, x: Any, token: Any) -> Any:  # type: ignore[override]
+    def forward(ctx: Any, x: Any, token: Any) -> Any:
         ctx.token = token
         return x.clone()
 
     @staticmethod
-    def backward(ctx: Any, grad: Any) -> Any:  # type: ignore[override]
+    def backward(ctx: Any, grad: Any) -> Any:
         return grad, None
 
 
@@ -161,7 +161,7 @@ def backward_linear_autograd_calls(function: Any, ctx: Any, grad_output: Any) ->
     calls: list[str] = []
 
     class Recorder(TorchFunctionMode):
-        def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+        def __torch_function__(self, func, types, args=(), kwargs=None):
             if func in entry_points:
                 calls.append(entry_points[func])
             return func(*args, **(kwargs or {}))
@@ -261,7 +261,7 @@ def train_step_device_moves(
         return None
 
     class Recorder(TorchFunctionMode):
-        def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+        def __torch_function__(self, func, types, args=(), kwargs=None):
             kwargs = kwargs or {}
             if args and func in converters:
                 first = args[0]

@@ -98,7 +98,7 @@ def _harden(job: Job, scratch: Path) -> list[str]:
     if not cuda:
         # The seccomp filter refuses executable memory; oneDNN JIT-compiles its CPU kernels into
         # it, so CPU convolutions take ATen's own kernels (the judge does the same: same numbers).
-        torch.backends.mkldnn.enabled = False
+        torch.backends.mkldnn.enabled = False  # type: ignore[assignment]  # typed as ContextProp
     return list(harden(spec))
 
 

@@ -406,8 +406,11 @@ class _Binder(ast.NodeVisitor):
     def visit_ListComp(self, node: ast.ListComp) -> None:
         self._comprehension(node, [node.elt])
 
-    visit_SetComp = visit_ListComp
-    visit_GeneratorExp = visit_ListComp
+    def visit_SetComp(self, node: ast.SetComp) -> None:
+        self._comprehension(node, [node.elt])
+
+    def visit_GeneratorExp(self, node: ast.GeneratorExp) -> None:
+        self._comprehension(node, [node.elt])
 
     def visit_DictComp(self, node: ast.DictComp) -> None:
         self._comprehension(node, [node.key, node.value])
@@ -560,10 +563,13 @@ class _Scanner:
                     return [self._module(f"{module_name}.{name}")]
             return [value]
         if isinstance(base, (_OwnClass, _OwnInstance)):
-            cls = base if isinstance(base, _OwnClass) else base.cls
-            return self._own_attribute(cls, name, depth)
-        cls = base if isinstance(base, type) else base.cls if isinstance(base, _Instance) else None
-        if cls is None:
+            own = base if isinstance(base, _OwnClass) else base.cls
+            return self._own_attribute(own, name, depth)
+        if isinstance(base, type):
+            cls = base
+        elif isinstance(base, _Instance):
+            cls = base.cls
+        else:
             cls = type(base)
         value = class_attribute(cls, name)
         return [UNKNOWN if is_missing(value) else value]
@@ -715,9 +721,10 @@ class _Scanner:
                 if isinstance(node.op, ast.Add) and type(a) is str and type(b) is str:
                     out.append(a + b if len(a) + len(b) <= MAX_STRING else UNKNOWN)
                 elif isinstance(node.op, ast.Mult) and {type(a), type(b)} == {str, int}:
-                    text, count = (a, b) if type(a) is str else (b, a)
-                    ok = 0 <= count and len(text) * count <= MAX_STRING  # type: ignore[operator]
-                    out.append(text * count if ok else UNKNOWN)  # type: ignore[operator]
+                    text, count = (a, b) if isinstance(a, str) else (b, a)
+                    assert isinstance(text, str) and isinstance(count, int)
+                    ok = 0 <= count and len(text) * count <= MAX_STRING
+                    out.append(text * count if ok else UNKNOWN)
                 else:
                     out.append(UNKNOWN)
         return out
@@ -752,7 +759,11 @@ class _Scanner:
         if not 0 < line <= len(self.lines):
             return ""
         data = self.lines[line - 1].encode("utf-8")
-        end = node.end_col_offset if getattr(node, "end_lineno", None) == line else None
+        end = (
+            getattr(node, "end_col_offset", None)
+            if getattr(node, "end_lineno", None) == line
+            else None
+        )
         text = data[col:end].decode("utf-8", errors="replace")
         text = " ".join(text.split()) + ("" if end is not None else " ...")
         return text if len(text) <= 80 else text[:77] + "..."

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks import CheckFailed
+from grader.i18n import Text
 from grader.protocol import clip_text
 from grader.tracebacks import TEXT_LIMIT
 
@@ -19,10 +20,10 @@ class ExecutorTrouble(BaseException):
 
     reason = "error"
 
-    def __init__(self, en: str, zh: str, traceback: str = "", line: int | None = None) -> None:
-        super().__init__(en)
-        self.en = en
-        self.zh = zh
+    def __init__(self, text: Text, traceback: str = "", line: int | None = None) -> None:
+        super().__init__(text.en)
+        self.text = text
+        """What the learner reads."""
         self.traceback = traceback
         self.line = line
 
@@ -43,8 +44,8 @@ class JudgeTimeout(ExecutorTimeout):
 class ImportFailed(ExecutorTrouble):
     """Importing the submission raised, timed out or broke a rule; the same for every check."""
 
-    def __init__(self, reason: str, en: str, zh: str, traceback: str = "", line: int | None = None):
-        super().__init__(en, zh, traceback, line)
+    def __init__(self, reason: str, text: Text, traceback: str = "", line: int | None = None):
+        super().__init__(text, traceback, line)
         self.reason = reason
 
 
@@ -102,9 +103,10 @@ _ALLOWED_BASES = {
 
 def remote_exception(reply: dict[str, Any]) -> RemoteRaised:
     """The judge-side exception for a ``raised`` reply."""
-    builtin = reply.get("builtin") if type(reply.get("builtin")) is list else []
-    base_name = next((n for n in builtin if n in _ALLOWED_BASES), "Exception")
-    type_name = reply.get("type") if type(reply.get("type")) is str else "Exception"
+    raw_builtin, raw_type = reply.get("builtin"), reply.get("type")
+    builtin: list[Any] = raw_builtin if type(raw_builtin) is list else []
+    base_name = next((n for n in builtin if type(n) is str and n in _ALLOWED_BASES), "Exception")
+    type_name: str = raw_type if type(raw_type) is str else "Exception"
     type_name = type_name if type_name.isidentifier() and len(type_name) <= 100 else "Exception"
     key = (type_name, base_name)
     cls = _CLASSES.get(key)

@@ -16,7 +16,7 @@ into the judge's object. Checks compute their references on their own copies, be
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch import nn
@@ -69,8 +69,8 @@ class RemoteObject:
         n = self._r_session.special(self, "len", [])
         if type(n) is not int or n < 0:
             raise CheckFailed(
-                f"len() of your {type(self).__name__} returned {n!r}, not a non-negative int",
-                f"你的 {type(self).__name__} 的 len() 返回了 {n!r}，不是非负整数",
+                en=f"len() of your {type(self).__name__} returned {n!r}, not a non-negative int",
+                zh=f"你的 {type(self).__name__} 的 len() 返回了 {n!r}，不是非负整数",
             )
         return n
 
@@ -84,8 +84,8 @@ class RemoteObject:
         it = self._r_session.special(self, "iter", [])
         if not isinstance(it, RemoteObject):
             raise CheckFailed(
-                f"iter() of your {type(self).__name__} did not return an iterator",
-                f"你的 {type(self).__name__} 的 iter() 没有返回迭代器",
+                en=f"iter() of your {type(self).__name__} did not return an iterator",
+                zh=f"你的 {type(self).__name__} 的 iter() 没有返回迭代器",
             )
         return it
 
@@ -98,7 +98,7 @@ class RemoteObject:
     def __bool__(self) -> bool:
         value = self._r_session.special(self, "bool", [])
         if type(value) is not bool:
-            raise CheckFailed("bool() did not return a bool", "bool() 没有返回布尔值")
+            raise CheckFailed(en="bool() did not return a bool", zh="bool() 没有返回布尔值")
         return value
 
     def __repr__(self) -> str:
@@ -147,8 +147,8 @@ class SubmissionProxy(RemoteObject):
 def _refused(what: str, exc: protocol.ProtocolError) -> Unsendable:
     """The failure for an answer that broke the channel's rules on arrival."""
     return Unsendable(
-        f"{what} sent back something the grader cannot accept: {exc}",
-        f"{what}返回了评分程序无法接受的内容：{exc}",
+        en=f"{what} sent back something the grader cannot accept: {exc}",
+        zh=f"{what}返回了评分程序无法接受的内容：{exc}",
     )
 
 
@@ -193,7 +193,7 @@ class RemoteCall(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx: Any, box: _Box, *inputs: torch.Tensor) -> Any:  # type: ignore[override]
+    def forward(ctx: Any, box: _Box, *inputs: torch.Tensor) -> Any:
         box.session.run_call(box)
         ctx._grader_graph = box.graph
         ctx._grader_session = box.session
@@ -201,7 +201,7 @@ class RemoteCall(torch.autograd.Function):
         return tuple(t.detach() for t in box.outputs)
 
     @staticmethod
-    def backward(ctx: Any, *grads: torch.Tensor) -> Any:  # type: ignore[override]
+    def backward(ctx: Any, *grads: torch.Tensor) -> Any:
         session: RemoteSession = ctx._grader_session
         result = session.backward(ctx._grader_graph, list(grads), ctx._grader_inputs)
         return (None, *result)
@@ -244,8 +244,8 @@ class RemoteSession:
         if graph is not None and getattr(obj, "_grader_session", None) is self:
             return {"$": "gradfn", "g": graph}
         raise CheckFailed(
-            f"the check tried to send a {type(obj).__name__} to your code (a bug in the check)",
-            f"检查试图把 {type(obj).__name__} 传给你的代码（检查本身的错误）",
+            en=f"the check tried to send a {type(obj).__name__} to your code (a bug in the check)",
+            zh=f"检查试图把 {type(obj).__name__} 传给你的代码（检查本身的错误）",
         )
 
     def _check_generation(self, obj: RemoteObject) -> None:
@@ -253,9 +253,9 @@ class RemoteSession:
             return
         if obj._r_generation != self.link.generation or self.link.live is None:
             raise CheckFailed(
-                f"this {type(obj).__name__} lived in a run of your code that was restarted "
+                en=f"this {type(obj).__name__} lived in a run of your code that was restarted "
                 "(after a timeout or a crash)",
-                f"这个 {type(obj).__name__} 属于你的代码的一次已被重启的运行（超时或崩溃之后）",
+                zh=f"这个 {type(obj).__name__} 属于你的代码的一次已被重启的运行（超时或崩溃之后）",
             )
 
     def _encode(self, value: Any) -> tuple[Any, list[bytes], protocol.Encoder]:
@@ -264,8 +264,8 @@ class RemoteSession:
             return enc.encode(value), enc.blobs, enc
         except protocol.ProtocolError as exc:
             raise CheckFailed(
-                f"the check's input cannot be sent to your code ({exc}; a bug in the check)",
-                f"检查的输入无法传给你的代码（{exc}；检查本身的错误）",
+                en=f"the check's input cannot be sent to your code ({exc}; a bug in the check)",
+                zh=f"检查的输入无法传给你的代码（{exc}；检查本身的错误）",
             ) from None
 
     # -- decoding --------------------------------------------------------------------------
@@ -306,18 +306,18 @@ class RemoteSession:
             raise StopIteration
         if status == "missing":
             raise CheckFailed(
-                f"your file does not define `{what}`",
-                f"你的文件中没有定义 `{what}`",
+                en=f"your file does not define `{what}`",
+                zh=f"你的文件中没有定义 `{what}`",
             )
         message = protocol.clip_text(reply.get("message"), 2000)
         if status == "unsendable":
             raise Unsendable(
-                f"{what} returned something that cannot be graded: {message}",
-                f"{what}返回了无法评分的内容：{message}",
+                en=f"{what} returned something that cannot be graded: {message}",
+                zh=f"{what}返回了无法评分的内容：{message}",
             )
         raise Unsendable(
-            f"your code's process did not answer properly ({message or status})",
-            f"你的代码所在的进程没有正确应答（{message or status}）",
+            en=f"your code's process did not answer properly ({message or status})",
+            zh=f"你的代码所在的进程没有正确应答（{message or status}）",
         )
 
     # -- operations ------------------------------------------------------------------------
@@ -408,12 +408,12 @@ class RemoteSession:
             box.result = decoder.decode(value["v"][1])
             ids = reply.get("outputs", [])
             if box.request.get("track") and type(ids) is list:
-                outputs = []
+                outputs: list[torch.Tensor] = []
                 for key in ids:
                     t = decoder.memo.get(key) if type(key) is int else None
                     if type(t) not in (torch.Tensor, nn.Parameter):
                         raise protocol.ProtocolError("malformed autograd outputs")
-                    outputs.append(t)
+                    outputs.append(cast(torch.Tensor, t))
                 box.outputs = outputs
                 graph = reply.get("graph")
                 box.graph = graph if type(graph) is int else None
@@ -423,8 +423,8 @@ class RemoteSession:
             raise _refused(what, exc) from None
         except (RuntimeError, TypeError, ValueError) as exc:
             raise Unsendable(
-                f"the objects {what} changed cannot be taken back: {exc}",
-                f"{what}修改过的对象无法取回：{exc}",
+                en=f"the objects {what} changed cannot be taken back: {exc}",
+                zh=f"{what}修改过的对象无法取回：{exc}",
             ) from None
 
     def backward(
@@ -439,14 +439,14 @@ class RemoteSession:
         result = self._reply_value(reply, out, gen, "your backward")
         if type(result) is not list or len(result) != n_inputs:
             raise Unsendable(
-                "your backward sent back the wrong number of gradients",
-                "你的 backward 返回的梯度数量不对",
+                en="your backward sent back the wrong number of gradients",
+                zh="你的 backward 返回的梯度数量不对",
             )
         for g in result:
             if g is not None and type(g) is not torch.Tensor:
                 raise Unsendable(
-                    f"a gradient from your backward is a {type(g).__name__}, not a tensor",
-                    f"你的 backward 返回的梯度是 {type(g).__name__}，不是张量",
+                    en=f"a gradient from your backward is a {type(g).__name__}, not a tensor",
+                    zh=f"你的 backward 返回的梯度是 {type(g).__name__}，不是张量",
                 )
         return result
 
@@ -468,7 +468,7 @@ class RemoteSession:
         reply, out, gen = self.link.request(request, blobs)
         result = self._reply_value(reply, out, gen, "the grader")
         if not isinstance(result, RemoteObject):
-            raise Unsendable("the executor did not keep the object", "执行进程没有保留该对象")
+            raise Unsendable(en="the executor did not keep the object", zh="执行进程没有保留该对象")
         return result
 
     def scratch_file(self, name: str, limit: int) -> bytes | None:
@@ -479,8 +479,8 @@ class RemoteSession:
                 str(exc), "cannot be read"
             )
             raise CheckFailed(
-                f"the file {name!r} your code wrote {why}",
-                f"你的代码写入的文件 {name!r} {'不是普通文件' if str(exc) == 'not-a-file' else '过大' if str(exc) == 'too-large' else '无法读取'}",
+                en=f"the file {name!r} your code wrote {why}",
+                zh=f"你的代码写入的文件 {name!r} {'不是普通文件' if str(exc) == 'not-a-file' else '过大' if str(exc) == 'too-large' else '无法读取'}",
             ) from None
 
     def helper(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -534,7 +534,7 @@ def _merge_module(original: nn.Module, fresh: nn.Module, swap: dict[int, Any]) -
                 merged[name] = new
         old_table.clear()
         old_table.update(merged)
-    modules = {}
+    modules: dict[str, nn.Module | None] = {}
     for name, new in fresh._modules.items():
         old = original._modules.get(name)
         if old is not None and new is not None and type(old) is type(new):
@@ -559,7 +559,7 @@ def _merge_module(original: nn.Module, fresh: nn.Module, swap: dict[int, Any]) -
     for name, _ in protocol._HOOK_DICTS:
         setattr(original, name, getattr(fresh, name))
     if hasattr(original, "_init_flat_weights") and "_flat_weights_names" in original.__dict__:
-        original._init_flat_weights()
+        cast(Any, original)._init_flat_weights()  # an RNN's; Module's typing says Tensor
 
 
 def _merge_optimizer(

@@ -57,7 +57,7 @@ def reset_global_state() -> None:
     if torch.backends.mkldnn.enabled:
         # The executor runs CPU convolutions without oneDNN (its seccomp filter refuses the
         # executable memory oneDNN's JIT needs): the judge's references use the same kernels.
-        torch.backends.mkldnn.enabled = False
+        torch.backends.mkldnn.enabled = False  # type: ignore[assignment]  # typed as ContextProp
     random.seed(0)
     np.random.seed(0)
     torch.default_generator.manual_seed(0)

@@ -59,6 +59,7 @@ def _import_libraries(warm: bool) -> tuple[Any, Any]:
 
     A missing library is not an error here: the snippets that need it report it.
     """
+    numpy: Any
     try:
         import numpy
     except ImportError:

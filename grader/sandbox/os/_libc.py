@@ -72,7 +72,7 @@ def syscall_number(name: str) -> int | None:
     return _SYSCALLS.get(platform.machine(), {}).get(name)
 
 
-def syscall(number: int, *args: int | ctypes.c_void_p | ctypes._Pointer) -> int:  # type: ignore[type-arg]
+def syscall(number: int, *args: int | ctypes.c_void_p | ctypes._Pointer) -> int:
     """Call ``syscall(number, *args)``; raise OSError with the errno when it returns -1."""
     if _libc is None:
         raise OSError(38, "system calls are only available on Linux")

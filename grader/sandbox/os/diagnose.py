@@ -76,7 +76,8 @@ def _smoke_body(cuda: bool, scratch: Path) -> dict[str, Any]:
     import torch
 
     if not cuda:
-        torch.backends.mkldnn.enabled = False  # as the executor does (see seccomp.EXEC_MAPPING)
+        # As the executor does (see seccomp.EXEC_MAPPING); torch types the flag as ContextProp.
+        torch.backends.mkldnn.enabled = False  # type: ignore[assignment]
     torch.set_num_threads(1)
     device = "cuda" if cuda else "cpu"
     weight = torch.randn(32, 32, device=device, requires_grad=True)

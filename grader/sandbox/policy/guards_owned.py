@@ -8,7 +8,7 @@ that library classes define (``self._modules`` of an ``nn.Module`` subclass stay
 from __future__ import annotations
 
 import types
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["OWNED_CLASSES", "is_owned", "library_defines", "owned_function", "register_globals"]
 
@@ -31,7 +31,7 @@ def owned_function(obj: object) -> bool:
 
 def _owner_class(obj: object) -> type | None:
     if type(obj) is super:
-        this = obj.__thisclass__
+        this = cast(Any, obj).__thisclass__  # typeshed's super has no __thisclass__
         return this if this in OWNED_CLASSES else None
     if isinstance(obj, type):
         return obj if obj in OWNED_CLASSES else None
@@ -47,7 +47,8 @@ def is_owned(obj: object) -> bool:
 def library_defines(obj: object, name: str) -> bool:
     """True when a library class in the object's MRO defines or annotates ``name``."""
     if type(obj) is super:
-        cls = obj.__self_class__ or obj.__thisclass__
+        proxy = cast(Any, obj)  # typeshed's super has neither attribute
+        cls = proxy.__self_class__ or proxy.__thisclass__
     elif isinstance(obj, type):
         cls = obj
     else:

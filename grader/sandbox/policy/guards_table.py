@@ -218,9 +218,9 @@ def value_verdict(value: object, modules: dict[str, Any], lifted: frozenset[str]
         reason = None
         if isinstance(owner, types.ModuleType):
             reason = module_danger(owner.__name__)
-        reason = reason or module_danger(value.__module__)  # type: ignore[attr-defined]
+        reason = reason or module_danger(value.__module__)
     elif kind is types.FunctionType:
-        reason = module_danger(value.__module__)  # type: ignore[attr-defined]
+        reason = module_danger(value.__module__)
     elif kind is types.MethodType:
         return value_verdict(value.__func__, modules, lifted)  # type: ignore[attr-defined]
     elif kind in _TYPE_SAFE:

@@ -103,6 +103,8 @@ class _Writer:
     """The target of ``_write_(obj).name = value``: checks the name, then writes through."""
 
     __slots__ = ("_guarded", "_guards")
+    _guarded: object
+    _guards: WriteGuards
 
     def __init__(self, obj: object, guards: WriteGuards) -> None:
         object.__setattr__(self, "_guarded", obj)

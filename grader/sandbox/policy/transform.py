@@ -227,6 +227,7 @@ class PolicyTransformer(ImportVisitor, RestrictingNodeTransformer):
             return super().visit_AugAssign(node)
         op = ast.Constant(_IOPS[type(node.op)])
         value = self.visit(node.value)
+        store: ast.Attribute | ast.Subscript
         if isinstance(target, ast.Attribute):
             verdict = self._attribute_verdict(target.value, target.attr, load=False)
             obj = self.visit(target.value)
