@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sandbox_child import spec_for
 
-from grader.sandbox.os import landlock, layers, paths
+from grader.sandbox.os import landlock, layers, paths, plan
 from grader.sandbox.os.probe import run_forked
 
 
@@ -88,8 +88,8 @@ def test_cuda_child_gets_devices_and_no_address_space_limit(monkeypatch, tmp_pat
     assert "RLIMIT_AS" not in limits.planned_limits(spec)
     fake_dev = tmp_path / "nvidia0"
     fake_dev.write_text("")
-    monkeypatch.setattr(layers._state, "cuda_devices", [os.fsencode(fake_dev)])
-    monkeypatch.setattr(layers._state, "cuda_read", [(b"/proc/driver/nvidia", True)])
+    monkeypatch.setattr(plan.state, "cuda_devices", [os.fsencode(fake_dev)])
+    monkeypatch.setattr(plan.state, "cuda_read", [(b"/proc/driver/nvidia", True)])
     rules = layers.landlock_rules(spec)
     assert rules.devices == [os.fsencode(fake_dev), b"/proc/self/task", b"/proc/self/comm"]
     assert (b"/proc/driver/nvidia", True) in rules.read

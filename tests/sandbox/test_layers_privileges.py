@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sandbox_child import attempt, hardened, spec_for
 
-from grader.sandbox.os import _libc, layers, privileges
+from grader.sandbox.os import _libc, layers, plan, privileges
 from grader.sandbox.os.probe import run_forked
 
 
@@ -105,7 +105,7 @@ def test_uid_drop_reports_why_it_is_unavailable(available):
 def test_runtime_paths_readable_check_covers_every_granted_root():
     """The uid-drop check looks at the same paths Landlock grants (nothing is left unchecked)."""
     spec = layers.SandboxSpec(cpu_seconds=1, memory_bytes=None, extra_read=(Path("/etc/hostname"),))
-    checked = layers._read_set(spec)
+    checked = plan.read_set(spec)
     assert set(layers.runtime_read_paths()) <= set(checked)
     assert Path("/etc/hostname") in checked
 
@@ -124,7 +124,7 @@ def test_uid_drop_mechanics_with_the_runtime_check_bypassed(scratch, tmp_path):
     spec = spec_for(scratch)
 
     def body():
-        layers._state.unreadable[(spec.drop_uid, (), False)] = None
+        plan.state.unreadable[(spec.drop_uid, (), False)] = None
         active = layers.harden(spec, only=("uid-drop",))
         return {
             "active": list(active),

@@ -24,25 +24,41 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import SandboxError
 from grader.sandbox.os import _libc, landlock, limits, namespaces, paths, privileges, seccomp
-
-#: Every layer, in the order :func:`harden` applies them.
-LAYERS: tuple[str, ...] = (
-    "netns",
-    "rlimits",
-    "uid-drop",
-    "cap-drop",
-    "no-new-privs",
-    "landlock-fs",
-    "landlock-net",
-    "landlock-scope",
-    "seccomp",
+from grader.sandbox.os.plan import (
+    LANDLOCK_LAYERS,
+    LAYERS,
+    SandboxSpec,
+    enter_network_namespace,
+    landlock_rules,
+    plan_entry,
+    runtime_read_paths,
+    uid_drop_reason,
 )
-LANDLOCK_LAYERS = ("landlock-fs", "landlock-net", "landlock-scope")
+from grader.sandbox.os.plan import state as _state
+
+__all__ = [
+    "ESSENTIAL_LAYERS",
+    "EXTRA_LAYERS",
+    "KERNEL_NEEDS",
+    "LANDLOCK_LAYERS",
+    "LAYERS",
+    "REQUIREMENT_LEVELS",
+    "SandboxSpec",
+    "available_layers",
+    "enter_network_namespace",
+    "harden",
+    "hide",
+    "inherited_fds",
+    "landlock_rules",
+    "prepare",
+    "required_layers",
+    "runtime_read_paths",
+    "uid_drop_reason",
+]
 
 #: The layers integrity and containment rest on: each is the only one that gives its guarantee.
 #: ``--require-sandbox`` refuses to grade without every one of them.
@@ -90,46 +106,6 @@ def required_layers(level: str) -> tuple[str, ...]:
     raise ValueError(f"unknown sandbox requirement {level!r}; use one of {REQUIREMENT_LEVELS}")
 
 
-@dataclass(frozen=True)
-class SandboxSpec:
-    """Limits and paths for one sandboxed child."""
-
-    cpu_seconds: float
-    """RLIMIT_CPU soft limit (rounded up to whole seconds; the hard limit is one second more)."""
-    memory_bytes: int | None
-    """RLIMIT_AS; None for CUDA children (a CUDA context reserves tens of GiB of address space)."""
-    file_bytes: int = 16 << 20
-    """RLIMIT_FSIZE: the largest file the child may write."""
-    open_files: int = 256
-    """RLIMIT_NOFILE."""
-    scratch: Path | None = None
-    """The only writable folder (private per check); also readable, and the child's cwd."""
-    extra_read: tuple[Path, ...] = ()
-    """More read-only paths (e.g. an exercise's data files)."""
-    cuda: bool = False
-    """A CUDA child: no RLIMIT_AS; GPU device nodes (read-write, ioctl) and driver files readable,
-    thread names under ``/proc/self`` writable and ``memfd_create`` allowed, as the driver needs."""
-    drop_uid: int = 65534
-    """The unprivileged uid a root child switches to."""
-
-
-@dataclass
-class _State:
-    """What :func:`prepare` computes once in the warm worker; forked children inherit it."""
-
-    read_plan: list[tuple[bytes, bool]] = field(default_factory=list)
-    listed: list[bytes] = field(default_factory=list)
-    cuda_read: list[tuple[bytes, bool]] = field(default_factory=list)
-    cuda_devices: list[bytes] = field(default_factory=list)
-    runtime: tuple[Path, ...] = ()
-    unreadable: dict[tuple[int, tuple[Path, ...], bool], str | None] = field(default_factory=dict)
-    available: dict[str, str | None] | None = None
-    shared_net: namespaces.SharedNetwork | None = None
-
-
-_state = _State()
-
-
 def prepare(hidden: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Do the costly work once in the warm worker, before any fork.
 
@@ -142,9 +118,9 @@ def prepare(hidden: Iterable[str | os.PathLike[str]] = ()) -> None:
     """
     paths.register_hidden(hidden)
     _state.runtime, listed = paths.compute_plan()
-    _state.read_plan = [_plan_entry(p) for p in _state.runtime]
+    _state.read_plan = [plan_entry(p) for p in _state.runtime]
     _state.listed = [os.fsencode(p) for p in listed]
-    _state.cuda_read = [_plan_entry(p) for p in paths.cuda_read_paths()]
+    _state.cuda_read = [plan_entry(p) for p in paths.cuda_read_paths()]
     _state.cuda_devices = [os.fsencode(p) for p in paths.cuda_device_paths()]
     landlock.abi_version()
     privileges.last_capability()
@@ -177,14 +153,6 @@ def inherited_fds() -> tuple[int, ...]:
     return tuple(fd for fd in (shared.net_fd, shared.user_fd) if fd is not None)
 
 
-def runtime_read_paths() -> tuple[Path, ...]:
-    """The narrow read-only set every child needs (see :mod:`grader.sandbox.os.paths`)."""
-    if not _state.runtime:
-        runtime, listed = paths.compute_plan()
-        _state.runtime, _state.listed = runtime, [os.fsencode(p) for p in listed]
-    return _state.runtime
-
-
 def hide(more: Iterable[str | os.PathLike[str]]) -> None:
     """Keep ``more`` unreadable by the children forked from now on (the course being graded).
 
@@ -202,7 +170,7 @@ def hide(more: Iterable[str | os.PathLike[str]]) -> None:
         return
     paths.register_hidden(exposed)
     _state.runtime, listed = paths.compute_plan()
-    _state.read_plan = [_plan_entry(p) for p in _state.runtime]
+    _state.read_plan = [plan_entry(p) for p in _state.runtime]
     _state.listed = [os.fsencode(p) for p in listed]
 
 
@@ -310,25 +278,6 @@ def harden(
     return tuple(name for name in LAYERS if name in active)
 
 
-def enter_network_namespace() -> None:
-    """Join the worker's shared empty network namespace, or create a private one.
-
-    Raises:
-        OSError: no namespace could be entered; nothing changed.
-        SandboxError: a user namespace was entered half-way.
-    """
-    shared = _state.shared_net
-    if shared is not None:
-        if namespaces.join_shared(shared):
-            return
-        shared.close()
-    namespaces.enter_private_network()
-
-
-def _plan_entry(path: Path) -> tuple[bytes, bool]:
-    return os.fsencode(path), path.is_dir()
-
-
 def _warm_import_caches() -> None:
     """List every import folder now, so a child need not list folders it may only partly read."""
     for entry in sys.path:
@@ -356,30 +305,6 @@ def _enter_scratch(spec: SandboxSpec) -> None:
         os.environ["CUDA_CACHE_PATH"] = os.path.join(scratch, ".nv-cache")
 
 
-def _read_set(spec: SandboxSpec) -> tuple[Path, ...]:
-    extra = tuple(spec.extra_read)
-    if spec.cuda:
-        extra += paths.cuda_read_paths() + paths.cuda_device_paths()
-    return runtime_read_paths() + extra
-
-
-def uid_drop_reason(spec: SandboxSpec) -> str | None:
-    """Why a root child could not drop to ``spec.drop_uid`` (runtime unreadable), or None."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return None
-    key = (spec.drop_uid, tuple(spec.extra_read), spec.cuda)
-    if key not in _state.unreadable:
-        gid = privileges.drop_gid_for(spec.drop_uid)
-        reason = privileges.unreadable_reason(spec.drop_uid, gid, _read_set(spec))
-        if reason is not None:
-            reason += (
-                "; install Python and the packages where every user can read them "
-                "(e.g. under /usr/local or /opt), or run the grader as an ordinary user"
-            )
-        _state.unreadable[key] = reason
-    return _state.unreadable[key]
-
-
 def _drop_uid(spec: SandboxSpec) -> bool:
     """Apply ``uid-drop``; True when the child now runs unprivileged."""
     if os.geteuid() != 0:
@@ -397,21 +322,6 @@ def _drop_uid(spec: SandboxSpec) -> bool:
     except OSError:
         return False
     return True
-
-
-def landlock_rules(spec: SandboxSpec) -> landlock.Rules:
-    """The Landlock paths for ``spec``: runtime (+ extra, + CUDA) read-only, scratch read-write."""
-    if not _state.read_plan:
-        _state.read_plan = [_plan_entry(p) for p in runtime_read_paths()]
-    read = list(_state.read_plan) + [_plan_entry(Path(p)) for p in spec.extra_read]
-    devices: list[bytes] = []
-    if spec.cuda:
-        read += _state.cuda_read or [_plan_entry(p) for p in paths.cuda_read_paths()]
-        devices = _state.cuda_devices or [os.fsencode(p) for p in paths.cuda_device_paths()]
-        # cuInit names its threads by writing /proc/<pid>/task/<tid>/comm.
-        devices = [*devices, b"/proc/self/task", b"/proc/self/comm"]
-    write = [os.fsencode(spec.scratch)] if spec.scratch is not None else []
-    return landlock.Rules(read=read, write=write, devices=devices, listed=_state.listed)
 
 
 def _restrict_landlock(spec: SandboxSpec, wanted: set[str]) -> list[str]:

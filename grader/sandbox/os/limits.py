@@ -20,7 +20,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from grader.sandbox.os.layers import SandboxSpec
+    from grader.sandbox.os.plan import SandboxSpec
 
 try:
     import resource

@@ -26,6 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from grader.sandbox.os import _libc, landlock, limits, namespaces, privileges, seccomp
+from grader.sandbox.os.plan import (
+    LAYERS,
+    SandboxSpec,
+    enter_network_namespace,
+    landlock_rules,
+    uid_drop_reason,
+)
 
 _PAYLOAD_LIMIT = 1 << 20
 
@@ -154,8 +161,6 @@ def _context() -> Iterator[_Context]:
 
 def probe_all(timeout: float = 10.0) -> dict[str, str | None]:
     """Every layer mapped to None when a child proved it effective, else the reason."""
-    from grader.sandbox.os.layers import LAYERS
-
     if not _libc.IS_LINUX:
         return {name: "the OS sandbox needs Linux" for name in LAYERS}
     results: dict[str, str | None] = {}
@@ -185,8 +190,6 @@ def _static_reason(name: str) -> str | None:
     if name.startswith("landlock-"):
         return landlock.unavailable_reason(name)
     if name == "uid-drop":
-        from grader.sandbox.os.layers import SandboxSpec, uid_drop_reason
-
         return uid_drop_reason(SandboxSpec(cpu_seconds=1, memory_bytes=None))
     return None
 
@@ -203,8 +206,6 @@ def _refused(action: Callable[[], object], *errnos: int) -> bool:
 
 
 def _probe_rlimits(ctx: _Context) -> str | None:
-    from grader.sandbox.os.layers import SandboxSpec
-
     vm_kib = int((_libc.status_field("VmSize") or "0 kB").split()[0])
     spec = SandboxSpec(cpu_seconds=30, memory_bytes=(vm_kib << 10) + (64 << 20), file_bytes=4096)
     limits.apply(spec)
@@ -220,8 +221,6 @@ def _probe_rlimits(ctx: _Context) -> str | None:
 
 
 def _probe_netns(ctx: _Context) -> str | None:
-    from grader.sandbox.os.layers import enter_network_namespace
-
     try:
         enter_network_namespace()
     except OSError as exc:
@@ -239,8 +238,6 @@ _NET_ERRNOS = (errno.ENETUNREACH, errno.ECONNREFUSED, errno.EACCES, errno.EPERM)
 def _probe_uid_drop(ctx: _Context) -> str | None:
     if os.geteuid() != 0:
         return None
-    from grader.sandbox.os.layers import SandboxSpec
-
     spec = SandboxSpec(cpu_seconds=1, memory_bytes=None)
     gid = privileges.drop_gid_for(spec.drop_uid)
     privileges.drop_uid(spec.drop_uid, gid)
@@ -278,8 +275,6 @@ def _probe_no_new_privs(ctx: _Context) -> str | None:
 
 
 def _landlock(ctx: _Context, *, fs: bool = False, net: bool = False, scope: bool = False) -> None:
-    from grader.sandbox.os.layers import SandboxSpec, landlock_rules
-
     rules = landlock_rules(SandboxSpec(cpu_seconds=1, memory_bytes=None, scratch=ctx.scratch))
     _libc.prctl(_libc.PR_SET_NO_NEW_PRIVS, 1)
     landlock.restrict(rules, fs=fs, net=net, scope=scope)
