@@ -1,4 +1,4 @@
-"""Errors and exit codes shared by every command.
+"""Errors and exit codes shared by every command, and the did-you-mean of their messages.
 
 Hierarchy::
 
@@ -11,6 +11,7 @@ Hierarchy::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -61,3 +62,23 @@ class InternalError(GraderError):
     """Raised for faults of the grader itself; never reported as a learner's 0."""
 
     exit_code = ExitCode.GRADER_ERROR
+
+
+SUGGESTION_CUTOFF = 0.6
+"""How alike (difflib's ratio, 0 to 1) a known name must be to a misspelt one to be suggested.
+difflib's and click's default: ``hint`` for ``hnit`` (0.75), but not ``crashes.py`` for
+``missing.py`` (0.5), as a wrong suggestion is worse than none."""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice nearest to ``word`` when one is close enough to be what was meant, else None."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=SUGGESTION_CUTOFF)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'answer'?)`` when a choice is close to ``word``, else ``''``."""
+    match = closest(word, choices)
+    return f" (did you mean '{match}'?)" if match is not None else ""

@@ -19,9 +19,8 @@ from grader.bank.exercise_lint import lint_exercise
 from grader.bank.loader import NOT_BANKS, bank_files, link_reports, load_bank_file
 from grader.bank.problems import Problem, sort_problems
 from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
-from grader.bank.schema_errors import did_you_mean
 from grader.bank.source import decode, gc_paused, parse
-from grader.errors import UsageError
+from grader.errors import UsageError, did_you_mean
 
 __all__ = ["SEEDS_NAME", "Targets", "ValidationReport", "find_targets", "validate_paths"]
 

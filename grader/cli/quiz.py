@@ -5,7 +5,6 @@ Also defines the ``--course`` / ``--data-dir`` options shared by ``stats`` and `
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -13,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from grader.errors import UsageError
+from grader.errors import UsageError, did_you_mean
 
 __all__ = ["course_options", "quiz", "run_quiz"]
 
@@ -41,10 +40,10 @@ def course_options(func: F) -> F:
 def _check_names(kind: str, given: Iterable[str], known: list[str]) -> None:
     for name in given:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
             listing = ", ".join(known) or "none"
-            raise UsageError(f"unknown {kind} '{name}'{hint}; the course has: {listing}")
+            raise UsageError(
+                f"unknown {kind} '{name}'{did_you_mean(name, known)}; the course has: {listing}"
+            )
 
 
 def run_quiz(

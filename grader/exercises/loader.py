@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from grader.errors import BankError, UsageError
+from grader.errors import BankError, UsageError, closest
 from grader.exercises.model import Exercise, ExerciseSpec
 
 try:  # libyaml's C loader when present
@@ -49,8 +48,8 @@ def find_exercise(
     """Load the exercise ``exercise_id``; an unknown id is a usage error naming the nearest id."""
     ids = exercise_ids(exercises_dir)
     if exercise_id not in ids:
-        close = difflib.get_close_matches(exercise_id, ids, n=1, cutoff=0.4)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
+        close = closest(exercise_id, ids)
+        hint = f" Did you mean '{close}'?" if close else ""
         known = f" Known exercises: {', '.join(ids)}." if ids and not close else ""
         raise UsageError(f"unknown exercise '{exercise_id}'.{hint}{known}")
     return load_exercise(exercises_dir / exercise_id, solutions_dir)

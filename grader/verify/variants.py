@@ -29,7 +29,6 @@ wheel ever carries them.
 from __future__ import annotations
 
 import contextlib
-import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +38,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from grader.bank.exercise_lint import hidden_points
 from grader.bank.source import decode, parse
-from grader.errors import GraderError
+from grader.errors import GraderError, did_you_mean
 from grader.exercises.loader import exercise_ids
 from grader.exercises.model import Exercise
 
@@ -188,11 +187,6 @@ def _value(mapping: MappingNode, key: str) -> tuple[Node, Node] | None:
     return None
 
 
-def _suggest(name: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def _hidden_dir(exercise: Exercise) -> str:
     return f"{exercise.folder.name}/hidden/"
 
@@ -283,7 +277,7 @@ def _read_entry(
             key = key_node.value if isinstance(key_node, ScalarNode) else "?"
             problem(
                 _line(key_node),
-                f"unknown key '{key}'{_suggest(str(key), ENTRY_KEYS)}: an entry has "
+                f"unknown key '{key}'{did_you_mean(str(key), ENTRY_KEYS)}: an entry has "
                 "`file`, `expect` and, for `expect: fail`, `fails`",
             )
             ok = False
@@ -306,7 +300,7 @@ def _read_entry(
             on_disk = sorted(p.name for p in folder.glob("*.py"))
             problem(
                 _line(node),
-                f"{value} does not exist in {folder.name}/{_suggest(value, on_disk)}",
+                f"{value} does not exist in {folder.name}/{did_you_mean(value, on_disk)}",
             )
             ok = False
         elif value in listed:
@@ -363,7 +357,7 @@ def _read_entry(
                         problem(_line(check), f"`fails` lists {check.value} twice")
                         ok = False
                     elif checks is not None and check.value not in checks:
-                        hint = _suggest(check.value, sorted(checks))
+                        hint = did_you_mean(check.value, sorted(checks))
                         problem(
                             _line(check),
                             f"no hidden check named {check.value} in {_hidden_dir(exercise)}{hint}",
@@ -417,7 +411,7 @@ def load_variants(
                         where[1],
                         sub.name,
                         f"no exercise '{sub.name}' in {_exercises_dir_name(exercises)}"
-                        f"{_suggest(sub.name, known)}: a variants folder is named after the "
+                        f"{did_you_mean(sub.name, known)}: a variants folder is named after the "
                         "exercise id",
                     )
                 )
