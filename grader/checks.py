@@ -223,7 +223,7 @@ def seed_everything(seed: int = 0) -> None:
 
 
 def _session() -> Any:
-    from grader.runner import plugin
+    from grader.judge import plugin
 
     if plugin.CONTEXT is None or plugin.CONTEXT.session is None:
         raise RuntimeError("no submission is being graded")

@@ -12,6 +12,7 @@ import os
 import resource
 import signal
 import stat
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -23,19 +24,22 @@ import pytest
 from grader import __version__
 from grader.denylist import DenyError
 from grader.denylist import resolve as resolve_deny
+from grader.judge import plugin
 from grader.judge.deny_scan import deny_verdict
 from grader.judge.errors import JudgeTimeout
 from grader.judge.executor_link import PER_CHECK_OUTPUT, ExecutorLink
 from grader.judge.remote import RemoteSession
 from grader.judge.verdicts import classify
 from grader.protocol import TemplateClient, clip_text
-from grader.runner import plugin
-from grader.runner.engine import GRADER_INI, MAX_SUBMISSION_BYTES, python_versions
 from grader.runner.request import GradeRequest
 from grader.runner.result import Message, Reason
 from grader.runner.sanitize import clean_text
 
 Send = Callable[[dict[str, Any]], None]
+MAX_SUBMISSION_BYTES = 512 * 1024
+"""A larger submission is not run: it gets an error verdict for every check."""
+GRADER_INI = Path(__file__).with_name("pytest.ini")
+"""The judge's own pytest configuration (no conftest, ini file or plugin of the submission's)."""
 
 
 def _verdict(reason: Reason, en: str, zh: str, line: int | None = None) -> dict[str, Any]:
@@ -419,6 +423,18 @@ def _points(item: pytest.Item, kind: str) -> float:
     return 1.0 if kind == "public" else 0.0
 
 
+def python_versions() -> dict[str, str]:
+    """The versions a result's provenance records."""
+    import numpy
+    import torch
+
+    return {
+        "torch": str(torch.__version__),
+        "numpy": str(numpy.__version__),
+        "python": sys.version.split()[0],
+    }
+
+
 def executor_job(req: GradeRequest, text: str) -> dict[str, Any]:
     return {
         "source": text,
@@ -444,7 +460,7 @@ def pytest_args(req: GradeRequest) -> list[str]:
         "-p",
         "no:stepwise",
         "-p",
-        "grader.runner.plugin",
+        "grader.judge.plugin",
         "--assert=plain",
         "--import-mode=importlib",
         "-s",

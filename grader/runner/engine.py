@@ -15,10 +15,8 @@ from __future__ import annotations
 import json
 import os
 import select
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from grader.executor.template import TemplateClient, fork_template
@@ -27,9 +25,6 @@ from grader.runner.judges import JudgePool
 from grader.runner.request import GradeRequest
 
 Emit = Callable[[dict[str, Any]], None]
-MAX_SUBMISSION_BYTES = 512 * 1024
-"""A larger submission is not run: it gets an error verdict for every check."""
-GRADER_INI = Path(__file__).with_name("pytest.ini")
 
 
 def run_job(
@@ -162,14 +157,3 @@ def _hide_course(req: GradeRequest) -> None:
     except ImportError:  # the OS layer is optional (e.g. on macOS)
         return
     layers.hide(req.course_paths())
-
-
-def python_versions() -> dict[str, str]:
-    import numpy
-    import torch
-
-    return {
-        "torch": str(torch.__version__),
-        "numpy": str(numpy.__version__),
-        "python": sys.version.split()[0],
-    }

@@ -42,7 +42,7 @@ def prepare(preload_dynamo: bool = True) -> dict[str, Any]:
     import_allowed_modules(())  # mapped before any executor's seccomp filter
     import grader.executor.template
     import grader.judge.grading
-    import grader.runner.plugin  # noqa: F401
+    import grader.judge.plugin  # noqa: F401
     from grader.sandbox import policy  # noqa: F401
 
     layers: dict[str, str | None] = {}
