@@ -8,8 +8,8 @@ import pkgutil
 import subprocess
 import sys
 
-HEADLESS_PACKAGES = ("grader.bank", "grader.study")
-HEADLESS_MODULES = ("grader.cli.validate", "grader.cli.listing", "grader.exercises.loader")
+HEADLESS_PACKAGES = ("grader.bank", "grader.exercises", "grader.study")
+HEADLESS_MODULES = ("grader.validate", "grader.cli.validate", "grader.cli.listing")
 HEAVY = ("torch", "textual")
 
 # Imports each module in turn and names the first one after which a heavy package is loaded.

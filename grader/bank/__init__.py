@@ -6,9 +6,10 @@ modules on first use (PEP 562), so ``from grader.bank import load_banks`` works 
 - ``load_banks(paths) -> LoadResult`` (``grader.bank.loader``): banks and every problem;
   ``load_banks_or_raise``, ``all_questions``, ``find_question``.
 - ``check_answer(question, response) -> Score`` (``grader.bank.answers``).
-- ``validate_paths(paths) -> ValidationReport`` (``grader.bank.validate``): what
-  ``grader validate`` prints.
 - ``Problem`` (``grader.bank.problems``): one ``path:line: id: message``.
+
+``grader validate`` (banks with their id registry and seed sections, and exercise folders) is
+:func:`grader.validate.validate_paths`, a layer below this package and ``grader.exercises``.
 """
 
 from __future__ import annotations
@@ -22,13 +23,11 @@ _EXPORTS = {
     "Problem": "grader.bank.problems",
     "QuestionInfo": "grader.bank.bankfile",
     "Score": "grader.bank.answers",
-    "ValidationReport": "grader.bank.validate",
     "all_questions": "grader.bank.loader",
     "check_answer": "grader.bank.answers",
     "find_question": "grader.bank.loader",
     "load_banks": "grader.bank.loader",
     "load_banks_or_raise": "grader.bank.loader",
-    "validate_paths": "grader.bank.validate",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -48,7 +48,7 @@ def validate(
     is followed by the line as written, with a ^ under the place to edit. A file that does not
     parse still has its other questions checked.
     """
-    from grader.bank.validate import validate_paths
+    from grader.validate import validate_paths
 
     if not paths:
         from grader.course import resolve_course

@@ -1,1 +1,2 @@
-"""Code exercises: the model of ``exercises/<id>/exercise.yaml`` and loading. No torch, no UI."""
+"""Code exercises: the model of ``exercises/<id>/exercise.yaml``, loading, and the static lint of an
+exercise folder that ``grader validate`` runs (``lint``). No torch, no UI."""

@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from grader.bank.exercise_lint import hidden_points
 from grader.bank.source import decode, parse
 from grader.errors import GraderError, did_you_mean
+from grader.exercises.lint import hidden_points
 from grader.exercises.loader import exercise_ids
 from grader.exercises.model import Exercise
 

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 from grader.bank.bankfile import check_bank_bytes
-from grader.bank.exercise_lint import lint_exercise
 from grader.bank.loader import load_bank_file, load_banks
 from grader.bank.problems import Problem
 from grader.bank.source import parse
-from grader.bank.validate import read_seed_sections
 from grader.course import Course
 from grader.errors import BankError
+from grader.exercises.lint import lint_exercise
 from grader.study.content import load_catalog
+from grader.validate import read_seed_sections
 
 BASE = """\
 bank: demo

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank.exercise_lint import hidden_points, lint_exercise
-from grader.bank.validate import find_targets, validate_paths
+from grader.exercises.lint import hidden_points, lint_exercise
+from grader.validate import find_targets, validate_paths
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "banks"
 

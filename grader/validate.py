@@ -5,6 +5,10 @@ exercise folder (with ``exercise.yaml``), a folder of exercise folders, or a cou
 ``questions/`` and/or ``exercises/``). Besides each bank's own problems (``load_banks``) it checks,
 per questions folder: that every id is in the registry ``ids.txt`` (when the folder has one) and
 that every ``source`` names a section of ``seed_sections.yaml`` (when the folder has one).
+Exercise folders are linted by :func:`grader.exercises.lint.lint_exercise`.
+
+This module sits below both ``grader.bank`` and ``grader.exercises`` (it uses both), so that
+neither of them imports the other's layer (see ``docs/architecture.md``).
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.bank.bankfile import FileReport
-from grader.bank.exercise_lint import lint_exercise
 from grader.bank.loader import NOT_BANKS, bank_files, link_reports, load_bank_file
 from grader.bank.problems import Problem, sort_problems
 from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
 from grader.bank.source import decode, gc_paused, parse
 from grader.errors import UsageError, did_you_mean
+from grader.exercises.lint import lint_exercise
 
 __all__ = ["SEEDS_NAME", "Targets", "ValidationReport", "find_targets", "validate_paths"]
 
