@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from grader.cli.options import SandboxCommand, require_sandbox_option
+from grader.cli.options import SandboxCommand, format_option, require_sandbox_option
 from grader.errors import ExitCode
 
 
@@ -86,14 +86,7 @@ def _render_text(report: dict[str, Any]) -> None:
 @click.command(
     "doctor", cls=SandboxCommand, context_settings={"help_option_names": ["-h", "--help"]}
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="A report for people, or JSON for scripts.",
-)
+@format_option()
 @require_sandbox_option("Exit with status 4 when torch cannot run sandboxed here, or")
 @click.option(
     "--no-smoke",

@@ -7,16 +7,14 @@ from pathlib import Path
 
 import click
 
-from grader.cli.options import course_option
+from grader.cli.options import course_option, format_option
 from grader.course import resolve_course
 from grader.i18n import default_lang
 
 
 @click.command()
 @course_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option(help="A table for people, or JSON for scripts.")
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),

@@ -8,11 +8,14 @@ from typing import Any, Literal
 
 import click
 
-from grader.cli.options import SandboxCommand, course_option, require_sandbox_option
+from grader.cli.options import (
+    SandboxCommand,
+    course_option,
+    format_option,
+    require_sandbox_option,
+)
 from grader.errors import UsageError
 from grader.i18n import default_lang
-
-_FORMATS = click.Choice(["text", "json", "junit"])
 
 
 def _options(func: click.decorators.FC) -> click.decorators.FC:
@@ -20,12 +23,8 @@ def _options(func: click.decorators.FC) -> click.decorators.FC:
         [
             click.argument("exercise"),
             click.argument("submission", type=click.Path(path_type=Path)),
-            click.option(
-                "--format",
-                "fmt",
-                type=_FORMATS,
-                default="text",
-                show_default=True,
+            format_option(
+                ("text", "json", "junit"),
                 help="text for people, json (Gradescope results.json shape) or junit XML.",
             ),
             click.option(

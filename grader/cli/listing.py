@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from grader.cli.options import course_option, format_option
+
 if TYPE_CHECKING:
     from grader.bank.loader import LoadedBank, LoadResult
 
@@ -44,19 +46,8 @@ def _load(course_dir: Path | None) -> LoadResult:
 
 
 @click.command("list", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="A table for people, or JSON for scripts.",
-)
-@click.option(
-    "--course",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled content).",
-)
+@format_option(help="A table for people, or JSON for scripts.")
+@course_option
 def list_banks(fmt: str, course: Path | None) -> None:
     """List the question banks with question counts per type and per difficulty (1-5).
 

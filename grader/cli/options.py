@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -10,11 +10,39 @@ from click.decorators import FC
 
 course_option = click.option(
     "--course",
-    type=click.Path(path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
-    help="Course folder (default: $GRADER_COURSE, the current folder, or the bundled one).",
+    help="Course folder with questions/ or exercises/ (default: $GRADER_COURSE, the current "
+    "folder, or the bundled content).",
 )
-"""``--course DIR``: the course folder, resolved by grader.course.resolve_course."""
+"""``--course DIR``: the course folder, resolved by grader.course.resolve_course. Every command
+reads the course and none creates it, so a path that does not exist, or a file, is a usage error
+(exit 2) before the command starts."""
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Where progress is stored (default: GRADER_DATA_DIR, else the user data directory).",
+)
+"""``--data-dir DIR``: where progress is kept (per course); created when missing."""
+
+
+def format_option(
+    choices: Sequence[str] = ("text", "json"),
+    default: str = "text",
+    help: str = "A report for people, or JSON for scripts.",
+) -> Callable[[FC], FC]:
+    """``--format``, one of ``choices``; the command gets ``fmt``. ``help`` says what each
+    format is when the default does not say enough."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help=help,
+    )
 
 
 def torch_option(installer: str) -> Callable[[FC], FC]:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
-from grader.cli.quiz import course_options
+from grader.cli.options import course_option, data_dir_option
 from grader.errors import UsageError
 
 __all__ = ["progress"]
 
 
-def _open(course: str | None, data_dir: str | None):
+def _open(course: Path | None, data_dir: str | None):
     from grader.course import resolve_course
     from grader.study.paths import course_store_path
     from grader.study.store import ProgressStore
@@ -30,8 +31,9 @@ def progress() -> None:
 
 @progress.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True), default="-")
-@course_options
-def export_cmd(file: str, course: str | None, data_dir: str | None) -> None:
+@course_option
+@data_dir_option
+def export_cmd(file: str, course: Path | None, data_dir: str | None) -> None:
     """Write the progress as JSON to FILE (default: standard output)."""
     from datetime import UTC, datetime
 
@@ -51,8 +53,9 @@ def export_cmd(file: str, course: str | None, data_dir: str | None) -> None:
 
 @progress.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@course_options
-def import_cmd(file: str, course: str | None, data_dir: str | None) -> None:
+@course_option
+@data_dir_option
+def import_cmd(file: str, course: Path | None, data_dir: str | None) -> None:
     """Merge a progress export (FILE, or - for standard input) into this course's progress.
 
     Rows already present are kept, so importing twice adds nothing.
@@ -82,8 +85,9 @@ def import_cmd(file: str, course: str | None, data_dir: str | None) -> None:
 
 @progress.command("reset")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-@course_options
-def reset_cmd(yes: bool, course: str | None, data_dir: str | None) -> None:
+@course_option
+@data_dir_option
+def reset_cmd(yes: bool, course: Path | None, data_dir: str | None) -> None:
     """Delete every answer, review, exam and code-exercise result of this course's progress
     (asks first; your exercise files in the workspace are kept)."""
     from grader.study.exercise_progress import reset_exercises

@@ -1,40 +1,18 @@
-"""``grader quiz``: open the terminal app (home screen, or straight into a quiz).
-
-Also defines the ``--course`` / ``--data-dir`` options shared by ``stats`` and ``progress``.
-"""
+"""``grader quiz``: open the terminal app (home screen, or straight into a quiz)."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 import click
 
+from grader.cli.options import course_option, data_dir_option
 from grader.errors import UsageError, did_you_mean
 
-__all__ = ["course_options", "quiz", "run_quiz"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def course_options(func: F) -> F:
-    """Add ``--course DIR`` and ``--data-dir DIR`` (progress is kept per course)."""
-    func = click.option(
-        "--data-dir",
-        type=click.Path(file_okay=False),
-        default=None,
-        help="Where progress is stored (default: GRADER_DATA_DIR, else the user data directory).",
-    )(func)
-    func = click.option(
-        "--course",
-        type=click.Path(file_okay=False),
-        default=None,
-        help="Course folder with questions/ (default: GRADER_COURSE, the current folder, "
-        "or the bundled content).",
-    )(func)
-    return func
+__all__ = ["quiz", "run_quiz"]
 
 
 def _check_names(kind: str, given: Iterable[str], known: list[str]) -> None:
@@ -176,7 +154,8 @@ def _open_exercises(
     help="Folder for your code-exercise files (default: workspace/ beside the progress in the "
     "data directory).",
 )
-@course_options
+@course_option
+@data_dir_option
 def quiz(**options: Any) -> None:
     """Open the terminal app: practice, timed exams and spaced review.
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import click
 
-from grader.cli.quiz import course_options
+from grader.cli.options import course_option, data_dir_option, format_option
 
 __all__ = ["stats", "stats_data"]
 
@@ -82,12 +83,7 @@ def render_text(data: dict[str, Any], lang: str) -> str:
 
 
 @click.command("stats", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
+@format_option(
     help='json prints {"answered", "correct", "score", "accuracy", "by_bank", "by_tag", '
     '"by_day", "streak_days", "mastered", "due", "outdated_answers", "exercises"}; '
     '"exercises" has "started", "public_pass", "accepted", "submissions", "check_runs" and '
@@ -96,8 +92,9 @@ def render_text(data: dict[str, Any], lang: str) -> str:
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of the text format."
 )
-@course_options
-def stats(fmt: str, lang: str | None, course: str | None, data_dir: str | None) -> None:
+@course_option
+@data_dir_option
+def stats(fmt: str, lang: str | None, course: Path | None, data_dir: str | None) -> None:
     """Show a learner's progress: answered questions, accuracy per bank and per tag, and the
     daily streak (consecutive days with an answer).
 

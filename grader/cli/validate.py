@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from grader.cli.options import course_option
 from grader.errors import ExitCode
 
 
@@ -25,12 +26,7 @@ def display_path(path: Path) -> Path:
 @click.argument(
     "paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PATH]..."
 )
-@click.option(
-    "--course",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Course folder to check when no PATH is given (default: $GRADER_COURSE, the current "
-    "folder, or the bundled content).",
-)
+@course_option
 @click.option(
     "--update-ids",
     is_flag=True,

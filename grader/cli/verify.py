@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli.options import course_option
+from grader.cli.options import course_option, format_option
 from grader.course import resolve_course
 
 
@@ -36,9 +36,7 @@ from grader.course import resolve_course
     help="Check variants/<id>/manifest.yaml beside exercises/ and grade every variant it lists "
     "(correct: full marks; buggy: loses points in exactly its `fails` checks, and scores > 0).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option()
 def verify(
     paths: tuple[Path, ...],
     course: Path | None,
