@@ -12,7 +12,7 @@ from grader.study.clock import Clock, SystemClock
 from grader.study.content import Catalog, load_catalog
 from grader.study.paths import course_store_path
 from grader.study.scheduling import Mastery, ReviewScheduler
-from grader.study.session import Mode, QuizSession
+from grader.study.session import Mode, QuizSession, SessionError
 from grader.study.stats import Stats, compute_stats
 from grader.study.store import ProgressStore
 
@@ -67,11 +67,20 @@ class Study:
         )
 
     def active_exam(self) -> QuizSession | None:
-        """The unfinished exam stored for this course, resumed, or None."""
+        """The unfinished exam stored for this course, resumed, or None.
+
+        An exam none of whose questions is in the course any more (all retired since) cannot be
+        resumed: it is closed (status ``abandoned``, its saved state kept) and None returned, so
+        that it does not block every new exam.
+        """
         row = self.store.active_session("exam")
         if row is None:
             return None
-        return QuizSession.resume(row, self.catalog, self.store, self.clock, self.scheduler)
+        try:
+            return QuizSession.resume(row, self.catalog, self.store, self.clock, self.scheduler)
+        except SessionError:
+            self.store.save_session(row.id, row.mode, "abandoned", row.state, self.clock.now())
+            return None
 
     def mastery(self, bank_id: str | None = None) -> Mastery:
         """Mastered/due/new counts of one bank (all banks when None)."""
