@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.database import open_database
+
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -39,6 +41,11 @@ CREATE TABLE IF NOT EXISTS grades (
     PRIMARY KEY (student, exercise)
 )
 """
+
+
+def _start_over(db: sqlite3.Connection, version: int) -> None:
+    """A journal from another grader version: its stamps mean nothing here."""
+    db.execute("DROP TABLE IF EXISTS grades")
 
 
 @dataclass(frozen=True)
@@ -68,19 +75,14 @@ class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
-                # A journal from another grader version: its stamps mean nothing here.
-                self._db.execute("DROP TABLE IF EXISTS grades")
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self._db.execute(_SCHEMA)
-        except sqlite3.DatabaseError:
-            self._db.close()
-            raise
+        self._db = open_database(
+            path,
+            schema=_SCHEMA,
+            version=SCHEMA_VERSION,
+            synchronous="FULL",
+            on_other_version=_start_over,
+            threads=True,
+        )
 
     def lookup(self, student: str, exercise: str, stamp: Stamp) -> Entry | None:
         """The finished grade of this student and exercise if its stamp still matches."""

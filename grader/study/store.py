@@ -28,6 +28,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from grader.database import open_database
+
 __all__ = ["AnswerRecord", "ProgressStore", "ReviewRecord", "SessionRow", "StoredCard"]
 
 SCHEMA_VERSION = 1
@@ -162,18 +164,23 @@ class ProgressStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+        self._db = open_database(
+            self.path,
+            schema=_SCHEMA,
+            version=SCHEMA_VERSION,
+            synchronous="NORMAL",
+            on_other_version=self._refuse_newer,
+        )
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _refuse_newer(self, db: sqlite3.Connection, version: int) -> None:
+        """A store of an older grader (or a new file) gets the tables it lacks; a newer one is
+        not silently downgraded."""
         if version > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(
                 f"{self.path}: progress schema {version} is newer than this grader "
                 f"({SCHEMA_VERSION}); upgrade torch-grader"
             )
-        self._db.executescript(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         """Close the connection (the data is already committed)."""
