@@ -11,9 +11,19 @@ already compiled under the sandbox policy) and optionally the ``device`` fixture
         out = submission.LinearFunction.apply(torch.randn(4, 3, device=device), ...)
         assert_tensor(out, shape=(4, 2), dtype=torch.float32, device=device)
 
-See ``exercises/README.md`` for the whole contract. Messages are given in English and Chinese;
-the report shows the learner's language and JSON carries both. This module imports torch: it is
-only ever imported by checks, inside the sandboxed grading child.
+See ``exercises/README.md`` for the whole contract. Messages are given in English and Chinese,
+each named by its keyword, ``fail(en="...", zh="...")`` and ``expect(cond, en="...", zh="...")``,
+or as one :class:`grader.i18n.Text` (``fail(Text(zh="...", en="..."))``); the report shows the
+learner's language and JSON carries both.
+
+Deprecated: the positional forms ``fail(en, zh)``, ``expect(cond, en, zh)`` and
+``CheckFailed(en, zh)``. They still work and mean what they always meant (English first), but
+a swapped pair there is a Chinese message shown to English readers that no test notices; write
+the keywords. They raise no warning: a check runs while a learner's submission is graded, and
+a warning turned into an error there (``-W error``) would cost the learner points.
+
+This module imports torch: it is only ever imported by checks, inside the sandboxed grading
+child.
 """
 
 from __future__ import annotations
@@ -27,8 +37,11 @@ import numpy as np
 import pytest
 import torch
 
+from grader.i18n import Text
+
 __all__ = [
     "CheckFailed",
+    "Text",
     "assert_close",
     "assert_tensor",
     "executor_helper",
@@ -49,13 +62,52 @@ __all__ = [
 ]
 
 
-class CheckFailed(AssertionError):
-    """A check failed; carries the learner-facing message in both languages."""
+def _message(what: str, args: tuple[object, ...], en: object, zh: object) -> Text:
+    """The text of ``fail``, ``expect`` or ``CheckFailed``: ``en=`` and ``zh=``, one ``Text``, or
+    the deprecated ``(en, zh)`` in that order (``("...", zh="...")`` too, as before)."""
+    if len(args) == 1 and isinstance(args[0], Text) and en is None and zh is None:
+        return args[0]
+    if len(args) > 2 or (len(args) >= 1 and en is not None) or (len(args) == 2 and zh is not None):
+        raise TypeError(f"{what}: give the message as en=..., zh=... (or one Text)")
+    if len(args) >= 1:
+        en = args[0]
+    if len(args) == 2:
+        zh = args[1]
+    if type(en) is not str or type(zh) is not str:
+        raise TypeError(
+            f"{what}: give the message as en=..., zh=... (two strings) or one Text, "
+            f"got en={type(en).__name__}, zh={type(zh).__name__}"
+        )
+    return Text(zh=zh, en=en)
 
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.en = en
-        self.zh = zh
+
+class CheckFailed(AssertionError):
+    """A check failed; carries the learner-facing message in both languages (:attr:`text`).
+
+    ``CheckFailed(en="...", zh="...")`` or ``CheckFailed(Text(zh="...", en="..."))``; the
+    positional ``CheckFailed(en, zh)`` is deprecated (see the module docstring). ``str()`` of it
+    is the English message.
+    """
+
+    text: Text
+    """The message, in both languages."""
+
+    def __init__(self, *args: str | Text, en: str | None = None, zh: str | None = None) -> None:
+        self.text = _message(type(self).__name__, args, en, zh)
+        super().__init__(self.text.en)
+
+    @property
+    def en(self) -> str:
+        """The English message."""
+        return self.text.en
+
+    @property
+    def zh(self) -> str:
+        """The Chinese message."""
+        return self.text.zh
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.text,), self.__dict__ or None)
 
 
 def points(value: float) -> pytest.MarkDecorator:
@@ -67,16 +119,28 @@ def points(value: float) -> pytest.MarkDecorator:
     return pytest.mark.points(value)
 
 
-def fail(en: str, zh: str) -> NoReturn:
-    """Fail the current check with a message in both languages."""
-    raise CheckFailed(en=en, zh=zh)
+def fail(*args: str | Text, en: str | None = None, zh: str | None = None) -> NoReturn:
+    """Fail the current check with a message in both languages.
+
+    ``fail(en="ds[5] should raise IndexError", zh="ds[5] 应当抛出 IndexError")``, or
+    ``fail(text)`` with a :class:`grader.i18n.Text`. The positional ``fail(en, zh)`` is
+    deprecated (see the module docstring).
+    """
+    raise CheckFailed(_message("fail()", args, en, zh))
 
 
-def expect(condition: object, en: str, zh: str) -> None:
+def expect(
+    condition: object, *args: str | Text, en: str | None = None, zh: str | None = None
+) -> None:
     """Fail with the given message unless ``condition`` is truthy (a plain ``bool`` is required
-    for tensors: ``bool(tensor)`` of a multi-element tensor is an error)."""
+    for tensors: ``bool(tensor)`` of a multi-element tensor is an error).
+
+    ``expect(cond, en="...", zh="...")`` or ``expect(cond, text)``; the positional
+    ``expect(cond, en, zh)`` is deprecated.
+    """
+    message = _message("expect()", args, en, zh)  # a wrong call fails even when cond holds
     if not condition:
-        fail(en, zh)
+        raise CheckFailed(message)
 
 
 def _zh(what: str, rest: str) -> str:
@@ -102,24 +166,24 @@ def assert_tensor(
     """Check that ``x`` is exactly a ``torch.Tensor`` (no subclass) with the given shape/dtype/device."""
     if type(x) is not torch.Tensor:
         fail(
-            f"{what_en} should be a torch.Tensor, got {_describe(x)}",
-            _zh(what_zh, f"应当是 torch.Tensor，实际得到 {_describe(x)}"),
+            en=f"{what_en} should be a torch.Tensor, got {_describe(x)}",
+            zh=_zh(what_zh, f"应当是 torch.Tensor，实际得到 {_describe(x)}"),
         )
     assert type(x) is torch.Tensor
     if shape is not None and tuple(x.shape) != tuple(shape):
         fail(
-            f"{what_en} should have shape {tuple(shape)}, got {tuple(x.shape)}",
-            _zh(what_zh, f"的形状应为 {tuple(shape)}，实际为 {tuple(x.shape)}"),
+            en=f"{what_en} should have shape {tuple(shape)}, got {tuple(x.shape)}",
+            zh=_zh(what_zh, f"的形状应为 {tuple(shape)}，实际为 {tuple(x.shape)}"),
         )
     if dtype is not None and x.dtype != dtype:
         fail(
-            f"{what_en} should have dtype {dtype}, got {x.dtype}",
-            _zh(what_zh, f"的 dtype 应为 {dtype}，实际为 {x.dtype}"),
+            en=f"{what_en} should have dtype {dtype}, got {x.dtype}",
+            zh=_zh(what_zh, f"的 dtype 应为 {dtype}，实际为 {x.dtype}"),
         )
     if device is not None and x.device.type != torch.device(device).type:
         fail(
-            f"{what_en} should be on device {torch.device(device).type}, got {x.device}",
-            _zh(what_zh, f"应位于设备 {torch.device(device).type} 上，实际在 {x.device}"),
+            en=f"{what_en} should be on device {torch.device(device).type}, got {x.device}",
+            zh=_zh(what_zh, f"应位于设备 {torch.device(device).type} 上，实际在 {x.device}"),
         )
     return x
 
@@ -154,10 +218,10 @@ def assert_close(
         n_bad = int(bad.sum())
         pos = tuple(int(i) for i in np.unravel_index(idx, tuple(a.shape))) if a.dim() else ()
         fail(
-            f"{what_en} has wrong values: {n_bad} of {a.numel()} elements differ "
+            en=f"{what_en} has wrong values: {n_bad} of {a.numel()} elements differ "
             f"(max abs diff {worst:.3g}); first at index {pos}: expected {e.reshape(-1)[idx].item():.6g}, "
             f"got {a.reshape(-1)[idx].item():.6g}",
-            _zh(
+            zh=_zh(
                 what_zh,
                 f"的数值不对：{a.numel()} 个元素中有 {n_bad} 个不同（最大绝对误差 {worst:.3g}）；"
                 f"第一个在下标 {pos}：期望 {e.reshape(-1)[idx].item():.6g}，"
@@ -191,10 +255,10 @@ def gradcheck64(
     ) as exc:  # gradcheck raises GradcheckError (a RuntimeError) or the fn's own error
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         fail(
-            f"{what}: gradients do not match numerical gradients ({first[:300]})",
-            f"{what}：梯度与数值梯度不一致（{first[:300]}）",
+            en=f"{what}: gradients do not match numerical gradients ({first[:300]})",
+            zh=f"{what}：梯度与数值梯度不一致（{first[:300]}）",
         )
-    expect(ok, f"{what}: gradcheck failed", f"{what}：gradcheck 未通过")
+    expect(ok, en=f"{what}: gradcheck failed", zh=f"{what}：gradcheck 未通过")
 
 
 def loss_decreases(losses: Sequence[object], *, factor: float = 1.0) -> None:
@@ -202,16 +266,16 @@ def loss_decreases(losses: Sequence[object], *, factor: float = 1.0) -> None:
     for i, value in enumerate(losses):
         if type(value) is not float:
             fail(
-                f"loss #{i} should be a Python float, got {_describe(value)}",
-                f"第 {i} 个损失值应为 Python float，实际为 {_describe(value)}",
+                en=f"loss #{i} should be a Python float, got {_describe(value)}",
+                zh=f"第 {i} 个损失值应为 Python float，实际为 {_describe(value)}",
             )
     if len(losses) < 2:
-        fail("need at least two loss values", "至少需要两个损失值")
+        fail(en="need at least two loss values", zh="至少需要两个损失值")
     first, last = float(losses[0]), float(losses[-1])  # type: ignore[arg-type]
     if not (math.isfinite(last) and last < factor * first):
         fail(
-            f"the loss did not decrease: first {first:.4g}, last {last:.4g}",
-            f"损失没有下降：最初 {first:.4g}，最后 {last:.4g}",
+            en=f"the loss did not decrease: first {first:.4g}, last {last:.4g}",
+            zh=f"损失没有下降：最初 {first:.4g}，最后 {last:.4g}",
         )
 
 
@@ -306,12 +370,12 @@ def load_scratch_file(name: str, *, what_en: str | None = None, what_zh: str | N
     what_en = what_en or f"the file {name!r}"
     what_zh = what_zh or f"文件 {name!r}"
     if data is None:
-        fail(f"{what_en} was not written", f"{what_zh} 没有被写入")
+        fail(en=f"{what_en} was not written", zh=f"{what_zh} 没有被写入")
     try:
         return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:  # whatever the unpickler refuses
         first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         fail(
-            f"{what_en} cannot be loaded with torch.load(weights_only=True): {first}",
-            f"{what_zh} 无法用 torch.load(weights_only=True) 加载：{first}",
+            en=f"{what_en} cannot be loaded with torch.load(weights_only=True): {first}",
+            zh=f"{what_zh} 无法用 torch.load(weights_only=True) 加载：{first}",
         )

@@ -33,6 +33,8 @@ import types
 from functools import lru_cache
 from typing import Any, cast
 
+from grader.i18n import Text
+
 __all__ = [
     "RULE",
     "DenyError",
@@ -233,8 +235,8 @@ def resolve(entries: tuple[str, ...]) -> DenyList:
     return denied
 
 
-def message(api: str, reached: str = "", by_name: bool = False) -> tuple[str, str]:
-    """The English and Chinese text of one deny violation (no line, no rule).
+def message(api: str, reached: str = "", by_name: bool = False) -> Text:
+    """The text of one deny violation (no line, no rule).
 
     ``reached`` is how the submission spells it when that differs from ``api``; ``by_name``
     says the object was not resolved, only an attribute name matched (``x.softmax``).
@@ -256,12 +258,15 @@ def message(api: str, reached: str = "", by_name: bool = False) -> tuple[str, st
         else:
             en += f"; your code reaches it as `{reached}`"
             zh += f"；你的代码通过 `{reached}` 用到了它"
-    return en, zh
+    return Text(zh=zh, en=en)
 
 
-def finding_text(line: int | None, en: str, zh: str) -> tuple[str, str]:
+def finding_text(line: int | None, detail: Text) -> Text:
     """A violation's text with its line and rule, exactly as the policy words every violation
     (``grader.sandbox.policy.errors.make_violation``)."""
     if line is None:
-        return f"{en} (rule: {RULE})", f"{zh}（规则：{RULE}）"
-    return f"line {line}: {en} (rule: {RULE})", f"第 {line} 行：{zh}（规则：{RULE}）"
+        return Text(zh=f"{detail.zh}（规则：{RULE}）", en=f"{detail.en} (rule: {RULE})")
+    return Text(
+        zh=f"第 {line} 行：{detail.zh}（规则：{RULE}）",
+        en=f"line {line}: {detail.en} (rule: {RULE})",
+    )

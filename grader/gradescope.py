@@ -32,8 +32,8 @@ from pathlib import Path
 from grader import __version__
 from grader.errors import GraderError, UsageError
 from grader.exercises.model import Exercise
-from grader.i18n import Lang
-from grader.runner.result import CheckResult, ExerciseResult, Message, Provenance, Reason
+from grader.i18n import Lang, Text
+from grader.runner.result import CheckResult, ExerciseResult, Provenance, Reason
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (Ubuntu).
@@ -240,10 +240,10 @@ def missing_result(exercise: Exercise, found: list[str]) -> ExerciseResult:
     """The result for a submission without ``<exercise-id>.py``: 0 points, saying why."""
     name = f"{exercise.id}.py"
     shown = ", ".join(found[:10]) + (" …" if len(found) > 10 else "")
-    message = Message(
-        f"No file named {name} was submitted (found: {shown or 'nothing'}). "
+    message = Text(
+        zh=f"没有提交名为 {name} 的文件（收到：{shown or '无'}）。请将答案命名为 {name} 后提交。",
+        en=f"No file named {name} was submitted (found: {shown or 'nothing'}). "
         f"Submit your solution as {name}.",
-        f"没有提交名为 {name} 的文件（收到：{shown or '无'}）。请将答案命名为 {name} 后提交。",
     )
     return ExerciseResult(
         exercise=exercise.id,

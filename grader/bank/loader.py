@@ -23,10 +23,11 @@ from typing import Any
 
 from grader.bank import cache as _cache
 from grader.bank.bankfile import QUESTION_ADAPTER, FileReport, QuestionInfo, check_bank_bytes
-from grader.bank.model import Bank, QuestionBase, Text
+from grader.bank.model import Bank, QuestionBase
 from grader.bank.problems import Problem, sort_problems
 from grader.bank.source import gc_paused
 from grader.errors import BankError, UsageError
+from grader.i18n import Text
 
 __all__ = [
     "BANK_SUFFIXES",
@@ -117,7 +118,7 @@ class LoadedBank:
         """The bank's title (without building the questions)."""
         if self.built or self._data is None:
             return self.bank.title
-        return Text.model_validate(self._data["title"])
+        return Text.from_dict(self._data["title"])  # the cached dump of a validated bank
 
     def question(self, question_id: str) -> QuestionBase | None:
         """One question by id; from the cache, only that question's model is built."""

@@ -10,6 +10,7 @@ not be blank, and numbers must be finite: the schema catches a wrong shape where
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -22,6 +23,8 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+
+from grader.i18n import Text
 
 QUESTION_TYPES = (
     "single",
@@ -41,19 +44,17 @@ Tolerance = Annotated[StrictFloat, Field(ge=0, allow_inf_nan=False)]
 """A finite, non-negative number."""
 
 
-class Text(BaseModel):
-    """A learner-facing text in both languages."""
+@dataclass(frozen=True, kw_only=True, slots=True, eq=False)
+class BankText(Text):
+    """A learner-facing text of a bank or an exercise: a :class:`grader.i18n.Text` whose two
+    texts must not be blank, written as the mapping ``{zh: ..., en: ...}`` and nothing else."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = ConfigDict(extra="forbid")
 
     zh: NonBlank
     """Chinese text."""
     en: NonBlank
     """English text."""
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang`` ('zh' or 'en')."""
-        return self.zh if lang == "zh" else self.en
 
 
 class QuestionBase(BaseModel):
@@ -71,11 +72,11 @@ class QuestionBase(BaseModel):
     """Topics; the tag ``misconception`` marks a question built on a common mistake."""
     source: str | None = None
     """Id of the seed section (``questions/seed_sections.yaml``) the question comes from."""
-    prompt: Text
+    prompt: BankText
     """The question, Markdown."""
-    hint: Text | None = None
+    hint: BankText | None = None
     """An optional nudge shown on request."""
-    explanation: Text
+    explanation: BankText
     """Why the answer is right, shown after answering; it teaches, not just restates."""
 
 
@@ -83,7 +84,7 @@ class SingleQuestion(QuestionBase):
     """Pick exactly one option."""
 
     type: Literal["single"]
-    options: tuple[Text, ...] = Field(min_length=2)
+    options: tuple[BankText, ...] = Field(min_length=2)
     answer: StrictInt
     """Index (0-based) of the correct option."""
     shuffle: bool = True
@@ -94,7 +95,7 @@ class MultipleQuestion(QuestionBase):
     """Pick every correct option."""
 
     type: Literal["multiple"]
-    options: tuple[Text, ...] = Field(min_length=2)
+    options: tuple[BankText, ...] = Field(min_length=2)
     answer: tuple[StrictInt, ...] = Field(min_length=1)
     """Indices (0-based) of all correct options."""
     shuffle: bool = True
@@ -142,7 +143,7 @@ class OrderQuestion(QuestionBase):
     """Put the options in the right order. ``options`` are written in the correct order."""
 
     type: Literal["order"]
-    options: tuple[Text, ...] = Field(min_length=2)
+    options: tuple[BankText, ...] = Field(min_length=2)
     partial_credit: bool = False
     """Score = fraction of items at their correct position (exact order scores 1)."""
 
@@ -162,8 +163,8 @@ class ShortQuestion(QuestionBase):
     """An open question, self-rated against a reference answer and key points."""
 
     type: Literal["short"]
-    reference: Text
-    key_points: tuple[Text, ...] = Field(min_length=1)
+    reference: BankText
+    key_points: tuple[BankText, ...] = Field(min_length=1)
 
 
 Question = Annotated[
@@ -198,6 +199,6 @@ class Bank(BaseModel):
 
     bank: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     """The bank's id (conventionally the file's stem)."""
-    title: Text
-    description: Text | None = None
+    title: BankText
+    description: BankText | None = None
     questions: tuple[Question, ...]

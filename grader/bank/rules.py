@@ -17,9 +17,9 @@ from grader.bank.model import (
     OrderQuestion,
     QuestionBase,
     SingleQuestion,
-    Text,
 )
 from grader.bank.source import Loc
+from grader.i18n import Text
 
 __all__ = ["Finding", "check_question"]
 

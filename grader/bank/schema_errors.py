@@ -8,6 +8,7 @@ fix it; unknown keys and types get a did-you-mean suggestion.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any, get_args, get_origin
@@ -15,12 +16,19 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from grader.bank.model import QUESTION_MODELS, QUESTION_TYPES
+from grader.bank.model import QUESTION_MODELS, QUESTION_TYPES, BankText
 from grader.bank.source import Document, Issue, Loc
+from grader.i18n import Text
 
 __all__ = ["did_you_mean", "dotted", "translate_errors"]
 
 _LANG_NAMES = {"zh": "Chinese", "en": "English"}
+_UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
+"""An unknown key: in a model's mapping, and in a text's (a dataclass validated from a mapping)."""
+_NOT_A_MAPPING = ("model_attributes_type", "model_type", "dict_type", "dataclass_type")
+
+Schema = type[BaseModel] | type[Text]
+"""What validates a mapping of a bank or an exercise: a pydantic model, or a text."""
 
 
 def dotted(loc: Iterable[str | int]) -> str:
@@ -40,29 +48,37 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    """The pydantic model classes an annotation can hold (through Optional, tuple, Annotated)."""
+def _fields(model: Schema) -> dict[str, Any]:
+    """The keys of the mapping ``model`` validates, with their annotations (None for a text's)."""
+    if issubclass(model, BaseModel):
+        return {name: info.annotation for name, info in model.model_fields.items()}
+    return {f.name: None for f in dataclasses.fields(model)}
+
+
+def _models_in(annotation: Any) -> list[Schema]:
+    """The models (and texts) an annotation can hold (through Optional, tuple, Annotated)."""
     origin = get_origin(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel | Text):
         return [annotation]
     if origin is None:
         return []
-    found: list[type[BaseModel]] = []
+    found: list[Schema] = []
     for arg in get_args(annotation):
         if arg is not Ellipsis:
             found.extend(_models_in(arg))
     return found
 
 
-def _model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The model class that validated the mapping at ``loc`` (None if not a model)."""
-    model: type[BaseModel] | None = root
+def _model_at(root: Schema, loc: Sequence[str | int]) -> Schema | None:
+    """The model (or text) class that validated the mapping at ``loc`` (None if neither)."""
+    model: Schema | None = root
     for step in loc:
         if isinstance(step, int):
             continue
-        if model is None or step not in model.model_fields:
+        fields = _fields(model) if model is not None else {}
+        if step not in fields:
             return None
-        candidates = _models_in(model.model_fields[step].annotation)
+        candidates = _models_in(fields[step])
         model = candidates[0] if len(candidates) == 1 else None
     return model
 
@@ -128,7 +144,7 @@ def _misspelt_keys(errors: list[ErrorDetails]) -> set[tuple[str | int, ...]]:
     missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
     found: set[tuple[str | int, ...]] = set()
     for err in errors:
-        if err["type"] != "extra_forbidden":
+        if err["type"] not in _UNKNOWN_KEY:
             continue
         loc = tuple(err["loc"])
         candidates = [str(m[-1]) for m in missing if m[:-1] == loc[:-1]]
@@ -154,7 +170,7 @@ def _one(
     full = base + loc
     last = loc[-1] if loc else None
 
-    if kind == "extra_forbidden":
+    if kind in _UNKNOWN_KEY:
         return Issue(
             doc.key_line(full) or doc.line_of(full[:-1]),
             _unknown_key(loc, root, doc, base, absent),
@@ -180,12 +196,12 @@ def _one(
         )
     if kind == "union_tag_not_found":
         return Issue(line, f"missing key 'type' (one of: {', '.join(QUESTION_TYPES)})")
-    if kind in ("model_attributes_type", "model_type", "dict_type"):
+    if kind in _NOT_A_MAPPING:
         if not loc:
             return Issue(
                 line, f"a question must be a mapping of keys (id, type, ...), got {_kind(value)}"
             )
-        if ctx.get("class_name") == "Text" or _is_text(root, loc):
+        if ctx.get("class_name") == BankText.__name__ or _is_text(root, loc):
             return Issue(
                 line,
                 f"{name} must give both languages as a mapping {{zh: ..., en: ...}}, "
@@ -250,12 +266,13 @@ def _one(
 
 
 def _is_text(root: Any, loc: tuple[str | int, ...]) -> bool:
-    if root is None:
+    if root is None or not loc:
         return False
-    parent = _model_at(root, loc[:-1]) if loc else None
-    if parent is None or not isinstance(loc[-1], str) or loc[-1] not in parent.model_fields:
+    parent = _model_at(root, loc[:-1])
+    fields = _fields(parent) if parent is not None else {}
+    if not isinstance(loc[-1], str) or loc[-1] not in fields:
         return False
-    return any(m.__name__ == "Text" for m in _models_in(parent.model_fields[loc[-1]].annotation))
+    return any(issubclass(m, Text) for m in _models_in(fields[loc[-1]]))
 
 
 def _too_short(name: str, last: Any, ctx: dict[str, Any], root: Any) -> str:
@@ -293,7 +310,7 @@ def _unknown_key(
     key = str(loc[-1])
     parent_loc = loc[:-1]
     model = _model_at(root, parent_loc) if root is not None else None
-    known = list(model.model_fields) if model is not None else []
+    known = list(_fields(model)) if model is not None else []
     where = f" in {dotted(parent_loc)}" if parent_loc else ""
     qtype = _type_literal(model) if not parent_loc else None
     if qtype == "order" and key == "answer":

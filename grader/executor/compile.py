@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.i18n import Text
+
 MAX_LISTED = 50
 """Violations listed in the verdict at most; the rest are counted ("… and 1,234 more")."""
 
 
-def _problem(reason: str, en: str, zh: str, line: int | None = None) -> dict[str, Any]:
-    return {"reason": reason, "en": en, "zh": zh, "line": line}
+def _problem(reason: str, text: Text, line: int | None = None) -> dict[str, Any]:
+    return {"reason": reason, **text.to_dict(), "line": line}
 
 
 def compile_verdict(
@@ -30,8 +32,10 @@ def compile_verdict(
         where_zh = f"第 {exc.lineno} 行第 {exc.offset} 列" if exc.lineno else "未知位置"
         return None, _problem(
             "error",
-            f"syntax error in {filename} at {where}: {exc.msg}",
-            f"{filename} 有语法错误，位于{where_zh}：{exc.msg}",
+            Text(
+                en=f"syntax error in {filename} at {where}: {exc.msg}",
+                zh=f"{filename} 有语法错误，位于{where_zh}：{exc.msg}",
+            ),
             exc.lineno,
         )
     except policy.PolicyViolation as exc:
@@ -43,17 +47,22 @@ def compile_verdict(
             en.append(f"… and {len(found) - MAX_LISTED} more")
             zh.append(f"……另有 {len(found) - MAX_LISTED} 处")
         return None, _problem(
-            "policy", "\n".join(en), "\n".join(zh), getattr(found[0], "lineno", None)
+            "policy",
+            Text(en="\n".join(en), zh="\n".join(zh)),
+            getattr(found[0], "lineno", None),
         )
     except (RecursionError, MemoryError):
         # Python's own parser gives up on deeply nested code (e.g. thousands of chained `1+`):
         # the learner's file cannot be compiled, which is a graded result, not a grader fault.
         return None, _problem(
             "error",
-            f"{filename} cannot be compiled: its code is nested too deeply for Python's parser",
-            f"{filename} 无法编译：代码嵌套过深，超出了 Python 解析器的能力",
+            Text(
+                en=f"{filename} cannot be compiled: its code is nested too deeply for Python's parser",
+                zh=f"{filename} 无法编译：代码嵌套过深，超出了 Python 解析器的能力",
+            ),
         )
     except ValueError as exc:  # an exercise's allow: or deny: entry the policy cannot admit
         return None, _problem(
-            "error", f"the exercise's policy is invalid: {exc}", f"练习的策略配置无效：{exc}"
+            "error",
+            Text(en=f"the exercise's policy is invalid: {exc}", zh=f"练习的策略配置无效：{exc}"),
         )

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from grader.bank.model import Text
+from grader.bank.model import BankText
 from grader.denylist import entry_problem
 
 Device = Literal["cpu", "cuda", "any"]
@@ -34,8 +34,8 @@ class ExerciseSpec(BaseModel):
     format_version: Literal[1] = 1
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
     """Equal to the folder name; stable forever."""
-    title: Text
-    statement: Text
+    title: BankText
+    statement: BankText
     """Markdown, with a worked example."""
     points: float = Field(gt=0)
     """Total of the hidden checks' points."""
@@ -45,7 +45,7 @@ class ExerciseSpec(BaseModel):
     """Wall-clock seconds allowed for each check."""
     memory_limit_mb: int = Field(default=2048, ge=256)
     """Address-space limit per check on CPU (not applied to CUDA children)."""
-    hints: tuple[Text, ...] = Field(min_length=1)
+    hints: tuple[BankText, ...] = Field(min_length=1)
     tags: tuple[str, ...] = Field(min_length=1)
     source: str | None = None
     """Seed section id the exercise comes from."""

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.denylist import DenyList, class_attribute, finding_text, is_missing, message
+from grader.i18n import Text
 
 __all__ = ["Finding", "deny_verdict", "scan", "verdict_text"]
 
@@ -176,9 +177,8 @@ class Finding:
     spelling: str
     by_name: bool
 
-    def text(self) -> tuple[str, str]:
-        en, zh = message(self.entry, self.spelling, self.by_name)
-        return finding_text(self.line, en, zh)
+    def text(self) -> Text:
+        return finding_text(self.line, message(self.entry, self.spelling, self.by_name))
 
 
 class _Binder(ast.NodeVisitor):
@@ -856,15 +856,13 @@ def scan(source: str, denied: DenyList, filename: str = "submission.py") -> list
     return sorted(scanner.findings.values(), key=lambda f: (f.line, f.entry))
 
 
-def verdict_text(findings: list[Finding]) -> tuple[str, str]:
-    """The verdict's English and Chinese text: every finding, one per line (the first 50)."""
-    shown = findings[:MAX_LISTED]
-    en = [f.text()[0] for f in shown]
-    zh = [f.text()[1] for f in shown]
+def verdict_text(findings: list[Finding]) -> Text:
+    """The verdict's text: every finding, one per line (the first 50)."""
+    texts = [f.text() for f in findings[:MAX_LISTED]]
     if len(findings) > MAX_LISTED:
-        en.append(f"… and {len(findings) - MAX_LISTED} more")
-        zh.append(f"……另有 {len(findings) - MAX_LISTED} 处")
-    return "\n".join(en), "\n".join(zh)
+        more = len(findings) - MAX_LISTED
+        texts.append(Text(zh=f"……另有 {more} 处", en=f"… and {more} more"))
+    return Text(zh="\n".join(t.zh for t in texts), en="\n".join(t.en for t in texts))
 
 
 def deny_verdict(source: str, filename: str, denied: DenyList) -> dict[str, Any] | None:
@@ -875,16 +873,17 @@ def deny_verdict(source: str, filename: str, denied: DenyList) -> dict[str, Any]
     error, as for any file (a syntax error comes before policy violations). A file nested too
     deeply to scan fails closed, with reason ``error``.
     """
-    from grader.runner.result import Message, Reason
+    from grader.runner.result import Reason
 
     try:
         findings = scan(source, denied, filename)
     except (RecursionError, MemoryError):
         return {
             "reason": Reason.ERROR,
-            "message": Message(
-                f"{filename} is nested too deeply to be checked for the APIs this exercise forbids",
-                f"{filename} 嵌套过深，无法检查其中是否用到了本练习禁止的 API",
+            "message": Text(
+                zh=f"{filename} 嵌套过深，无法检查其中是否用到了本练习禁止的 API",
+                en=f"{filename} is nested too deeply to be checked for the APIs this exercise "
+                "forbids",
             ),
             "line": None,
         }
@@ -894,5 +893,4 @@ def deny_verdict(source: str, filename: str, denied: DenyList) -> dict[str, Any]
         compile(source, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    en, zh = verdict_text(findings)
-    return {"reason": Reason.POLICY, "message": Message(en, zh), "line": findings[0].line}
+    return {"reason": Reason.POLICY, "message": verdict_text(findings), "line": findings[0].line}

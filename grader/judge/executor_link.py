@@ -22,6 +22,7 @@ from typing import Any
 import torch
 
 from grader import protocol
+from grader.i18n import Text
 from grader.judge.errors import (
     BudgetExhausted,
     ExecutorDied,
@@ -176,13 +177,15 @@ class ExecutorLink:
         except ExecutorTimeout as exc:
             self.import_failure = ImportFailed(
                 "timeout",
-                f"importing your file took longer than {self.time_limit:g} s (is there an endless "
-                "loop or a long computation at the top level of your file?)",
-                f"导入你的文件超过了 {self.time_limit:g} 秒（文件顶层是否有死循环或耗时的计算？）",
+                Text(
+                    en=f"importing your file took longer than {self.time_limit:g} s (is there an endless "
+                    "loop or a long computation at the top level of your file?)",
+                    zh=f"导入你的文件超过了 {self.time_limit:g} 秒（文件顶层是否有死循环或耗时的计算？）",
+                ),
             )
             raise self.import_failure from exc
         except ExecutorDied as exc:
-            self.import_failure = ImportFailed("error", exc.en, exc.zh)
+            self.import_failure = ImportFailed("error", exc.text)
             raise self.import_failure from exc
         event = header.get("event")
         if event == "ready":
@@ -197,7 +200,7 @@ class ExecutorLink:
         if header.get("violations"):
             v = header["violations"][0]
             self.import_failure = ImportFailed(
-                "policy", str(v.get("en", "")), str(v.get("zh", "")), "", v.get("line")
+                "policy", Text(en=str(v.get("en", "")), zh=str(v.get("zh", ""))), "", v.get("line")
             )
         elif event == "import_failed":
             name = protocol.clip_text(header.get("type"), 100) or "Exception"
@@ -207,11 +210,11 @@ class ExecutorLink:
             zh = f"导入你的文件时抛出了 {name}" + (f"：{detail}" if detail else "")
             line = header.get("line") if type(header.get("line")) is int else None
             self.import_failure = ImportFailed(
-                "error", en, zh, protocol.clip_text(header.get("traceback")), line
+                "error", Text(en=en, zh=zh), protocol.clip_text(header.get("traceback")), line
             )
         else:
             self.import_failure = ImportFailed(
-                "error", "your file could not be started", "无法启动你的文件"
+                "error", Text(en="your file could not be started", zh="无法启动你的文件")
             )
         raise self.import_failure
 
@@ -274,20 +277,26 @@ class ExecutorLink:
             self.live = live
             self._kill_quietly()
             raise ExecutorDied(
-                f"your code printed more than {OUTPUT_FLOOD >> 20} MiB of output during one check; "
-                "it was stopped",
-                f"你的代码在一次检查中输出超过了 {OUTPUT_FLOOD >> 20} MiB，已被终止",
+                Text(
+                    en=f"your code printed more than {OUTPUT_FLOOD >> 20} MiB of output during one check; "
+                    "it was stopped",
+                    zh=f"你的代码在一次检查中输出超过了 {OUTPUT_FLOOD >> 20} MiB，已被终止",
+                ),
             ) from None
         except protocol.DeadlineExceeded:
             self._kill()
             if deadline >= self.budget_end:
                 raise BudgetExhausted(
-                    f"the time budget for the whole submission ({self.budget:g} s) ran out",
-                    f"整个提交的时间预算（{self.budget:g} 秒）已用完",
+                    Text(
+                        en=f"the time budget for the whole submission ({self.budget:g} s) ran out",
+                        zh=f"整个提交的时间预算（{self.budget:g} 秒）已用完",
+                    ),
                 ) from None
             raise ExecutorTimeout(
-                f"time limit exceeded: the check took longer than {self.time_limit:g} s",
-                f"超时：该检查运行超过了 {self.time_limit:g} 秒",
+                Text(
+                    en=f"time limit exceeded: the check took longer than {self.time_limit:g} s",
+                    zh=f"超时：该检查运行超过了 {self.time_limit:g} 秒",
+                ),
             ) from None
         except protocol.ProtocolError as exc:
             closed = isinstance(exc, protocol.ChannelClosed)
@@ -295,20 +304,28 @@ class ExecutorLink:
             if closed and os.WIFSIGNALED(status):
                 name = _signal_name(status)
                 if name in ("SIGKILL", "SIGXCPU"):
-                    raise ExecutorTimeout("CPU time limit exceeded", "超出 CPU 时间限制") from None
+                    raise ExecutorTimeout(
+                        Text(en="CPU time limit exceeded", zh="超出 CPU 时间限制")
+                    ) from None
                 raise ExecutorDied(
-                    f"your code's process was killed by signal {name} (a crash in native code?)",
-                    f"你的代码所在的进程被信号 {name} 终止（可能是原生代码崩溃）",
+                    Text(
+                        en=f"your code's process was killed by signal {name} (a crash in native code?)",
+                        zh=f"你的代码所在的进程被信号 {name} 终止（可能是原生代码崩溃）",
+                    ),
                 ) from None
             if closed:
                 code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
                 raise ExecutorDied(
-                    f"your code ended its process early (exit status {code})",
-                    f"你的代码提前结束了自己的进程（退出码 {code}）",
+                    Text(
+                        en=f"your code ended its process early (exit status {code})",
+                        zh=f"你的代码提前结束了自己的进程（退出码 {code}）",
+                    ),
                 ) from None
             raise ExecutorDied(
-                f"your code's process sent something that is not an answer ({exc})",
-                f"你的代码所在的进程发送了无法识别的内容（{exc}）",
+                Text(
+                    en=f"your code's process sent something that is not an answer ({exc})",
+                    zh=f"你的代码所在的进程发送了无法识别的内容（{exc}）",
+                ),
             ) from None
         try:
             self._drain(live)
@@ -356,8 +373,10 @@ class ExecutorLink:
         generation (handles from an older generation are gone)."""
         if time.monotonic() >= self.budget_end:
             raise BudgetExhausted(
-                f"the time budget for the whole submission ({self.budget:g} s) ran out",
-                f"整个提交的时间预算（{self.budget:g} 秒）已用完",
+                Text(
+                    en=f"the time budget for the whole submission ({self.budget:g} s) ran out",
+                    zh=f"整个提交的时间预算（{self.budget:g} 秒）已用完",
+                ),
             )
         live = self.current()
         header_out, blobs_out = self._request(header, blobs, self.check_deadline)

@@ -24,6 +24,7 @@ import pytest
 from grader import __version__
 from grader.denylist import DenyError
 from grader.denylist import resolve as resolve_deny
+from grader.i18n import EMPTY, Text
 from grader.judge import plugin
 from grader.judge.deny_scan import deny_verdict
 from grader.judge.errors import JudgeTimeout
@@ -32,7 +33,7 @@ from grader.judge.remote import RemoteSession
 from grader.judge.verdicts import classify
 from grader.protocol import TemplateClient, clip_text
 from grader.runner.request import GradeRequest
-from grader.runner.result import Message, Reason
+from grader.runner.result import Reason
 from grader.runner.sanitize import clean_text
 
 Send = Callable[[dict[str, Any]], None]
@@ -42,23 +43,26 @@ GRADER_INI = Path(__file__).with_name("pytest.ini")
 """The judge's own pytest configuration (no conftest, ini file or plugin of the submission's)."""
 
 
-def _verdict(reason: Reason, en: str, zh: str, line: int | None = None) -> dict[str, Any]:
-    return {"reason": reason, "message": Message(en, zh), "line": line}
+def _verdict(reason: Reason, message: Text, line: int | None = None) -> dict[str, Any]:
+    return {"reason": reason, "message": message, "line": line}
 
 
 def _unreadable(filename: str, exc: OSError) -> dict[str, Any]:
     return _verdict(
         Reason.ERROR,
-        f"cannot read {filename}: {exc.strerror}",
-        f"无法读取 {filename}：{exc.strerror}",
+        Text(
+            en=f"cannot read {filename}: {exc.strerror}", zh=f"无法读取 {filename}：{exc.strerror}"
+        ),
     )
 
 
 def _too_large(filename: str, size: int) -> dict[str, Any]:
     return _verdict(
         Reason.ERROR,
-        f"{filename} is too large ({size} bytes; the limit is {MAX_SUBMISSION_BYTES})",
-        f"{filename} 太大（{size} 字节；上限为 {MAX_SUBMISSION_BYTES}）",
+        Text(
+            en=f"{filename} is too large ({size} bytes; the limit is {MAX_SUBMISSION_BYTES})",
+            zh=f"{filename} 太大（{size} 字节；上限为 {MAX_SUBMISSION_BYTES}）",
+        ),
     )
 
 
@@ -79,8 +83,7 @@ def read_submission(path: Path, filename: str) -> tuple[str | None, dict[str, An
                 None,
                 _verdict(
                     Reason.ERROR,
-                    f"{filename} is not a regular file",
-                    f"{filename} 不是普通文件",
+                    Text(en=f"{filename} is not a regular file", zh=f"{filename} 不是普通文件"),
                 ),
                 b"",
             )
@@ -99,8 +102,10 @@ def read_submission(path: Path, filename: str) -> tuple[str | None, dict[str, An
             None,
             _verdict(
                 Reason.ERROR,
-                f"{filename} is a binary file, not Python source",
-                f"{filename} 是二进制文件，不是 Python 源代码",
+                Text(
+                    en=f"{filename} is a binary file, not Python source",
+                    zh=f"{filename} 是二进制文件，不是 Python 源代码",
+                ),
             ),
             data,
         )
@@ -112,8 +117,10 @@ def read_submission(path: Path, filename: str) -> tuple[str | None, dict[str, An
             None,
             _verdict(
                 Reason.ERROR,
-                f"{filename} is not valid UTF-8 (line {line}); save it as UTF-8",
-                f"{filename} 不是有效的 UTF-8 编码（第 {line} 行）；请以 UTF-8 保存",
+                Text(
+                    en=f"{filename} is not valid UTF-8 (line {line}); save it as UTF-8",
+                    zh=f"{filename} 不是有效的 UTF-8 编码（第 {line} 行）；请以 UTF-8 保存",
+                ),
                 line,
             ),
             data,
@@ -150,8 +157,10 @@ def _alarm(seconds: float) -> Any:
     def ring(signum: int, frame: Any) -> None:
         fired.append(True)
         raise JudgeTimeout(
-            "time limit exceeded: the check took too long with what your code returned",
-            "超时：检查在处理你的代码返回的结果时耗时过长",
+            Text(
+                en="time limit exceeded: the check took too long with what your code returned",
+                zh="超时：检查在处理你的代码返回的结果时耗时过长",
+            ),
         )
 
     previous = signal.signal(signal.SIGALRM, ring)
@@ -225,15 +234,15 @@ class SubmissionGrading:
         req = self.req
         text, verdict, self.raw = read_submission(Path(req.submission_path), req.filename)
         self.empty = text is not None and not text.strip()
-        if req.skip_reason_en:
-            verdict = _verdict(Reason.SKIPPED, req.skip_reason_en, req.skip_reason_zh)
+        if req.skip_reason:
+            verdict = _verdict(Reason.SKIPPED, req.skip_reason)
         if req.deny:
             # The exercise's deny: list is decided here, statically, before anything runs.
             try:
                 denied = resolve_deny(req.deny)
             except DenyError as exc:
                 self.content_error = f"{Path(req.exercise_dir) / 'exercise.yaml'}: {exc}"
-                verdict = _verdict(Reason.ERROR, self.content_error, self.content_error)
+                verdict = _verdict(Reason.ERROR, Text(en=self.content_error, zh=self.content_error))
             else:
                 if verdict is None and text is not None:
                     verdict = deny_verdict(text, req.filename, denied)
@@ -267,9 +276,10 @@ class SubmissionGrading:
         if link.budget_left() <= 0:
             return {
                 "reason": Reason.TIMEOUT,
-                "message": Message(
-                    f"not run: the time budget for the whole submission ({link.budget:g} s) ran out",
-                    f"未运行：整个提交的时间预算（{link.budget:g} 秒）已用完",
+                "message": Text(
+                    zh=f"未运行：整个提交的时间预算（{link.budget:g} 秒）已用完",
+                    en=f"not run: the time budget for the whole submission ({link.budget:g} s) "
+                    "ran out",
                 ),
                 "duration": 0.0,
             }
@@ -317,8 +327,8 @@ class SubmissionGrading:
                 self.outputs.append((item.name, outcome["output"]))
             reason = Reason(outcome["reason"])
             message = outcome["message"]
-            if not isinstance(message, Message):
-                message = Message(**message)
+            if not isinstance(message, Text):
+                message = Text.from_dict(message)
             self.results.append(
                 {
                     "name": item.name,
@@ -352,11 +362,11 @@ class SubmissionGrading:
             )
             return
         req = self.req
-        summary = Message("", "")
+        summary = EMPTY
         if self.verdict is not None:
             summary = self.verdict["message"]
         elif self.empty:
-            summary = Message(f"{req.filename} is empty", f"{req.filename} 是空文件")
+            summary = Text(zh=f"{req.filename} 是空文件", en=f"{req.filename} is empty")
         if self.layers:
             layers = sorted(set.intersection(*(set(x) for x in self.layers)))
         else:  # no executor reported (a syntax error, every check timed out): the machine's
@@ -473,8 +483,7 @@ def _compile_verdict(problem: dict[str, Any]) -> dict[str, Any]:
     line = problem.get("line")
     return _verdict(
         reason,
-        clip_text(problem.get("en"), 60_000),
-        clip_text(problem.get("zh"), 60_000),
+        Text(en=clip_text(problem.get("en"), 60_000), zh=clip_text(problem.get("zh"), 60_000)),
         line if type(line) is int else None,
     )
 

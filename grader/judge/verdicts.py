@@ -11,16 +11,17 @@ from typing import Any
 import pytest
 
 from grader.checks import CheckFailed
+from grader.i18n import EMPTY, Text
 from grader.judge.errors import ExecutorTrouble, RemoteRaised
 from grader.judge.executor_link import CheckLog
-from grader.runner.result import Message, Reason
+from grader.runner.result import Reason
 from grader.tracebacks import exception_text
 
 
 def _policy(violation: dict[str, Any]) -> dict[str, Any]:
     return {
         "reason": Reason.POLICY,
-        "message": Message(violation.get("en", ""), violation.get("zh", "")),
+        "message": Text.from_dict(violation),
         "line": violation.get("line"),
     }
 
@@ -34,22 +35,22 @@ def classify(exc: BaseException | None, log: CheckLog) -> dict[str, Any]:
                 if log.violations
                 else {
                     "reason": Reason.POLICY,
-                    "message": Message(exc.en, exc.zh),
+                    "message": exc.text,
                     "line": exc.line,
                 }
             )
         return {
             "reason": Reason(exc.reason),
-            "message": Message(exc.en, exc.zh),
+            "message": exc.text,
             "traceback": exc.traceback,
             "line": exc.line,
         }
     if log.quota:
         return {
             "reason": Reason.ERROR,
-            "message": Message(
-                f"your code filled its scratch folder: {log.quota}",
-                f"你的代码写满了它的临时文件夹：{log.quota}",
+            "message": Text(
+                zh=f"你的代码写满了它的临时文件夹：{log.quota}",
+                en=f"your code filled its scratch folder: {log.quota}",
             ),
         }
     if log.violations:
@@ -57,29 +58,29 @@ def classify(exc: BaseException | None, log: CheckLog) -> dict[str, Any]:
         # if the check then passed or failed for another reason.
         return _policy(log.violations[0])
     if exc is None:
-        return {"reason": Reason.PASSED, "message": Message("", "")}
+        return {"reason": Reason.PASSED, "message": EMPTY}
     if isinstance(exc, RemoteRaised):
         return _learner_error(exc)
     if isinstance(exc, CheckFailed):
-        return {"reason": Reason.FAILED, "message": Message(exc.en, exc.zh)}
+        return {"reason": Reason.FAILED, "message": exc.text}
     if isinstance(exc, pytest.skip.Exception):
         msg = exception_text(exc)
-        return {"reason": Reason.SKIPPED, "message": Message(msg, msg)}
+        return {"reason": Reason.SKIPPED, "message": Text(zh=msg, en=msg)}  # the check's words
     name = type(exc).__name__
     text = exception_text(exc).strip()
     detail = text.splitlines()[0][:500] if text else ""
     if isinstance(exc, AssertionError):
         return {
             "reason": Reason.FAILED,
-            "message": Message(
-                detail or "the check's condition does not hold", detail or "检查条件不成立"
+            "message": Text(
+                zh=detail or "检查条件不成立", en=detail or "the check's condition does not hold"
             ),
         }
     return {
         "reason": Reason.FAILED,
-        "message": Message(
-            f"the check could not use what your code returned ({name}: {detail})",
-            f"检查无法使用你的代码返回的结果（{name}：{detail}）",
+        "message": Text(
+            zh=f"检查无法使用你的代码返回的结果（{name}：{detail}）",
+            en=f"the check could not use what your code returned ({name}: {detail})",
         ),
     }
 
@@ -87,16 +88,20 @@ def classify(exc: BaseException | None, log: CheckLog) -> dict[str, Any]:
 def _learner_error(exc: RemoteRaised) -> dict[str, Any]:
     trace, line = exc.traceback, exc.line
     if isinstance(exc, MemoryError):
-        en, zh = (
-            "your code ran out of memory (the memory limit was reached)",
-            "你的代码耗尽了内存（达到了内存上限）",
+        message = Text(
+            zh="你的代码耗尽了内存（达到了内存上限）",
+            en="your code ran out of memory (the memory limit was reached)",
         )
     elif isinstance(exc, RecursionError):
-        en, zh = "maximum recursion depth exceeded in your code", "你的代码超出了最大递归深度"
+        message = Text(
+            zh="你的代码超出了最大递归深度", en="maximum recursion depth exceeded in your code"
+        )
     else:
         name = exc.remote_type
         text = exception_text(exc).strip()
         detail = text.splitlines()[0][:500] if text else ""
-        en = f"your code raised {name}: {detail}" if detail else f"your code raised {name}"
-        zh = f"你的代码抛出了 {name}：{detail}" if detail else f"你的代码抛出了 {name}"
-    return {"reason": Reason.ERROR, "message": Message(en, zh), "traceback": trace, "line": line}
+        message = Text(
+            zh=f"你的代码抛出了 {name}：{detail}" if detail else f"你的代码抛出了 {name}",
+            en=f"your code raised {name}: {detail}" if detail else f"your code raised {name}",
+        )
+    return {"reason": Reason.ERROR, "message": message, "traceback": trace, "line": line}

@@ -20,12 +20,12 @@ from grader.course import Course, resolve_course
 from grader.errors import BankError, InternalError, SandboxError, UsageError
 from grader.exercises.loader import find_exercise
 from grader.exercises.model import Exercise
+from grader.i18n import EMPTY, Text
 from grader.runner.client import InProcessWorker, Progress, Worker
 from grader.runner.request import GradeRequest
 from grader.runner.result import (
     CheckResult,
     ExerciseResult,
-    Message,
     Provenance,
     cap_output,
     check_result_from_dict,
@@ -37,7 +37,7 @@ DeviceChoice = Literal["auto", "cpu", "cuda"]
 
 def resolve_device(
     exercise: Exercise, requested: DeviceChoice, cuda_available: bool
-) -> tuple[Literal["cpu", "cuda"], Message | None]:
+) -> tuple[Literal["cpu", "cuda"], Text | None]:
     """The device the checks run on, or a skip reason (a CUDA exercise without a GPU)."""
     if requested == "cuda" and not cuda_available:
         raise UsageError("--device cuda was requested but no CUDA device is available")
@@ -51,10 +51,14 @@ def resolve_device(
     # wanted == "cuda"
     if cuda_available and requested != "cpu":
         return "cuda", None
-    why = "no CUDA device is available" if not cuda_available else "--device cpu was requested"
-    return "cuda", Message(
-        f"skipped: exercise '{exercise.id}' needs a CUDA GPU and {why}",
-        f"已跳过：练习 '{exercise.id}' 需要 CUDA GPU，但{'本机没有可用的 CUDA 设备' if not cuda_available else '指定了 --device cpu'}",
+    why = (
+        Text(zh="本机没有可用的 CUDA 设备", en="no CUDA device is available")
+        if not cuda_available
+        else Text(zh="指定了 --device cpu", en="--device cpu was requested")
+    )
+    return "cuda", Text(
+        zh=f"已跳过：练习 '{exercise.id}' 需要 CUDA GPU，但{why.zh}",
+        en=f"skipped: exercise '{exercise.id}' needs a CUDA GPU and {why.en}",
     )
 
 
@@ -64,7 +68,7 @@ def build_request(
     *,
     kind: Literal["hidden", "public"],
     device: Literal["cpu", "cuda"],
-    skip: Message | None,
+    skip: Text | None,
     timeout: float | None,
     required_layers: tuple[str, ...] = (),
     sandbox_layers: tuple[str, ...] = (),
@@ -94,8 +98,7 @@ def build_request(
         deny=exercise.spec.deny,
         exercise_hash=exercise.content_hash(),
         checks_hash=exercise.checks_hash(kind),
-        skip_reason_en=skip.en if skip else "",
-        skip_reason_zh=skip.zh if skip else "",
+        skip_reason=skip or EMPTY,
         required_layers=required_layers,
         sandbox_layers=sandbox_layers,
     )
@@ -122,7 +125,7 @@ def result_from_wire(data: dict[str, Any]) -> ExerciseResult:
             device=prov["device"],
             sandbox_layers=tuple(prov["sandbox_layers"]),
         ),
-        summary=Message(**data.get("summary", {"en": "", "zh": ""})),
+        summary=Text.from_dict(data.get("summary", {})),
         learner_output=output,
         learner_output_truncated=truncated,
     )

@@ -6,6 +6,8 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from grader.i18n import EMPTY, Text
+
 STARTUP = 60.0
 """Seconds allowed for starting a grading process and collecting the checks."""
 BUDGET_FLOOR = 30.0
@@ -36,9 +38,8 @@ class GradeRequest:
     anything runs, and the executor's policy refuses them at run time."""
     exercise_hash: str = ""
     checks_hash: str = ""
-    skip_reason_en: str = ""
+    skip_reason: Text = EMPTY
     """When set, nothing runs: every check is reported skipped with this reason."""
-    skip_reason_zh: str = ""
     required_layers: tuple[str, ...] = ()
     """With --require-sandbox: the layers every executor must report active, else the judge
     refuses the grade (an error, never a score)."""
@@ -57,6 +58,7 @@ class GradeRequest:
         data["deny"] = tuple(data.get("deny", ()))
         data["required_layers"] = tuple(data.get("required_layers", ()))
         data["sandbox_layers"] = tuple(data.get("sandbox_layers", ()))
+        data["skip_reason"] = Text.from_dict(data.get("skip_reason", {}))
         return cls(**data)
 
     def course_paths(self) -> list[str]:

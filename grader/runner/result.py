@@ -11,16 +11,19 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from grader.errors import ExitCode
-from grader.i18n import Lang
+from grader.i18n import EMPTY, Lang, Text
 
 RESULT_VERSION = 2
 """2: ``graded``, ``incomplete``; a result that is not a grade has ``score: null``, and its
 skipped checks ``status: "skipped"`` and ``score: null``."""
 OUTPUT_CAP = 8_000
-TRUNCATION_NOTICE = {
-    "en": "[output truncated: only the first {n} characters are shown]",
-    "zh": "[输出过长，仅显示前 {n} 个字符]",
-}
+TRUNCATION_NOTICE = Text(
+    zh="[输出过长，仅显示前 {n} 个字符]",
+    en="[output truncated: only the first {n} characters are shown]",
+)
+NOT_RUN_HERE = Text(zh="部分检查无法在本机上运行", en="some checks could not run on this machine")
+"""Why a result is not a grade when its first skipped check gave no reason."""
+PRINTED = Text(zh="你的程序输出：", en="Your program printed:")
 
 
 class Reason(StrEnum):
@@ -40,20 +43,6 @@ class Reason(StrEnum):
 
 
 @dataclass(frozen=True)
-class Message:
-    """A learner-facing message in both languages."""
-
-    en: str
-    zh: str
-
-    def get(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
-
-    def to_dict(self) -> dict[str, str]:
-        return {"en": self.en, "zh": self.zh}
-
-
-@dataclass(frozen=True)
 class CheckResult:
     """The outcome of one check (one pytest test, or one case of a parametrized test)."""
 
@@ -62,7 +51,7 @@ class CheckResult:
     max_score: float
     score: float
     reason: Reason
-    message: Message = Message("", "")
+    message: Text = EMPTY
     """What went wrong, for the learner (empty when passed)."""
     traceback: str = ""
     """A traceback through the learner's own code only, with their line numbers."""
@@ -79,7 +68,7 @@ class CheckResult:
         return "passed" if self.reason is Reason.PASSED else "failed"
 
     def output(self, lang: Lang) -> str:
-        parts = [self.message.get(lang)] if self.message.en or self.message.zh else []
+        parts = [self.message.get(lang)] if self.message else []
         if self.traceback:
             parts.append(self.traceback)
         return "\n\n".join(parts)
@@ -136,7 +125,7 @@ class ExerciseResult:
     tests: tuple[CheckResult, ...]
     execution_time: float
     provenance: Provenance
-    summary: Message = Message("", "")
+    summary: Text = EMPTY
     """A message about the submission as a whole (e.g. 'syntax error on line 3')."""
     learner_output: str = ""
     """What the submission printed (capped)."""
@@ -165,15 +154,12 @@ class ExerciseResult:
         return not self.incomplete
 
     @property
-    def incomplete_message(self) -> Message:
+    def incomplete_message(self) -> Text:
         """Why the result is not a grade (the first skipped check's reason); empty when graded."""
         skipped = [t for t in self.tests if t.reason is Reason.SKIPPED]
         if not skipped:
-            return Message("", "")
-        first = skipped[0].message
-        if first.en or first.zh:
-            return first
-        return Message("some checks could not run on this machine", "部分检查无法在本机上运行")
+            return EMPTY
+        return skipped[0].message or NOT_RUN_HERE
 
     @property
     def full_marks(self) -> bool:
@@ -187,13 +173,13 @@ class ExerciseResult:
 
     def output(self, lang: Lang) -> str:
         parts = []
-        if self.summary.en or self.summary.zh:
+        if self.summary:
             parts.append(self.summary.get(lang))
         if self.learner_output:
-            label = "你的程序输出：" if lang == "zh" else "Your program printed:"
+            label = PRINTED.get(lang)
             text = self.learner_output
             if self.learner_output_truncated:
-                text += "\n" + TRUNCATION_NOTICE[lang].format(n=OUTPUT_CAP)
+                text += "\n" + TRUNCATION_NOTICE.get(lang).format(n=OUTPUT_CAP)
             parts.append(f"{label}\n{text}")
         return "\n\n".join(parts)
 
@@ -244,7 +230,7 @@ def check_result_from_dict(data: dict[str, Any]) -> CheckResult:
         max_score=float(data["max_score"]),
         score=float(data["score"]),
         reason=Reason(data["reason"]),
-        message=Message(**data.get("messages", {"en": "", "zh": ""})),
+        message=Text.from_dict(data.get("messages", {})),
         traceback=data.get("traceback", ""),
         lineno=data.get("line"),
         duration=float(data.get("duration", 0.0)),

@@ -240,7 +240,7 @@ def test_finding_spelling_and_method_note():
     assert findings is not None and len(findings) == 1
     finding = findings[0]
     assert (finding.spelling, finding.by_name) == ("x.softmax", True)
-    en, zh = finding.text()
+    en, zh = finding.text().en, finding.text().zh
     assert en.startswith(
         "line 2: this exercise does not allow `Tensor.softmax` (see the statement)"
     )
@@ -260,7 +260,8 @@ def test_verdict_lists_at_most_fifty():
     source = "import torch\n" + "torch.softmax\n" * (MAX_LISTED + 7)
     findings = scan(source, resolve(DENY))
     assert findings is not None and len(findings) == MAX_LISTED + 7
-    en, zh = verdict_text(findings)
+    text = verdict_text(findings)
+    en, zh = text.en, text.zh
     assert len(en.splitlines()) == MAX_LISTED + 1 and en.endswith("… and 7 more")
     assert zh.endswith("……另有 7 处")
 

@@ -16,8 +16,9 @@ from grader.bank.loader import (
     load_banks,
     load_banks_or_raise,
 )
-from grader.bank.model import FillQuestion, SingleQuestion, Text
+from grader.bank.model import FillQuestion, SingleQuestion
 from grader.errors import BankError, UsageError
+from grader.i18n import Text
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "banks"
 GOOD = DATA / "good" / "questions"

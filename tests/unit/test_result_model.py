@@ -12,14 +12,15 @@ import pytest
 from junitparser import JUnitXml
 
 from grader.errors import ExitCode
+from grader.i18n import EMPTY, Text
 from grader.runner.reports import render_junit, render_text
-from grader.runner.result import CheckResult, ExerciseResult, Message, Provenance, Reason
+from grader.runner.result import CheckResult, ExerciseResult, Provenance, Reason
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "grader/runner/results.schema.json").read_text()
 )
 PROVENANCE = Provenance("0", "a" * 64, "b" * 64, "c" * 64, "2", "2", "3.11.0", "cpu", ("seccomp",))
-SKIP = Message("needs a CUDA GPU", "需要 CUDA GPU")
+SKIP = Text(zh="需要 CUDA GPU", en="needs a CUDA GPU")
 
 
 def _result(*reasons: Reason) -> ExerciseResult:
@@ -29,7 +30,7 @@ def _result(*reasons: Reason) -> ExerciseResult:
             max_score=1.0,
             score=1.0 if r is Reason.PASSED else 0.0,
             reason=r,
-            message=SKIP if r is Reason.SKIPPED else Message("", ""),
+            message=SKIP if r is Reason.SKIPPED else EMPTY,
         )
         for i, r in enumerate(reasons)
     )

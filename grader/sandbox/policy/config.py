@@ -16,6 +16,7 @@ from typing import Any
 
 from grader.denylist import DenyList
 from grader.denylist import resolve as resolve_deny
+from grader.i18n import Text
 from grader.sandbox.policy.errors import raise_violation
 from grader.sandbox.policy.rules import DEFAULT_MODULES, EXTENSION_MODULES, AttrAllow
 
@@ -106,17 +107,15 @@ def normalise_allow(allow: Sequence[str], field: str = "allow") -> tuple[str, ..
     return tuple(sorted(set(allow)))
 
 
-def _refuse(what: str, condition: str, condition_zh: str) -> None:
-    raise raise_violation(
-        "denied-value", "denied-argument", what=what, condition=condition, condition_zh=condition_zh
-    )
+def _refuse(what: str, condition: Text) -> None:
+    raise raise_violation("denied-value", "denied-argument", what=what, condition=condition)
 
 
 def _torch_load(f: Any, map_location: Any = None, *, weights_only: bool = True, mmap: Any = None):
     import torch
 
     if weights_only is not True:
-        _refuse("torch.load", "with weights_only=True", "在 weights_only=True 时使用")
+        _refuse("torch.load", Text(en="with weights_only=True", zh="在 weights_only=True 时使用"))
     return torch.load(f, map_location=map_location, weights_only=True, mmap=mmap)
 
 
@@ -132,8 +131,10 @@ def _numpy_load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False, **
     if allow_pickle is not False or mmap_mode is not None or kwargs:
         _refuse(
             "numpy.load",
-            "with allow_pickle=False and no other options",
-            "在 allow_pickle=False 且不加其他选项时使用",
+            Text(
+                en="with allow_pickle=False and no other options",
+                zh="在 allow_pickle=False 且不加其他选项时使用",
+            ),
         )
     return np.load(file, allow_pickle=False)
 
@@ -142,7 +143,7 @@ def _numpy_save(file: Any, arr: Any, allow_pickle: bool = False) -> None:
     import numpy as np
 
     if allow_pickle is not False:
-        _refuse("numpy.save", "with allow_pickle=False", "在 allow_pickle=False 时使用")
+        _refuse("numpy.save", Text(en="with allow_pickle=False", zh="在 allow_pickle=False 时使用"))
     np.save(file, arr, allow_pickle=False)
 
 

@@ -16,11 +16,12 @@ import torch
 
 from grader.denylist import RULE as DENY_RULE
 from grader.denylist import message as deny_message
+from grader.i18n import EMPTY
 from grader.sandbox.policy.config import PolicyConfig
 from grader.sandbox.policy.deny import (
     GLOBAL_NAME_DENY,
 )
-from grader.sandbox.policy.errors import raise_violation
+from grader.sandbox.policy.errors import DUNDER_HINTS, raise_violation
 from grader.sandbox.policy.guards_owned import is_owned, library_defines
 from grader.sandbox.policy.guards_table import (
     CLASS_ATTR_DENY,
@@ -47,10 +48,6 @@ FAST_TYPES = frozenset(
 
 _MISSING = object()
 _SPECIAL_NAMES = INTROSPECTION_ATTRS | frozenset(GLOBAL_NAME_DENY) | {"format", "format_map"}
-_DUNDER_HINTS = {
-    "__class__": ("; use type(x) instead", "；请改用 type(x)"),
-    "__dict__": ("; use vars(x) on your own objects", "；可以对自己的对象使用 vars(x)"),
-}
 
 
 def describe_owner(obj: object) -> str:
@@ -73,8 +70,7 @@ def _underscore_verdict(obj: object, name: str, declared: frozenset[str]) -> Ver
                     return None
             elif name in ALLOWED_DUNDER_READS:
                 return None
-            hint, hint_zh = _DUNDER_HINTS.get(name, ("", ""))
-            return "dunder", "dunder-read", {"name": name, "hint": hint, "hint_zh": hint_zh}
+            return "dunder", "dunder-read", {"name": name, "hint": DUNDER_HINTS.get(name, EMPTY)}
         return "private", "private-mangled", {"name": name}
     if name in NAMEDTUPLE_PUBLIC and (
         isinstance(obj, tuple) or (isinstance(obj, type) and issubclass(obj, tuple))
@@ -139,8 +135,7 @@ def deny_violation(entry: str, owner: object = None, name: str | None = None) ->
             reached = f"{describe_owner(owner)}.{name}"
         else:
             reached = f"<{describe_owner(owner)} object>.{name}"
-    en, zh = deny_message(entry, reached)
-    return raise_violation(DENY_RULE, "deny", detail=en, detail_zh=zh)
+    return raise_violation(DENY_RULE, "deny", detail=deny_message(entry, reached))
 
 
 def _check_format_string(fmt: str) -> None:

@@ -17,6 +17,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from grader.i18n import Text
 from grader.sandbox.policy.config import PolicyConfig
 from grader.sandbox.policy.errors import fill_message, raise_violation
 from grader.sandbox.policy.guards_attr import deny_violation, name_verdict
@@ -30,8 +31,8 @@ _INTERNAL_ROOTS = frozenset({"torch", "numpy"})
 
 def from_import_verdict(
     module: types.ModuleType, module_name: str, item: str, config: PolicyConfig
-) -> tuple[str, str] | None:
-    """Why ``from module_name import item`` is refused, as (en, zh) detail; None if allowed.
+) -> Text | None:
+    """Why ``from module_name import item`` is refused, as detail text; None if allowed.
 
     Raises LookupError when ``item`` is neither an attribute nor a submodule (a typo).
     """
@@ -92,9 +93,7 @@ class ImportGuards:
             except LookupError:
                 raise ImportError(f"cannot import name {item!r} from {name!r}") from None
             if why is not None:
-                raise raise_violation(
-                    "import", "import-name", module=name, name=item, why=why[0], why_zh=why[1]
-                )
+                raise raise_violation("import", "import-name", module=name, name=item, why=why)
         if fromlist:
             module = _real_import(name, None, None, tuple(fromlist), 0)
             for item in fromlist:

@@ -91,5 +91,5 @@ class ImportVisitor:
             if why is not None:
                 self.report(
                     node, "import", "import-name", module=module_name, name=alias.name,
-                    why=why[0], why_zh=why[1],
+                    why=why,
                 )  # fmt: skip

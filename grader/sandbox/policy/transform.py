@@ -17,8 +17,9 @@ import numpy as np
 import torch
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES, RestrictingNodeTransformer
 
+from grader.i18n import EMPTY
 from grader.sandbox.policy.config import PolicyConfig
-from grader.sandbox.policy.errors import PolicyViolation, make_violation
+from grader.sandbox.policy.errors import DUNDER_HINTS, PolicyViolation, make_violation
 from grader.sandbox.policy.guards_attr import name_verdict
 from grader.sandbox.policy.guards_table import value_verdict
 from grader.sandbox.policy.guards_write import write_verdict
@@ -123,10 +124,8 @@ class PolicyTransformer(ImportVisitor, RestrictingNodeTransformer):
                 return "private", "private-mangled", {"name": attr}
             if load and attr in ALLOWED_DUNDER_READS:
                 return None
-            hint = (
-                ("; use type(x) instead", "；请改用 type(x)") if attr == "__class__" else ("", "")
-            )
-            return "dunder", "dunder-read", {"name": attr, "hint": hint[0], "hint_zh": hint[1]}
+            hint = DUNDER_HINTS["__class__"] if attr == "__class__" else EMPTY
+            return "dunder", "dunder-read", {"name": attr, "hint": hint}
         if attr in INTROSPECTION_ATTRS or attr in INSPECT_ATTRIBUTES:
             return "introspection", "introspection", {"name": attr}
         return None

@@ -108,7 +108,7 @@ class CheckResults(Vertical):
         if output and result.learner_output_truncated:
             from grader.runner.result import OUTPUT_CAP, TRUNCATION_NOTICE
 
-            output += "\n" + TRUNCATION_NOTICE[lang].format(n=OUTPUT_CAP)
+            output += "\n" + TRUNCATION_NOTICE.get(lang).format(n=OUTPUT_CAP)
         self._block("output", t("res_output", lang), output.rstrip("\n"))
         tracebacks: list[str] = []
         for check in result.tests:
