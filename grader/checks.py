@@ -38,6 +38,7 @@ import pytest
 import torch
 
 from grader.i18n import Text
+from grader.judge.errors import CheckFailed, check_message
 
 __all__ = [
     "CheckFailed",
@@ -62,54 +63,6 @@ __all__ = [
 ]
 
 
-def _message(what: str, args: tuple[object, ...], en: object, zh: object) -> Text:
-    """The text of ``fail``, ``expect`` or ``CheckFailed``: ``en=`` and ``zh=``, one ``Text``, or
-    the deprecated ``(en, zh)`` in that order (``("...", zh="...")`` too, as before)."""
-    if len(args) == 1 and isinstance(args[0], Text) and en is None and zh is None:
-        return args[0]
-    if len(args) > 2 or (len(args) >= 1 and en is not None) or (len(args) == 2 and zh is not None):
-        raise TypeError(f"{what}: give the message as en=..., zh=... (or one Text)")
-    if len(args) >= 1:
-        en = args[0]
-    if len(args) == 2:
-        zh = args[1]
-    if type(en) is not str or type(zh) is not str:
-        raise TypeError(
-            f"{what}: give the message as en=..., zh=... (two strings) or one Text, "
-            f"got en={type(en).__name__}, zh={type(zh).__name__}"
-        )
-    return Text(zh=zh, en=en)
-
-
-class CheckFailed(AssertionError):
-    """A check failed; carries the learner-facing message in both languages (:attr:`text`).
-
-    ``CheckFailed(en="...", zh="...")`` or ``CheckFailed(Text(zh="...", en="..."))``; the
-    positional ``CheckFailed(en, zh)`` is deprecated (see the module docstring). ``str()`` of it
-    is the English message.
-    """
-
-    text: Text
-    """The message, in both languages."""
-
-    def __init__(self, *args: str | Text, en: str | None = None, zh: str | None = None) -> None:
-        self.text = _message(type(self).__name__, args, en, zh)
-        super().__init__(self.text.en)
-
-    @property
-    def en(self) -> str:
-        """The English message."""
-        return self.text.en
-
-    @property
-    def zh(self) -> str:
-        """The Chinese message."""
-        return self.text.zh
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.text,), self.__dict__ or None)
-
-
 def points(value: float) -> pytest.MarkDecorator:
     """Declare how many points a check is worth (``@points(2)``).
 
@@ -126,7 +79,7 @@ def fail(*args: str | Text, en: str | None = None, zh: str | None = None) -> NoR
     ``fail(text)`` with a :class:`grader.i18n.Text`. The positional ``fail(en, zh)`` is
     deprecated (see the module docstring).
     """
-    raise CheckFailed(_message("fail()", args, en, zh))
+    raise CheckFailed(check_message("fail()", args, en, zh))
 
 
 def expect(
@@ -138,7 +91,7 @@ def expect(
     ``expect(cond, en="...", zh="...")`` or ``expect(cond, text)``; the positional
     ``expect(cond, en, zh)`` is deprecated.
     """
-    message = _message("expect()", args, en, zh)  # a wrong call fails even when cond holds
+    message = check_message("expect()", args, en, zh)  # a wrong call fails even when cond holds
     if not condition:
         raise CheckFailed(message)
 

@@ -1,6 +1,8 @@
-"""What can end a check on the judge's side, besides an ordinary failed expectation.
+"""What can end a check on the judge's side: a failed expectation, and the executor's troubles.
 
-The executor's troubles (a timeout, a crash, an import that failed) derive from
+:class:`CheckFailed` is defined here, not in :mod:`grader.checks` (which exports it to check
+authors): the judge raises it too (a value that cannot cross the channel, a proxy misused), and
+the judge is a layer below the checks API, which is built on it. The executor's troubles (a timeout, a crash, an import that failed) derive from
 :class:`BaseException`, so a check's own ``except Exception`` around a call into the submission
 cannot swallow them.
 """
@@ -9,10 +11,58 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checks import CheckFailed
 from grader.i18n import Text
 from grader.protocol import clip_text
 from grader.tracebacks import TEXT_LIMIT
+
+
+def check_message(what: str, args: tuple[object, ...], en: object, zh: object) -> Text:
+    """The text of ``fail``, ``expect`` or ``CheckFailed``: ``en=`` and ``zh=``, one ``Text``, or
+    the deprecated ``(en, zh)`` in that order (``("...", zh="...")`` too, as before)."""
+    if len(args) == 1 and isinstance(args[0], Text) and en is None and zh is None:
+        return args[0]
+    if len(args) > 2 or (len(args) >= 1 and en is not None) or (len(args) == 2 and zh is not None):
+        raise TypeError(f"{what}: give the message as en=..., zh=... (or one Text)")
+    if len(args) >= 1:
+        en = args[0]
+    if len(args) == 2:
+        zh = args[1]
+    if type(en) is not str or type(zh) is not str:
+        raise TypeError(
+            f"{what}: give the message as en=..., zh=... (two strings) or one Text, "
+            f"got en={type(en).__name__}, zh={type(zh).__name__}"
+        )
+    return Text(zh=zh, en=en)
+
+
+class CheckFailed(AssertionError):
+    """A check failed (raised by ``grader.checks.fail``/``expect`` and by the judge itself);
+    carries the learner-facing message in both languages (:attr:`text`).
+
+    ``CheckFailed(en="...", zh="...")`` or ``CheckFailed(Text(zh="...", en="..."))``; the
+    positional ``CheckFailed(en, zh)`` is deprecated (see :mod:`grader.checks`). ``str()`` of it
+    is the English message.
+    """
+
+    text: Text
+    """The message, in both languages."""
+
+    def __init__(self, *args: str | Text, en: str | None = None, zh: str | None = None) -> None:
+        self.text = check_message(type(self).__name__, args, en, zh)
+        super().__init__(self.text.en)
+
+    @property
+    def en(self) -> str:
+        """The English message."""
+        return self.text.en
+
+    @property
+    def zh(self) -> str:
+        """The Chinese message."""
+        return self.text.zh
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.text,), self.__dict__ or None)
 
 
 class ExecutorTrouble(BaseException):

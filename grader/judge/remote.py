@@ -22,8 +22,7 @@ import torch
 from torch import nn
 
 from grader import protocol
-from grader.checks import CheckFailed
-from grader.judge.errors import Unsendable, remote_exception
+from grader.judge.errors import CheckFailed, Unsendable, remote_exception
 from grader.judge.executor_link import ExecutorLink
 
 

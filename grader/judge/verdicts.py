@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from grader.checks import CheckFailed
 from grader.i18n import EMPTY, Text
-from grader.judge.errors import ExecutorTrouble, RemoteRaised
+from grader.judge.errors import CheckFailed, ExecutorTrouble, RemoteRaised
 from grader.judge.executor_link import CheckLog
 from grader.runner.result import Reason
 from grader.tracebacks import exception_text
