@@ -1,7 +1,8 @@
 """Which course is active: its ``questions/`` and ``exercises/`` folders.
 
-Resolution order (DESIGN.md "Course folders"): ``--course DIR``, else ``GRADER_COURSE``, else the
-current folder when it has ``questions/`` or ``exercises/``, else the content bundled with the package.
+Resolution order: ``--course DIR``, else ``GRADER_COURSE``, else the current folder when it has
+``questions/`` or ``exercises/``, else the content bundled with the package (docs/architecture.md,
+"Course folders").
 Each subfolder a course has replaces the bundled one (no mixing).
 """
 

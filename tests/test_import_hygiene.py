@@ -1,4 +1,8 @@
-"""The headless core (banks, validation, study) imports neither torch nor textual."""
+"""The headless core (banks, exercises, validation, study) imports neither torch nor textual.
+
+This checks third-party packages at run time, in a fresh interpreter; which grader modules may
+import which is ``tests/test_layering.py``'s job (read from the source).
+"""
 
 from __future__ import annotations
 
