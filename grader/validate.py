@@ -4,7 +4,8 @@
 exercise folder (with ``exercise.yaml``), a folder of exercise folders, or a course folder (with
 ``questions/`` and/or ``exercises/``). Besides each bank's own problems (``load_banks``) it checks,
 per questions folder: that every id is in the registry ``ids.txt`` (when the folder has one) and
-that every ``source`` names a section of ``seed_sections.yaml`` (when the folder has one).
+that every ``source`` names a section or a topic of ``seed_sections.yaml`` (when the folder has
+one).
 Exercise folders are linted by :func:`grader.exercises.lint.lint_exercise`.
 
 This module sits below both ``grader.bank`` and ``grader.exercises`` (it uses both), so that
@@ -185,27 +186,35 @@ def _registry_problems(
 
 
 def _seed_problems(seeds_path: Path, reports: Sequence[tuple[Path, FileReport]]) -> list[Problem]:
-    sections, problems = read_seed_sections(seeds_path)
-    if sections is None:
+    known, problems = read_seed_sections(seeds_path)
+    if known is None:
         return problems
     for path, file_report in reports:
         for info in file_report.info:
             line = file_report.source_lines.get(info.id)
             if info.source is None:
-                message = f"missing key 'source' (a section id from {seeds_path})"
+                message = f"missing key 'source' (a section or topic id from {seeds_path})"
                 problems.append(
                     Problem(str(path), file_report.lines.get(info.id), info.id, message)
                 )
-            elif info.source not in sections:
-                hint = did_you_mean(info.source, sections)
-                message = f"unknown source '{info.source}'{hint}: not a section id in {seeds_path}"
+            elif info.source not in known:
+                hint = did_you_mean(info.source, known)
+                message = (
+                    f"unknown source '{info.source}'{hint}: not a section or topic id in "
+                    f"{seeds_path}"
+                )
                 problems.append(Problem(str(path), line, info.id, message))
     return problems
 
 
 def read_seed_sections(path: Path) -> tuple[set[str] | None, list[Problem]]:
-    """The section ids of ``seed_sections.yaml`` (``sections: [{id: ...}, ...]``); None when the
-    file does not exist or cannot be read (the problem says why)."""
+    """The ids a ``source`` may name, from ``seed_sections.yaml``: its seed sections
+    (``sections: [{id: ...}, ...]``) and its syllabus topics (``topics: [{id: t-...}, ...]``,
+    optional). None when the file does not exist or cannot be read (the problem says why).
+
+    Each entry needs an ``id``; a topic's id starts with ``t-`` and a section's does not, and no
+    id is listed twice over both lists.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -228,12 +237,29 @@ def read_seed_sections(path: Path) -> tuple[set[str] | None, list[Problem]]:
         message = "expected 'sections:', a list of sections each with an 'id'"
         line = doc.line_of(()) if doc is not None else 1
         return None, problems + [Problem(str(path), line, None, message)]
-    ids: set[str] = set()
-    for index, entry in enumerate(entries):
-        sid = entry.get("id") if isinstance(entry, dict) else None
-        if not isinstance(sid, str) or not sid:
-            line = doc.line_of(("sections", index)) if doc is not None else None
-            problems.append(Problem(str(path), line, None, f"sections[{index}] has no 'id'"))
-        else:
-            ids.add(sid)
-    return ids, problems
+    topics = data.get("topics", []) if isinstance(data, dict) else []
+    if not isinstance(topics, list):
+        message = "'topics:' must be a list of topics each with an 'id' (t-...)"
+        line = doc.line_of(("topics",)) if doc is not None else None
+        problems.append(Problem(str(path), line, None, message))
+        topics = []
+    first_line: dict[str, int | None] = {}
+    for key, listed in (("sections", entries), ("topics", topics)):
+        for index, entry in enumerate(listed):
+            line = doc.line_of((key, index)) if doc is not None else None
+            eid = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(eid, str) or not eid:
+                problems.append(Problem(str(path), line, None, f"{key}[{index}] has no 'id'"))
+                continue
+            if key == "topics" and not eid.startswith("t-"):
+                message = f"topics[{index}]: topic id '{eid}' must start with 't-'"
+                problems.append(Problem(str(path), line, eid, message))
+            elif key == "sections" and eid.startswith("t-"):
+                message = f"sections[{index}]: 't-' starts topic ids; move '{eid}' to 'topics:'"
+                problems.append(Problem(str(path), line, eid, message))
+            if eid in first_line:
+                where = f" (first defined at line {first_line[eid]})" if first_line[eid] else ""
+                problems.append(Problem(str(path), line, eid, f"duplicate id '{eid}'{where}"))
+            else:
+                first_line[eid] = line
+    return set(first_line), problems

@@ -1,8 +1,9 @@
-"""The coverage table of the seed sections, kept in ``questions/README.md``.
+"""The coverage tables of the seed sections and syllabus topics, kept in ``questions/README.md``.
 
-The table lists, for every bank, how many seed sections it covers and how many questions,
-``code_output`` questions and misconception questions it has, then, for every section of
-``questions/seed_sections.yaml``, how many questions name it as their ``source``. It lives between
+The first table lists, for every bank, how many seed sections and syllabus topics it covers and how
+many questions, ``code_output`` questions and misconception questions it has; then, for every
+section of ``questions/seed_sections.yaml`` and, in a table of their own, every topic (its
+``topics:`` list), how many questions name it as their ``source``. The block lives between
 the markers ``<!-- coverage:start -->`` and ``<!-- coverage:end -->`` of the README (appended at the
 end when the markers are missing) and is regenerated, never edited by hand::
 
@@ -33,7 +34,9 @@ __all__ = [
     "MIN_QUESTIONS_PER_SECTION",
     "START",
     "Section",
+    "Topic",
     "read_sections",
+    "read_topics",
     "readme_block",
     "render_coverage",
     "replace_block",
@@ -47,22 +50,31 @@ BANK_ORDER = (
     "tensors",
     "dtype-shape-device",
     "broadcasting-indexing",
+    "tensor-internals",
     "autograd",
+    "autograd-advanced",
     "modules",
     "layers",
+    "layers-advanced",
     "losses",
     "optim",
+    "optim-advanced",
     "data",
+    "data-loading",
     "training",
     "saving",
     "gpu",
+    "performance",
+    "distributed",
+    "compile-export",
     "debugging",
     "transfer",
     "compression",
     "graphs",
     "ecosystem",
 )
-"""The curriculum order of the bundled banks (others follow alphabetically)."""
+"""The curriculum order of the bundled banks (others follow alphabetically). A bank named here
+may be planned but not written yet: only a topic of the registry names it then."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +89,34 @@ class Section:
     """The one bank that covers the section with at least three questions."""
 
 
+@dataclass(frozen=True)
+class Topic:
+    """One entry of the ``topics:`` list of ``seed_sections.yaml``: a syllabus topic no seed
+    covers (no seed, no line)."""
+
+    id: str
+    title: str
+    bank: str
+    """The one bank that covers the topic with at least three questions."""
+
+
+def _registry(questions_dir: Path) -> dict:
+    return yaml.safe_load((questions_dir / REGISTRY_NAME).read_text(encoding="utf-8"))
+
+
 def read_sections(questions_dir: Path) -> list[Section]:
-    """The registry entries of ``questions_dir/seed_sections.yaml``, in file order."""
-    data = yaml.safe_load((questions_dir / REGISTRY_NAME).read_text(encoding="utf-8"))
+    """The seed sections of ``questions_dir/seed_sections.yaml``, in file order."""
     return [
         Section(str(s["id"]), str(s["seed"]), str(s["heading"]), int(s["line"]), str(s["bank"]))
-        for s in data["sections"]
+        for s in _registry(questions_dir)["sections"]
     ]
+
+
+def read_topics(questions_dir: Path) -> list[Topic]:
+    """The syllabus topics of ``questions_dir/seed_sections.yaml`` (none when it has no
+    ``topics:``), in file order."""
+    topics = _registry(questions_dir).get("topics") or []
+    return [Topic(str(t["id"]), str(t["title"]), str(t["bank"])) for t in topics]
 
 
 def _bank_rank(bank: str) -> tuple[int, str]:
@@ -97,34 +130,38 @@ def _cell(text: str) -> str:
 def render_coverage(questions_dir: Path, banks: Sequence[LoadedBank] | None = None) -> str:
     """The Markdown block (markers included) for the banks and registry in ``questions_dir``.
 
-    ``banks`` defaults to every valid question of the folder's banks (``load_banks``).
+    ``banks`` defaults to every valid question of the folder's banks (``load_banks``). The topic
+    table is left out when the registry has no topics.
     """
     sections = read_sections(questions_dir)
+    topics = read_topics(questions_dir)
     if banks is None:
         banks = load_banks([questions_dir]).banks
     by_source: Counter[str] = Counter()
     rows: dict[str, list[int]] = {}
     for loaded in banks:
-        row = rows.setdefault(loaded.id, [0, 0, 0, 0])
+        row = rows.setdefault(loaded.id, [0, 0, 0, 0, 0])
         for q in loaded.questions:
-            row[1] += 1
-            row[2] += q.type == "code_output"
-            row[3] += "misconception" in q.tags
+            row[2] += 1
+            row[3] += q.type == "code_output"
+            row[4] += "misconception" in q.tags
             if q.source:
                 by_source[q.source] += 1
     for section in sections:
-        rows.setdefault(section.bank, [0, 0, 0, 0])[0] += 1
+        rows.setdefault(section.bank, [0, 0, 0, 0, 0])[0] += 1
+    for topic in topics:
+        rows.setdefault(topic.bank, [0, 0, 0, 0, 0])[1] += 1
     lines = [
         START,
         "<!-- generated by `python -m grader.verify.coverage --write`; do not edit by hand -->",
         "",
-        "**Coverage of the seed sections** (`seed_sections.yaml`), bank by bank and section by "
-        "section:",
+        "**Coverage of the seed sections and syllabus topics** (`seed_sections.yaml`), bank by "
+        "bank, section by section and topic by topic:",
         "",
-        "| bank | seed sections | questions | code_output | misconception |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| bank | seed sections | topics | questions | code_output | misconception |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    totals = [0, 0, 0, 0]
+    totals = [0, 0, 0, 0, 0]
     for bank in sorted(rows, key=_bank_rank):
         counts = rows[bank]
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
@@ -132,8 +169,8 @@ def render_coverage(questions_dir: Path, banks: Sequence[LoadedBank] | None = No
     lines.append("| **total** | " + " | ".join(f"**{c}**" for c in totals) + " |")
     lines += [
         "",
-        f"Every seed section needs at least {MIN_QUESTIONS_PER_SECTION} questions whose `source` "
-        "is its id.",
+        f"Every seed section and every topic needs at least {MIN_QUESTIONS_PER_SECTION} questions "
+        "whose `source` is its id (a topic from the day its bank exists).",
         "",
         "| section | seed | line | heading | bank | questions |",
         "| --- | --- | ---: | --- | --- | ---: |",
@@ -144,6 +181,16 @@ def render_coverage(questions_dir: Path, banks: Sequence[LoadedBank] | None = No
         lines.append(
             f"| `{s.id}` | {s.seed[:3]} | {s.line} | {_cell(s.heading)} | {s.bank} | {shown} |"
         )
+    if topics:
+        lines += ["", "| topic | title | bank | questions |", "| --- | --- | --- | ---: |"]
+    written = {loaded.id for loaded in banks}
+    for t in topics:
+        count = by_source[t.id]
+        if t.bank not in written:
+            shown = f"{count} (bank not written yet)"
+        else:
+            shown = str(count) if count >= MIN_QUESTIONS_PER_SECTION else f"{count} (too few)"
+        lines.append(f"| `{t.id}` | {_cell(t.title)} | {t.bank} | {shown} |")
     lines.append(END)
     return "\n".join(lines)
 

@@ -50,7 +50,7 @@ def test_course_found_in_the_current_folder(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert (
         "questions/basics.yaml:16: basics-unregistered: unknown source 's000-q4' (did you mean "
-        "'s000-q04'?): not a section id in questions/seed_sections.yaml"
+        "'s000-q04'?): not a section or topic id in questions/seed_sections.yaml"
     ) in lines
     assert all(line.startswith(("questions/", "exercises/")) for line in lines)
     assert len(lines) == 15

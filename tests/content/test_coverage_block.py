@@ -24,12 +24,40 @@ def test_render_counts_questions_per_bank_and_section() -> None:
     """The block lists the bank's counts and flags a section with fewer than 3 questions."""
     block = render_coverage(COURSE)
     assert block.startswith(START) and block.endswith(END)
-    assert "| autograd | 1 | 2 | 1 | 1 |" in block
+    assert "| autograd | 1 | 0 | 2 | 1 | 1 |" in block
     assert (
         "| `s000-q04` | 000 | 61 | 4. PyTorch中的autograd是什么？它有什么作用？ | autograd | "
         in block
     )
     assert "2 (too few)" in block
+    assert "| topic |" not in block  # a registry without `topics:` has no topic table
+
+
+def test_render_counts_topics_in_their_own_table(course: Path) -> None:
+    """Topics are counted per bank and listed in their own table; a topic whose bank does not
+    exist yet says so instead of "too few"."""
+    registry = course / "seed_sections.yaml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8")
+        + "topics:\n"
+        + "  - {id: t-custom-function, title: Custom autograd.Function, bank: autograd}\n"
+        + "  - {id: t-fsdp, title: FSDP, bank: distributed}\n",
+        encoding="utf-8",
+    )
+    bank = course / "autograd.yaml"
+    bank.write_text(
+        bank.read_text(encoding="utf-8").replace(
+            "source: s000-q04", "source: t-custom-function", 1
+        ),
+        encoding="utf-8",
+    )
+    block = render_coverage(course)
+    assert "| autograd | 1 | 1 | 2 | 1 | 1 |" in block
+    assert "| distributed | 0 | 1 | 0 | 0 | 0 |" in block
+    assert "| `s000-q04` | 000 | 61 |" in block and "| autograd | 1 (too few) |" in block
+    assert "| topic | title | bank | questions |" in block
+    assert "| `t-custom-function` | Custom autograd.Function | autograd | 1 (too few) |" in block
+    assert "| `t-fsdp` | FSDP | distributed | 0 (bank not written yet) |" in block
 
 
 def test_check_fails_until_write_appends_the_block(course: Path, capsys) -> None:

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = ROOT / "questions" / "seed_sections.yaml"
 BANK_IDS = set(BANK_ORDER)
 _ID = re.compile(r"^s\d{3}(-[a-z0-9]+)+$")
+_TOPIC_ID = re.compile(r"^t(-[a-z0-9]+)+$")
 # A Markdown heading ("## 4. ...", possibly indented) or a bold step heading ("**张量创建：**").
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s*(?P<hash>.+?)|\*\*(?P<bold>.+?)\*\*\s*[：:]?)\s*$")
 
@@ -45,6 +46,27 @@ def test_registry_entries_are_well_formed() -> None:
         assert s["id"].startswith(f"s{s['seed'][:3]}-"), (
             f"{s['id']}: prefix does not match its seed"
         )
+
+
+def _topics() -> list[dict]:
+    data = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))
+    return data.get("topics") or []
+
+
+def test_registry_topics_are_well_formed() -> None:
+    """Every syllabus topic has a unique t-kebab id, an English title and a known bank, and no
+    seed or line; no id is both a section and a topic."""
+    topics = _topics()
+    assert topics, "the bundled registry lists syllabus topics"
+    ids = [t["id"] for t in topics]
+    assert len(ids) == len(set(ids)), "duplicate topic ids"
+    assert not set(ids) & {s["id"] for s in _sections()}, "ids that are both section and topic"
+    for t in topics:
+        assert set(t) == {"id", "title", "bank"}, t
+        assert _TOPIC_ID.match(t["id"]), f"{t['id']}: not a kebab-case t-... id"
+        assert t["bank"] in BANK_IDS, f"{t['id']}: unknown bank {t['bank']!r}"
+        assert isinstance(t["title"], str) and t["title"].strip() == t["title"] != "", t
+        assert t["title"].isascii(), f"{t['id']}: the title is English (ASCII): {t['title']!r}"
 
 
 def test_registry_lines_hold_their_headings() -> None:

@@ -38,9 +38,84 @@ def test_registry_and_seed_problems() -> None:
         "problems/questions/basics.yaml:12: basics-unregistered: id 'basics-unregistered' is not "
         "in the id registry problems/questions/ids.txt; add it with `grader validate --update-ids`",
         "problems/questions/basics.yaml:16: basics-unregistered: unknown source 's000-q4' (did "
-        "you mean 's000-q04'?): not a section id in problems/questions/seed_sections.yaml",
-        "problems/questions/basics.yaml:20: basics-no-source: missing key 'source' (a section id "
-        "from problems/questions/seed_sections.yaml)",
+        "you mean 's000-q04'?): not a section or topic id in "
+        "problems/questions/seed_sections.yaml",
+        "problems/questions/basics.yaml:20: basics-no-source: missing key 'source' (a section or "
+        "topic id from problems/questions/seed_sections.yaml)",
+    ]
+
+
+_TOPIC_BANK = """\
+bank: basics
+title: {zh: 基础, en: Basics}
+questions:
+  - id: basics-on-a-topic
+    type: true_false
+    difficulty: 1
+    tags: [basics]
+    source: t-torch-func
+    prompt: {zh: 对吗？, en: True?}
+    answer: true
+    explanation: {zh: 对。, en: Yes.}
+  - id: basics-topic-typo
+    type: true_false
+    difficulty: 1
+    tags: [basics]
+    source: t-torch-fun
+    prompt: {zh: 对吗？, en: True?}
+    answer: false
+    explanation: {zh: 不对。, en: No.}
+"""
+
+
+def test_source_may_name_a_topic(tmp_path: Path) -> None:
+    """A `source` naming a topic of `topics:` is accepted; a near miss gets a did-you-mean."""
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    (folder / "seed_sections.yaml").write_text(
+        "sections:\n"
+        "  - {id: s000-q04, seed: 000_90ccaf3f6758cd10.txt, heading: x, line: 61, bank: basics}\n"
+        "topics:\n"
+        "  - {id: t-torch-func, title: torch.func, bank: basics}\n",
+        encoding="utf-8",
+    )
+    (folder / "basics.yaml").write_text(_TOPIC_BANK, encoding="utf-8")
+    report = validate_paths([folder])
+    seeds = folder / "seed_sections.yaml"
+    assert [str(p) for p in report.problems] == [
+        f"{folder / 'basics.yaml'}:16: basics-topic-typo: unknown source 't-torch-fun' (did you "
+        f"mean 't-torch-func'?): not a section or topic id in {seeds}"
+    ]
+
+
+def test_malformed_topics_are_reported_with_their_lines(tmp_path: Path) -> None:
+    """A topic without an id, one without the t- prefix, a t- id among the sections and an id
+    listed twice are each reported at their line."""
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    seeds = folder / "seed_sections.yaml"
+    seeds.write_text(
+        "sections:\n"
+        "  - {id: s000-q04, seed: a.txt, heading: x, line: 1, bank: basics}\n"
+        "  - {id: t-in-sections, seed: a.txt, heading: y, line: 2, bank: basics}\n"
+        "topics:\n"
+        "  - {title: no id, bank: basics}\n"
+        "  - {id: torch-func, title: no prefix, bank: basics}\n"
+        "  - {id: t-in-sections, title: twice, bank: basics}\n",
+        encoding="utf-8",
+    )
+    report = validate_paths([seeds])
+    assert [str(p) for p in report.problems] == [
+        f"{seeds}:3: t-in-sections: sections[1]: 't-' starts topic ids; move 't-in-sections' to "
+        "'topics:'",
+        f"{seeds}:5: -: topics[0] has no 'id'",
+        f"{seeds}:6: torch-func: topics[1]: topic id 'torch-func' must start with 't-'",
+        f"{seeds}:7: t-in-sections: duplicate id 't-in-sections' (first defined at line 3)",
+    ]
+    seeds.write_text("sections: []\ntopics: {id: t-x}\n", encoding="utf-8")
+    report = validate_paths([seeds])
+    assert [str(p) for p in report.problems] == [
+        f"{seeds}:2: -: 'topics:' must be a list of topics each with an 'id' (t-...)"
     ]
 
 
