@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -154,6 +154,56 @@ def _misspelt_keys(errors: list[ErrorDetails]) -> set[tuple[str | int, ...]]:
     return found
 
 
+@dataclasses.dataclass(frozen=True)
+class _Error:
+    """One pydantic error, with what its message needs."""
+
+    err: ErrorDetails
+    loc: tuple[str | int, ...]
+    """Where the error is, inside the validated data (the type tag already dropped)."""
+    doc: Document
+    base: tuple[Any, ...]
+    root: Any
+    """The model that validated the data (None when unknown)."""
+    absent: list[str]
+    """Keys missing from the same mapping (did-you-mean prefers them for an unknown key)."""
+
+    @property
+    def kind(self) -> str:
+        return self.err["type"]
+
+    @property
+    def value(self) -> Any:
+        return self.err.get("input")
+
+    @property
+    def ctx(self) -> dict[str, Any]:
+        return self.err.get("ctx") or {}
+
+    @property
+    def name(self) -> str:
+        """The field as the author wrote it (``options[2].zh``)."""
+        return dotted(self.loc) or "value"
+
+    @property
+    def full(self) -> tuple[Any, ...]:
+        """Where the error is in the file."""
+        return self.base + self.loc
+
+    @property
+    def last(self) -> str | int | None:
+        return self.loc[-1] if self.loc else None
+
+    @property
+    def line(self) -> int | None:
+        """The line of the offending value."""
+        return self.doc.line_of(self.full)
+
+    def issue(self, message: str) -> Issue:
+        """``message`` at the line of the offending value."""
+        return Issue(self.line, message)
+
+
 def _one(
     err: ErrorDetails,
     loc: tuple[str | int, ...],
@@ -163,106 +213,160 @@ def _one(
     root: Any,
     absent: list[str],
 ) -> Issue:
-    kind = err["type"]
-    value = err.get("input")
-    ctx = err.get("ctx") or {}
-    name = dotted(loc) or "value"
-    full = base + loc
-    last = loc[-1] if loc else None
+    error = _Error(err, loc, doc, base, root, absent)
+    explain = _EXPLAIN.get(error.kind)
+    if explain is None:
+        return error.issue(f"{error.name}: {err['msg']}")
+    return explain(error)
 
-    if kind in _UNKNOWN_KEY:
-        return Issue(
-            doc.key_line(full) or doc.line_of(full[:-1]),
-            _unknown_key(loc, root, doc, base, absent),
+
+def _unknown(e: _Error) -> Issue:
+    return Issue(
+        e.doc.key_line(e.full) or e.doc.line_of(e.full[:-1]),
+        _unknown_key(e.loc, e.root, e.doc, e.base, e.absent),
+    )
+
+
+def _invalid_key(e: _Error) -> Issue:
+    return Issue(
+        e.doc.key_line(e.full) or e.doc.line_of(e.full[:-1]),
+        f"key {_kind(e.value)} is not a name; keys are words such as 'answer'",
+    )
+
+
+def _missing(e: _Error) -> Issue:
+    line = e.doc.line_of(e.full[:-1])
+    if e.last in _LANG_NAMES:
+        where = dotted(e.loc[:-1])
+        return Issue(line, f"missing {_LANG_NAMES[str(e.last)]} translation '{e.last}' in {where}")
+    return Issue(line, f"missing key '{e.last}'")
+
+
+def _unknown_type(e: _Error) -> Issue:
+    tag = e.ctx.get("tag", e.value)
+    hint = did_you_mean(str(tag), QUESTION_TYPES)
+    return Issue(
+        e.doc.line_of(e.full + ("type",)),
+        f"unknown type '{tag}'{hint}; the types are: {', '.join(QUESTION_TYPES)}",
+    )
+
+
+def _missing_type(e: _Error) -> Issue:
+    return e.issue(f"missing key 'type' (one of: {', '.join(QUESTION_TYPES)})")
+
+
+def _not_a_mapping(e: _Error) -> Issue:
+    if not e.loc:
+        return e.issue(
+            f"a question must be a mapping of keys (id, type, ...), got {_kind(e.value)}"
         )
-    if kind == "invalid_key":
-        return Issue(
-            doc.key_line(full) or doc.line_of(full[:-1]),
-            f"key {_kind(value)} is not a name; keys are words such as 'answer'",
+    if e.ctx.get("class_name") == BankText.__name__ or _is_text(e.root, e.loc):
+        return e.issue(
+            f"{e.name} must give both languages as a mapping {{zh: ..., en: ...}}, "
+            f"got {_kind(e.value)}"
         )
-    if kind == "missing":
-        line = doc.line_of(full[:-1])
-        if last in _LANG_NAMES:
-            where = dotted(loc[:-1])
-            return Issue(line, f"missing {_LANG_NAMES[str(last)]} translation '{last}' in {where}")
-        return Issue(line, f"missing key '{last}'")
-    line = doc.line_of(full)
-    if kind == "union_tag_invalid":
-        tag = ctx.get("tag", value)
-        hint = did_you_mean(str(tag), QUESTION_TYPES)
-        return Issue(
-            doc.line_of(full + ("type",)),
-            f"unknown type '{tag}'{hint}; the types are: {', '.join(QUESTION_TYPES)}",
+    return e.issue(f"{e.name} must be a mapping, got {_kind(e.value)}")
+
+
+def _empty_translation(e: _Error) -> Issue:
+    return e.issue(
+        f"empty {_LANG_NAMES[str(e.last)]} translation '{e.last}' in {dotted(e.loc[:-1])}"
+    )
+
+
+def _pattern_mismatch(e: _Error) -> Issue:
+    if e.last in _LANG_NAMES and e.value is not None:
+        return _empty_translation(e)
+    if e.last in ("id", "bank"):
+        return e.issue(
+            f"{e.last} '{e.value}' must be kebab-case: lowercase letters, digits and '-' "
+            "(e.g. autograd-leaf-grad)"
         )
-    if kind == "union_tag_not_found":
-        return Issue(line, f"missing key 'type' (one of: {', '.join(QUESTION_TYPES)})")
-    if kind in _NOT_A_MAPPING:
-        if not loc:
-            return Issue(
-                line, f"a question must be a mapping of keys (id, type, ...), got {_kind(value)}"
-            )
-        if ctx.get("class_name") == BankText.__name__ or _is_text(root, loc):
-            return Issue(
-                line,
-                f"{name} must give both languages as a mapping {{zh: ..., en: ...}}, "
-                f"got {_kind(value)}",
-            )
-        return Issue(line, f"{name} must be a mapping, got {_kind(value)}")
-    if kind == "string_pattern_mismatch":
-        if last in _LANG_NAMES and value is not None:
-            return Issue(
-                line, f"empty {_LANG_NAMES[str(last)]} translation '{last}' in {dotted(loc[:-1])}"
-            )
-        if last in ("id", "bank"):
-            return Issue(
-                line,
-                f"{last} '{value}' must be kebab-case: lowercase letters, digits and '-' "
-                "(e.g. autograd-leaf-grad)",
-            )
-        return Issue(line, f"{name} must not be empty")
-    if kind == "string_type":
-        if value is None and last in _LANG_NAMES:
-            return Issue(
-                line, f"empty {_LANG_NAMES[str(last)]} translation '{last}' in {dotted(loc[:-1])}"
-            )
-        if value is None:
-            return Issue(line, f"{name} is empty; give a text")
-        return Issue(line, f"{name} must be a text, got {_kind(value)}")
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        if last == "difficulty":
-            return Issue(line, f"difficulty must be a whole number from 1 to 5, got {_kind(value)}")
-        if "answer" in loc:
-            return Issue(
-                line, f"{name} must be a 0-based option index (a whole number), got {_kind(value)}"
-            )
-        return Issue(line, f"{name} must be a whole number, got {_kind(value)}")
-    if kind in ("bool_type", "bool_parsing"):
-        return Issue(line, f"{name} must be true or false, got {_kind(value)}")
-    if kind in ("float_type", "float_parsing"):
-        return Issue(line, f"{name} must be a number, got {_kind(value)}")
-    if kind == "finite_number":
-        return Issue(line, f"{name} must be a finite number, got {value}")
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        if last == "difficulty":
-            return Issue(line, f"difficulty must be from 1 to 5, got {value}")
-        if last in ("tolerance", "rel_tolerance") and kind == "greater_than_equal":
-            return Issue(line, f"{name} must not be negative, got {value}")
-        return Issue(line, f"{name} {err['msg'].removeprefix('Input should be ')}, got {value}")
-    if kind == "too_short":
-        return Issue(line, _too_short(name, last, ctx, root))
-    if kind in ("tuple_type", "list_type"):
-        example = " of option indices (e.g. [0, 2])" if _type_literal(root) == "multiple" else ""
-        return Issue(line, f"{name} must be a list{example}, got {_kind(value)}")
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", ""))
-        options = [
-            part.strip(" '") for part in expected.replace(" or ", ",").split(",") if part.strip()
-        ]
-        hint = did_you_mean(str(value), options) if isinstance(value, str) else ""
-        return Issue(line, f"{name} must be one of {expected}, got {_kind(value)}{hint}")
-    if kind == "value_error":
-        return Issue(line, f"{name}: {err['msg'].removeprefix('Value error, ')}")
-    return Issue(line, f"{name}: {err['msg']}")
+    return e.issue(f"{e.name} must not be empty")
+
+
+def _not_a_text(e: _Error) -> Issue:
+    if e.value is None and e.last in _LANG_NAMES:
+        return _empty_translation(e)
+    if e.value is None:
+        return e.issue(f"{e.name} is empty; give a text")
+    return e.issue(f"{e.name} must be a text, got {_kind(e.value)}")
+
+
+def _not_a_whole_number(e: _Error) -> Issue:
+    if e.last == "difficulty":
+        return e.issue(f"difficulty must be a whole number from 1 to 5, got {_kind(e.value)}")
+    if "answer" in e.loc:
+        return e.issue(
+            f"{e.name} must be a 0-based option index (a whole number), got {_kind(e.value)}"
+        )
+    return e.issue(f"{e.name} must be a whole number, got {_kind(e.value)}")
+
+
+def _not_a_bool(e: _Error) -> Issue:
+    return e.issue(f"{e.name} must be true or false, got {_kind(e.value)}")
+
+
+def _not_a_number(e: _Error) -> Issue:
+    return e.issue(f"{e.name} must be a number, got {_kind(e.value)}")
+
+
+def _not_finite(e: _Error) -> Issue:
+    return e.issue(f"{e.name} must be a finite number, got {e.value}")
+
+
+def _out_of_range(e: _Error) -> Issue:
+    if e.last == "difficulty":
+        return e.issue(f"difficulty must be from 1 to 5, got {e.value}")
+    if e.last in ("tolerance", "rel_tolerance") and e.kind == "greater_than_equal":
+        return e.issue(f"{e.name} must not be negative, got {e.value}")
+    return e.issue(f"{e.name} {e.err['msg'].removeprefix('Input should be ')}, got {e.value}")
+
+
+def _too_few(e: _Error) -> Issue:
+    return e.issue(_too_short(e.name, e.last, e.ctx, e.root))
+
+
+def _not_a_list(e: _Error) -> Issue:
+    example = " of option indices (e.g. [0, 2])" if _type_literal(e.root) == "multiple" else ""
+    return e.issue(f"{e.name} must be a list{example}, got {_kind(e.value)}")
+
+
+def _not_a_choice(e: _Error) -> Issue:
+    expected = str(e.ctx.get("expected", ""))
+    options = [
+        part.strip(" '") for part in expected.replace(" or ", ",").split(",") if part.strip()
+    ]
+    hint = did_you_mean(str(e.value), options) if isinstance(e.value, str) else ""
+    return e.issue(f"{e.name} must be one of {expected}, got {_kind(e.value)}{hint}")
+
+
+def _invalid_value(e: _Error) -> Issue:
+    return e.issue(f"{e.name}: {e.err['msg'].removeprefix('Value error, ')}")
+
+
+_EXPLAIN: dict[str, Callable[[_Error], Issue]] = {
+    **dict.fromkeys(_UNKNOWN_KEY, _unknown),
+    "invalid_key": _invalid_key,
+    "missing": _missing,
+    "union_tag_invalid": _unknown_type,
+    "union_tag_not_found": _missing_type,
+    **dict.fromkeys(_NOT_A_MAPPING, _not_a_mapping),
+    "string_pattern_mismatch": _pattern_mismatch,
+    "string_type": _not_a_text,
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), _not_a_whole_number),
+    **dict.fromkeys(("bool_type", "bool_parsing"), _not_a_bool),
+    **dict.fromkeys(("float_type", "float_parsing"), _not_a_number),
+    "finite_number": _not_finite,
+    **dict.fromkeys(
+        ("greater_than_equal", "less_than_equal", "greater_than", "less_than"), _out_of_range
+    ),
+    "too_short": _too_few,
+    **dict.fromkeys(("tuple_type", "list_type"), _not_a_list),
+    "literal_error": _not_a_choice,
+    "value_error": _invalid_value,
+}
+"""How each pydantic error type is explained; any other type gets pydantic's own message."""
 
 
 def _is_text(root: Any, loc: tuple[str | int, ...]) -> bool:
