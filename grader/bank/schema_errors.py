@@ -320,7 +320,9 @@ def _out_of_range(e: _Error) -> Issue:
         return e.issue(f"difficulty must be from 1 to 5, got {e.value}")
     if e.last in ("tolerance", "rel_tolerance") and e.kind == "greater_than_equal":
         return e.issue(f"{e.name} must not be negative, got {e.value}")
-    return e.issue(f"{e.name} {e.err['msg'].removeprefix('Input should be ')}, got {e.value}")
+    return e.issue(
+        f"{e.name} must be {e.err['msg'].removeprefix('Input should be ')}, got {e.value}"
+    )
 
 
 def _too_few(e: _Error) -> Issue:

@@ -129,6 +129,17 @@ CASES: dict[str, list[str]] = {
         "letters, digits and '-' (e.g. autograd-leaf-grad)",
         "broken/bad_id.yaml:7: Autograd_1: tags is empty; give at least one topic tag",
     ],
+    "rare_values.yaml": [
+        "broken/rare_values.yaml:4: questions[0]: id is empty; give a text",
+        "broken/rare_values.yaml:17: rare-multiple-no-answer: answer is empty; list at least one "
+        "correct answer",
+        "broken/rare_values.yaml:25: rare-order-with-a-permutation: order questions take no "
+        "'answer': write the options in the correct order (they are shown shuffled)",
+        "broken/rare_values.yaml:29: rare-fraction-and-list: difficulty must be a whole number "
+        "from 1 to 5, got 1.5",
+        "broken/rare_values.yaml:34: rare-fraction-and-list: hint must give both languages as a "
+        "mapping {zh: ..., en: ...}, got a list",
+    ],
 }
 
 
