@@ -9,7 +9,6 @@ fix it; unknown keys and types get a did-you-mean suggestion.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, get_args, get_origin
 
@@ -18,9 +17,10 @@ from pydantic_core import ErrorDetails
 
 from grader.bank.model import QUESTION_MODELS, QUESTION_TYPES, BankText
 from grader.bank.source import Document, Issue, Loc
+from grader.errors import closest, did_you_mean
 from grader.i18n import Text
 
-__all__ = ["did_you_mean", "dotted", "translate_errors"]
+__all__ = ["dotted", "translate_errors"]
 
 _LANG_NAMES = {"zh": "Chinese", "en": "English"}
 _UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
@@ -40,12 +40,6 @@ def dotted(loc: Iterable[str | int]) -> str:
         else:
             out += f".{step}" if out else str(step)
     return out
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'answer'?)`` when a candidate is close to ``word``, else ``''``."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _fields(model: Schema) -> dict[str, Any]:
@@ -148,9 +142,9 @@ def _misspelt_keys(errors: list[ErrorDetails]) -> set[tuple[str | int, ...]]:
             continue
         loc = tuple(err["loc"])
         candidates = [str(m[-1]) for m in missing if m[:-1] == loc[:-1]]
-        close = difflib.get_close_matches(str(loc[-1]), candidates, n=1, cutoff=0.5)
-        if close:
-            found.add(loc[:-1] + (close[0],))
+        close = closest(str(loc[-1]), candidates)
+        if close is not None:
+            found.add(loc[:-1] + (close,))
     return found
 
 
