@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.bank.bankfile import FileReport
+from grader.bank.lint import lint_bank_file
 from grader.bank.loader import NOT_BANKS, bank_files, link_reports, load_bank_file
 from grader.bank.problems import Problem, sort_problems
 from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
@@ -126,12 +127,18 @@ def _add_exercise_folder(targets: Targets, folder: Path, solutions: Path) -> boo
 
 
 def validate_paths(
-    paths: Sequence[str | os.PathLike[str]], *, update_ids: bool = False, cache: bool = True
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    update_ids: bool = False,
+    cache: bool = True,
+    typography: bool = True,
 ) -> ValidationReport:
     """Check everything ``paths`` name and return every problem found.
 
     With ``update_ids``, ids of valid questions missing from a folder's ``ids.txt`` are added
-    first (the file is created if needed). Raises ``UsageError`` for a path that does not exist.
+    first (the file is created if needed). Every bank file's texts are linted
+    (``grader.bank.lint``); ``typography=False`` leaves out the CJK typography lint (the
+    seed-citation lint always runs). Raises ``UsageError`` for a path that does not exist.
     """
     targets = find_targets(paths)
     files = bank_files(targets.bank_paths)
@@ -139,6 +146,8 @@ def validate_paths(
         reports = [(path, load_bank_file(path, cache=cache)) for path in files]
     result = link_reports(reports)
     problems = list(targets.problems) + list(result.problems)
+    for path in files:
+        problems += lint_bank_file(path, typography=typography)
     report = ValidationReport(problems=problems, banks=len(result.banks))
     report.questions = sum(len(b.info) for b in result.banks)
 

@@ -33,8 +33,18 @@ def display_path(path: Path) -> Path:
     help="Add the ids of valid questions to each questions folder's ids.txt (created if missing).",
 )
 @click.option("--no-cache", is_flag=True, help="Re-check every bank file, ignoring the cache.")
+@click.option(
+    "--no-typography",
+    is_flag=True,
+    help="Skip the CJK typography lint of question texts (for a course with conventions of its "
+    "own); every other check still runs.",
+)
 def validate(
-    paths: tuple[Path, ...], course: Path | None, update_ids: bool, no_cache: bool
+    paths: tuple[Path, ...],
+    course: Path | None,
+    update_ids: bool,
+    no_cache: bool,
+    no_typography: bool,
 ) -> None:
     """Lint question banks and exercises: schema, translations, answers, ids, points.
 
@@ -43,6 +53,15 @@ def validate(
     Every problem is printed on its own line as `path:line: id: message`; a YAML syntax error
     is followed by the line as written, with a ^ under the place to edit. A file that does not
     parse still has its other questions checked.
+
+    Every text a learner reads (title, description, prompt, hint, explanation, options,
+    reference, key points) is linted too. It must not cite the seed notes ("the seed's",
+    种子文档), which learners never see; and, unless --no-typography, it must follow CJK
+    typography: no space beside full-width punctuation (one made by YAML folding a line break
+    included), “…” rather than ASCII quotes around Chinese text, no full-width letters or digits
+    in code, no half-width punctuation in a sentence with full-width punctuation. Code spans,
+    code blocks and URLs are not read as prose. Such problems fail the run, but the question is
+    still served in quizzes.
     """
     from grader.validate import validate_paths
 
@@ -55,7 +74,9 @@ def validate(
             for folder in (active.questions, active.exercises)
             if folder.is_dir()
         )
-    report = validate_paths(paths, update_ids=update_ids, cache=not no_cache)
+    report = validate_paths(
+        paths, update_ids=update_ids, cache=not no_cache, typography=not no_typography
+    )
     for registry, added in report.ids_added.items():
         click.echo(f"added {len(added)} id{'s' if len(added) != 1 else ''} to {registry}", err=True)
     for problem in report.problems:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader.bank.bankfile import check_bank_bytes
+from grader.bank.lint import lint_bank_text
 from grader.bank.model import QUESTION_TYPES
 
 README = Path(__file__).resolve().parents[2] / "questions" / "README.md"
@@ -33,6 +34,13 @@ def test_readme_example_is_valid(index: int) -> None:
     report = check_bank_bytes(_as_bank(block).encode(), f"README example {index}")
     assert report.problems == []
     assert len(report.info) == block.count("- id: ")
+
+
+@pytest.mark.parametrize("index", range(len(_examples())))
+def test_readme_example_passes_the_text_lints(index: int) -> None:
+    """The examples follow the house style `grader validate` lints: no seed citation, CJK
+    typography."""
+    assert lint_bank_text(_as_bank(_examples()[index]), f"README example {index}") == []
 
 
 def test_readme_has_an_example_of_every_type() -> None:
