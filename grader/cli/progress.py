@@ -63,7 +63,7 @@ def import_cmd(file: str, course: Path | None, data_dir: str | None) -> None:
     from grader.study.transfer import import_progress
 
     try:
-        raw = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()
+        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         data = json.loads(raw)
     except OSError as exc:
         raise UsageError(f"{file}: {exc.strerror or exc}") from None

@@ -244,19 +244,22 @@ def test_frames_are_capped_before_allocation():
 
 def test_frames_round_trip_and_deadline():
     a, b = socket.socketpair()
-    blob = bytes(range(256)) * 1000
-    threading.Thread(
-        target=protocol.send_frame, args=(a, {"x": 1, "blobs": [len(blob)]}, [blob])
-    ).start()
-    header, blobs = protocol.FrameReader(b).read(None)
-    assert header["x"] == 1 and blobs == [blob]
-    import time
+    with a, b:
+        blob = bytes(range(256)) * 1000
+        sender = threading.Thread(
+            target=protocol.send_frame, args=(a, {"x": 1, "blobs": [len(blob)]}, [blob])
+        )
+        sender.start()
+        header, blobs = protocol.FrameReader(b).read(None)
+        sender.join()
+        assert header["x"] == 1 and blobs == [blob]
+        import time
 
-    with pytest.raises(protocol.DeadlineExceeded):
-        protocol.FrameReader(b).read(time.monotonic() + 0.05)
-    a.close()
-    with pytest.raises(protocol.ChannelClosed):
-        protocol.FrameReader(b).read(None)
+        with pytest.raises(protocol.DeadlineExceeded):
+            protocol.FrameReader(b).read(time.monotonic() + 0.05)
+        a.close()
+        with pytest.raises(protocol.ChannelClosed):
+            protocol.FrameReader(b).read(None)
 
 
 def test_shared_submodules_are_counted_per_place_and_cycles_refused():

@@ -11,7 +11,7 @@ from runner_support import SUBMISSIONS, validate_result_json
 
 from grader.errors import UsageError
 from grader.runner.api import grade_file
-from grader.runner.client import Cancelled
+from grader.runner.client import Cancelled, WarmWorker
 from grader.runner.result import Reason
 
 CHECKS = ["test_value", "test_sizes[1]", "test_sizes[5]", "test_dtype"]
@@ -160,12 +160,14 @@ def test_public_checks_run_with_check_kind(course, worker):
     assert result.full_marks
 
 
-def test_cuda_exercise_without_gpu_is_skipped_not_zero(course, worker):
-    """A CUDA exercise on a machine without a GPU is incomplete (exit 3), never a 0."""
-    if worker.info.get("cuda"):
-        pytest.skip("this machine has a GPU")
-    sub = SUBMISSIONS / "correct.py"
-    result = grade_file("needs-gpu", sub, course=course, worker=worker)
+def test_cuda_exercise_without_gpu_is_skipped_not_zero(course, monkeypatch):
+    """A CUDA exercise on a machine without a GPU is incomplete (exit 3), never a 0 (a worker
+    started with every CUDA device hidden stands for that machine, whatever this one has)."""
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
+    with WarmWorker() as no_gpu:
+        assert no_gpu.start()["cuda"] is False
+        sub = SUBMISSIONS / "correct.py"
+        result = grade_file("needs-gpu", sub, course=course, worker=no_gpu)
     assert all(t.reason is Reason.SKIPPED for t in result.tests)
     assert int(result.exit_code) == 3
     assert result.max_score == 1
@@ -220,7 +222,7 @@ def live_processes_in_group(pgid: int) -> list[int]:
         if not entry.isdigit():
             continue
         try:
-            stat = open(f"/proc/{entry}/stat").read()
+            stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()

@@ -8,15 +8,16 @@ import subprocess
 import sys
 
 import pytest
+from host_support import without_gpu
 from junitparser import JUnitXml
 from runner_support import COURSE, SUBMISSIONS, validate_result_json
 
 GRADER = shutil.which("grader") or f"{sys.executable} -m grader"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     cmd = [*GRADER.split(), *args, "--course", str(COURSE)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
 
 
 def test_full_marks_exit_0_and_one_json_object():
@@ -106,12 +107,12 @@ def test_unknown_exercise_is_usage_error_with_suggestion():
 
 
 def test_cuda_exercise_without_gpu_exits_3():
-    """A CUDA exercise without a GPU is incomplete: exit 3 with every check skipped."""
-    proc = run("grade", "needs-gpu", str(SUBMISSIONS / "correct.py"), "--format", "json")
+    """A CUDA exercise without a GPU is incomplete: exit 3 with every check skipped (the GPU, if
+    this machine has one, is hidden from the grader)."""
+    cmd = ("grade", "needs-gpu", str(SUBMISSIONS / "correct.py"), "--format", "json")
+    proc = run(*cmd, env=without_gpu())
     doc = json.loads(proc.stdout)
-    if doc["provenance"]["device"] == "cuda" and doc["tests"][0]["reason"] != "skipped":
-        pytest.skip("this machine has a GPU")
-    assert proc.returncode == 3
+    assert proc.returncode == 3, proc.stderr
     assert {t["reason"] for t in doc["tests"]} == {"skipped"}
     validate_result_json(doc)
     # Not a grade, and impossible to read as a 0.
@@ -124,14 +125,14 @@ def test_cuda_exercise_without_gpu_exits_3():
 def test_incomplete_result_in_junit_and_text():
     """JUnit marks an incomplete result graded=false with every case <skipped>; the text report
     says NOT GRADED instead of a score."""
-    proc = run("grade", "needs-gpu", str(SUBMISSIONS / "correct.py"), "--format", "junit")
-    if proc.returncode != 3:
-        pytest.skip("this machine has a GPU")
+    cmd = ("grade", "needs-gpu", str(SUBMISSIONS / "correct.py"))
+    proc = run(*cmd, "--format", "junit", env=without_gpu())
+    assert proc.returncode == 3, proc.stderr
     (suite,) = list(JUnitXml.fromstring(proc.stdout))
     props = {p.name: p.value for p in suite.properties()}
     assert props["graded"] == "false" and "score" not in props
     assert all(case.is_skipped for case in suite)
-    text = run("grade", "needs-gpu", str(SUBMISSIONS / "correct.py"), "--lang", "en").stdout
+    text = run(*cmd, "--lang", "en", env=without_gpu()).stdout
     flat = " ".join(text.split())
     assert "NOT GRADED (skipped: exercise 'needs-gpu' needs a CUDA GPU" in flat
     assert "Score: –/" in flat
@@ -160,12 +161,24 @@ def test_syntax_error_records_the_active_sandbox_layers(tmp_path):
 
 
 def test_device_cuda_without_gpu_is_usage_error():
-    """--device cuda on a machine without CUDA exits 2."""
-    proc = run("grade", "add-one", str(SUBMISSIONS / "correct.py"), "--device", "cuda")
-    if proc.returncode in (0, 1):
-        pytest.skip("this machine has a GPU")
-    assert proc.returncode == 2
+    """--device cuda on a machine without CUDA (or with its GPU hidden) exits 2."""
+    cmd = ("grade", "add-one", str(SUBMISSIONS / "correct.py"), "--device", "cuda")
+    proc = run(*cmd, env=without_gpu())
+    assert proc.returncode == 2, proc.stderr
     assert "no CUDA device" in proc.stderr
+
+
+@pytest.mark.gpu
+def test_cuda_exercise_with_a_gpu_is_graded_on_it():
+    """With a GPU, a CUDA exercise is graded there: the reference solution scores full marks on
+    cuda in the sandboxed executor (exit 0), nothing skipped."""
+    solution = COURSE / "solutions" / "needs-gpu.py"
+    proc = run("grade", "needs-gpu", str(solution), "--format", "json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads(proc.stdout)
+    validate_result_json(doc)
+    assert doc["provenance"]["device"] == "cuda" and doc["graded"] is True
+    assert [t["reason"] for t in doc["tests"]] == ["passed"]
 
 
 def test_check_runs_public_checks():
