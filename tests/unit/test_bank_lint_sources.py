@@ -62,6 +62,8 @@ VOCABULARY = [
     "种子用于初始化随机数生成器，种子值相同时结果相同",
     "相同的种子给出相同的序列",
     "`np.random.seed(0)` 只设置 NumPy 的种子",
+    "先设置随机种子 `torch.manual_seed(0)`，再创建模型",
+    "固定种子 `seed=0` 之后，随机种子的 `generator` 参数也要传",
 ]
 
 
