@@ -11,6 +11,7 @@ The cache folder belongs to the user, like any pickle cache: do not point it at 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 import shutil
@@ -22,6 +23,8 @@ from pathlib import Path
 import pydantic
 
 from grader.bank.bankfile import FileReport
+
+log = logging.getLogger(__name__)
 
 __all__ = ["cache_dir", "load", "store"]
 
@@ -95,8 +98,8 @@ def store(digest: str, report: FileReport) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except (OSError, pickle.PicklingError):
-        pass
+    except (OSError, pickle.PicklingError) as exc:
+        log.debug("bank cache entry not written in %s: %s", folder, exc)  # the next load re-parses
 
 
 def _prune_other_engines(current: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import statistics
 import tempfile
@@ -20,6 +21,8 @@ from typing import Any
 
 from grader.batch.status import STATUSES, counts_in_means
 from grader.i18n import Lang
+
+log = logging.getLogger(__name__)
 
 COLUMNS = ("student", "exercise", "score", "max_score", "status")
 BUCKETS = tuple(f"{low}-{low + 10}%" for low in range(0, 100, 10))
@@ -62,14 +65,16 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    # Best effort: some file systems cannot open or fsync a folder; the file itself is synced.
     try:
         dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
+    except OSError as exc:
+        log.debug("folder %s not synced after writing %s: %s", path.parent, path.name, exc)
         return
     try:
         os.fsync(dir_fd)
-    except OSError:
-        pass
+    except OSError as exc:
+        log.debug("folder %s not synced after writing %s: %s", path.parent, path.name, exc)
     finally:
         os.close(dir_fd)
 

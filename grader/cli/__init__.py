@@ -7,6 +7,9 @@ runs, so ``grader --help`` and the quiz never pay for torch. Register a new comm
 from __future__ import annotations
 
 import difflib
+import logging
+import os
+import shlex
 import sys
 from importlib import import_module
 from typing import Any
@@ -15,6 +18,8 @@ import click
 
 from grader import __version__
 from grader.errors import ExitCode, GraderError
+
+log = logging.getLogger(__name__)
 
 #: command name -> "module:attribute" of its click command, and a one-line summary for --help.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -90,8 +95,15 @@ def _available(name: str) -> bool:
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, prog_name="grader")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also print the log (debug level) to stderr. The log file is always written: "
+    "`grader doctor` shows where.",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, verbose: bool) -> None:
     """Learn and examine PyTorch: bilingual quizzes and sandboxed code exercises.
 
     Run without a command in a terminal to open the app; without a terminal, this help is printed.
@@ -99,6 +111,7 @@ def cli(ctx: click.Context) -> None:
     Exit status: 0 success (full marks); 1 graded or validated with failures; 2 usage or input
     error; 3 incomplete (checks skipped, e.g. no GPU); 4 grader error.
     """
+    _start_log(verbose)
     if ctx.invoked_subcommand is not None:
         return
     if sys.stdin.isatty() and sys.stdout.isatty() and "quiz" in COMMANDS and _available("quiz"):
@@ -107,16 +120,47 @@ def cli(ctx: click.Context) -> None:
         click.echo(ctx.get_help())
 
 
+def _start_log(verbose: bool) -> None:
+    """The log file in the data directory (and stderr with --verbose), then this run's facts."""
+    import platform
+
+    from grader.logs import configure
+    from grader.study.paths import data_dir
+
+    configure(data_dir(), verbose=verbose)
+    log.debug(
+        "grader %s, Python %s, pid %d: %s",
+        __version__,
+        platform.python_version(),
+        os.getpid(),
+        shlex.join(sys.argv),
+    )
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``grader`` console script; maps errors to exit codes."""
     try:
         return cli.main(args=argv, prog_name="grader", standalone_mode=True)
     except GraderError as exc:
+        # A grader fault (exit 4) keeps its traceback in the log, for a bug report.
+        fault = exc.exit_code == ExitCode.GRADER_ERROR
+        log.log(
+            logging.ERROR if fault else logging.DEBUG,
+            "exit %d (%s): %s",
+            int(exc.exit_code),
+            type(exc).__name__,
+            exc.message,
+            exc_info=fault,
+        )
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
+        log.debug("interrupted")
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception:
+        log.critical("unexpected error", exc_info=True)
+        raise
 
 
 __all__ = ["COMMANDS", "ExitCode", "cli", "main"]

@@ -63,11 +63,14 @@ def _render_text(report: dict[str, Any]) -> None:
             )
         else:
             click.echo(f"Sandboxed smoke test ({device}): FAILED — {result['reason']}")
+        for name, why in sorted(result.get("failures", {}).items()):
+            click.echo(f"  layer {name} failed in that child although the probe found it: {why}")
     for note in report["notes"]:
         click.echo(f"note: {note['en']}")
         click.echo(f"注意：{note['zh']}")
     for problem in report["problems"]:
         click.echo(f"PROBLEM: {problem}")
+    _render_log(report["log"])
     if not report["essential_complete"]:
         click.echo(
             "An essential layer is missing or torch cannot run sandboxed here; "
@@ -81,6 +84,25 @@ def _render_text(report: dict[str, Any]) -> None:
             "`--require-sandbox=all` would refuse to grade.\n"
             "必需的沙箱层均已启用；部分附加层不可用，只有 `--require-sandbox=all` 会拒绝评分。"
         )
+
+
+def _render_log(log: dict[str, Any]) -> None:
+    if log["path"] is None:
+        return
+    if log["error"] is None:
+        click.echo(
+            f"Log / 日志: {log['path']} (debug level; attach it to a bug report / 报告问题时请附上)"
+        )
+    else:
+        click.echo(f"Log / 日志: not written / 未写入 — {log['error']}")
+
+
+def _log_facts() -> dict[str, Any]:
+    """Where this run's log goes, for the report (``grader.logs`` knows; the sandbox does not)."""
+    from grader.logs import status
+
+    now = status()
+    return {"path": None if now.path is None else str(now.path), "error": now.error}
 
 
 @click.command(
@@ -102,6 +124,7 @@ def doctor(fmt: str, require_sandbox: str | None, no_smoke: bool) -> None:
 
     Layers are essential (integrity and containment rest on each) or extra (defence in depth,
     also enforced by an essential one); each layer's line says what it needs from the kernel.
+    It also says where the log file is (attach it, and this report, to a bug report).
 
     Exit status: 0; 4 with --require-sandbox when an essential layer is missing, torch cannot be
     imported or the sandboxed smoke test fails (with --require-sandbox=all: any layer).
@@ -109,6 +132,7 @@ def doctor(fmt: str, require_sandbox: str | None, no_smoke: bool) -> None:
     from grader.sandbox.os.diagnose import diagnose
 
     report = diagnose(smoke=not no_smoke)
+    report["log"] = _log_facts()
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -11,6 +11,7 @@ imported once for many submissions.
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from pathlib import Path
@@ -31,6 +32,8 @@ from grader.runner.result import (
     check_result_from_dict,
 )
 from grader.sandbox.os.layers import required_layers
+
+log = logging.getLogger(__name__)
 
 DeviceChoice = Literal["auto", "cpu", "cuda"]
 
@@ -215,11 +218,40 @@ def grade_exercise(
     finally:
         if own:
             active.close()
+    if final.get("event") != "result":
+        log.debug("grading %s ended without a result: %r", exercise.id, final)
     if final.get("event") == "error" and final.get("content") is True:
         raise BankError(str(final.get("message", "the exercise is invalid")))
     if final.get("event") != "result":
         raise InternalError(f"grading failed: {final.get('message', 'unknown error')}")
-    return result_from_wire(final["result"])
+    result = result_from_wire(final["result"])
+    _log_result(result, req.sandbox_layers)
+    return result
+
+
+def _log_result(result: ExerciseResult, probed: tuple[str, ...]) -> None:
+    """The result in one line, and a warning when an executor lacked a layer the probe found."""
+    ran = result.provenance.sandbox_layers
+    lacking = sorted(set(probed) - set(ran))
+    if lacking:
+        # A hardened executor cannot log; the layers it reported are all the parent learns.
+        log.warning(
+            "%s: an executor ran without the sandbox layers %s although the probe found them "
+            "working (`grader doctor` runs the same hardening and names the error)",
+            result.exercise,
+            ", ".join(lacking),
+        )
+    log.debug(
+        "graded %s (%s checks, %s): %g/%g, exit %d, %.2f s, layers %s",
+        result.exercise,
+        result.kind,
+        result.provenance.device,
+        result.score,
+        result.max_score,
+        int(result.exit_code),
+        result.execution_time,
+        ", ".join(ran) or "none",
+    )
 
 
 def grade_file(

@@ -7,6 +7,7 @@ grading process and its check children die with it); the next request starts a f
 from __future__ import annotations
 
 import json
+import logging
 import os
 import select
 import signal
@@ -21,6 +22,7 @@ from grader.errors import InternalError
 from grader.runner.request import GradeRequest
 
 Progress = Callable[[int, int, str], None]
+log = logging.getLogger(__name__)
 
 
 class Cancelled(Exception):
@@ -89,9 +91,13 @@ class WarmWorker:
         )
         msg = self._read_message(time.monotonic() + self._start_timeout, None)
         if msg is None or msg.get("event") != "ready":
+            log.error("the grading worker did not start: %r", msg or "no message in time")
             self.kill()
             raise InternalError("the grading worker did not start")
         self.info = msg
+        log.debug("grading worker %d ready (CUDA: %s)", self._proc.pid, msg.get("cuda"))
+        for name, reason in (msg.get("layers") or {}).items():
+            log.debug("sandbox layer %s: %s", name, "active" if reason is None else reason)
         return self.info
 
     def _read_message(

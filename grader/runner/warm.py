@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 _PREPARED: dict[str, Any] | None = None
 
@@ -51,11 +54,13 @@ def prepare(preload_dynamo: bool = True) -> dict[str, Any]:
 
         sandbox_layers.prepare()
         layers = dict(sandbox_layers.available_layers())
-    except ImportError:
+    except ImportError as exc:
+        log.warning("the OS sandbox could not be imported, so no layer is applied: %s", exc)
         layers = {}
     try:
         cuda = bool(torch.cuda.is_available())
-    except Exception:  # a broken driver means no CUDA
+    except Exception as exc:  # a broken driver means no CUDA
+        log.debug("CUDA is treated as absent: torch.cuda.is_available() raised %r", exc)
         cuda = False
     _PREPARED = {"cuda": cuda, "layers": layers}
     # Move everything imported so far out of the collector's reach: a forked process then never

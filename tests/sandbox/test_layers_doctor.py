@@ -47,6 +47,20 @@ def test_smoke_test_imports_torch_in_a_hardened_child(report, available):
     smoke = report["smoke"]["cpu"]
     assert smoke["ok"] is True, smoke
     assert smoke["layers"] == [name for name, reason in available.items() if reason is None]
+    assert smoke["failures"] == {}
+
+
+@pytest.mark.gpu
+def test_cuda_smoke_test_runs_torch_on_the_gpu_in_a_hardened_child(report, available):
+    """With a GPU, the CUDA smoke test passes in a hardened child (device nodes and driver files
+    granted, no RLIMIT_AS) with the same layers as the CPU one, and the CUDA paths count as
+    verified."""
+    assert report["cuda"]["available"] is True
+    smoke = report["smoke"]["cuda"]
+    assert smoke["ok"] is True, smoke
+    assert smoke["layers"] == [name for name, reason in available.items() if reason is None]
+    assert smoke["failures"] == {}
+    assert report["cuda"]["sandbox_verified"] is True
 
 
 @pytest.mark.parametrize("flag", ["--require-sandbox", "--require-sandbox=all"])

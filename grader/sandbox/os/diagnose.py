@@ -9,6 +9,7 @@ read-only path set is complete enough to import torch.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import shutil
@@ -20,6 +21,8 @@ from typing import Any
 
 from grader.sandbox.os import layers as sandbox_layers
 from grader.sandbox.os import paths, probe
+
+log = logging.getLogger(__name__)
 
 _TORCH_FACTS = r"""
 import json, os, sys
@@ -71,7 +74,8 @@ def _smoke_body(cuda: bool, scratch: Path) -> dict[str, Any]:
     spec = sandbox_layers.SandboxSpec(
         cpu_seconds=60, memory_bytes=None if cuda else 4 << 30, scratch=scratch, cuda=cuda
     )
-    active = sandbox_layers.harden(spec)
+    failures: dict[str, str] = {}
+    active = sandbox_layers.harden(spec, failures=failures)
     start = time.monotonic()
     import torch
 
@@ -90,7 +94,11 @@ def _smoke_body(cuda: bool, scratch: Path) -> dict[str, Any]:
     assert (big @ big).shape == (1024, 1024)
     if cuda:
         torch.cuda.synchronize()
-    return {"layers": list(active), "seconds": round(time.monotonic() - start, 3)}
+    return {
+        "layers": list(active),
+        "failures": failures,
+        "seconds": round(time.monotonic() - start, 3),
+    }
 
 
 def scratch_probe(timeout: float = 30.0) -> dict[str, Any]:
@@ -118,11 +126,17 @@ def smoke_test(cuda: bool, timeout: float = 180.0) -> dict[str, Any]:
         outcome = probe.run_forked(lambda: _smoke_body(cuda, scratch), timeout)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    device = "cuda" if cuda else "cpu"
     if outcome.timed_out:
+        log.warning("sandboxed smoke test (%s): did not finish within %g s", device, timeout)
         return {"ok": False, "reason": f"did not finish within {timeout:g} s"}
     if outcome.error is not None or outcome.value is None:
         why = outcome.error or f"the child died (signal {outcome.signal})"
+        log.warning("sandboxed smoke test (%s) failed: %s", device, why)
         return {"ok": False, "reason": why}
+    # The hardened child cannot log; a layer that failed in it is reported here, by its parent.
+    for name, why in sorted(outcome.value.get("failures", {}).items()):
+        log.warning("sandbox layer %s failed in the smoke test child (%s): %s", name, device, why)
     return {"ok": True, **outcome.value}
 
 

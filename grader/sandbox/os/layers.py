@@ -19,14 +19,16 @@ when a layer stopped half-way and the child must not go on.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from grader.errors import SandboxError
+from grader.logs import describe_os_error
 from grader.sandbox.os import _libc, landlock, limits, namespaces, paths, privileges, seccomp
 from grader.sandbox.os.plan import (
     LANDLOCK_LAYERS,
@@ -39,6 +41,8 @@ from grader.sandbox.os.plan import (
     uid_drop_reason,
 )
 from grader.sandbox.os.plan import state as _state
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ESSENTIAL_LAYERS",
@@ -127,14 +131,15 @@ def prepare(hidden: Iterable[str | os.PathLike[str]] = ()) -> None:
     if _state.shared_net is None and namespaces.unavailable_reason() is None:
         try:
             _state.shared_net = namespaces.create_shared()
-        except OSError:
-            pass  # children create their own namespace, or the probe reports why they cannot
+        except OSError as exc:
+            # Children create their own namespace, or the probe reports why they cannot.
+            log.debug("netns: no shared network namespace: %s", describe_os_error(exc))
     if seccomp.unavailable_reason() is None:
         try:
             seccomp.compile_program(cuda=False)
             seccomp.compile_program(cuda=True)
-        except OSError:
-            pass  # reported by the probe
+        except OSError as exc:
+            log.debug("seccomp: the filter did not compile (%s); the probe says why", exc)
     _warm_import_caches()
     for cuda in (False, True):
         uid_drop_reason(SandboxSpec(cpu_seconds=1, memory_bytes=None, cuda=cuda))
@@ -180,6 +185,8 @@ def available_layers() -> dict[str, str | None]:
         from grader.sandbox.os import probe
 
         _state.available = probe.probe_all()
+        for name, reason in _state.available.items():
+            log.debug("sandbox layer %s: %s", name, "active" if reason is None else reason)
     return dict(_state.available)
 
 
@@ -188,13 +195,20 @@ def harden(
     *,
     only: Iterable[str] | None = None,
     timings: dict[str, float] | None = None,
+    failures: dict[str, str] | None = None,
 ) -> tuple[str, ...]:
     """Apply every available layer to the calling (forked, single-threaded) child.
+
+    A layer that fails here although the probe found it working is left out of the result, and
+    its error goes into ``failures``: the child logs nothing (it writes no file outside its
+    sandbox), so whoever forked it reports them (``grader doctor``'s smoke test does).
 
     Args:
         spec: limits and paths for this child.
         only: apply just these layers (tests and probes); all of them by default.
         timings: when given, filled with the seconds each step took.
+        failures: when given, filled with each layer that failed to apply and why (the
+            exception and its errno, e.g. ``OSError errno 1 (EPERM): Operation not permitted``).
 
     Returns:
         The names of the layers really in effect, in :data:`LAYERS` order.
@@ -220,6 +234,11 @@ def harden(
     skip = {name for name, reason in known.items() if reason is not None}
     active: list[str] = []
 
+    def failed(name: str, exc: OSError | ValueError) -> None:
+        if failures is not None:
+            detail = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+            failures[name] = f"{type(exc).__name__} {detail}"
+
     def step(name: str) -> None:
         nonlocal mark
         now = clock()
@@ -233,8 +252,8 @@ def harden(
         try:
             enter_network_namespace()
             active.append("netns")
-        except OSError:
-            pass
+        except OSError as exc:
+            failed("netns", exc)
     elif _state.shared_net is not None:
         _state.shared_net.close()
     step("netns")
@@ -242,12 +261,12 @@ def harden(
         try:
             limits.apply(spec)
             active.append("rlimits")
-        except (OSError, ValueError):
-            pass
+        except (OSError, ValueError) as exc:
+            failed("rlimits", exc)
     step("rlimits")
     # uid-drop and cap-drop depend on who the child is, not on the probe (run as the worker).
     if "uid-drop" in wanted:
-        if _drop_uid(spec):
+        if _drop_uid(spec, failed):
             active.append("uid-drop")
     step("uid-drop")
     if "cap-drop" in wanted:
@@ -256,24 +275,24 @@ def harden(
                 privileges.drop_capabilities()
             if not privileges.has_capabilities():
                 active.append("cap-drop")
-        except OSError:
-            pass
+        except OSError as exc:
+            failed("cap-drop", exc)
     step("cap-drop")
     if "no-new-privs" in wanted:
         try:
             privileges.set_no_new_privs()
             active.append("no-new-privs")
-        except OSError:
-            pass
+        except OSError as exc:
+            failed("no-new-privs", exc)
     step("no-new-privs")
-    active += _restrict_landlock(spec, wanted - skip)
+    active += _restrict_landlock(spec, wanted - skip, failed)
     step("landlock")
     if "seccomp" in wanted and "seccomp" not in skip and seccomp.unavailable_reason() is None:
         try:
             seccomp.install(cuda=spec.cuda)
             active.append("seccomp")
-        except OSError:
-            pass
+        except OSError as exc:
+            failed("seccomp", exc)
     step("seccomp")
     return tuple(name for name in LAYERS if name in active)
 
@@ -285,8 +304,8 @@ def _warm_import_caches() -> None:
         if finder is not None and hasattr(finder, "find_spec"):
             try:
                 finder.find_spec("_grader_sandbox_warm_up_")
-            except (OSError, ImportError):
-                pass
+            except (OSError, ImportError) as exc:
+                log.debug("import folder %s not listed ahead of the children: %s", entry, exc)
 
 
 def _enter_scratch(spec: SandboxSpec) -> None:
@@ -305,8 +324,8 @@ def _enter_scratch(spec: SandboxSpec) -> None:
         os.environ["CUDA_CACHE_PATH"] = os.path.join(scratch, ".nv-cache")
 
 
-def _drop_uid(spec: SandboxSpec) -> bool:
-    """Apply ``uid-drop``; True when the child now runs unprivileged."""
+def _drop_uid(spec: SandboxSpec, failed: Callable[[str, OSError], None]) -> bool:
+    """Apply ``uid-drop``; True when the child now runs unprivileged (``failed`` hears why not)."""
     if os.geteuid() != 0:
         return True
     if uid_drop_reason(spec) is not None:
@@ -319,13 +338,17 @@ def _drop_uid(spec: SandboxSpec) -> bool:
             return False
     try:
         privileges.drop_uid(spec.drop_uid, gid)
-    except OSError:
+    except OSError as exc:
+        failed("uid-drop", exc)
         return False
     return True
 
 
-def _restrict_landlock(spec: SandboxSpec, wanted: set[str]) -> list[str]:
-    """Apply the wanted Landlock layers in one ruleset; the names of those applied."""
+def _restrict_landlock(
+    spec: SandboxSpec, wanted: set[str], failed: Callable[[str, OSError], None]
+) -> list[str]:
+    """Apply the wanted Landlock layers in one ruleset; the names of those applied (none when
+    the ruleset was refused: ``failed`` hears why, for each of them)."""
     layers = [n for n in LANDLOCK_LAYERS if n in wanted and landlock.unavailable_reason(n) is None]
     if not layers:
         return []
@@ -337,6 +360,8 @@ def _restrict_landlock(spec: SandboxSpec, wanted: set[str]) -> list[str]:
             net="landlock-net" in layers,
             scope="landlock-scope" in layers,
         )
-    except OSError:
+    except OSError as exc:
+        for name in layers:
+            failed(name, exc)
         return []
     return layers

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import logging
 import os
 from dataclasses import dataclass
 
 from grader.errors import SandboxError
 from grader.sandbox.os import _libc, privileges
+
+log = logging.getLogger(__name__)
 
 _CAP_SETFCAP = 31
 
@@ -121,8 +124,8 @@ class SharedNetwork:
             if fd is not None:
                 try:
                     os.close(fd)
-                except OSError:
-                    pass
+                except OSError as exc:  # already closed (a runner closed inherited descriptors)
+                    log.debug("netns: closing descriptor %d: %s", fd, exc)
 
 
 def create_shared() -> SharedNetwork:
