@@ -4,9 +4,22 @@ Hierarchy::
 
     GraderError                 base; carries the exit code it maps to
     ├── UsageError              bad arguments or input before any work started (exit 2)
+    │   └── SessionError        a quiz request the session cannot honour (grader.study.session)
     ├── BankError               a question bank or exercise could not be loaded (exit 2)
     ├── SandboxError            the sandbox could not be set up (exit 4)
     └── InternalError           a fault of the grader itself (exit 4)
+
+Outside it, on purpose:
+
+- ``PolicyViolation`` (``grader.sandbox.policy.errors``) is a learner's mistake, not the
+  grader's: it is raised inside the sandboxed executor, travels to the judge as data and ends as
+  a graded result (reason ``policy``, exit 1). As a ``GraderError`` it would be one ``except``
+  away from becoming exit 4 or a message instead of a score.
+- ``Cancelled`` (``grader.runner.client``) says that someone stopped a grading job (the app's
+  Esc, a batch shutting down): nothing failed, so it has no exit code, and handlers that report
+  ``GraderError`` as a failure must not catch it.
+
+tests/cli/test_cli_exit_codes.py runs the command for each exit code.
 """
 
 from __future__ import annotations

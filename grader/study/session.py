@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from grader.bank.model import QuestionBase
+from grader.errors import UsageError
 from grader.study import content
 from grader.study.clock import Clock
 from grader.study.content import Catalog
@@ -52,8 +53,9 @@ SECONDS_PER_QUESTION = 90
 """An exam's default time limit is this many seconds per question."""
 
 
-class SessionError(Exception):
-    """Raised for a request the session cannot honour (no questions, a blank answer, ...)."""
+class SessionError(UsageError):
+    """Raised for a request the session cannot honour (no questions, a blank answer, ...): the
+    caller asked for something impossible, so, reaching the command line, it is exit 2."""
 
 
 def is_blank(response: Any) -> bool:
