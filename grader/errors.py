@@ -19,7 +19,7 @@ Outside it, on purpose:
   Esc, a batch shutting down): nothing failed, so it has no exit code, and handlers that report
   ``GraderError`` as a failure must not catch it.
 
-tests/cli/test_cli_exit_codes.py runs the command for each exit code.
+tests/cli/test_cli_exit_codes.py checks, as subprocesses, the exit codes these choices give.
 """
 
 from __future__ import annotations
