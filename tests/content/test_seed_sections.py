@@ -1,4 +1,10 @@
-"""The seed-section registry (questions/seed_sections.yaml) points at real headings of the seeds."""
+"""The seed-section registry (questions/seed_sections.yaml) points at real headings of the seeds.
+
+The seeds are read from ``GRADER_SEEDS_DIR``, else from the copy vendored in ``tests/data/seeds``
+(a clean clone on CI has no ``../shared/seeds``); the copy is checked byte for byte against
+``../shared/seeds`` wherever that folder exists. ``tests/data`` is never collected, packaged or
+handed out (tests/ci/test_ci_seeds_private.py checks the wheel and the handout).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from host_support import skip_or_fail_on_ci
 
 from grader.verify.coverage import BANK_ORDER
 
@@ -20,11 +27,19 @@ _TOPIC_ID = re.compile(r"^t(-[a-z0-9]+)+$")
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s*(?P<hash>.+?)|\*\*(?P<bold>.+?)\*\*\s*[：:]?)\s*$")
 
 
-def _seeds_dir() -> Path | None:
-    """The seed folder: ``GRADER_SEEDS_DIR``, else ``../shared/seeds`` next to the checkout."""
-    env = os.environ.get("GRADER_SEEDS_DIR")
-    candidate = Path(env) if env else ROOT.parent / "shared" / "seeds"
-    return candidate if candidate.is_dir() else None
+VENDORED = ROOT / "tests" / "data" / "seeds"
+SHARED = ROOT.parent / "shared" / "seeds"
+
+
+def _seeds_dir() -> Path:
+    """The seed folder: ``GRADER_SEEDS_DIR``, else the vendored copy; skips the test when it has
+    no seed document (fails on CI, so a moved folder can never switch the check off)."""
+    env = os.environ.get("GRADER_SEEDS_DIR", "").strip()
+    folder = Path(env) if env else VENDORED
+    if not any(folder.glob("*.txt")):
+        where = f"GRADER_SEEDS_DIR={env}" if env else str(VENDORED)
+        skip_or_fail_on_ci(f"no seed documents (*.txt) in {where}")
+    return folder
 
 
 def _sections() -> list[dict]:
@@ -72,10 +87,11 @@ def test_registry_topics_are_well_formed() -> None:
 def test_registry_lines_hold_their_headings() -> None:
     """Re-reading each seed, the registered line is a heading whose text is the registered heading."""
     seeds = _seeds_dir()
-    if seeds is None:
-        pytest.skip("seed documents not found (set GRADER_SEEDS_DIR)")
     problems = []
     for s in _sections():
+        if not (seeds / s["seed"]).is_file():
+            problems.append(f"{s['id']}: seed {s['seed']} is not in {seeds}")
+            continue
         lines = (seeds / s["seed"]).read_text(encoding="utf-8").split("\n")
         if s["line"] > len(lines):
             problems.append(f"{s['id']}: line {s['line']} is past the end of {s['seed']}")
@@ -97,3 +113,14 @@ def test_registry_covers_every_numbered_interview_question() -> None:
         int(m.group(1)) for s in interview if (m := re.match(r"^(\d+)\.\s*\S", s["heading"]))
     )
     assert numbers == list(range(1, 21))
+
+
+def test_vendored_seeds_equal_the_shared_ones() -> None:
+    """tests/data/seeds is a byte-for-byte copy of ../shared/seeds (the same files, no more)."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} does not exist here (a clean clone): nothing to compare with")
+    shared = {p.name: p.read_bytes() for p in SHARED.iterdir() if p.is_file()}
+    vendored = {p.name: p.read_bytes() for p in VENDORED.iterdir() if p.is_file()}
+    assert sorted(vendored) == sorted(shared)
+    differ = [name for name in shared if vendored[name] != shared[name]]
+    assert not differ, f"copy {SHARED} to {VENDORED} again: these differ: {differ}"
