@@ -2,8 +2,8 @@
 
 Progress refers to question ids, so an id is never reused for another question: the registry may
 only grow. ``grader validate`` reports every bank id missing from it, and
-``grader validate --update-ids`` adds them (a test compares the file with the committed version
-to make sure no line was ever removed). A questions folder without ``ids.txt`` is not checked
+``grader validate --update-ids`` adds them (a test checks that every id of every committed
+version of the file is still in it: an id is never removed, even after its question is). A questions folder without ``ids.txt`` is not checked
 until ``--update-ids`` creates one.
 """
 
