@@ -35,11 +35,13 @@ _CJK = re.compile(
 _ZH_ONLY_PUNCT = frozenset("“”‘’…—")
 """Punctuation that is full-width in Chinese text but ordinary in English text."""
 _FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
-_SENTENCE_END = frozenset("。！？")
 _SENTENCE_PUNCT = frozenset("，。、；：！？")
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", ".": "。"}
 _CLOSERS_FW = frozenset("”’）》」』】")
 _WHITESPACE = re.compile(r"[ \t\n]+")
+_WIDE = re.compile("[^\x00-\u2000]")
+_SENTENCE = re.compile(r"[^。！？\n]*[。！？\n]?")
+_HALF = re.compile(r"[,;:!?.]")
 _CONTEXT = 8
 
 
@@ -86,7 +88,7 @@ def _context(value: str, start: int, end: int | None = None) -> str:
 def lint_typography(text: ScalarText, lang: str) -> list[Finding]:
     """Every typography mistake in one ``zh`` or ``en`` value, in text order."""
     value = text.value
-    if not any(ord(c) > 0x2000 for c in value):  # pure ASCII-ish: nothing to find
+    if not _WIDE.search(value):  # no CJK, no full-width punctuation: nothing to find
         return []
     prose = Prose(value)
     findings = (
@@ -159,6 +161,8 @@ def _ascii_quotes(prose: Prose, lang: str) -> list[Finding]:
     offset = 0
     for line in masked.split("\n"):
         for quote, pair in (('"', "“”"), ("'", "‘’")):
+            if quote not in line:
+                continue
             marks = [
                 offset + i
                 for i, c in enumerate(line)
@@ -215,16 +219,13 @@ def _mixed_punctuation(prose: Prose) -> list[Finding]:
     ``(批量, 特征)``), between digits, a ``:`` or ``.`` followed by a non-space (``类型:编号``,
     a decimal point)."""
     value, masked = prose.text, prose.masked
-    findings = []
-    start = 0
-    for index in range(len(masked) + 1):
-        if index < len(masked) and masked[index] not in _SENTENCE_END and masked[index] != "\n":
-            continue
-        end = min(index + 1, len(masked))
-        sentence = masked[start:end]
-        if any(c in _SENTENCE_PUNCT for c in sentence):
-            findings += _half_width_in(value, masked, start, end)
-        start = end
+    findings: list[Finding] = []
+    if not _HALF.search(masked):
+        return findings
+    for sentence in _SENTENCE.finditer(masked):
+        text = sentence.group()
+        if text and _HALF.search(text) and any(c in _SENTENCE_PUNCT for c in text):
+            findings += _half_width_in(value, masked, sentence.start(), sentence.end())
     return findings
 
 
