@@ -13,11 +13,15 @@ it loads.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from grader.judge import plugin
+if TYPE_CHECKING:
+    from grader.judge.plugin import RunContext
 
+# pytest imports (and assertion-rewrites) the judge's plugin itself: this module must not import
+# it first, so grader.judge.plugin is imported below only inside hooks, once pytest has loaded it.
 pytest_plugins = ["grader.judge.plugin"]
 
 
@@ -35,15 +39,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from grader.judge import plugin
+
     path = config.getoption("--grader-submission", default=None)
     if plugin.CONTEXT is None and path:
         plugin.CONTEXT = _authoring_context(config, Path(path))
 
 
-def _authoring_context(config: pytest.Config, path: Path) -> plugin.RunContext:
+def _authoring_context(config: pytest.Config, path: Path) -> RunContext:
     """Plain pytest with ``--grader-submission``: a template, an executor link, the proxy."""
     from grader.executor.template import fork_template
     from grader.judge.executor_link import ExecutorLink
+    from grader.judge.plugin import RunContext
     from grader.judge.remote import RemoteSession
 
     source = path.read_text(encoding="utf-8")
@@ -79,6 +86,6 @@ def _authoring_context(config: pytest.Config, path: Path) -> plugin.RunContext:
         raise pytest.UsageError(f"{path.name} cannot run: {problem.get('en')}")
     link = ExecutorLink(template, limit, 1e9, device)  # no whole-submission budget while authoring
     config.add_cleanup(link.close)  # cleanups run last-in first-out: the link before the template
-    return plugin.RunContext(
+    return RunContext(
         session=RemoteSession(link), filename=path.name, device=device, authoring=link
     )
