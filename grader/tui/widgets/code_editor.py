@@ -37,6 +37,13 @@ class CodeEditor(TextArea, inherit_bindings=False):
         except LanguageDoesNotExist:
             super().__init__(text, language=None, **options)  # type: ignore[arg-type]
 
+    def replace_text(self, text: str) -> None:
+        """Show ``text`` instead of the current text, keeping the cursor on its line (or the
+        last line, when the new text is shorter)."""
+        row = self.cursor_location[0]
+        self.load_text(text)
+        self.move_cursor((min(row, self.document.line_count - 1), 0))
+
     def go_to_line(self, line: int) -> None:
         """Put the cursor at the start of the 1-based ``line`` (clamped to the file), select
         that line, and show it."""

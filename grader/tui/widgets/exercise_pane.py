@@ -1,17 +1,18 @@
-"""Provides ExercisePane: an exercise's statement (Markdown), its hints revealed one at a time,
-the reference solution once shown, and the results of the latest run."""
+"""Provides ExercisePane: an exercise's statement (Markdown), its hints (a HintsPanel), the
+results of the latest run, and the reference solution once shown."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from grader.exercises.model import Exercise
 from grader.tui.cjk import protect_inline_code
 from grader.tui.strings import t
 from grader.tui.widgets.check_results import CheckResults
+from grader.tui.widgets.hints_panel import HintsPanel
 
 __all__ = ["ExercisePane"]
 
@@ -28,13 +29,11 @@ class ExercisePane(VerticalScroll):
         super().__init__(id="exercise-pane")
         self.exercise = exercise
         self.lang = lang
-        self.hints_shown = 0
         self.solution_text: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Markdown(self._statement(), id="statement")
-        yield Markdown("", id="hints")
-        yield Button("", id="show-hint", compact=True)
+        yield HintsPanel(self.exercise, self.lang)
         yield CheckResults()
         yield Static("", id="solution-label", classes="section-label")
         yield Markdown("", id="solution")
@@ -46,38 +45,14 @@ class ExercisePane(VerticalScroll):
     def results(self) -> CheckResults:
         return self.query_one(CheckResults)
 
+    @property
+    def hints(self) -> HintsPanel:
+        return self.query_one(HintsPanel)
+
     def _statement(self) -> str:
         spec = self.exercise.spec
         text = spec.statement.get(self.lang)  # type: ignore[arg-type]
         return protect_inline_code(f"# {spec.title.get(self.lang)}\n\n{text}")  # type: ignore[arg-type]
-
-    def _hints(self) -> str:
-        hints = self.exercise.spec.hints[: self.hints_shown]
-        total = len(self.exercise.spec.hints)
-        colon = "：" if self.lang == "zh" else ": "  # outside the ** (see strings.md_label)
-        parts = [
-            f"**{t('ex_hint_n', self.lang, i=i + 1, n=total)}**{colon}" + hint.get(self.lang)  # type: ignore[arg-type]
-            for i, hint in enumerate(hints)
-        ]
-        return protect_inline_code("\n\n".join(parts))
-
-    def show_next_hint(self) -> bool:
-        """Reveal one more hint; False when every hint is already shown."""
-        if self.hints_shown >= len(self.exercise.spec.hints):
-            return False
-        self.hints_shown += 1
-        self._refresh_hints()
-        self.query_one("#hints", Markdown).scroll_visible(animate=False)
-        return True
-
-    def _refresh_hints(self) -> None:
-        hints = self.query_one("#hints", Markdown)
-        hints.update(self._hints())
-        hints.display = self.hints_shown > 0
-        button = self.query_one("#show-hint", Button)
-        total = len(self.exercise.spec.hints)
-        button.label = t("ex_hint_button", self.lang, shown=self.hints_shown, n=total)
-        button.display = self.hints_shown < total
 
     def show_solution(self, text: str) -> None:
         """Show the reference solution ``text`` (Python source)."""
@@ -97,6 +72,6 @@ class ExercisePane(VerticalScroll):
     def apply_lang(self, lang: str) -> None:
         self.lang = lang
         self.query_one("#statement", Markdown).update(self._statement())
-        self._refresh_hints()
+        self.hints.apply_lang(lang)
         self._refresh_solution()
         self.results.apply_lang(lang)
