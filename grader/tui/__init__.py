@@ -5,9 +5,10 @@ Entry points: ``grader.cli.quiz.run_quiz(...)`` (what ``grader quiz`` runs) and
 package loads nothing heavy; ``QuizApp`` and ``StartOptions`` load Textual on first use.
 
 Layout: ``app.py`` (the App and the screen registry ``SCREENS``), ``app.tcss`` (styles),
-``screens/`` (one screen per module), ``widgets/`` (one widget per module), ``strings.py`` (every
-UI text in Chinese and English), ``cjk.py`` (CJK line breaking, the only patch of Textual/Rich),
-``markup.py`` (question content as Markdown and labels).
+``screens/`` (one screen per module), ``widgets/`` (one widget per module), ``controllers/``
+(a screen's non-visual parts, one job per module), ``strings.py`` (every UI text in Chinese and
+English), ``cjk.py`` (CJK line breaking, the only patch of Textual/Rich), ``markup.py``
+(question content as Markdown and labels).
 """
 
 from __future__ import annotations
