@@ -6,7 +6,6 @@ runs, so ``grader --help`` and the quiz never pay for torch. Register a new comm
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import shlex
@@ -17,7 +16,7 @@ from typing import Any
 import click
 
 from grader import __version__
-from grader.errors import ExitCode, GraderError
+from grader.errors import ExitCode, GraderError, closest
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +68,8 @@ class LazyGroup(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.5)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
+            close = closest(name, self.list_commands(ctx))
+            hint = f" Did you mean '{close}'?" if close else ""
             raise click.UsageError(f"No such command '{name}'.{hint}", ctx)
         return super().resolve_command(ctx, args)
 
