@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.errors import SandboxError
@@ -232,12 +233,8 @@ def harden(
         )
     known = _state.available or {}
     skip = {name for name, reason in known.items() if reason is not None}
+    run = _Hardening(spec, wanted, skip, failures)
     active: list[str] = []
-
-    def failed(name: str, exc: OSError | ValueError) -> None:
-        if failures is not None:
-            detail = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
-            failures[name] = f"{type(exc).__name__} {detail}"
 
     def step(name: str) -> None:
         nonlocal mark
@@ -248,53 +245,106 @@ def harden(
 
     _enter_scratch(spec)
     step("setup")
-    if "netns" in wanted and "netns" not in skip:
-        try:
-            enter_network_namespace()
-            active.append("netns")
-        except OSError as exc:
-            failed("netns", exc)
-    elif _state.shared_net is not None:
-        _state.shared_net.close()
-    step("netns")
-    if "rlimits" in wanted and limits.unavailable_reason() is None:
-        try:
-            limits.apply(spec)
-            active.append("rlimits")
-        except (OSError, ValueError) as exc:
-            failed("rlimits", exc)
-    step("rlimits")
-    # uid-drop and cap-drop depend on who the child is, not on the probe (run as the worker).
-    if "uid-drop" in wanted:
-        if _drop_uid(spec, failed):
-            active.append("uid-drop")
-    step("uid-drop")
-    if "cap-drop" in wanted:
-        try:
-            if privileges.has_capabilities():
-                privileges.drop_capabilities()
-            if not privileges.has_capabilities():
-                active.append("cap-drop")
-        except OSError as exc:
-            failed("cap-drop", exc)
-    step("cap-drop")
-    if "no-new-privs" in wanted:
-        try:
-            privileges.set_no_new_privs()
-            active.append("no-new-privs")
-        except OSError as exc:
-            failed("no-new-privs", exc)
-    step("no-new-privs")
-    active += _restrict_landlock(spec, wanted - skip, failed)
-    step("landlock")
-    if "seccomp" in wanted and "seccomp" not in skip and seccomp.unavailable_reason() is None:
-        try:
-            seccomp.install(cuda=spec.cuda)
-            active.append("seccomp")
-        except OSError as exc:
-            failed("seccomp", exc)
-    step("seccomp")
+    for name, apply in _STEPS:
+        active += apply(run)
+        step(name)
     return tuple(name for name in LAYERS if name in active)
+
+
+@dataclass(frozen=True)
+class _Hardening:
+    """One child's hardening: the layers it asked for, those the probe found missing, and where
+    the failures go."""
+
+    spec: SandboxSpec
+    wanted: set[str]
+    skip: set[str]
+    """Layers the probe found unavailable on this machine."""
+    failures: dict[str, str] | None
+
+    def wants(self, name: str) -> bool:
+        """``name`` was asked for, and the probe found it working."""
+        return name in self.wanted and name not in self.skip
+
+    def failed(self, name: str, exc: OSError | ValueError) -> None:
+        if self.failures is not None:
+            detail = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+            self.failures[name] = f"{type(exc).__name__} {detail}"
+
+    def attempt(
+        self,
+        name: str,
+        apply: Callable[[], object],
+        errors: tuple[type[OSError | ValueError], ...] = (OSError,),
+    ) -> tuple[str, ...]:
+        """``(name,)`` when ``apply()`` succeeds, else ``()`` with the error in the failures."""
+        try:
+            apply()
+        except errors as exc:
+            self.failed(name, exc)
+            return ()
+        return (name,)
+
+
+def _netns(run: _Hardening) -> tuple[str, ...]:
+    if run.wants("netns"):
+        return run.attempt("netns", enter_network_namespace)
+    if _state.shared_net is not None:
+        _state.shared_net.close()
+    return ()
+
+
+def _rlimits(run: _Hardening) -> tuple[str, ...]:
+    if "rlimits" not in run.wanted or limits.unavailable_reason() is not None:
+        return ()
+    return run.attempt("rlimits", lambda: limits.apply(run.spec), (OSError, ValueError))
+
+
+# uid-drop and cap-drop depend on who the child is, not on the probe (run as the worker).
+def _uid_drop(run: _Hardening) -> tuple[str, ...]:
+    return ("uid-drop",) if "uid-drop" in run.wanted and _drop_uid(run.spec, run.failed) else ()
+
+
+def _cap_drop(run: _Hardening) -> tuple[str, ...]:
+    if "cap-drop" not in run.wanted:
+        return ()
+    try:
+        if privileges.has_capabilities():
+            privileges.drop_capabilities()
+        dropped = not privileges.has_capabilities()
+    except OSError as exc:
+        run.failed("cap-drop", exc)
+        return ()
+    return ("cap-drop",) if dropped else ()
+
+
+def _no_new_privs(run: _Hardening) -> tuple[str, ...]:
+    if "no-new-privs" not in run.wanted:
+        return ()
+    return run.attempt("no-new-privs", privileges.set_no_new_privs)
+
+
+def _landlock(run: _Hardening) -> tuple[str, ...]:
+    return tuple(_restrict_landlock(run.spec, run.wanted - run.skip, run.failed))
+
+
+def _seccomp(run: _Hardening) -> tuple[str, ...]:
+    if not run.wants("seccomp") or seccomp.unavailable_reason() is not None:
+        return ()
+    return run.attempt("seccomp", lambda: seccomp.install(cuda=run.spec.cuda))
+
+
+_STEPS: tuple[tuple[str, Callable[[_Hardening], tuple[str, ...]]], ...] = (
+    ("netns", _netns),
+    ("rlimits", _rlimits),
+    ("uid-drop", _uid_drop),
+    ("cap-drop", _cap_drop),
+    ("no-new-privs", _no_new_privs),
+    ("landlock", _landlock),
+    ("seccomp", _seccomp),
+)
+"""harden()'s steps, in the order the module docstring gives and why, named as in its
+``timings``; each returns the layers it put in effect."""
 
 
 def _warm_import_caches() -> None:
