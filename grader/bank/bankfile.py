@@ -21,8 +21,9 @@ from grader.bank.model import Bank, Question, QuestionBase
 from grader.bank.problems import Problem
 from grader.bank.recovery import recover
 from grader.bank.rules import check_question
-from grader.bank.schema_errors import did_you_mean, translate_errors
+from grader.bank.schema_errors import translate_errors
 from grader.bank.source import Document, Issue, decode, parse
+from grader.errors import did_you_mean
 
 __all__ = ["FileReport", "QUESTION_ADAPTER", "QuestionInfo", "check_bank_bytes"]
 
@@ -66,11 +67,6 @@ class FileReport:
     """Line of each valid question's ``source:`` value, by id (checked against the seeds)."""
     data: dict[str, Any] | None = None
     """The cached form's plain dump of ``bank``."""
-
-    @property
-    def usable(self) -> bool:
-        """True when the bank header is valid (the bank may still have lost questions)."""
-        return self.bank is not None or self.data is not None
 
     def for_cache(self) -> FileReport:
         """The form stored in the cache: the bank as plain data."""
