@@ -19,14 +19,49 @@ closing punctuation either (rich's ``chop_cells`` in ``rich._wrap`` is replaced 
 
 Inline code is kept whole by :func:`protect_inline_code`, which turns the spaces inside short
 backtick spans into no-break spaces (U+00A0), which :func:`words` does not break at.
+
+Why a patch of private functions, and why rich is pinned
+---------------------------------------------------------
+Neither library offers a supported hook for line breaking (checked in Textual 8.2.8 and Rich
+15.0.0, and in both projects' current sources):
+
+- Textual wraps every ``Content`` (``Static``, ``Label``, the blocks of ``Markdown``, the toasts
+  of ``notify()``, ...) in the private ``Content._wrap_and_format``, which calls
+  ``rich._wrap.divide_line``; Rich's own ``Text.wrap`` calls the same function. Neither takes a
+  word splitter or a break function. The public knobs are the CSS ``text-wrap`` (``wrap`` /
+  ``nowrap``) and ``text-overflow`` (``clip`` / ``fold`` / ``ellipsis``), and ``fold`` cuts at
+  any cell, inside identifiers too, with no rule for punctuation. ``Content.wrap()`` wraps the
+  same way. Rich's maintainer: Rich "will wrap on spaces only" (Textualize/rich#2494).
+- ``TextArea``'s soft wrap goes through the private ``WrappedDocument`` and
+  ``textual._wrap.compute_wrap_offsets``, which split with the module's ``re_chunk``.
+
+The app's own wrapping widget (a ``render()`` returning text broken here) would cover only the
+widgets the app draws itself: Markdown's blocks, toasts, ``TextArea`` and the other widgets that
+Textual builds would each need a subclass resting on their internals, a larger private surface
+than the three names replaced here. So the patch stays, in this one module, with both libraries
+pinned exactly in ``pyproject.toml`` (``textual==8.2.8``, ``rich==15.0.0``), and
+``tests/tui/test_tui_cjk.py`` checks what it relies on (the replaced functions' signatures, the
+patterns they stand in for, and that ``divide_line``, ``Text``, ``Content`` and ``TextArea``
+still reach them), so an upgrade that changes any of it fails loudly instead of silently
+breaking Chinese wrapping. To upgrade: bump both pins, run the CJK tests, adapt :func:`words`,
+:func:`chop_cells` or ``_CHUNK`` to what changed, then the snapshots.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["chop_cells", "install", "installed", "protect_inline_code", "words", "wrap"]
+__all__ = [
+    "REPLACED",
+    "chop_cells",
+    "install",
+    "installed",
+    "protect_inline_code",
+    "words",
+    "wrap",
+]
 
 # One CJK character that may stand alone on either side of a break.
 _CJK = (
@@ -57,6 +92,10 @@ _NO_LINE_START = frozenset(_CLOSE_FW)
 
 _installed = False
 
+REPLACED: dict[str, Any] = {}
+"""What :func:`install` replaced, by dotted name: the libraries' own objects (for the tests that
+check the patch still fits them)."""
+
 
 def words(text: str) -> Iterable[tuple[int, int, str]]:
     """Yield ``(start, end, word)`` for each unbreakable unit of ``text`` with its trailing space.
@@ -86,25 +125,27 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def chop_cells(text: str, width: int) -> list[str]:
+def chop_cells(text: str, width: int, unicode_version: str = "auto") -> list[str]:
     """Fold a unit too wide for any line into pieces of at most ``width`` cells.
 
-    Like ``rich.cells.chop_cells``, except that a piece never starts with closing punctuation:
-    the character before it moves down with it (so ``optimizer.step()。`` folds as
-    ``optimizer.step(`` / ``)。`` rather than leave ``。`` alone at the start of a line).
+    Like ``rich.cells.chop_cells`` (same arguments), except that a piece never starts with
+    closing punctuation: the character before it moves down with it (so ``optimizer.step()。``
+    folds as ``optimizer.step(`` / ``)。`` rather than leave ``。`` alone at the start of a line).
     """
     from rich.cells import get_character_cell_size
+
+    def size(char: str) -> int:
+        return get_character_cell_size(char, unicode_version)
 
     lines: list[list[str]] = [[]]
     used = 0
     for char in text:
-        size = get_character_cell_size(char)
-        if used + size > width and lines[-1]:
+        if used + size(char) > width and lines[-1]:
             carry = [lines[-1].pop()] if char in _NO_LINE_START and len(lines[-1]) > 1 else []
             lines.append(carry)
-            used = sum(get_character_cell_size(c) for c in carry)
+            used = sum(size(c) for c in carry)
         lines[-1].append(char)
-        used += size
+        used += size(char)
     return ["".join(line) for line in lines]
 
 
@@ -121,8 +162,15 @@ def install() -> None:
     import rich._wrap
     import textual._wrap
 
-    rich._wrap.words = words  # type: ignore[assignment]
-    rich._wrap.chop_cells = chop_cells  # type: ignore[assignment]
+    REPLACED.update(
+        {
+            "rich._wrap.words": rich._wrap.words,
+            "rich._wrap.chop_cells": rich._wrap.chop_cells,
+            "textual._wrap.re_chunk": textual._wrap.re_chunk,
+        }
+    )
+    rich._wrap.words = words
+    rich._wrap.chop_cells = chop_cells
     textual._wrap.re_chunk = _CHUNK
     _installed = True
 
