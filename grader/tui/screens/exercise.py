@@ -165,7 +165,7 @@ class ExerciseScreen(LocalizedScreen):
             status += f" · {best}"
         header = self.t(
             "ex_header",
-            title=spec.title.get(self.lang),  # type: ignore[arg-type]
+            title=spec.title.get(self.lang),
             points=self.t("ex_point" if spec.points == 1 else "ex_points", n=points(spec.points)),
             device=self.t(f"dev_{spec.device}"),
             status=status,

@@ -51,8 +51,8 @@ class ExercisePane(VerticalScroll):
 
     def _statement(self) -> str:
         spec = self.exercise.spec
-        text = spec.statement.get(self.lang)  # type: ignore[arg-type]
-        return protect_inline_code(f"# {spec.title.get(self.lang)}\n\n{text}")  # type: ignore[arg-type]
+        text = spec.statement.get(self.lang)
+        return protect_inline_code(f"# {spec.title.get(self.lang)}\n\n{text}")
 
     def show_solution(self, text: str) -> None:
         """Show the reference solution ``text`` (Python source)."""

@@ -59,7 +59,7 @@ class HintsPanel(Vertical):
     def _markdown(self) -> str:
         colon = "：" if self.lang == "zh" else ": "  # outside the ** (see strings.md_label)
         parts = [
-            f"**{t('ex_hint_n', self.lang, i=i + 1, n=self.total)}**{colon}" + hint.get(self.lang)  # type: ignore[arg-type]
+            f"**{t('ex_hint_n', self.lang, i=i + 1, n=self.total)}**{colon}" + hint.get(self.lang)
             for i, hint in enumerate(self.exercise.spec.hints[: self.shown])
         ]
         return protect_inline_code("\n\n".join(parts))
