@@ -98,7 +98,7 @@ def default_lang() -> Lang:
     """The language from the environment: ``GRADER_LANG``, else the locale (``zh*`` -> zh), else en."""
     forced = os.environ.get("GRADER_LANG", "").strip().lower()
     if forced in LANGS:
-        return forced  # type: ignore[return-value]
+        return forced
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = os.environ.get(var, "")
         if value:

@@ -35,7 +35,7 @@ def exercises(course: Path | None, fmt: str, lang: str | None) -> None:
                     "exercises": [
                         {
                             "id": e.id,
-                            "title": e.spec.title.model_dump(),
+                            "title": {"zh": e.spec.title.zh, "en": e.spec.title.en},
                             "points": e.spec.points,
                             "device": e.spec.device,
                             "time_limit": e.spec.time_limit,

@@ -184,7 +184,7 @@ class QuizApp(App[None]):
 
     def open_stats(self) -> None:
         """Show the statistics screen."""
-        names = {b.bank: {"zh": b.title.zh, "en": b.title.en} for b in self.study.catalog.banks}
+        names = {b.bank: b.title for b in self.study.catalog.banks}
         self.open_screen("stats", self.study.stats(), self.study.clock.today(), names)
 
     def go_home(self) -> None:

@@ -6,50 +6,28 @@ import io
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
 
-from grader.i18n import Lang
+from grader.i18n import Lang, Text
 from grader.runner.result import ExerciseResult, Reason
 
 _LABELS = {
-    "en": {
-        "check": "check",
-        "points": "points",
-        "result": "result",
-        "score": "Score",
-        "device": "device",
-        "sandbox": "sandbox",
-        "none": "none",
-        "not_graded": "NOT GRADED",
-    },
-    "zh": {
-        "check": "检查",
-        "points": "得分",
-        "result": "结果",
-        "score": "总分",
-        "device": "设备",
-        "sandbox": "沙箱",
-        "none": "无",
-        "not_graded": "未评分",
-    },
+    "check": Text(zh="检查", en="check"),
+    "points": Text(zh="得分", en="points"),
+    "result": Text(zh="结果", en="result"),
+    "score": Text(zh="总分", en="Score"),
+    "device": Text(zh="设备", en="device"),
+    "sandbox": Text(zh="沙箱", en="sandbox"),
+    "none": Text(zh="无", en="none"),
+    "not_graded": Text(zh="未评分", en="NOT GRADED"),
 }
 _REASONS = {
-    "en": {
-        "passed": "passed",
-        "failed": "failed",
-        "error": "error",
-        "timeout": "timeout",
-        "skipped": "skipped",
-        "policy": "policy",
-    },
-    "zh": {
-        "passed": "通过",
-        "failed": "未通过",
-        "error": "出错",
-        "timeout": "超时",
-        "skipped": "跳过",
-        "policy": "违反规则",
-    },
+    "passed": Text(zh="通过", en="passed"),
+    "failed": Text(zh="未通过", en="failed"),
+    "error": Text(zh="出错", en="error"),
+    "timeout": Text(zh="超时", en="timeout"),
+    "skipped": Text(zh="跳过", en="skipped"),
+    "policy": Text(zh="违反规则", en="policy"),
 }
 _STYLE = {Reason.PASSED: "green", Reason.SKIPPED: "yellow"}
 
@@ -57,7 +35,7 @@ _STYLE = {Reason.PASSED: "green", Reason.SKIPPED: "yellow"}
 def render_text(
     result: ExerciseResult, lang: Lang, *, color: bool = False, width: int = 100
 ) -> str:
-    labels = _LABELS[lang]
+    labels = {key: text.get(lang) for key, text in _LABELS.items()}
     buf = io.StringIO()
     console = Console(
         file=buf, width=width, force_terminal=color, no_color=not color, highlight=False
@@ -72,18 +50,18 @@ def render_text(
         table.add_row(
             check.name,
             f"{points}/{check.max_score:g}",
-            Text(_REASONS[lang][str(check.reason)], style=style),
+            RichText(_REASONS[str(check.reason)].get(lang), style=style),
         )
     console.print(table)
     for check in result.tests:
         if check.reason is Reason.PASSED:
             continue
-        console.print(Text(f"✗ {check.name}", style="bold"))
-        console.print(Text(check.output(lang)), soft_wrap=False)
+        console.print(RichText(f"✗ {check.name}", style="bold"))
+        console.print(RichText(check.output(lang)), soft_wrap=False)
         console.print()
     overall = result.output(lang)
     if overall:
-        console.print(Text(overall))
+        console.print(RichText(overall))
     layers = ", ".join(result.provenance.sandbox_layers) or labels["none"]
     if result.graded:
         score = f"{labels['score']}: {result.score:g}/{result.max_score:g}"
@@ -91,7 +69,7 @@ def render_text(
         why = result.incomplete_message.get(lang)
         score = f"{labels['not_graded']} ({why}) · {labels['score']}: –/{result.max_score:g}"
     console.print(
-        Text(
+        RichText(
             f"{score}   "
             f"{labels['device']}: {result.provenance.device}   {labels['sandbox']}: {layers}",
             style="bold",

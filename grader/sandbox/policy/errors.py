@@ -8,6 +8,7 @@ are also appended to ``VIOLATIONS`` before they are raised, so a submission that
 from __future__ import annotations
 
 import sys
+from types import FrameType
 from typing import Any
 
 from grader.i18n import Text
@@ -66,8 +67,8 @@ class PolicyViolation(Exception):
             {"all": [None if v is self else v for v in self.all]},
         )
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.all = [self if v is None else v for v in state.get("all", [None])]
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        self.all = [self if v is None else v for v in (state or {}).get("all", [None])]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for result documents: rule, line, both messages, and every violation."""
@@ -279,7 +280,7 @@ def make_violation(
 
 
 def _submission_frame_line() -> tuple[int | None, str | None]:
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         name = frame.f_code.co_filename
         if name in _SUBMISSION_FILES:

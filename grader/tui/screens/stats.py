@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Markdown, Static
 
+from grader.i18n import Text
 from grader.study.stats import Stats, Tally
 from grader.tui.screens.base import LANG_BINDINGS, LocalizedScreen
 from grader.tui.strings import t
@@ -68,14 +69,14 @@ class StatsScreen(LocalizedScreen):
 
     BINDINGS = [*LANG_BINDINGS, Binding("escape", "back", "Back", id="back")]
 
-    def __init__(self, stats: Stats, today: date, bank_names: dict[str, dict[str, str]]) -> None:
+    def __init__(self, stats: Stats, today: date, bank_names: dict[str, Text]) -> None:
         super().__init__()
         self.stats = stats
         self.today = today
         self.bank_names = bank_names
 
     def _names(self, lang: str) -> dict[str, str]:
-        return {bank: names[lang] for bank, names in self.bank_names.items()}
+        return {bank: name.get(lang) for bank, name in self.bank_names.items()}
 
     def compose(self) -> ComposeResult:
         summary, tables = stats_markdown(self.stats, self.lang, self._names(self.lang))

@@ -95,7 +95,7 @@ class CheckResults(Vertical):
         verdict.set_class(result.full_marks, "-right")
         verdict.set_class(not result.full_marks and result.score > 0, "-partial")
         verdict.set_class(not result.full_marks and result.score <= 0, "-wrong")
-        summary = result.summary.get(lang)  # type: ignore[arg-type]
+        summary = result.summary.get(lang)
         summary_widget = self.query_one("#results-summary", Static)
         summary_widget.update(Content(summary))
         summary_widget.display = bool(summary)
@@ -146,7 +146,7 @@ def _check_rows(checks: tuple[CheckResult, ...], lang: str, summary: str) -> lis
             if check.lineno:
                 head = head.append(f" · {t('res_line', lang, line=check.lineno)}")
         rows.append(Static(head, classes=f"check-head -{reason}"))
-        message = check.message.get(lang)  # type: ignore[arg-type]
+        message = check.message.get(lang)
         if message and message == previous and message != summary:
             rows.append(Static(Content(t("res_same", lang)), classes="check-message muted"))
         elif message and message != summary:

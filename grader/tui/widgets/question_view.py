@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Markdown, Static
 
 from grader.bank.model import QuestionBase
+from grader.i18n import Text
 from grader.tui.markup import inline, prompt_markdown
 from grader.tui.strings import t
 from grader.tui.widgets.answer_base import AnswerWidget
@@ -28,7 +29,7 @@ class QuestionView(VerticalScroll):
         order: Its option order in this session.
         lang: "zh" or "en".
         position: 0-based position in the session, and ``total`` the session's length.
-        bank_title: The bank's title in both languages (``{"zh": ..., "en": ...}``).
+        bank_title: The bank's title in both languages.
         response: A response to show at the start (exam navigation, resume).
     """
 
@@ -44,7 +45,7 @@ class QuestionView(VerticalScroll):
             lang,
             session.index,
             len(session),
-            {"zh": bank.title.zh, "en": bank.title.en},
+            bank.title,
             item.response,
         )
 
@@ -55,7 +56,7 @@ class QuestionView(VerticalScroll):
         lang: str,
         position: int,
         total: int,
-        bank_title: dict[str, str],
+        bank_title: Text,
         response: Any = None,
     ) -> None:
         super().__init__(id="question-view")
@@ -66,6 +67,8 @@ class QuestionView(VerticalScroll):
         self.bank_title = bank_title
         self._answer = make_answer(question, order, lang, response)
         self.hint_visible = False
+        self.hints_shown = 0
+        """How many of the question's hints are on screen (they are shown one at a time)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self._header()), id="question-header")
@@ -81,7 +84,7 @@ class QuestionView(VerticalScroll):
         return " · ".join(
             [
                 t("question_of", self.lang, n=self.position + 1, total=self.total),
-                self.bank_title[self.lang],
+                self.bank_title.get(self.lang),
                 t("difficulty", self.lang, stars=stars),
             ]
         )
@@ -94,18 +97,28 @@ class QuestionView(VerticalScroll):
     def feedback(self) -> FeedbackPanel:
         return self.query_one(FeedbackPanel)
 
-    def show_hint(self) -> None:
-        """Show the hint (or say there is none)."""
+    def show_hint(self, count: int | None = None) -> None:
+        """Show the next hint, or the first ``count`` hints (or say there is none)."""
         self.hint_visible = True
+        total = len(self.question.all_hints)
+        wanted = self.hints_shown + 1 if count is None else count
+        self.hints_shown = max(0, min(wanted, total))
         hint = self.query_one("#hint", Static)
         hint.update(inline(self._hint_text()))
         hint.display = True
         hint.scroll_visible(animate=False)
 
     def _hint_text(self) -> str:
-        if self.question.hint is None:
+        hints = self.question.all_hints
+        if not hints:
             return t("hint_none", self.lang)
-        return t("hint_label", self.lang) + self.question.hint.get(self.lang)
+        label = t("hint_label", self.lang)
+        if len(hints) == 1:
+            return label + hints[0].get(self.lang)
+        return "\n".join(
+            f"{label}({n}/{len(hints)}) {hint.get(self.lang)}"
+            for n, hint in enumerate(hints[: self.hints_shown], start=1)
+        )
 
     def apply_lang(self, lang: str) -> None:
         self.lang = lang
