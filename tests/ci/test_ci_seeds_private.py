@@ -1,9 +1,12 @@
 """The seed documents vendored in tests/data/seeds (for tests/content/test_seed_sections.py) never
-reach a learner: not in the grader's wheel, not in a student handout, and no grader code names
-them. Checked by content, so a renamed copy counts too."""
+reach a learner: not in the grader's wheel, not in its source distribution, not in a student
+handout, and no grader code names them. Checked by content, so a renamed copy counts too."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -33,6 +36,29 @@ def test_the_wheel_holds_no_seed_document(grader_wheel: Path) -> None:
         leaked = [n for n in names if wheel.read(n) in seeds or n.rsplit("/", 1)[-1] in seed_names]
     assert not leaked, f"seed documents in {grader_wheel.name}: {leaked}"
     assert not [n for n in names if n.startswith("tests/") or "/tests/data/" in n]
+
+
+def test_the_sdist_holds_no_seed_document(tmp_path: Path) -> None:
+    """The source distribution (what a `pip download --no-binary` user gets) excludes the copy."""
+    seeds, seed_names = _seed_files(), _seed_names()
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (sdist,) = tmp_path.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        members = [m for m in archive.getmembers() if m.isfile()]
+        assert any(m.name.endswith("/grader/__init__.py") for m in members), "not our sdist"
+        leaked = []
+        for member in members:
+            handle = archive.extractfile(member)
+            data = handle.read() if handle is not None else b""
+            if data in seeds or member.name.rsplit("/", 1)[-1] in seed_names:
+                leaked.append(member.name)
+    assert not leaked, f"seed documents in {sdist.name}: {leaked}"
 
 
 def test_a_handout_holds_no_seed_document(tmp_path: Path) -> None:
