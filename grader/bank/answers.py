@@ -20,6 +20,9 @@ short         ``"full"`` / ``"partial"`` / ``"none"``: the learner's self-rating
 What a learner types never raises: text that is not a number scores 0 on a numeric question. A
 response of the wrong *kind* for the type (a caller's bug, e.g. a ``str`` for ``single``) raises
 ``TypeError``; an ``order`` response that is not a permutation raises ``ValueError``.
+
+A ``single`` or ``multiple`` question with ``credit`` scores the chosen options' percentages
+(Moodle's answer fractions); :func:`after_wrong_tries` applies a question's ``penalty`` to a retry.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from grader.bank.model import (
 __all__ = [
     "SELF_RATINGS",
     "Score",
+    "after_wrong_tries",
     "check_answer",
     "check_code_output",
     "check_fill",
@@ -151,13 +155,23 @@ def _index(response: Any, what: str) -> int:
 
 
 def check_single(question: SingleQuestion, response: int) -> Score:
-    """Right when ``response`` is the index of the correct option."""
-    return RIGHT if _index(response, "single") == question.answer else WRONG
+    """Right when ``response`` is the index of the correct option; with ``credit``, the chosen
+    option's percentage (floored at 0)."""
+    chosen = _index(response, "single")
+    if chosen == question.answer:
+        return RIGHT
+    if question.credit is None or not 0 <= chosen < len(question.credit):
+        return WRONG
+    return Score.of(question.credit[chosen] / 100)
 
 
 def check_multiple(question: MultipleQuestion, response: Iterable[int]) -> Score:
     """All-or-nothing by default; with ``partial_credit`` Moodle-style: with k correct options,
-    each chosen correct option adds 1/k and each chosen wrong option takes 1/k, floored at 0."""
+    each chosen correct option adds 1/k and each chosen wrong option takes 1/k, floored at 0.
+
+    With ``credit``, the sum of the chosen options' percentages, from 0 to 100 % (the sum is
+    taken relative to the positive credits, which add up to 100 give or take Moodle's rounding of
+    thirds, so choosing every correct option and no negative one is full credit)."""
     if isinstance(response, str | bytes) or not isinstance(response, Iterable):
         raise TypeError(
             f"multiple: expected a set of option indices, got {type(response).__name__}"
@@ -166,6 +180,11 @@ def check_multiple(question: MultipleQuestion, response: Iterable[int]) -> Score
     correct = set(question.answer)
     if chosen == correct:
         return RIGHT
+    if question.credit is not None:
+        credit = question.credit
+        best = sum(value for value in credit if value > 0)
+        total = sum(credit[i] for i in chosen if 0 <= i < len(credit))
+        return Score.of(round(total / best, 12)) if best > 0 else WRONG
     if not question.partial_credit:
         return WRONG
     k = len(correct)
@@ -254,6 +273,15 @@ def check_short(question: ShortQuestion, response: str) -> Score:
     if response not in SELF_RATINGS:
         raise ValueError(f"short: expected one of {', '.join(SELF_RATINGS)}, got {response!r}")
     return Score.of(SELF_RATINGS[response])
+
+
+def after_wrong_tries(credit: float, penalty: float, wrong_tries: int) -> float:
+    """The credit a try keeps after ``wrong_tries`` earlier tries without full credit, each of
+    which costs ``penalty`` (a fraction of the question's credit, Moodle's penalty factor):
+    ``max(0, credit - penalty x wrong_tries)``."""
+    if wrong_tries <= 0 or penalty <= 0:
+        return credit
+    return max(0.0, credit - penalty * wrong_tries)
 
 
 _CHECKERS: dict[str, Callable[[Any, Any], Score]] = {

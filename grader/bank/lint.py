@@ -30,6 +30,8 @@ from grader.bank.source import decode, parse
 __all__ = ["lint_bank_file", "lint_bank_text"]
 
 _LANGS = frozenset({"zh", "en"})
+_TEXT_FLAGS = frozenset({"gives_away"})
+"""Keys a text mapping may carry beside its languages (a hint's ``gives_away``)."""
 
 
 def lint_bank_file(path: Path, *, typography: bool = True) -> list[Problem]:
@@ -79,9 +81,13 @@ def _texts(node: Node, where: str) -> Iterator[tuple[str, str, ScalarNode]]:
     place (``prompt``, ``options[2]``)."""
     if isinstance(node, MappingNode):
         keys = {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
-        if keys and keys <= _LANGS:
+        if keys & _LANGS and keys <= _LANGS | _TEXT_FLAGS:
             for key, value in node.value:
-                if isinstance(value, ScalarNode) and isinstance(value.value, str):
+                if (
+                    key.value in _LANGS
+                    and isinstance(value, ScalarNode)
+                    and isinstance(value.value, str)
+                ):
                     yield where, key.value, value
             return
         for key, value in node.value:

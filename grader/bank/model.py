@@ -6,6 +6,20 @@ every problem can be reported with its file and line.
 
 Answers are strictly typed (``answer: "2"`` or ``answer: true`` is not an option index), texts must
 not be blank, and numbers must be finite: the schema catches a wrong shape where it is written.
+
+Grading fields every question has (each with a default that keeps a bank written without it
+meaning what it always meant; ``questions/README.md``, "Credit, points, penalty and hints"):
+
+- ``points`` (default 1): what the question is worth in an exam's total (Moodle's default mark);
+  a score is still a credit in [0, 1], and the exam adds up credit x points.
+- ``penalty`` (default 0): the fraction of the question's credit lost for each earlier wrong try
+  when a learner tries again (Moodle's penalty factor); a try earns
+  ``max(0, credit - penalty x wrong tries before it)``.
+- ``hint`` (one) or ``hints`` (a list, shown one at a time, in order); a hint marked
+  ``gives_away: true`` says it gives the answer away (a class exam leaves it out).
+- ``credit`` on ``single`` and ``multiple``: a percentage per option, negative allowed (Moodle's
+  answer fractions); without it, ``single`` is right or wrong and ``multiple`` follows
+  ``partial_credit``.
 """
 
 from __future__ import annotations
@@ -42,6 +56,12 @@ NonBlank = Annotated[str, StringConstraints(pattern=r"\S")]
 """A string with at least one non-whitespace character."""
 Tolerance = Annotated[StrictFloat, Field(ge=0, allow_inf_nan=False)]
 """A finite, non-negative number."""
+Credit = Annotated[StrictFloat, Field(ge=-100, le=100, allow_inf_nan=False)]
+"""A percentage of a question's credit, from -100 to 100."""
+Points = Annotated[StrictFloat, Field(gt=0, allow_inf_nan=False)]
+"""A finite, positive number of points."""
+Penalty = Annotated[StrictFloat, Field(ge=0, le=1, allow_inf_nan=False)]
+"""A fraction of the credit, from 0 to 1."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True, eq=False)
@@ -55,6 +75,22 @@ class BankText(Text):
     """Chinese text."""
     en: NonBlank
     """English text."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True, eq=False)
+class Hint(BankText):
+    """A hint: a bank text, written ``{zh: ..., en: ...}``, that may add ``gives_away: true``."""
+
+    gives_away: StrictBool = False
+    """True when the hint gives the answer away: a class exam's student file leaves it out."""
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Hint):
+            return (self.zh, self.en, self.gives_away) == (other.zh, other.en, other.gives_away)
+        return Text.__eq__(self, other)
+
+    def __hash__(self) -> int:
+        return hash((self.zh, self.en, self.gives_away))
 
 
 class QuestionBase(BaseModel):
@@ -74,10 +110,21 @@ class QuestionBase(BaseModel):
     """Id of the seed section (``questions/seed_sections.yaml``) the question comes from."""
     prompt: BankText
     """The question, Markdown."""
-    hint: BankText | None = None
-    """An optional nudge shown on request."""
+    hint: Hint | None = None
+    """An optional nudge shown on request (``hints`` for several; not both)."""
+    hints: tuple[Hint, ...] = ()
+    """Several nudges, shown one at a time in this order (instead of ``hint``)."""
     explanation: BankText
     """Why the answer is right, shown after answering; it teaches, not just restates."""
+    points: Points = 1.0
+    """What the question is worth in an exam's total (credit x points)."""
+    penalty: Penalty = 0.0
+    """Fraction of the credit lost per earlier wrong try when the learner tries again."""
+
+    @property
+    def all_hints(self) -> tuple[Hint, ...]:
+        """Every hint in the order shown: ``(hint,)``, or ``hints`` (empty when there is none)."""
+        return (self.hint,) if self.hint is not None else self.hints
 
 
 class SingleQuestion(QuestionBase):
@@ -89,6 +136,9 @@ class SingleQuestion(QuestionBase):
     """Index (0-based) of the correct option."""
     shuffle: bool = True
     """Shuffle options when shown; set false for 'all of the above' style lists."""
+    credit: tuple[Credit, ...] | None = None
+    """Optional credit of each option, a percentage (the answer's is 100; others below 100, may
+    be negative); the chosen option's credit is the score, floored at 0. None: right or wrong."""
 
 
 class MultipleQuestion(QuestionBase):
@@ -101,6 +151,10 @@ class MultipleQuestion(QuestionBase):
     shuffle: bool = True
     partial_credit: bool = False
     """Moodle-style: each right choice +1/k, each wrong choice -1/k, floored at 0 (k = #correct)."""
+    credit: tuple[Credit, ...] | None = None
+    """Optional credit of each option, a percentage: positive for the options in ``answer``
+    (adding up to 100), zero or negative for the others. The score is the sum of the chosen
+    options' credits, from 0 to 100 %. None: ``partial_credit`` decides."""
 
 
 class TrueFalseQuestion(QuestionBase):

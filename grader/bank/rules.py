@@ -50,8 +50,111 @@ def _in_range(index: int, n: int, loc: Loc) -> list[Finding]:
     return [(loc, f"answer {index} is out of range ({n} options: 0..{n - 1})")]
 
 
+_FULL = 100.0
+_SLACK = 0.01
+"""Credits are percentages; Moodle writes thirds as 33.33333, so sums may miss 100 by this."""
+
+
+def _pct(value: float) -> str:
+    return f"{value:g} %"
+
+
+def _credit_length(credit: Sequence[float], n: int) -> list[Finding]:
+    if len(credit) == n:
+        return []
+    return [
+        (
+            ("credit",),
+            f"credit lists {len(credit)} value{'s' if len(credit) != 1 else ''} for {n} options; "
+            "give one percentage per option, in the order of options",
+        )
+    ]
+
+
+def _single_credit(q: SingleQuestion) -> list[Finding]:
+    credit = q.credit
+    if credit is None or not 0 <= q.answer < len(q.options):
+        return []
+    found = _credit_length(credit, len(q.options))
+    if found:
+        return found
+    if abs(credit[q.answer] - _FULL) > 1e-9:
+        found.append(
+            (
+                ("credit", q.answer),
+                f"the answer (option {q.answer}) has credit {_pct(credit[q.answer])}, so the "
+                "question can never reach 100 %; give the answer 100",
+            )
+        )
+    for i, value in enumerate(credit):
+        if i != q.answer and value >= _FULL - 1e-9:
+            found.append(
+                (
+                    ("credit", i),
+                    f"option {i} also gives {_pct(value)}: only the answer (option {q.answer}) "
+                    "gives full credit; lower its credit, or use a multiple question",
+                )
+            )
+    return found
+
+
 def _single(q: SingleQuestion) -> list[Finding]:
-    return _in_range(q.answer, len(q.options), ("answer",)) + _duplicate_options(q.options)
+    found = _in_range(q.answer, len(q.options), ("answer",)) + _duplicate_options(q.options)
+    return found + _single_credit(q)
+
+
+def _multiple_credit(q: MultipleQuestion) -> list[Finding]:
+    credit = q.credit
+    if credit is None:
+        return []
+    found = _credit_length(credit, len(q.options))
+    if q.partial_credit:
+        found.append(
+            (
+                ("partial_credit",),
+                "partial_credit and credit are both given: credit already sets what each option "
+                "is worth; remove partial_credit",
+            )
+        )
+    if len(credit) != len(q.options):
+        return found
+    right = {i for i in q.answer if 0 <= i < len(q.options)}
+    for i, value in enumerate(credit):
+        if i in right and value <= 0:
+            found.append(
+                (
+                    ("credit", i),
+                    f"option {i} is in answer but has credit {_pct(value)}: a correct option "
+                    "needs a positive credit",
+                )
+            )
+        elif i not in right and value > 0:
+            found.append(
+                (
+                    ("credit", i),
+                    f"option {i} has credit {_pct(value)} but is not in answer: add it to "
+                    "answer, or give it 0 or a negative credit",
+                )
+            )
+    best = sum(value for value in credit if value > 0)
+    if best < _FULL - _SLACK:
+        found.append(
+            (
+                ("credit",),
+                f"credits can never reach 100 %: choosing every correct option scores "
+                f"{_pct(round(best, 5))}; the positive credits must add up to 100",
+            )
+        )
+    elif best > _FULL + _SLACK:
+        found.append(
+            (
+                ("credit",),
+                f"the positive credits add up to {_pct(round(best, 5))}, over 100 %: a learner "
+                "would get full credit without choosing every correct option; make them add "
+                "up to 100",
+            )
+        )
+    return found
 
 
 def _multiple(q: MultipleQuestion) -> list[Finding]:
@@ -63,7 +166,7 @@ def _multiple(q: MultipleQuestion) -> list[Finding]:
         if index in seen:
             found.append((("answer", i), f"answer lists option {index} twice"))
         seen.add(index)
-    return found + _duplicate_options(q.options)
+    return found + _duplicate_options(q.options) + _multiple_credit(q)
 
 
 def _order(q: OrderQuestion) -> list[Finding]:
@@ -102,6 +205,14 @@ def _code_output(q: CodeOutputQuestion) -> list[Finding]:
 
 def _common(q: QuestionBase) -> list[Finding]:
     found: list[Finding] = []
+    if q.hint is not None and q.hints:
+        found.append(
+            (
+                ("hints",),
+                "both 'hint' and 'hints' are given: write one hint as 'hint', several as "
+                "'hints' (a list, shown in order)",
+            )
+        )
     seen: set[str] = set()
     for i, tag in enumerate(q.tags):
         if tag in seen:

@@ -314,6 +314,13 @@ def _out_of_range(e: _Error) -> Issue:
         return e.issue(f"difficulty must be from 1 to 5, got {e.value}")
     if e.last in ("tolerance", "rel_tolerance") and e.kind == "greater_than_equal":
         return e.issue(f"{e.name} must not be negative, got {e.value}")
+    if e.last == "penalty":
+        return e.issue(
+            f"penalty must be from 0 to 1 (the fraction of the credit lost per wrong try), "
+            f"got {e.value}"
+        )
+    if len(e.loc) >= 2 and e.loc[-2] == "credit":
+        return e.issue(f"{e.name} must be a percentage from -100 to 100, got {e.value}")
     return e.issue(
         f"{e.name} must be {e.err['msg'].removeprefix('Input should be ')}, got {e.value}"
     )

@@ -15,24 +15,32 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from grader.bank.answers import check_answer
+from grader.bank.answers import after_wrong_tries, check_answer
 from grader.bank.model import Bank, QuestionBase
 from grader.course import Course
 from grader.errors import BankError
 
-__all__ = ["Catalog", "check", "content_hash", "load_catalog"]
+__all__ = ["Catalog", "check", "content_hash", "load_catalog", "penalised"]
 
-_NOT_CONTENT = frozenset({"tags", "difficulty", "source", "hint", "explanation"})
+_NOT_CONTENT = frozenset(
+    {"tags", "difficulty", "source", "hint", "hints", "explanation", "points", "penalty"}
+)
 """Fields whose change does not make a question a different question (history stays current)."""
+_ABSENT_WHEN_DEFAULT = {"credit": None}
+"""Content fields added after hashes were first stored: left out while at their default, so the
+hash of every question written without them stays what it was."""
 
 
 def content_hash(question: QuestionBase) -> str:
     """A short hash of what the learner is asked and what counts as right.
 
-    Editing the prompt, options, answer, code or reference changes it; editing tags, difficulty,
-    the hint or the explanation does not.
+    Editing the prompt, options, answer, code, reference or credit changes it; editing tags,
+    difficulty, the hints, the explanation, the points or the penalty does not.
     """
     data = question.model_dump(mode="json", exclude=set(_NOT_CONTENT))
+    for key, default in _ABSENT_WHEN_DEFAULT.items():
+        if key in data and data[key] == default:
+            del data[key]
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -40,6 +48,12 @@ def content_hash(question: QuestionBase) -> str:
 def check(question: QuestionBase, response: Any) -> float:
     """The credit in [0, 1] the bank engine gives ``response`` (see ``grader.bank.answers``)."""
     return check_answer(question, response).value
+
+
+def penalised(question: QuestionBase, credit: float, wrong_tries: int) -> float:
+    """``credit`` less the question's ``penalty`` for each of ``wrong_tries`` earlier tries that
+    missed full credit (``grader.bank.answers.after_wrong_tries``)."""
+    return after_wrong_tries(credit, question.penalty, wrong_tries)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Provides the exam report: the score, a per-topic breakdown and every answer that lost credit."""
+"""Provides the exam report: the score, a per-topic breakdown and every answer that lost credit.
+
+Each question counts with its ``points`` (1 unless the bank says otherwise): an answer adds its
+credit x points to the score, and percentages are of the points, so a bank that gives no points
+gets the same report as before points existed."""
 
 from __future__ import annotations
 
@@ -22,12 +26,14 @@ class TopicScore:
     questions: int
     answered: int
     score: float
-    """Sum of credits."""
+    """Sum of credit x points."""
+    points: float
+    """Sum of the questions' points (the most ``score`` can be)."""
 
     @property
     def percent(self) -> float:
-        """Credit as a percentage of the questions."""
-        return 100.0 * self.score / self.questions if self.questions else 0.0
+        """The score as a percentage of the points."""
+        return 100.0 * self.score / self.points if self.points else 0.0
 
 
 @dataclass(frozen=True)
@@ -49,46 +55,57 @@ class ExamReport:
     questions: int
     answered: int
     score: float
-    """Sum of credits (partial credit counts)."""
+    """Sum of credit x points (partial credit counts)."""
     by_bank: tuple[TopicScore, ...]
     by_tag: tuple[TopicScore, ...]
     misses: tuple[Miss, ...]
     elapsed_s: float
     timed_out: bool
+    points: float
+    """Sum of the questions' points (the most ``score`` can be)."""
 
     @property
     def percent(self) -> float:
-        """The score as a percentage of the questions."""
-        return 100.0 * self.score / self.questions if self.questions else 0.0
+        """The score as a percentage of the points."""
+        return 100.0 * self.score / self.points if self.points else 0.0
 
 
 def build_report(
     catalog: Catalog, items: Sequence[Item], elapsed_s: float, timed_out: bool
 ) -> ExamReport:
-    """The report of graded ``items``: each counts with its first try's credit (an item never
-    graded counts as 0)."""
-    banks: dict[str, list[float]] = {}
-    tags: dict[str, list[float]] = {}
+    """The report of graded ``items``: each counts with its first try's credit x its points (an
+    item never graded counts as 0)."""
+    banks: dict[str, list[tuple[float, float]]] = {}
+    tags: dict[str, list[tuple[float, float]]] = {}
     answered_in: dict[str, int] = {}
     misses = []
     total = 0.0
+    most = 0.0
     answered = 0
     for index, item in enumerate(items):
         question = catalog.questions[item.question_id]
         score = item.first_score if item.first_score is not None else (item.score or 0.0)
         given = item.response is not None
-        total += score
+        total += score * question.points
+        most += question.points
         answered += given
         keys = [("bank", catalog.bank_of(question.id))] + [("tag", t) for t in question.tags]
         for kind, key in keys:
-            (banks if kind == "bank" else tags).setdefault(key, []).append(score)
+            group = banks if kind == "bank" else tags
+            group.setdefault(key, []).append((score * question.points, question.points))
             answered_in[f"{kind}:{key}"] = answered_in.get(f"{kind}:{key}", 0) + given
         if score < 1.0:
             misses.append(Miss(index, item.question_id, item.response, score))
 
-    def topics(groups: dict[str, list[float]], kind: str) -> tuple[TopicScore, ...]:
+    def topics(groups: dict[str, list[tuple[float, float]]], kind: str) -> tuple[TopicScore, ...]:
         return tuple(
-            TopicScore(key, len(scores), answered_in[f"{kind}:{key}"], sum(scores))
+            TopicScore(
+                key,
+                len(scores),
+                answered_in[f"{kind}:{key}"],
+                sum(earned for earned, _ in scores),
+                sum(points for _, points in scores),
+            )
             for key, scores in sorted(groups.items())
         )
 
@@ -101,4 +118,5 @@ def build_report(
         misses=tuple(misses),
         elapsed_s=elapsed_s,
         timed_out=timed_out,
+        points=most,
     )

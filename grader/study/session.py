@@ -1,7 +1,8 @@
 """Provides quiz sessions: practice, exam and review.
 
 - **practice**: questions drawn from the chosen banks/tags; each answer is graded at once, stored,
-  and shown with its explanation; the learner may retry (only the first try rates the FSRS card).
+  and shown with its explanation; the learner may retry (only the first try rates the FSRS card,
+  and a retry loses the question's ``penalty`` for each earlier try that missed full credit).
 - **review**: like practice, on the FSRS queue (due questions first, then a few new ones).
 - **exam**: N questions with a time limit; responses can change until the exam is submitted;
   nothing is graded before that. The session's state (questions, option orders, responses,
@@ -89,11 +90,16 @@ class Item:
     flagged: bool = False
     attempts: int = 0
     """Graded tries so far (practice, review)."""
+    wrong_tries: int = 0
+    """Graded tries that missed full credit so far (each costs a retry the question's penalty)."""
     score: float | None = None
-    """Credit of the last graded try; for an exam, set when it is submitted."""
+    """Credit of the last graded try (after the penalty); for an exam, set when it is
+    submitted."""
     first_score: float | None = None
     """Credit of the first graded try (what summaries and the stats count)."""
     hint_shown: bool = False
+    hints_shown: int = 0
+    """How many of the question's hints were shown (one more each time the learner asks)."""
 
 
 @dataclass(frozen=True)
@@ -101,9 +107,9 @@ class Feedback:
     """The outcome of a graded answer in practice or review."""
 
     score: float
-    """Credit in [0, 1]."""
+    """Credit in [0, 1], after the question's penalty for earlier wrong tries."""
     correct: bool
-    """Full credit."""
+    """The response itself is fully right (a retry's ``score`` may still be lower)."""
     attempt: int
     """1 for the first try."""
     rated: bool
@@ -309,8 +315,11 @@ class QuizSession:
             raise SessionError("no answer given")
         question = self.question(item)
         response = _jsonable(response)
-        score = content.check(question, response)
+        raw = content.check(question, response)
+        score = content.penalised(question, raw, item.wrong_tries)
         item.attempts += 1
+        if raw < 1.0:
+            item.wrong_tries += 1
         item.response = response
         item.score = score
         if item.attempts == 1:
@@ -319,7 +328,7 @@ class QuizSession:
         rated = item.attempts == 1
         if rated:
             self.scheduler.review(item.question_id, score, self.catalog.hashes[question.id])
-        return Feedback(score=score, correct=score >= 1.0, attempt=item.attempts, rated=rated)
+        return Feedback(score=score, correct=raw >= 1.0, attempt=item.attempts, rated=rated)
 
     def toggle_flag(self, index: int | None = None) -> bool:
         """Flag or unflag an item (the current one by default); returns the new flag."""
@@ -329,8 +338,10 @@ class QuizSession:
         return item.flagged
 
     def note_hint(self) -> None:
-        """Remember that the current item's hint was shown."""
-        self.current.hint_shown = True
+        """Remember that the current item's next hint was shown."""
+        item = self.current
+        item.hint_shown = True
+        item.hints_shown = min(item.hints_shown + 1, len(self.question(item).all_hints))
         self._touch()
 
     # -- exam time -------------------------------------------------------------------------

@@ -93,7 +93,7 @@ class ExamScreen(LocalizedScreen):
         view = QuestionView.for_session(session, self.lang)
         await area.mount(view)
         if item.hint_shown:
-            view.show_hint()
+            view.show_hint(max(1, item.hints_shown))
         view.answer.focus_answer()
         self._refresh_chrome()
 

@@ -29,7 +29,7 @@ def _table(
     for row in rows:
         name = names.get(row.key, row.key)
         lines.append(
-            f"| {name} | {row.answered}/{row.questions} | {row.score:g}/{row.questions} "
+            f"| {name} | {row.answered}/{row.questions} | {row.score:g}/{row.points:g} "
             f"({row.percent:.0f}%) |"
         )
     return "\n".join(lines)
@@ -45,7 +45,7 @@ def report_markdown(session: QuizSession, report: ExamReport, lang: str) -> str:
         "report_score",
         lang,
         score=f"{report.score:g}",
-        n=report.questions,
+        n=f"{report.points:g}",
         pct=f"{report.percent:.0f}%",
     )
     facts = [f"**{score}**"]
