@@ -37,8 +37,8 @@ def test_no_autograd_in_backward(submission, device):
     y = submission.LinearFunction.apply(x, w, b)
     expect(
         y.grad_fn is not None,
-        "LinearFunction.apply returned a tensor that is not attached to the autograd graph",
-        "LinearFunction.apply 返回的张量没有连到计算图上",
+        en="LinearFunction.apply returned a tensor that is not attached to the autograd graph",
+        zh="LinearFunction.apply 返回的张量没有连到计算图上",
     )
     calls = executor_helper(
         "backward_linear_autograd_calls",
@@ -49,7 +49,7 @@ def test_no_autograd_in_backward(submission, device):
     if calls:
         names = ", ".join(str(c) for c in calls) if type(calls) is list else repr(calls)
         fail(
-            f"backward called autograd itself ({names}); compute the gradients with tensor "
+            en=f"backward called autograd itself ({names}); compute the gradients with tensor "
             f"operations instead",
-            f"backward 内部调用了自动求导（{names}）；请直接用张量运算计算梯度",
+            zh=f"backward 内部调用了自动求导（{names}）；请直接用张量运算计算梯度",
         )

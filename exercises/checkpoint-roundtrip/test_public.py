@@ -21,8 +21,8 @@ def test_roundtrip_restores_model_and_epoch(submission):
     epoch = submission.load_checkpoint("public_roundtrip.pt", other, other_optimizer)
     expect(
         type(epoch) is int and epoch == 3,
-        f"load_checkpoint should return 3, got {epoch!r}",
-        f"load_checkpoint 应返回 3，实际为 {epoch!r}",
+        en=f"load_checkpoint should return 3, got {epoch!r}",
+        zh=f"load_checkpoint 应返回 3，实际为 {epoch!r}",
     )
     restored = other.state_dict()
     for key, value in want.items():
@@ -36,6 +36,6 @@ def test_file_loads_weights_only(submission):
     ckpt = load_scratch_file("public_file.pt", what_en="the checkpoint", what_zh="检查点")
     expect(
         isinstance(ckpt, dict) and set(ckpt) == {"epoch", "model", "optimizer"},
-        "the checkpoint should be a dict with the keys 'model', 'optimizer', 'epoch'",
-        "检查点应当是含 'model'、'optimizer'、'epoch' 三个键的字典",
+        en="the checkpoint should be a dict with the keys 'model', 'optimizer', 'epoch'",
+        zh="检查点应当是含 'model'、'optimizer'、'epoch' 三个键的字典",
     )

@@ -8,7 +8,11 @@ from grader.checks import assert_close, executor_object, expect
 def test_len_and_first_item(submission):
     """len(ds) counts the samples; ds[0] is (float32 x, int64 scalar y)."""
     ds = submission.PairDataset([[1, 2], [3, 4], [5, 6]], [0, 1, 0])
-    expect(len(ds) == 3, f"len(ds) should be 3, got {len(ds)}", f"len(ds) 应为 3，实际为 {len(ds)}")
+    expect(
+        len(ds) == 3,
+        en=f"len(ds) should be 3, got {len(ds)}",
+        zh=f"len(ds) 应为 3，实际为 {len(ds)}",
+    )
     x, y = ds[0]
     assert_close(x, torch.tensor([1.0, 2.0]), what_en="x of ds[0]", what_zh="ds[0] 的 x")
     assert_close(y, torch.tensor(0), what_en="y of ds[0]", what_zh="ds[0] 的 y")

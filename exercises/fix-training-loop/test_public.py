@@ -21,8 +21,8 @@ def test_returns_one_float_per_epoch(submission, device):
     losses = submission.train(model, loader, epochs=3, lr=0.1)
     expect(
         type(losses) is list and len(losses) == 3,
-        f"train(..., epochs=3) should return a list of 3 values, got {losses!r}",
-        f"train(..., epochs=3) 应当返回含 3 个值的列表，实际为 {losses!r}",
+        en=f"train(..., epochs=3) should return a list of 3 values, got {losses!r}",
+        zh=f"train(..., epochs=3) 应当返回含 3 个值的列表，实际为 {losses!r}",
     )
     loss_decreases(losses)
 
@@ -41,22 +41,22 @@ def test_no_graph_kept(submission, device):
     submission.train(probe, loader, epochs=2, lr=0.05)
     report = probe.report()
     if type(report) is not dict:
-        fail("the graph probe did not answer", "计算图探针没有应答")
+        fail(en="the graph probe did not answer", zh="计算图探针没有应答")
     kept = report.get("kept")
     if type(kept) is list and kept and type(kept[0]) is list and len(kept[0]) == 2:
         step, older = kept[0]
         fail(
-            f"at training step {step} the autograd graph of step {older} was still alive: "
+            en=f"at training step {step} the autograd graph of step {older} was still alive: "
             f"something keeps a tensor attached to the graph (e.g. `total += loss`; "
             f"use `total += loss.item()`)",
-            f"在第 {step} 步训练时，第 {older} 步的计算图仍然存活：有东西保留着连在计算图上的张量"
+            zh=f"在第 {step} 步训练时，第 {older} 步的计算图仍然存活：有东西保留着连在计算图上的张量"
             f"（例如 `total += loss`；应写 `total += loss.item()`）",
         )
     alive = report.get("alive")
     n_alive = len(alive) if type(alive) is list else 0
     expect(
         n_alive == 0,
-        f"after train returned, the autograd graphs of {n_alive} steps were still alive "
+        en=f"after train returned, the autograd graphs of {n_alive} steps were still alive "
         f"(does something keep tensors that require grad?)",
-        f"train 返回后仍有 {n_alive} 步的计算图存活（是否有东西保留着需要梯度的张量？）",
+        zh=f"train 返回后仍有 {n_alive} 步的计算图存活（是否有东西保留着需要梯度的张量？）",
     )

@@ -29,20 +29,20 @@ def test_worked_example(submission):
     result = keep_result(submission.record_activations, hooked, ["encoder.1", "head"])
     if type_name(result) not in ("tuple", "list") or len(result) != 2:
         fail(
-            "record_activations should return a pair (activations, remove)",
-            "record_activations 应返回一对值 (activations, remove)",
+            en="record_activations should return a pair (activations, remove)",
+            zh="record_activations 应返回一对值 (activations, remove)",
         )
     hooked(x)
     acts = result[0]  # a copy of your activations dict as it is now
     if type(acts) is not dict:
         fail(
-            f"activations should be a plain dict, got {type_name(acts)}",
-            f"activations 应当是普通 dict，实际为 {type_name(acts)}",
+            en=f"activations should be a plain dict, got {type_name(acts)}",
+            zh=f"activations 应当是普通 dict，实际为 {type_name(acts)}",
         )
     expect(
         sorted(str(k) for k in acts) == ["encoder.1", "head"],
-        f"activations should have the keys ['encoder.1', 'head'], got {sorted(str(k) for k in acts)}",
-        f"activations 的键应为 ['encoder.1', 'head']，实际为 {sorted(str(k) for k in acts)}",
+        en=f"activations should have the keys ['encoder.1', 'head'], got {sorted(str(k) for k in acts)}",
+        zh=f"activations 的键应为 ['encoder.1', 'head']，实际为 {sorted(str(k) for k in acts)}",
     )
     assert_close(acts["head"], y, what_en="activations['head']", what_zh="activations['head']")
     result[1]()  # remove()
@@ -55,6 +55,6 @@ def test_unknown_name(submission):
     except KeyError:
         return
     fail(
-        "record_activations(model, ['decoder']) should raise KeyError",
-        "record_activations(model, ['decoder']) 应抛出 KeyError",
+        en="record_activations(model, ['decoder']) should raise KeyError",
+        zh="record_activations(model, ['decoder']) 应抛出 KeyError",
     )

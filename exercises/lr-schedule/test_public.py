@@ -13,8 +13,8 @@ def test_factor_table(submission):
         got = submission.lr_factor(step, 2, 6)
         expect(
             abs(float(got) - want) < 1e-6,
-            f"lr_factor({step}, 2, 6) should be {want}, got {got}",
-            f"lr_factor({step}, 2, 6) 应为 {want}，实际为 {got}",
+            en=f"lr_factor({step}, 2, 6) should be {want}, got {got}",
+            zh=f"lr_factor({step}, 2, 6) 应为 {want}，实际为 {got}",
         )
 
 
@@ -27,8 +27,8 @@ def test_scheduler_example(submission):
         got = opt.param_groups[0]["lr"]
         expect(
             abs(float(got) - want) < 1e-9,
-            f"the learning rate should be {want}, got {got}",
-            f"学习率应为 {want}，实际为 {got}",
+            en=f"the learning rate should be {want}, got {got}",
+            zh=f"学习率应为 {want}，实际为 {got}",
         )
         opt.step()
         sched.step()
@@ -43,8 +43,8 @@ def test_scheduler_is_lr_scheduler(submission):
     scheduler = submission.make_scheduler(opt, 2, 6, 0.0)
     expect(
         "torch.optim.lr_scheduler.LRScheduler" in remote_bases(scheduler),
-        f"make_scheduler should return a torch.optim.lr_scheduler.LRScheduler (e.g. LambdaLR), "
+        en=f"make_scheduler should return a torch.optim.lr_scheduler.LRScheduler (e.g. LambdaLR), "
         f"got {type_name(scheduler)}",
-        f"make_scheduler 应返回 torch.optim.lr_scheduler.LRScheduler（例如 LambdaLR），"
+        zh=f"make_scheduler 应返回 torch.optim.lr_scheduler.LRScheduler（例如 LambdaLR），"
         f"实际为 {type_name(scheduler)}",
     )

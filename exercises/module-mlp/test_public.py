@@ -23,6 +23,6 @@ def test_example_parameter_count(submission):
     got = sum(p.numel() for p in model.parameters())
     expect(
         got == 115,
-        f"MLP(4, [8, 6], 3) should have 115 parameters, model.parameters() has {got}",
-        f"MLP(4, [8, 6], 3) 应有 115 个参数，model.parameters() 中有 {got} 个",
+        en=f"MLP(4, [8, 6], 3) should have 115 parameters, model.parameters() has {got}",
+        zh=f"MLP(4, [8, 6], 3) 应有 115 个参数，model.parameters() 中有 {got} 个",
     )

@@ -22,8 +22,8 @@ def test_worked_example(submission, device):
     )
     expect(
         type(out) is nn.Linear,
-        f"prune_linear should return the layer it was given, got {type_name(out)}",
-        f"prune_linear 应当返回传入的层，实际返回 {type_name(out)}",
+        en=f"prune_linear should return the layer it was given, got {type_name(out)}",
+        zh=f"prune_linear 应当返回传入的层，实际返回 {type_name(out)}",
     )
     assert_close(
         out.weight.detach(),
@@ -39,6 +39,6 @@ def test_no_weight_orig(submission, device):
     submission.prune_linear(layer, 0.5)
     expect(
         not hasattr(layer, "weight_orig"),
-        "layer.weight_orig is still there: make the pruning permanent",
-        "layer.weight_orig 仍然存在：请让剪枝永久生效",
+        en="layer.weight_orig is still there: make the pruning permanent",
+        zh="layer.weight_orig 仍然存在：请让剪枝永久生效",
     )

@@ -18,8 +18,8 @@ def test_worked_example(submission, device):
     loss = submission.train_step(model, batch, opt, nn.MSELoss())
     expect(
         type(loss) is float and abs(loss - 9.0) < 1e-5,
-        f"train_step should return the float 9.0, got {loss!r}",
-        f"train_step 应返回 float 9.0，实际为 {loss!r}",
+        en=f"train_step should return the float 9.0, got {loss!r}",
+        zh=f"train_step 应返回 float 9.0，实际为 {loss!r}",
     )
     assert_close(
         model.weight.detach(),
@@ -46,7 +46,7 @@ def _recorded_moves(submission, device, seed):
         "train_step_device_moves", submission.train_step, model, batch, opt, nn.MSELoss()
     )
     if type(moves) is not dict:
-        fail("the move recorder did not answer", "移动记录器没有应答")
+        fail(en="the move recorder did not answer", zh="移动记录器没有应答")
     return moves
 
 
@@ -61,9 +61,9 @@ def test_batch_moved_to_model_device(submission, device):
         targets = moves.get(key)
         expect(
             type(targets) is list and model_device in targets,
-            f"train_step never moved the {name} to the model's device ({model_device}); call "
+            en=f"train_step never moved the {name} to the model's device ({model_device}); call "
             f".to(device) on them with device = next(model.parameters()).device",
-            f"train_step 没有把{name_zh}移到模型所在的设备（{model_device}）；请对它调用 .to(device)，"
+            zh=f"train_step 没有把{name_zh}移到模型所在的设备（{model_device}）；请对它调用 .to(device)，"
             "其中 device = next(model.parameters()).device",
         )
 
@@ -79,8 +79,8 @@ def test_model_move_calls(submission, device):
     names = ", ".join(str(c) for c in calls) if type(calls) is list else ""
     expect(
         type(calls) is list and not calls,
-        f"train_step moved or converted the model's tensors ({names}); leave the model where the "
+        en=f"train_step moved or converted the model's tensors ({names}); leave the model where the "
         f"caller put it and move the batch to the model's device instead",
-        f"train_step 移动或转换了模型的张量（{names}）；模型应留在调用者放置的位置，"
+        zh=f"train_step 移动或转换了模型的张量（{names}）；模型应留在调用者放置的位置，"
         f"应当把批次移到模型所在设备",
     )

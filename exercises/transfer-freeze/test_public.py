@@ -19,8 +19,8 @@ def test_example_forward_and_freeze(submission):
     flags = [p.requires_grad for p in model.backbone.parameters()]
     expect(
         flags and not any(flags),
-        f"every backbone parameter should be frozen; requires_grad is {flags}",
-        f"主干的每个参数都应被冻结；requires_grad 为 {flags}",
+        en=f"every backbone parameter should be frozen; requires_grad is {flags}",
+        zh=f"主干的每个参数都应被冻结；requires_grad 为 {flags}",
     )
     model.eval()
     assert_tensor(
@@ -34,13 +34,13 @@ def test_example_train_mode(submission):
     the graded checks look at outputs.)"""
     model = example(submission)
     got = model.train()
-    expect(is_remote(got), "model.train() should return model", "model.train() 应返回 model")
+    expect(is_remote(got), en="model.train() should return model", zh="model.train() 应返回 model")
     modes = (model.training, model.head.training, model.backbone.training)
     expect(
         modes == (True, True, False),
-        "after model.train(): expected model.training, model.head.training, "
+        en="after model.train(): expected model.training, model.head.training, "
         f"model.backbone.training == (True, True, False), got {modes}",
-        "调用 model.train() 后：model.training、model.head.training、model.backbone.training "
+        zh="调用 model.train() 后：model.training、model.head.training、model.backbone.training "
         f"应为 (True, True, False)，实际为 {modes}",
     )
     x = torch.randn(5, 6)
@@ -51,9 +51,9 @@ def test_example_train_mode(submission):
     modes = (model.training, model.head.training, model.backbone.training)
     expect(
         modes == (False, False, False),
-        "after model.eval(): expected model.training, model.head.training, "
+        en="after model.eval(): expected model.training, model.head.training, "
         f"model.backbone.training == (False, False, False), got {modes}",
-        "调用 model.eval() 后：model.training、model.head.training、model.backbone.training "
+        zh="调用 model.eval() 后：model.training、model.head.training、model.backbone.training "
         f"应为 (False, False, False)，实际为 {modes}",
     )
     assert_close(

@@ -59,24 +59,24 @@ def call_backward(submission, x, w, b, g):
     ctx = getattr(y, "grad_fn", None)
     if ctx is None:
         fail(
-            "LinearFunction.apply returned a tensor that is not attached to the autograd graph "
+            en="LinearFunction.apply returned a tensor that is not attached to the autograd graph "
             "(did forward return something other than the output tensor?)",
-            "LinearFunction.apply 返回的张量没有连到计算图上（forward 返回的是不是输出张量？）",
+            zh="LinearFunction.apply 返回的张量没有连到计算图上（forward 返回的是不是输出张量？）",
         )
     with torch.no_grad():  # the engine runs backward with grad mode off
         grads = submission.LinearFunction.backward(ctx, g)
     if type(grads) not in (tuple, list):
         fail(
-            f"backward should return a tuple (grad_input, grad_weight, grad_bias), "
+            en=f"backward should return a tuple (grad_input, grad_weight, grad_bias), "
             f"got {type(grads).__name__}",
-            f"backward 应当返回元组 (grad_input, grad_weight, grad_bias)，实际返回 {type(grads).__name__}",
+            zh=f"backward 应当返回元组 (grad_input, grad_weight, grad_bias)，实际返回 {type(grads).__name__}",
         )
     n_inputs = 2 if b is None else 3
     if not n_inputs <= len(grads) <= 3 or any(extra is not None for extra in grads[n_inputs:]):
         fail(
-            f"backward should return 3 values (grad_input, grad_weight, grad_bias; grad_bias None "
+            en=f"backward should return 3 values (grad_input, grad_weight, grad_bias; grad_bias None "
             f"without a bias), got {len(grads)}",
-            f"backward 应当返回 3 个值 (grad_input, grad_weight, grad_bias；没有 bias 时 grad_bias "
+            zh=f"backward 应当返回 3 个值 (grad_input, grad_weight, grad_bias；没有 bias 时 grad_bias "
             f"为 None)，实际返回 {len(grads)} 个",
         )
     return tuple(grads) + (None,) * (3 - len(grads))
@@ -179,8 +179,8 @@ def test_non_contiguous(submission, device, case):
     )
     expect(
         not x.is_contiguous() and not g.is_contiguous(),
-        "internal: inputs are contiguous",
-        "内部错误：输入是连续的",
+        en="internal: inputs are contiguous",
+        zh="内部错误：输入是连续的",
     )
     ref = reference_grads(x.detach(), w.detach(), g)
     grads = call_backward(submission, x, w, b, g)
@@ -213,8 +213,8 @@ def test_no_bias(submission, device, case):
     gi, gw, gb = call_backward(submission, x, w, None, g)
     expect(
         gb is None,
-        f"without a bias, grad_bias should be None, got {type(gb).__name__}",
-        f"没有 bias 时 grad_bias 应为 None，实际为 {type(gb).__name__}",
+        en=f"without a bias, grad_bias should be None, got {type(gb).__name__}",
+        zh=f"没有 bias 时 grad_bias 应为 None，实际为 {type(gb).__name__}",
     )
     check_grad(gi, ref[0], 0, device, x, w)
     check_grad(gw, ref[1], 1, device, x, w)
@@ -239,9 +239,9 @@ def test_needs_input_grad(submission, device, needs):
     for i, flag in enumerate(wanted):
         if flag and grads[i] is None:
             fail(
-                f"ctx.needs_input_grad is {tuple(wanted)}, but backward returned None for {NAMES[i]} "
+                en=f"ctx.needs_input_grad is {tuple(wanted)}, but backward returned None for {NAMES[i]} "
                 f"(check which index of needs_input_grad belongs to which input)",
-                f"ctx.needs_input_grad 为 {tuple(wanted)}，但 backward 对 {NAMES[i]} 返回了 None"
+                zh=f"ctx.needs_input_grad 为 {tuple(wanted)}，但 backward 对 {NAMES[i]} 返回了 None"
                 f"（检查 needs_input_grad 的下标与输入的对应关系）",
             )
         if flag:

@@ -84,8 +84,8 @@ def optimizer_buffers(optimizer, what_en: str, what_zh: str) -> dict:
     except Exception as exc:  # the state came from the learner's code: it may be malformed
         why = f"{type(exc).__name__}: {str(exc)[:300]}"
         fail(
-            f"{what_en} is not a usable optimizer state ({why})",
-            f"{what_zh} 不是可用的优化器状态（{why}）",
+            en=f"{what_en} is not a usable optimizer state ({why})",
+            zh=f"{what_zh} 不是可用的优化器状态（{why}）",
         )
     return out
 
@@ -96,8 +96,8 @@ def read_back(name: str) -> dict:
     data = read_scratch_file(name)
     if data is None:
         fail(
-            f"save_checkpoint({name!r}, ...) did not create the file {name!r}",
-            f"save_checkpoint({name!r}, ...) 没有创建文件 {name!r}",
+            en=f"save_checkpoint({name!r}, ...) did not create the file {name!r}",
+            zh=f"save_checkpoint({name!r}, ...) 没有创建文件 {name!r}",
         )
     try:
         ckpt = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
@@ -105,15 +105,15 @@ def read_back(name: str) -> dict:
         text = str(exc).strip()
         first = text.splitlines()[0][:160] if text else type(exc).__name__
         fail(
-            "the checkpoint cannot be read with torch.load(path, weights_only=True) "
+            en="the checkpoint cannot be read with torch.load(path, weights_only=True) "
             f"({first}); save state_dicts and plain numbers, not model or optimizer objects",
-            "无法用 torch.load(path, weights_only=True) 读取检查点"
+            zh="无法用 torch.load(path, weights_only=True) 读取检查点"
             f"（{first}）；请保存 state_dict 和普通数字，不要保存模型或优化器对象本身",
         )
     if type(ckpt) is not dict:
         fail(
-            f"the checkpoint should be a dict, got {type(ckpt).__name__}",
-            f"检查点应当是 dict，实际为 {type(ckpt).__name__}",
+            en=f"the checkpoint should be a dict, got {type(ckpt).__name__}",
+            zh=f"检查点应当是 dict，实际为 {type(ckpt).__name__}",
         )
     return ckpt
 
@@ -123,9 +123,9 @@ def entry(ckpt: dict, key: str):
     if key not in ckpt:
         keys = sorted(str(k) for k in ckpt)
         fail(
-            f"the checkpoint dict has no {key!r} entry (its keys: {keys}); it needs 'model', "
+            en=f"the checkpoint dict has no {key!r} entry (its keys: {keys}); it needs 'model', "
             "'optimizer' and 'epoch'",
-            f"检查点字典中没有 {key!r}（现有的键：{keys}）；需要 'model'、'optimizer' 和 'epoch'",
+            zh=f"检查点字典中没有 {key!r}（现有的键：{keys}）；需要 'model'、'optimizer' 和 'epoch'",
         )
     return ckpt[key]
 
@@ -134,15 +134,15 @@ def compare_states(got: object, expected: dict, what_en: str, what_zh: str) -> N
     """Two flat state dicts of tensors: same keys, equal values."""
     if not isinstance(got, dict):
         fail(
-            f"{what_en} should be a state dict, got {type(got).__name__}",
-            f"{what_zh} 应当是 state dict，实际为 {type(got).__name__}",
+            en=f"{what_en} should be a state dict, got {type(got).__name__}",
+            zh=f"{what_zh} 应当是 state dict，实际为 {type(got).__name__}",
         )
     missing = sorted(str(k) for k in set(expected) - set(got))
     extra = sorted(str(k) for k in set(got) - set(expected))
     if missing or extra:
         fail(
-            f"{what_en}: keys differ from model.state_dict() (missing {missing}, unexpected {extra})",
-            f"{what_zh}：键与 model.state_dict() 不一致（缺少 {missing}，多出 {extra}）",
+            en=f"{what_en}: keys differ from model.state_dict() (missing {missing}, unexpected {extra})",
+            zh=f"{what_zh}：键与 model.state_dict() 不一致（缺少 {missing}，多出 {extra}）",
         )
     for key, value in expected.items():
         assert_close(
@@ -158,9 +158,9 @@ def compare_states(got: object, expected: dict, what_en: str, what_zh: str) -> N
 def compare_buffers(got: dict, want: dict, what_en: str, what_zh: str, hint_en="", hint_zh=""):
     expect(
         sorted(got, key=str) == sorted(want, key=str),
-        f"{what_en} lacks the optimizer's per-parameter state ({len(want)} buffers expected, "
+        en=f"{what_en} lacks the optimizer's per-parameter state ({len(want)} buffers expected, "
         f"{len(got)} found){hint_en}",
-        f"{what_zh} 缺少优化器的逐参数状态（应有 {len(want)} 个缓冲区，实际 {len(got)} 个）{hint_zh}",
+        zh=f"{what_zh} 缺少优化器的逐参数状态（应有 {len(want)} 个缓冲区，实际 {len(got)} 个）{hint_zh}",
     )
     for key, value in want.items():
         assert_close(
@@ -198,9 +198,9 @@ def test_saved_optimizer_state(submission, kind):
     saved = entry(ckpt, "optimizer")
     if not isinstance(saved, dict) or set(saved) != {"param_groups", "state"}:
         fail(
-            "checkpoint['optimizer'] should be optimizer.state_dict() (a dict with 'state' and "
+            en="checkpoint['optimizer'] should be optimizer.state_dict() (a dict with 'state' and "
             "'param_groups')",
-            "checkpoint['optimizer'] 应当是 optimizer.state_dict()（含 'state' 和 'param_groups' 的字典）",
+            zh="checkpoint['optimizer'] 应当是 optimizer.state_dict()（含 'state' 和 'param_groups' 的字典）",
         )
     probe = make_optimizer(kind, make_model(1))
     try:
@@ -208,8 +208,8 @@ def test_saved_optimizer_state(submission, kind):
     except Exception as exc:  # the saved state is the learner's output: it may be malformed
         why = f"{type(exc).__name__}: {str(exc)[:300]}"
         fail(
-            f"checkpoint['optimizer'] cannot be loaded into a new optimizer of the same kind ({why})",
-            f"checkpoint['optimizer'] 无法加载到同类型的新优化器中（{why}）",
+            en=f"checkpoint['optimizer'] cannot be loaded into a new optimizer of the same kind ({why})",
+            zh=f"checkpoint['optimizer'] 无法加载到同类型的新优化器中（{why}）",
         )
     got = optimizer_buffers(probe, "checkpoint['optimizer']", "checkpoint['optimizer']")
     compare_buffers(got, want, "checkpoint['optimizer']", "checkpoint['optimizer']")
@@ -222,8 +222,8 @@ def test_saved_epoch(submission):
     epoch = entry(ckpt, "epoch")
     expect(
         type(epoch) is int and epoch == EPOCH,
-        f"checkpoint['epoch'] should be the int {EPOCH}, got {epoch!r} ({type(epoch).__name__})",
-        f"checkpoint['epoch'] 应为 int {EPOCH}，实际为 {epoch!r}（{type(epoch).__name__}）",
+        en=f"checkpoint['epoch'] should be the int {EPOCH}, got {epoch!r} ({type(epoch).__name__})",
+        zh=f"checkpoint['epoch'] 应为 int {EPOCH}，实际为 {epoch!r}（{type(epoch).__name__}）",
     )
 
 
@@ -275,8 +275,8 @@ def test_load_optimizer(submission, kind):
     lrs = [group.get("lr") for group in fresh_optimizer.param_groups]
     expect(
         lrs == [0.0123],
-        f"after load_checkpoint the optimizer's lr should be the saved 0.0123, got {lrs!r}",
-        f"load_checkpoint 之后优化器的 lr 应为保存的 0.0123，实际为 {lrs!r}",
+        en=f"after load_checkpoint the optimizer's lr should be the saved 0.0123, got {lrs!r}",
+        zh=f"load_checkpoint 之后优化器的 lr 应为保存的 0.0123，实际为 {lrs!r}",
     )
 
 
@@ -290,9 +290,9 @@ def test_load_epoch(submission):
     )
     expect(
         type(epoch) is int and epoch == EPOCH,
-        f"load_checkpoint should return the saved epoch, the int {EPOCH}; got {epoch!r} "
+        en=f"load_checkpoint should return the saved epoch, the int {EPOCH}; got {epoch!r} "
         f"({type(epoch).__name__})",
-        f"load_checkpoint 应返回保存的 epoch，即 int {EPOCH}；实际为 {epoch!r}（{type(epoch).__name__}）",
+        zh=f"load_checkpoint 应返回保存的 epoch，即 int {EPOCH}；实际为 {epoch!r}（{type(epoch).__name__}）",
     )
 
 

@@ -91,8 +91,8 @@ def check_y(y, expected_label, what_en, what_zh):
     assert_tensor(y, shape=(), dtype=torch.int64, what_en=what_en, what_zh=what_zh)
     expect(
         int(y) == expected_label,
-        f"{what_en} should be {expected_label}, got {int(y)}",
-        f"{what_zh} 应为 {expected_label}，实际为 {int(y)}",
+        en=f"{what_en} should be {expected_label}, got {int(y)}",
+        zh=f"{what_zh} 应为 {expected_label}，实际为 {int(y)}",
     )
 
 
@@ -100,8 +100,8 @@ def values_of(t, what_en, what_zh):
     """The values of a tensor as a flat list of floats (any shape and dtype are accepted here)."""
     if type(t) is not torch.Tensor:
         fail(
-            f"{what_en} should be a torch.Tensor, got {type(t).__name__}",
-            f"{what_zh} 应当是 torch.Tensor，实际为 {type(t).__name__}",
+            en=f"{what_en} should be a torch.Tensor, got {type(t).__name__}",
+            zh=f"{what_zh} 应当是 torch.Tensor，实际为 {type(t).__name__}",
         )
     return [float(v) for v in t.detach().to("cpu", torch.float64).reshape(-1).tolist()]
 
@@ -111,14 +111,14 @@ def check_sample_values(x, y, row, label, what_en, what_zh):
     got_x = values_of(x, f"x of {what_en}", f"{what_zh} 的 x")
     expect(
         got_x == [float(v) for v in row],
-        f"x of {what_en} should be {[float(v) for v in row]}, got {got_x}",
-        f"{what_zh} 的 x 应为 {[float(v) for v in row]}，实际为 {got_x}",
+        en=f"x of {what_en} should be {[float(v) for v in row]}, got {got_x}",
+        zh=f"{what_zh} 的 x 应为 {[float(v) for v in row]}，实际为 {got_x}",
     )
     got_y = values_of(y, f"y of {what_en}", f"{what_zh} 的 y")
     expect(
         got_y == [float(label)],
-        f"y of {what_en} should be {label}, got {got_y}",
-        f"{what_zh} 的 y 应为 {label}，实际为 {got_y}",
+        en=f"y of {what_en} should be {label}, got {got_y}",
+        zh=f"{what_zh} 的 y 应为 {label}，实际为 {got_y}",
     )
 
 
@@ -126,9 +126,9 @@ def get_pair(ds, i):
     item = ds[i]
     if type(item) is not tuple or len(item) != 2:
         fail(
-            f"ds[{i}] should return a tuple (x, y), got {type(item).__name__}"
+            en=f"ds[{i}] should return a tuple (x, y), got {type(item).__name__}"
             + (f" of length {len(item)}" if type(item) in (tuple, list) else ""),
-            f"ds[{i}] 应当返回元组 (x, y)，实际得到 {type(item).__name__}"
+            zh=f"ds[{i}] 应当返回元组 (x, y)，实际得到 {type(item).__name__}"
             + (f"（长度 {len(item)}）" if type(item) in (tuple, list) else ""),
         )
     return item
@@ -147,8 +147,8 @@ def test_len(submission, kind):
     n = len(ds)
     expect(
         n == len(labels),
-        f"len(ds) should be {len(labels)} for {len(labels)} samples, got {n}",
-        f"{len(labels)} 个样本时 len(ds) 应为 {len(labels)}，实际为 {n}",
+        en=f"len(ds) should be {len(labels)} for {len(labels)} samples, got {n}",
+        zh=f"{len(labels)} 个样本时 len(ds) 应为 {len(labels)}，实际为 {n}",
     )
 
 
@@ -209,18 +209,18 @@ def test_index_error(submission):
             continue
         except Exception as exc:
             fail(
-                f"ds[{i}] with {n} samples should raise IndexError, got {type(exc).__name__}: {exc}",
-                f"共 {n} 个样本时 ds[{i}] 应当抛出 IndexError，实际抛出 {type(exc).__name__}：{exc}",
+                en=f"ds[{i}] with {n} samples should raise IndexError, got {type(exc).__name__}: {exc}",
+                zh=f"共 {n} 个样本时 ds[{i}] 应当抛出 IndexError，实际抛出 {type(exc).__name__}：{exc}",
             )
         fail(
-            f"ds[{i}] with {n} samples should raise IndexError, but it returned a value",
-            f"共 {n} 个样本时 ds[{i}] 应当抛出 IndexError，但它返回了一个值",
+            en=f"ds[{i}] with {n} samples should raise IndexError, but it returned a value",
+            zh=f"共 {n} 个样本时 ds[{i}] 应当抛出 IndexError，但它返回了一个值",
         )
     count = sum(1 for _ in itertools.islice(iter(ds), n + 5))
     expect(
         count == n,
-        f"iterating `for x, y in ds` should give {n} samples, got {count}",
-        f"`for x, y in ds` 遍历应得到 {n} 个样本，实际得到 {count} 个",
+        en=f"iterating `for x, y in ds` should give {n} samples, got {count}",
+        zh=f"`for x, y in ds` 遍历应得到 {n} 个样本，实际得到 {count} 个",
     )
 
 
@@ -240,15 +240,15 @@ def test_length_mismatch(submission, case):
         return
     except Exception as exc:
         fail(
-            f"{len(feats)} features and {len(labels)} labels should raise ValueError, "
+            en=f"{len(feats)} features and {len(labels)} labels should raise ValueError, "
             f"got {type(exc).__name__}: {exc}",
-            f"{len(feats)} 个特征、{len(labels)} 个标签时应当抛出 ValueError，"
+            zh=f"{len(feats)} 个特征、{len(labels)} 个标签时应当抛出 ValueError，"
             f"实际抛出 {type(exc).__name__}：{exc}",
         )
     fail(
-        f"{len(feats)} features and {len(labels)} labels should raise ValueError, "
+        en=f"{len(feats)} features and {len(labels)} labels should raise ValueError, "
         f"but PairDataset accepted them",
-        f"{len(feats)} 个特征、{len(labels)} 个标签时应当抛出 ValueError，但 PairDataset 接受了它们",
+        zh=f"{len(feats)} 个特征、{len(labels)} 个标签时应当抛出 ValueError，但 PairDataset 接受了它们",
     )
 
 
@@ -311,36 +311,36 @@ def test_transform(submission):
         what_en, what_zh = f"x of ds[{i}] (access #{k + 1})", f"ds[{i}] 的 x（第 {k + 1} 次访问）"
         if type(x) is not torch.Tensor:
             fail(
-                f"{what_en} should be the transform's result as is, a float64 tensor; got "
+                en=f"{what_en} should be the transform's result as is, a float64 tensor; got "
                 f"{type_name(x)} (was the transform given a float32 tensor?)",
-                f"{what_zh} 应当原样是 transform 的结果，即 float64 张量；实际为 {type_name(x)}"
+                zh=f"{what_zh} 应当原样是 transform 的结果，即 float64 张量；实际为 {type_name(x)}"
                 "（传给 transform 的是 float32 张量吗？）",
             )
         if x.dtype != torch.float64:
             fail(
-                f"{what_en} has dtype {x.dtype}, but the transform returns float64: call the "
+                en=f"{what_en} has dtype {x.dtype}, but the transform returns float64: call the "
                 "transform and return its result as is (no .float() or other conversion after it)",
-                f"{what_zh} 的 dtype 为 {x.dtype}，而 transform 返回的是 float64："
+                zh=f"{what_zh} 的 dtype 为 {x.dtype}，而 transform 返回的是 float64："
                 "要调用 transform 并原样返回它的结果（之后不要 .float() 或做其他转换）",
             )
         expected = transformed(FLOAT_ROWS[i], k)
         assert_tensor(x, shape=tuple(expected.shape), what_en=what_en, what_zh=what_zh)
         if not torch.equal(x, expected):
             en, zh = diagnose_transformed(x, FLOAT_ROWS[i], k)
-            fail(f"{what_en}: {en}", f"{what_zh}：{zh}")
+            fail(en=f"{what_en}: {en}", zh=f"{what_zh}：{zh}")
         got_y = values_of(y, f"y of ds[{i}]", f"ds[{i}] 的 y")
         expect(
             got_y == [float(LABELS[i])],
-            f"y of ds[{i}] should be {LABELS[i]} (not transformed), got {got_y}",
-            f"ds[{i}] 的 y 应为 {LABELS[i]}（不做变换），实际为 {got_y}",
+            en=f"y of ds[{i}] should be {LABELS[i]} (not transformed), got {got_y}",
+            zh=f"ds[{i}] 的 y 应为 {LABELS[i]}（不做变换），实际为 {got_y}",
         )
     ds_plain = float_dataset(submission, with_transform_arg=False)
     x, _ = get_pair(ds_plain, 0)
     got_x = values_of(x, "x of ds[0] without a transform", "没有 transform 时 ds[0] 的 x")
     expect(
         got_x == [float(v) for v in ROWS[0]],
-        f"x of ds[0] without a transform should be {ROWS[0]}, got {got_x}",
-        f"没有 transform 时 ds[0] 的 x 应为 {ROWS[0]}，实际为 {got_x}",
+        en=f"x of ds[0] without a transform should be {ROWS[0]}, got {got_x}",
+        zh=f"没有 transform 时 ds[0] 的 x 应为 {ROWS[0]}，实际为 {got_x}",
     )
 
 
@@ -363,15 +363,15 @@ def test_dataloader(submission, kind):
     sizes = [4, 4, 1]
     expect(
         len(batches) == len(sizes),
-        f"9 samples with batch_size=4 should give 3 batches, got {len(batches)}",
-        f"9 个样本、batch_size=4 应得到 3 个批次，实际得到 {len(batches)} 个",
+        en=f"9 samples with batch_size=4 should give 3 batches, got {len(batches)}",
+        zh=f"9 个样本、batch_size=4 应得到 3 个批次，实际得到 {len(batches)} 个",
     )
     start = 0
     for k, (batch, size) in enumerate(zip(batches, sizes)):
         if type(batch) not in (list, tuple) or len(batch) != 2:
             fail(
-                f"batch {k} should be a pair [x, y], got {type(batch).__name__}",
-                f"第 {k} 个批次应为 [x, y] 二元组，实际为 {type(batch).__name__}",
+                en=f"batch {k} should be a pair [x, y], got {type(batch).__name__}",
+                zh=f"第 {k} 个批次应为 [x, y] 二元组，实际为 {type(batch).__name__}",
             )
         xb, yb = batch
         expected_x = torch.tensor(matrix[start : start + size], dtype=torch.float32)

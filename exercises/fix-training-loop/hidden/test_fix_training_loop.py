@@ -95,9 +95,9 @@ def check_parameters(model, reference, what_en, what_zh):
     got = dict(model.named_parameters())
     if list(got) != list(ref):
         fail(
-            f"the model's parameters changed {what_en}: expected {list(ref)}, got {list(got)} "
+            en=f"the model's parameters changed {what_en}: expected {list(ref)}, got {list(got)} "
             "(train must not replace the model's layers)",
-            f"模型的参数{what_zh}被改变了：应为 {list(ref)}，实际为 {list(got)}（train 不应替换模型的层）",
+            zh=f"模型的参数{what_zh}被改变了：应为 {list(ref)}，实际为 {list(got)}（train 不应替换模型的层）",
         )
     for name, p in got.items():
         assert_close(
@@ -114,14 +114,14 @@ def loss_values(result, epochs):
     """The returned per-epoch values as floats (a float, int or one-element tensor each)."""
     if type(result) not in (list, tuple):
         fail(
-            f"train should return a list of per-epoch losses, got {type_name(result)}",
-            f"train 应当返回每个 epoch 损失组成的列表，实际返回 {type_name(result)}",
+            en=f"train should return a list of per-epoch losses, got {type_name(result)}",
+            zh=f"train 应当返回每个 epoch 损失组成的列表，实际返回 {type_name(result)}",
         )
     if len(result) != epochs:
         fail(
-            f"with epochs={epochs}, train should return {epochs} values (one mean per epoch), "
+            en=f"with epochs={epochs}, train should return {epochs} values (one mean per epoch), "
             f"got {len(result)}",
-            f"epochs={epochs} 时 train 应当返回 {epochs} 个值（每个 epoch 一个平均值），"
+            zh=f"epochs={epochs} 时 train 应当返回 {epochs} 个值（每个 epoch 一个平均值），"
             f"实际返回 {len(result)} 个",
         )
     values = []
@@ -132,8 +132,8 @@ def loss_values(result, epochs):
             values.append(float(v))
         else:
             fail(
-                f"loss of epoch {i} should be a number, got {type_name(v)}",
-                f"第 {i} 个 epoch 的损失应为数值，实际为 {type_name(v)}",
+                en=f"loss of epoch {i} should be a number, got {type_name(v)}",
+                zh=f"第 {i} 个 epoch 的损失应为数值，实际为 {type_name(v)}",
             )
     return values
 
@@ -204,16 +204,16 @@ def test_train_mode(submission, device):
     counted = getattr(norm, "num_batches_tracked", None)
     if type(counted) is not torch.Tensor or counted.numel() != 1:
         fail(
-            "the model's BatchNorm1d came back without its num_batches_tracked buffer",
-            "模型的 BatchNorm1d 返回时缺少 num_batches_tracked 缓冲区",
+            en="the model's BatchNorm1d came back without its num_batches_tracked buffer",
+            zh="模型的 BatchNorm1d 返回时缺少 num_batches_tracked 缓冲区",
         )
     seen = int(counted.reshape(-1)[0].item())
     expect(
         seen == forwards,
-        f"{epochs} epochs of {len(loader)} batches are {forwards} training forwards, but the "
+        en=f"{epochs} epochs of {len(loader)} batches are {forwards} training forwards, but the "
         f"model's BatchNorm1d counted {seen} forwards in training mode (the caller left the model "
         f"in eval mode: call model.train(), and keep it in training mode in every epoch)",
-        f"{epochs} 个 epoch、每个 {len(loader)} 个批次共 {forwards} 次训练前向，但模型的 BatchNorm1d "
+        zh=f"{epochs} 个 epoch、每个 {len(loader)} 个批次共 {forwards} 次训练前向，但模型的 BatchNorm1d "
         f"只记录到 {seen} 次训练模式下的前向（调用者把模型留在了 eval 模式：调用 model.train()，"
         f"并在每个 epoch 都保持训练模式）",
     )
@@ -235,15 +235,15 @@ def test_returns_floats(submission, device):
     result = run_train(submission, model, make_loader(device), epochs=2, lr=0.05)
     if type(result) not in (list, tuple) or len(result) == 0:
         fail(
-            f"train should return a non-empty list of floats, got {type_name(result)}",
-            f"train 应当返回非空的 float 列表，实际返回 {type_name(result)}",
+            en=f"train should return a non-empty list of floats, got {type_name(result)}",
+            zh=f"train 应当返回非空的 float 列表，实际返回 {type_name(result)}",
         )
     for i, v in enumerate(result):
         if type(v) is not float:
             fail(
-                f"value {i} of the returned list should be a Python float, got {type_name(v)} "
+                en=f"value {i} of the returned list should be a Python float, got {type_name(v)} "
                 f"(use loss.item())",
-                f"返回列表中第 {i} 个值应为 Python float，实际为 {type_name(v)}（使用 loss.item()）",
+                zh=f"返回列表中第 {i} 个值应为 Python float，实际为 {type_name(v)}（使用 loss.item()）",
             )
 
 
@@ -264,8 +264,8 @@ def test_epoch_means(submission, device, epochs):
     for e in range(epochs):
         if not math.isclose(values[e], expected, rel_tol=1e-6, abs_tol=1e-9):
             fail(
-                f"the loss of epoch {e} should be the mean of its {len(batch_losses)} batch "
+                en=f"the loss of epoch {e} should be the mean of its {len(batch_losses)} batch "
                 f"losses, {expected:.6g}; got {values[e]:.6g}",
-                f"第 {e} 个 epoch 的损失应为其 {len(batch_losses)} 个批次损失的平均值 "
+                zh=f"第 {e} 个 epoch 的损失应为其 {len(batch_losses)} 个批次损失的平均值 "
                 f"{expected:.6g}，实际为 {values[e]:.6g}",
             )

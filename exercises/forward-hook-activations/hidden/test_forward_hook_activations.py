@@ -62,16 +62,16 @@ class Recording:
         self.result = keep_result(submission.record_activations, self.model, list(names))
         if type_name(self.result) not in ("tuple", "list") or len(self.result) != 2:
             fail(
-                "record_activations should return a pair (activations, remove), got a "
+                en="record_activations should return a pair (activations, remove), got a "
                 f"{type_name(self.result)}",
-                f"record_activations 应返回一对值 (activations, remove)，实际为 {type_name(self.result)}",
+                zh=f"record_activations 应返回一对值 (activations, remove)，实际为 {type_name(self.result)}",
             )
         self.acts()  # a plain dict from the start
         remove = self.result[1]
         if not is_remote(remove):
             fail(
-                f"remove should be a function, got {type_name(remove)}",
-                f"remove 应当是一个函数，实际为 {type_name(remove)}",
+                en=f"remove should be a function, got {type_name(remove)}",
+                zh=f"remove 应当是一个函数，实际为 {type_name(remove)}",
             )
         self.remove = remove
 
@@ -80,8 +80,8 @@ class Recording:
         acts = self.result[0]
         if type(acts) is not dict:
             fail(
-                f"activations should be a plain dict, got {type_name(acts)}",
-                f"activations 应当是普通 dict，实际为 {type_name(acts)}",
+                en=f"activations should be a plain dict, got {type_name(acts)}",
+                zh=f"activations 应当是普通 dict，实际为 {type_name(acts)}",
             )
         return acts
 
@@ -94,8 +94,8 @@ def check_recorded(acts, names, expected):
     got_keys = sorted(str(k) for k in acts)
     expect(
         got_keys == sorted(names),
-        f"after a forward pass, activations should have the keys {sorted(names)}; got {got_keys}",
-        f"前向传播之后 activations 的键应为 {sorted(names)}；实际为 {got_keys}",
+        en=f"after a forward pass, activations should have the keys {sorted(names)}; got {got_keys}",
+        zh=f"前向传播之后 activations 的键应为 {sorted(names)}；实际为 {got_keys}",
     )
     for name in names:
         assert_close(
@@ -116,8 +116,8 @@ def test_records_outputs(submission):
     rec = Recording(submission, model, names)
     expect(
         not rec.acts(),
-        "activations should be empty before any forward pass",
-        "在前向传播之前 activations 应为空",
+        en="activations should be empty before any forward pass",
+        zh="在前向传播之前 activations 应为空",
     )
     rec.forward(x)
     check_recorded(rec.acts(), names, want)
@@ -145,13 +145,13 @@ def test_detached(submission, name):
     value = rec.acts().get(name)
     if type(value) is not torch.Tensor:
         fail(
-            f"activations[{name!r}] should be a tensor after a forward pass, got {type_name(value)}",
-            f"前向传播之后 activations[{name!r}] 应当是张量，实际为 {type_name(value)}",
+            en=f"activations[{name!r}] should be a tensor after a forward pass, got {type_name(value)}",
+            zh=f"前向传播之后 activations[{name!r}] 应当是张量，实际为 {type_name(value)}",
         )
     expect(
         not value.requires_grad,
-        f"activations[{name!r}] is still attached to the autograd graph; store output.detach()",
-        f"activations[{name!r}] 仍连在计算图上；请保存 output.detach()",
+        en=f"activations[{name!r}] is still attached to the autograd graph; store output.detach()",
+        zh=f"activations[{name!r}] 仍连在计算图上；请保存 output.detach()",
     )
 
 
@@ -169,14 +169,14 @@ def test_output_unchanged(submission):
     out = rec.forward(x)
     expect(
         bool(rec.acts()),
-        "after a forward pass activations is still empty: the hooks record nothing (register "
+        en="after a forward pass activations is still empty: the hooks record nothing (register "
         "one forward hook per name)",
-        "前向传播之后 activations 仍为空：钩子什么也没有记录（请为每个名字注册一个前向钩子）",
+        zh="前向传播之后 activations 仍为空：钩子什么也没有记录（请为每个名字注册一个前向钩子）",
     )
     if type(out) is not torch.Tensor:
         fail(
-            f"with the hooks registered, the model returned a {type_name(out)}, not a tensor",
-            f"注册钩子后模型返回了 {type_name(out)}，而不是张量",
+            en=f"with the hooks registered, the model returned a {type_name(out)}, not a tensor",
+            zh=f"注册钩子后模型返回了 {type_name(out)}，而不是张量",
         )
     assert_close(
         out.detach(),
@@ -192,9 +192,9 @@ def test_output_unchanged(submission):
         "注册钩子后梯度传不到模型的输入：某个钩子返回了 detach 后的张量，替换了模块的输出"
         "（钩子必须返回 None）"
     )
-    expect(out.requires_grad, cut_en, cut_zh)
+    expect(out.requires_grad, en=cut_en, zh=cut_zh)
     out.sum().backward()
-    expect(x.grad is not None, cut_en, cut_zh)
+    expect(x.grad is not None, en=cut_en, zh=cut_zh)
     assert_close(
         x.grad,
         expected_grad,
@@ -231,10 +231,10 @@ def test_remove(submission):
         type(v) is not torch.Tensor or v.dim() == 0 or v.shape[0] != 4 for v in before.values()
     ):
         fail(
-            "after a forward pass with a batch of 4, activations should hold that pass's outputs "
+            en="after a forward pass with a batch of 4, activations should hold that pass's outputs "
             f"(got {sorted(str(k) for k in before)}); the hooks record nothing, so remove() cannot "
             "be tried",
-            "用 4 个样本前向之后，activations 应保存这次前向的输出"
+            zh="用 4 个样本前向之后，activations 应保存这次前向的输出"
             f"（实际键为 {sorted(str(k) for k in before)}）；钩子什么也没有记录，无法检查 remove()",
         )
     rec.remove()
@@ -252,9 +252,9 @@ def test_remove(submission):
         )
         expect(
             not changed,
-            f"after remove(), a forward pass still changed activations{changed}; keep every "
+            en=f"after remove(), a forward pass still changed activations{changed}; keep every "
             "handle and call .remove() on each",
-            f"调用 remove() 之后，前向传播仍然改动了 activations{changed}；请保存每个 handle 并逐一调用 .remove()",
+            zh=f"调用 remove() 之后，前向传播仍然改动了 activations{changed}；请保存每个 handle 并逐一调用 .remove()",
         )
 
 
@@ -282,9 +282,9 @@ def test_unknown_name(submission):
             pass
         else:
             fail(
-                f"record_activations(model, {names}) should raise KeyError: 'decoder' is not a "
+                en=f"record_activations(model, {names}) should raise KeyError: 'decoder' is not a "
                 "submodule",
-                f"record_activations(model, {names}) 应抛出 KeyError：'decoder' 不是子模块",
+                zh=f"record_activations(model, {names}) 应抛出 KeyError：'decoder' 不是子模块",
             )
         leftover_en = (
             f"after the KeyError of record_activations(model, {names}), the model no longer "
@@ -303,11 +303,11 @@ def test_unknown_name(submission):
         except Exception as exc:
             why = f"{type(exc).__name__}: {str(exc)[:200]}"
             fail(
-                f"{leftover_en} (calling the model raised {why})",
-                f"{leftover_zh}（调用模型时抛出 {why}）",
+                en=f"{leftover_en} (calling the model raised {why})",
+                zh=f"{leftover_zh}（调用模型时抛出 {why}）",
             )
         if type(want) is tuple and (type(got) is not tuple or len(got) != len(want)):
-            fail(leftover_en, leftover_zh)
+            fail(en=leftover_en, zh=leftover_zh)
         for g, w in zip(got, want, strict=True) if type(want) is tuple else [(got, want)]:
             assert_close(
                 g,

@@ -35,14 +35,14 @@ def check_factor(submission, step, warmup, total, min_factor=None):
     got = submission.lr_factor(*args)
     if type(got) is not float:
         fail(
-            f"{call} should return a Python float, got {type(got).__name__} (use math.cos, not torch.cos)",
-            f"{call} 应返回 Python float，实际为 {type(got).__name__}（用 math.cos 而不是 torch.cos）",
+            en=f"{call} should return a Python float, got {type(got).__name__} (use math.cos, not torch.cos)",
+            zh=f"{call} 应返回 Python float，实际为 {type(got).__name__}（用 math.cos 而不是 torch.cos）",
         )
     want = reference(step, warmup, total, min_factor or 0.0)
     expect(
         abs(got - want) <= 1e-9,
-        f"{call} should be {want:.6g}, got {got:.6g}",
-        f"{call} 应为 {want:.6g}，实际为 {got:.6g}",
+        en=f"{call} should be {want:.6g}, got {got:.6g}",
+        zh=f"{call} 应为 {want:.6g}，实际为 {got:.6g}",
     )
 
 
@@ -97,16 +97,16 @@ def group_lrs(optimizer, k):
     groups = optimizer.param_groups
     if type(groups) is not list or not all(type(g) is dict for g in groups):
         fail(
-            f"after {k} scheduler steps the optimizer's param_groups are not a list of dicts",
-            f"调度器 step {k} 次之后，优化器的 param_groups 不是由字典组成的列表",
+            en=f"after {k} scheduler steps the optimizer's param_groups are not a list of dicts",
+            zh=f"调度器 step {k} 次之后，优化器的 param_groups 不是由字典组成的列表",
         )
     lrs = [g.get("lr") for g in groups]
     for i, lr in enumerate(lrs):
         if type(lr) is not float:
             fail(
-                f"after {k} scheduler steps, param group {i}'s lr is a {type_name(lr)}, "
+                en=f"after {k} scheduler steps, param group {i}'s lr is a {type_name(lr)}, "
                 "not a Python float (does lr_factor return a tensor?)",
-                f"调度器 step {k} 次之后，参数组 {i} 的 lr 是 {type_name(lr)}，不是 Python float"
+                zh=f"调度器 step {k} 次之后，参数组 {i} 的 lr 是 {type_name(lr)}，不是 Python float"
                 "（lr_factor 是不是返回了张量？）",
             )
     return lrs
@@ -121,9 +121,9 @@ def scheduled_lrs(submission, bases, warmup, total, min_factor, steps):
     scheduler = submission.make_scheduler(optimizer, warmup, total, min_factor)
     if not is_remote(scheduler):
         fail(
-            f"make_scheduler should return a torch.optim.lr_scheduler.LRScheduler (e.g. LambdaLR), "
+            en=f"make_scheduler should return a torch.optim.lr_scheduler.LRScheduler (e.g. LambdaLR), "
             f"got {type_name(scheduler)}",
-            f"make_scheduler 应返回 torch.optim.lr_scheduler.LRScheduler（例如 LambdaLR），"
+            zh=f"make_scheduler 应返回 torch.optim.lr_scheduler.LRScheduler（例如 LambdaLR），"
             f"实际为 {type_name(scheduler)}",
         )
     history = [group_lrs(optimizer, 0)]
@@ -138,16 +138,16 @@ def compare_history(history, bases, factor, label_en, label_zh):
     for k, lrs in enumerate(history):
         expect(
             len(lrs) == len(bases),
-            f"{label_en}: after {k} steps the optimizer has {len(lrs)} param groups, not {len(bases)}",
-            f"{label_zh}：step {k} 次之后优化器有 {len(lrs)} 个参数组，而不是 {len(bases)} 个",
+            en=f"{label_en}: after {k} steps the optimizer has {len(lrs)} param groups, not {len(bases)}",
+            zh=f"{label_zh}：step {k} 次之后优化器有 {len(lrs)} 个参数组，而不是 {len(bases)} 个",
         )
         for i, (lr, base) in enumerate(zip(lrs, bases, strict=True)):
             want = base * factor(k)
             expect(
                 abs(lr - want) <= 1e-9,
-                f"after {k} scheduler steps, param group {i} (initial lr {base}) should have "
+                en=f"after {k} scheduler steps, param group {i} (initial lr {base}) should have "
                 f"lr {want:.6g} ({label_en}), got {lr:.6g}",
-                f"调度器 step {k} 次之后，参数组 {i}（初始 lr {base}）的 lr 应为 {want:.6g}"
+                zh=f"调度器 step {k} 次之后，参数组 {i}（初始 lr {base}）的 lr 应为 {want:.6g}"
                 f"（{label_zh}），实际为 {lr:.6g}",
             )
 

@@ -53,8 +53,8 @@ def state_of(model, arch):
         type(k) is str and type(v) is torch.Tensor for k, v in sd.items()
     ):
         fail(
-            f"{arch}: model.state_dict() should map names to tensors, got {type_name(sd)}",
-            f"{arch}：model.state_dict() 应当是名字到张量的映射，实际为 {type_name(sd)}",
+            en=f"{arch}: model.state_dict() should map names to tensors, got {type_name(sd)}",
+            zh=f"{arch}：model.state_dict() 应当是名字到张量的映射，实际为 {type_name(sd)}",
         )
     return sd
 
@@ -66,8 +66,8 @@ def find_layers(sd, in_features, hidden, out_features, *, require_bias, allow_ex
     arch = arch_text(in_features, hidden, out_features)
     if not sd:
         fail(
-            f"{arch}: model.state_dict() is empty, so no layer is registered" + UNREGISTERED_EN,
-            f"{arch}：model.state_dict() 是空的，没有任何层注册为子模块" + UNREGISTERED_ZH,
+            en=f"{arch}: model.state_dict() is empty, so no layer is registered" + UNREGISTERED_EN,
+            zh=f"{arch}：model.state_dict() 是空的，没有任何层注册为子模块" + UNREGISTERED_ZH,
         )
     layers = []
     used = set()
@@ -76,9 +76,9 @@ def find_layers(sd, in_features, hidden, out_features, *, require_bias, allow_ex
         if not names:
             have = ", ".join(f"{k} {tuple(v.shape)}" for k, v in sd.items())
             fail(
-                f"{arch}: the layer Linear({a}→{b}) needs a weight of shape {(b, a)} in "
+                en=f"{arch}: the layer Linear({a}→{b}) needs a weight of shape {(b, a)} in "
                 f"model.state_dict(); it has: {have}",
-                f"{arch}：层 Linear({a}→{b}) 在 model.state_dict() 中应有形状为 {(b, a)} 的权重；"
+                zh=f"{arch}：层 Linear({a}→{b}) 在 model.state_dict() 中应有形状为 {(b, a)} 的权重；"
                 f"实际只有：{have}",
             )
         weight = names[0]
@@ -87,17 +87,17 @@ def find_layers(sd, in_features, hidden, out_features, *, require_bias, allow_ex
             bias = None
         if bias is None and require_bias:
             fail(
-                f"{arch}: every nn.Linear needs a bias; Linear({a}→{b}) ({weight}) has none",
-                f"{arch}：每个 nn.Linear 都要有偏置；Linear({a}→{b})（{weight}）没有",
+                en=f"{arch}: every nn.Linear needs a bias; Linear({a}→{b}) ({weight}) has none",
+                zh=f"{arch}：每个 nn.Linear 都要有偏置；Linear({a}→{b})（{weight}）没有",
             )
         used.update(n for n in (weight, bias) if n is not None)
         layers.append((weight, bias))
     extra = [k for k in sd if k not in used]
     if extra and not allow_extra:
         fail(
-            f"{arch}: model.state_dict() has entries that no layer of the architecture accounts "
+            en=f"{arch}: model.state_dict() has entries that no layer of the architecture accounts "
             f"for: {extra}",
-            f"{arch}：model.state_dict() 中有不属于该结构任何一层的条目：{extra}",
+            zh=f"{arch}：model.state_dict() 中有不属于该结构任何一层的条目：{extra}",
         )
     return layers
 
@@ -176,8 +176,8 @@ def test_layer_sizes(submission, case):
     sizes = expected_sizes(in_features, hidden, out_features)
     expect(
         len(layers) == len(sizes),
-        f"{arch} should have {len(sizes)} Linear layers, found {len(layers)}",
-        f"{arch} 应有 {len(sizes)} 个 Linear 层，实际找到 {len(layers)} 个",
+        en=f"{arch} should have {len(sizes)} Linear layers, found {len(layers)}",
+        zh=f"{arch} 应有 {len(sizes)} 个 Linear 层，实际找到 {len(layers)} 个",
     )
     for (a, b), (weight, bias) in zip(sizes, layers, strict=True):
         for name in (weight, bias):
@@ -189,9 +189,9 @@ def test_layer_sizes(submission, case):
                 type(out) is torch.Tensor
                 and out.shape == out0.shape
                 and not bool(torch.equal(out, out0)),
-                f"{arch}: changing {name} (of Linear({a}→{b})) with load_state_dict does not "
+                en=f"{arch}: changing {name} (of Linear({a}→{b})) with load_state_dict does not "
                 "change model(x): forward does not use that registered layer",
-                f"{arch}：用 load_state_dict 改变 {name}（Linear({a}→{b}) 的参数）后 model(x) 没有变化："
+                zh=f"{arch}：用 load_state_dict 改变 {name}（Linear({a}→{b}) 的参数）后 model(x) 没有变化："
                 "forward 没有用到这个已注册的层",
             )
 
@@ -240,16 +240,16 @@ def test_parameter_count(submission, case):
     for p in params:
         if type(p) is not torch.nn.Parameter:
             fail(
-                f"{arch}: model.parameters() should yield nn.Parameter objects, got {type_name(p)}",
-                f"{arch}：model.parameters() 应当给出 nn.Parameter，实际为 {type_name(p)}",
+                en=f"{arch}: model.parameters() should yield nn.Parameter objects, got {type_name(p)}",
+                zh=f"{arch}：model.parameters() 应当给出 nn.Parameter，实际为 {type_name(p)}",
             )
     got = sum(p.numel() for p in params)
     unregistered = got == 0 and want > 0
     expect(
         got == want,
-        f"{arch} should have {want} parameters (weights and biases), model.parameters() has {got}"
+        en=f"{arch} should have {want} parameters (weights and biases), model.parameters() has {got}"
         + (UNREGISTERED_EN if unregistered else ""),
-        f"{arch} 应有 {want} 个参数（权重与偏置），model.parameters() 中有 {got} 个"
+        zh=f"{arch} 应有 {want} 个参数（权重与偏置），model.parameters() 中有 {got} 个"
         + (UNREGISTERED_ZH if unregistered else ""),
     )
     loaded = list(state.values())
@@ -264,9 +264,9 @@ def test_parameter_count(submission, case):
         )
         expect(
             match is not None,
-            f"{arch}: model.parameters() holds a tensor of shape {tuple(p.shape)} that is not "
+            en=f"{arch}: model.parameters() holds a tensor of shape {tuple(p.shape)} that is not "
             "one of the weights loaded with model.load_state_dict",
-            f"{arch}：model.parameters() 中有一个形状为 {tuple(p.shape)} 的张量，"
+            zh=f"{arch}：model.parameters() 中有一个形状为 {tuple(p.shape)} 的张量，"
             "不是用 model.load_state_dict 载入的权重之一",
         )
         loaded.pop(match)
@@ -287,9 +287,9 @@ def test_registered(submission, case):
             out = model(x)
         except RuntimeError as exc:
             fail(
-                f"after model.double(), {arch}(x) with a float64 x failed ({str(exc)[:120]}): "
+                en=f"after model.double(), {arch}(x) with a float64 x failed ({str(exc)[:120]}): "
                 "some layer was not converted, so it is not registered as a submodule",
-                f"调用 model.double() 后，用 float64 的 x 计算 {arch}(x) 出错（{str(exc)[:120]}）："
+                zh=f"调用 model.double() 后，用 float64 的 x 计算 {arch}(x) 出错（{str(exc)[:120]}）："
                 "有的层没有被转换，说明它没有注册为子模块",
             )
         assert_tensor(
@@ -307,10 +307,10 @@ def test_registered(submission, case):
     assert_tensor(out, shape=(shape[0], out_features), what_en=f"{arch}(x)", what_zh=f"{arch}(x)")
     expect(
         not bool(out.any()),
-        f"after loading all-zero weights and biases into every entry of model.state_dict(), "
+        en=f"after loading all-zero weights and biases into every entry of model.state_dict(), "
         f"{arch}(x) should be all zeros, but it is not: forward uses a layer that is not "
         "registered" + UNREGISTERED_EN,
-        f"把 model.state_dict() 中的每个权重和偏置都载入为 0 之后，{arch}(x) 应全为 0，但并非如此："
+        zh=f"把 model.state_dict() 中的每个权重和偏置都载入为 0 之后，{arch}(x) 应全为 0，但并非如此："
         "forward 用到了没有注册的层" + UNREGISTERED_ZH,
     )
 
@@ -340,9 +340,9 @@ def test_dropout_eval(submission):
     )
     expect(
         bool(torch.equal(first, second)),
-        "after model.eval(), two forward passes on the same input differ: dropout is still active "
+        en="after model.eval(), two forward passes on the same input differ: dropout is still active "
         "(F.dropout needs training=self.training)",
-        "调用 model.eval() 后，同一输入的两次前向结果不同：Dropout 仍在起作用"
+        zh="调用 model.eval() 后，同一输入的两次前向结果不同：Dropout 仍在起作用"
         "（F.dropout 需要传 training=self.training）",
     )
 
@@ -379,19 +379,19 @@ def check_dropout_every_hidden_layer(submission):
     mixed_rows = int((kept.any(1) & ~kept.all(1)).sum())
     expect(
         mixed_rows >= 8,
-        f"{arch} in training mode: the units of the last hidden layer are never dropped one by "
+        en=f"{arch} in training mode: the units of the last hidden layer are never dropped one by "
         "one: there is no dropout after the last hidden layer (every hidden layer is "
         "Linear → ReLU → Dropout)",
-        f"{arch} 在训练模式下：最后一个隐藏层的单元从没有被单独丢弃："
+        zh=f"{arch} 在训练模式下：最后一个隐藏层的单元从没有被单独丢弃："
         "最后一个隐藏层后面没有 Dropout（每个隐藏层都是 Linear → ReLU → Dropout）",
     )
     values = {round(float(v), 3) for v in out[kept].tolist()}
     expect(
         len(values) >= 4,
-        f"{arch} in training mode: every row gives the same values, so the units of the first "
+        en=f"{arch} in training mode: every row gives the same values, so the units of the first "
         "hidden layer are never dropped: there is no dropout after the first hidden layer (every "
         "hidden layer is Linear → ReLU → Dropout)",
-        f"{arch} 在训练模式下：每一行的值都一样，说明第一个隐藏层的单元从没有被丢弃："
+        zh=f"{arch} 在训练模式下：每一行的值都一样，说明第一个隐藏层的单元从没有被丢弃："
         "第一个隐藏层后面没有 Dropout（每个隐藏层都是 Linear → ReLU → Dropout）",
     )
 
@@ -423,9 +423,9 @@ def test_dropout_train(submission, case):
         )
     expect(
         not torch.equal(first, reference) and not torch.equal(first, second),
-        "with dropout=0.5 in training mode, the output does not change from pass to pass: the "
+        en="with dropout=0.5 in training mode, the output does not change from pass to pass: the "
         "dropout argument is ignored",
-        "dropout=0.5 且处于训练模式时，每次前向的输出却都一样：dropout 参数没有起作用",
+        zh="dropout=0.5 且处于训练模式时，每次前向的输出却都一样：dropout 参数没有起作用",
     )
 
 
@@ -445,8 +445,8 @@ def test_no_dropout_on_output(submission):
     assert_tensor(out, shape=(16, 4), what_en="MLP(6, [], 4)(x)", what_zh="MLP(6, [], 4)(x) 的结果")
     expect(
         bool(torch.equal(out, reference)),
-        "MLP(6, [], 4, dropout=0.5) has no hidden layer, so nothing should be dropped, but its "
+        en="MLP(6, [], 4, dropout=0.5) has no hidden layer, so nothing should be dropped, but its "
         "output changes in training mode: there is dropout after the output layer",
-        "MLP(6, [], 4, dropout=0.5) 没有隐藏层，不应丢弃任何东西，但训练模式下输出变了："
+        zh="MLP(6, [], 4, dropout=0.5) 没有隐藏层，不应丢弃任何东西，但训练模式下输出变了："
         "输出层后面加了 Dropout",
     )

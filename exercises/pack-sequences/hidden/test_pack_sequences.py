@@ -153,12 +153,12 @@ def test_gradients(submission):
     got = submission.last_hidden_states(rnn, padded, torch.tensor(lengths))
     if type(got) is not torch.Tensor or not got.requires_grad:
         fail(
-            "the result is not connected to the autograd graph (no gradient can flow back); do "
+            en="the result is not connected to the autograd graph (no gradient can flow back); do "
             "not use torch.no_grad() or .detach()",
-            "结果没有连在计算图上（梯度无法回传）；不要使用 torch.no_grad() 或 .detach()",
+            zh="结果没有连在计算图上（梯度无法回传）；不要使用 torch.no_grad() 或 .detach()",
         )
     (got * weights).sum().backward()
-    expect(padded.grad is not None, "padded received no gradient", "padded 没有得到梯度")
+    expect(padded.grad is not None, en="padded received no gradient", zh="padded 没有得到梯度")
     assert_close(
         padded.grad,
         want_input,
@@ -170,7 +170,9 @@ def test_gradients(submission):
     params = dict(rnn.named_parameters())  # the rnn's own parameters, grads brought back
     for name, want in want_params.items():
         grad = params[name].grad if name in params else None
-        expect(grad is not None, f"rnn.{name} received no gradient", f"rnn.{name} 没有得到梯度")
+        expect(
+            grad is not None, en=f"rnn.{name} received no gradient", zh=f"rnn.{name} 没有得到梯度"
+        )
         assert_close(
             grad,
             want,

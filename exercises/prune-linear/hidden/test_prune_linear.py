@@ -31,8 +31,8 @@ def weight_values(layer, what_en="the layer's weight", what_zh="层的 weight"):
     w = getattr(layer, "weight", None)
     if not isinstance(w, torch.Tensor):
         fail(
-            f"{what_en} should be a tensor, got {type(w).__name__}",
-            f"{what_zh} 应当是张量，实际为 {type(w).__name__}",
+            en=f"{what_en} should be a tensor, got {type(w).__name__}",
+            zh=f"{what_zh} 应当是张量，实际为 {type(w).__name__}",
         )
     return w.detach().to("cpu", torch.float64).clone()
 
@@ -42,8 +42,8 @@ def check_pruned(before, after, k, context_en, context_zh, smallest=True):
     look at which ones)."""
     if tuple(after.shape) != tuple(before.shape):
         fail(
-            f"{context_en}: weight should keep shape {tuple(before.shape)}, got {tuple(after.shape)}",
-            f"{context_zh}：weight 的形状应保持 {tuple(before.shape)}，实际为 {tuple(after.shape)}",
+            en=f"{context_en}: weight should keep shape {tuple(before.shape)}, got {tuple(after.shape)}",
+            zh=f"{context_zh}：weight 的形状应保持 {tuple(before.shape)}，实际为 {tuple(after.shape)}",
         )
     zeros_before = int((before == 0).sum())
     pruned = after == 0
@@ -52,25 +52,25 @@ def check_pruned(before, after, k, context_en, context_zh, smallest=True):
     expected = max(k, zeros_before)
     if n_pruned != expected:
         fail(
-            f"{context_en}: expected exactly {expected} zero weights (k = {k} of {before.numel()}), "
+            en=f"{context_en}: expected exactly {expected} zero weights (k = {k} of {before.numel()}), "
             f"got {n_pruned}",
-            f"{context_zh}：应当恰好有 {expected} 个权重为零（k = {k}，共 {before.numel()} 个），"
+            zh=f"{context_zh}：应当恰好有 {expected} 个权重为零（k = {k}，共 {before.numel()} 个），"
             f"实际有 {n_pruned} 个",
         )
     changed = kept & (after != before)
     if bool(changed.any()):
         fail(
-            f"{context_en}: {int(changed.sum())} weights that were not pruned changed value",
-            f"{context_zh}：有 {int(changed.sum())} 个未被剪枝的权重数值被改变了",
+            en=f"{context_en}: {int(changed.sum())} weights that were not pruned changed value",
+            zh=f"{context_zh}：有 {int(changed.sum())} 个未被剪枝的权重数值被改变了",
         )
     if smallest and n_pruned and int(kept.sum()):
         largest_pruned = float(before[pruned].abs().max())
         smallest_kept = float(before[kept].abs().min())
         if largest_pruned > smallest_kept:
             fail(
-                f"{context_en}: a weight with |w| = {largest_pruned:.4g} was pruned while one with "
+                en=f"{context_en}: a weight with |w| = {largest_pruned:.4g} was pruned while one with "
                 f"|w| = {smallest_kept:.4g} was kept; prune the smallest absolute values",
-                f"{context_zh}：剪掉了 |w| = {largest_pruned:.4g} 的权重，却保留了 |w| = "
+                zh=f"{context_zh}：剪掉了 |w| = {largest_pruned:.4g} 的权重，却保留了 |w| = "
                 f"{smallest_kept:.4g} 的权重；应剪掉绝对值最小的权重",
             )
 
@@ -112,26 +112,26 @@ def test_returns_same_layer(submission, device):
     result = submission.prune_linear(layer, 0.5)
     if type(result) is not nn.Linear:
         fail(
-            f"prune_linear should return the layer it was given (an nn.Linear), got "
+            en=f"prune_linear should return the layer it was given (an nn.Linear), got "
             f"{type_name(result)}",
-            f"prune_linear 应当返回传入的层（一个 nn.Linear），实际返回 {type_name(result)}",
+            zh=f"prune_linear 应当返回传入的层（一个 nn.Linear），实际返回 {type_name(result)}",
         )
     after = weight_values(layer)
     zeros_before, zeros_after = int((before == 0).sum()), int((after == 0).sum())
     expect(
         tuple(after.shape) == tuple(before.shape) and zeros_after > zeros_before,
-        f"the layer passed to prune_linear(layer, 0.5) was not pruned in place "
+        en=f"the layer passed to prune_linear(layer, 0.5) was not pruned in place "
         f"({zeros_after} zero weights after the call, {zeros_before} before); prune the given "
         f"layer and return it, not a copy",
-        f"传给 prune_linear(layer, 0.5) 的层没有被原地剪枝（调用后有 {zeros_after} 个零权重，"
+        zh=f"传给 prune_linear(layer, 0.5) 的层没有被原地剪枝（调用后有 {zeros_after} 个零权重，"
         f"调用前有 {zeros_before} 个）；请对传入的层剪枝并返回它，而不是返回副本",
     )
     got, given = state_of(result), state_of(layer)
     expect(
         sorted(got) == sorted(given),
-        f"the returned layer is not the layer that was given: its state_dict has "
+        en=f"the returned layer is not the layer that was given: its state_dict has "
         f"{sorted(got)}, the given layer's has {sorted(given)}",
-        f"返回的层不是传入的层：它的 state_dict 含有 {sorted(got)}，传入的层含有 {sorted(given)}",
+        zh=f"返回的层不是传入的层：它的 state_dict 含有 {sorted(got)}，传入的层含有 {sorted(given)}",
     )
     for name in given:
         assert_close(
@@ -237,8 +237,8 @@ def test_permanent(submission, device):
     layer = run_prune(submission, make_layer(6, 4, device), 0.5)
     expect(
         bool((weight_values(layer) == 0).any()),
-        "prune_linear(layer, 0.5) left every weight non-zero: nothing was pruned",
-        "prune_linear(layer, 0.5) 之后没有任何权重为零：什么都没有剪掉",
+        en="prune_linear(layer, 0.5) left every weight non-zero: nothing was pruned",
+        zh="prune_linear(layer, 0.5) 之后没有任何权重为零：什么都没有剪掉",
     )
     problems = [n for n in ("weight_orig",) if n in layer._parameters]
     problems += [n for n in ("weight_mask",) if n in layer._buffers]
@@ -246,20 +246,20 @@ def test_permanent(submission, device):
         problems.append(f"{len(layer._forward_pre_hooks)} forward pre-hook(s)")
     if problems:
         fail(
-            f"the pruning is not permanent: the layer still has {', '.join(problems)}; "
+            en=f"the pruning is not permanent: the layer still has {', '.join(problems)}; "
             f"call prune.remove(layer, 'weight')",
-            f"剪枝不是永久的：层上仍有 {', '.join(problems)}；请调用 prune.remove(layer, 'weight')",
+            zh=f"剪枝不是永久的：层上仍有 {', '.join(problems)}；请调用 prune.remove(layer, 'weight')",
         )
     registered = layer._parameters.get("weight")
     if type(registered) is not nn.Parameter or layer.weight is not registered:
         fail(
-            f"layer.weight should be a registered nn.Parameter, got {type(layer.weight).__name__}",
-            f"layer.weight 应当是已注册的 nn.Parameter，实际为 {type(layer.weight).__name__}",
+            en=f"layer.weight should be a registered nn.Parameter, got {type(layer.weight).__name__}",
+            zh=f"layer.weight 应当是已注册的 nn.Parameter，实际为 {type(layer.weight).__name__}",
         )
     expect(
         registered.requires_grad,
-        "layer.weight should still require grad after pruning",
-        "剪枝后 layer.weight 应当仍然 requires_grad",
+        en="layer.weight should still require grad after pruning",
+        zh="剪枝后 layer.weight 应当仍然 requires_grad",
     )
     torch.manual_seed(1)
     x = torch.randn(3, 6, device=device)
@@ -280,14 +280,14 @@ def test_dtype(submission, device, dtype):
     got = weight.dtype if isinstance(weight, torch.Tensor) else None
     expect(
         got == dt,
-        f"a {dtype} layer's weight should stay {dtype} after pruning, got {got}",
-        f"{dtype} 层的 weight 剪枝后应保持 {dtype}，实际为 {got}",
+        en=f"a {dtype} layer's weight should stay {dtype} after pruning, got {got}",
+        zh=f"{dtype} 层的 weight 剪枝后应保持 {dtype}，实际为 {got}",
     )
     zeros = int((weight_values(layer) == 0).sum())
     expect(
         zeros == 10,
-        f"a {dtype} layer pruned with amount=0.5 should have 10 zero weights of 20, got {zeros}",
-        f"{dtype} 层以 amount=0.5 剪枝后 20 个权重中应有 10 个为零，实际为 {zeros} 个",
+        en=f"a {dtype} layer pruned with amount=0.5 should have 10 zero weights of 20, got {zeros}",
+        zh=f"{dtype} 层以 amount=0.5 剪枝后 20 个权重中应有 10 个为零，实际为 {zeros} 个",
     )
 
 
@@ -303,8 +303,8 @@ def test_bias_untouched(submission, device, bias):
         layer = run_prune(submission, layer, 0.5)
         expect(
             layer.bias is None,
-            "a layer without bias should still have bias None",
-            "没有 bias 的层剪枝后 bias 应仍为 None",
+            en="a layer without bias should still have bias None",
+            zh="没有 bias 的层剪枝后 bias 应仍为 None",
         )
         return
     with torch.no_grad():
@@ -313,15 +313,15 @@ def test_bias_untouched(submission, device, bias):
     layer = run_prune(submission, layer, 0.8)
     expect(
         "bias_orig" not in layer._parameters and "bias_mask" not in layer._buffers,
-        "prune_linear should not prune the bias (found bias_orig / bias_mask)",
-        "prune_linear 不应对 bias 剪枝（发现了 bias_orig / bias_mask）",
+        en="prune_linear should not prune the bias (found bias_orig / bias_mask)",
+        zh="prune_linear 不应对 bias 剪枝（发现了 bias_orig / bias_mask）",
     )
     bias = layer._parameters.get("bias")
     if type(bias) is not nn.Parameter or not bias.requires_grad:
         fail(
-            f"layer.bias should stay a registered nn.Parameter that requires grad, got "
+            en=f"layer.bias should stay a registered nn.Parameter that requires grad, got "
             f"{type(layer.bias).__name__}",
-            f"layer.bias 应当仍是已注册且 requires_grad 的 nn.Parameter，实际为 "
+            zh=f"layer.bias 应当仍是已注册且 requires_grad 的 nn.Parameter，实际为 "
             f"{type(layer.bias).__name__}",
         )
     assert_close(bias.detach(), values, rtol=0, atol=0, what_en="layer.bias", what_zh="layer.bias")
@@ -338,12 +338,12 @@ def test_amount_out_of_range(submission, device, amount):
         return
     except Exception as exc:
         fail(
-            f"prune_linear(layer, {amount!r}) should raise ValueError, got {type(exc).__name__}: {exc}",
-            f"prune_linear(layer, {amount!r}) 应当抛出 ValueError，实际抛出 {type(exc).__name__}：{exc}",
+            en=f"prune_linear(layer, {amount!r}) should raise ValueError, got {type(exc).__name__}: {exc}",
+            zh=f"prune_linear(layer, {amount!r}) 应当抛出 ValueError，实际抛出 {type(exc).__name__}：{exc}",
         )
     fail(
-        f"prune_linear(layer, {amount!r}) should raise ValueError (amount outside [0, 1])",
-        f"prune_linear(layer, {amount!r}) 应当抛出 ValueError（amount 不在 [0, 1] 内）",
+        en=f"prune_linear(layer, {amount!r}) should raise ValueError (amount outside [0, 1])",
+        zh=f"prune_linear(layer, {amount!r}) 应当抛出 ValueError（amount 不在 [0, 1] 内）",
     )
 
 

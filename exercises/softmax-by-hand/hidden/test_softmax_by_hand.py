@@ -176,8 +176,8 @@ def test_masked_entries(submission, device):
     zeros = got[mask]
     expect(
         bool((zeros == 0).all()),
-        f"the -inf entries must get probability exactly 0, got {zeros.tolist()}",
-        f"-inf 元素的概率必须恰好为 0，实际为 {zeros.tolist()}",
+        en=f"the -inf entries must get probability exactly 0, got {zeros.tolist()}",
+        zh=f"-inf 元素的概率必须恰好为 0，实际为 {zeros.tolist()}",
     )
 
 
@@ -217,9 +217,9 @@ def test_gradient(submission, device, case):
     got = assert_tensor(y, shape=shape, what_en="softmax(x, dim)", what_zh="softmax(x, dim)")
     expect(
         bool(got.requires_grad),
-        "softmax(x) of an x with requires_grad=True must require grad too (was the result "
+        en="softmax(x) of an x with requires_grad=True must require grad too (was the result "
         "detached, or computed under torch.no_grad()?)",
-        "x 的 requires_grad=True 时，softmax(x) 也必须 requires_grad（结果是否被 detach，"
+        zh="x 的 requires_grad=True 时，softmax(x) 也必须 requires_grad（结果是否被 detach，"
         "或在 torch.no_grad() 下计算？）",
     )
     gradcheck64(lambda t: submission.softmax(t, dim=dim), (x,), what=f"softmax(x, dim={dim})")

@@ -73,9 +73,9 @@ def compare_parameters(model, reference, what_en, what_zh):
     want = dict(reference.named_parameters())
     if list(got) != list(want):
         fail(
-            f"{what_en}: the model's parameters changed: expected {list(want)}, got {list(got)} "
+            en=f"{what_en}: the model's parameters changed: expected {list(want)}, got {list(got)} "
             "(train_step must not replace the model's layers)",
-            f"{what_zh}：模型的参数被改变了：应为 {list(want)}，实际为 {list(got)}"
+            zh=f"{what_zh}：模型的参数被改变了：应为 {list(want)}，实际为 {list(got)}"
             "（train_step 不应替换模型的层）",
         )
     for name, q in want.items():
@@ -102,13 +102,13 @@ def test_returns_float(submission, device, case):
     got = submission.train_step(model, batch, optimizer, loss_fn)
     if type(got) is not float:
         fail(
-            f"train_step should return a Python float, got {type_name(got)} (use loss.item())",
-            f"train_step 应返回 Python float，实际为 {type_name(got)}（用 loss.item()）",
+            en=f"train_step should return a Python float, got {type_name(got)} (use loss.item())",
+            zh=f"train_step 应返回 Python float，实际为 {type_name(got)}（用 loss.item()）",
         )
     expect(
         abs(got - expected) <= 1e-5 * max(1.0, abs(expected)),
-        f"train_step returned {got:.6g}; this step's loss (before the update) is {expected:.6g}",
-        f"train_step 返回 {got:.6g}；这一步（更新之前）的损失是 {expected:.6g}",
+        en=f"train_step returned {got:.6g}; this step's loss (before the update) is {expected:.6g}",
+        zh=f"train_step 返回 {got:.6g}；这一步（更新之前）的损失是 {expected:.6g}",
     )
 
 
@@ -177,9 +177,9 @@ def test_targets_keep_dtype(submission, device):
         submission.train_step(model, batch, opt, nn.CrossEntropyLoss())
     except RuntimeError as exc:
         fail(
-            "with int64 class targets and nn.CrossEntropyLoss, train_step failed "
+            en="with int64 class targets and nn.CrossEntropyLoss, train_step failed "
             f"({str(exc).splitlines()[0][:160]}): move the targets with .to(device) only, keep their dtype",
-            "目标为 int64 类别下标、损失为 nn.CrossEntropyLoss 时 train_step 出错"
+            zh="目标为 int64 类别下标、损失为 nn.CrossEntropyLoss 时 train_step 出错"
             f"（{str(exc).splitlines()[0][:160]}）：只用 .to(device) 移动目标，保持其 dtype",
         )
     compare_parameters(model, reference, "with int64 class targets", "目标为 int64 类别下标时")
@@ -197,17 +197,17 @@ def test_model_not_moved(submission, device):
         got = after.get(name)
         expect(
             got == (where, dtype),
-            f"after train_step the model's {name} should still be a {dtype} tensor on {where}, "
+            en=f"after train_step the model's {name} should still be a {dtype} tensor on {where}, "
             f"got {'nothing' if got is None else f'{got[1]} on {got[0]}'} (do not move or convert "
             f"the model; move the batch to the model's device instead)",
-            f"train_step 之后模型的 {name} 应仍是位于 {where} 的 {dtype} 张量，实际为 "
+            zh=f"train_step 之后模型的 {name} 应仍是位于 {where} 的 {dtype} 张量，实际为 "
             f"{'不存在' if got is None else f'位于 {got[0]} 的 {got[1]}'}（不要移动或转换模型，"
             f"应当把批次移到模型所在设备）",
         )
     held = {id(p) for group in opt.param_groups for p in group["params"]}
     expect(
         all(id(p) in held for p in model.parameters()),
-        "after train_step the optimizer no longer holds the model's parameters (do not replace "
+        en="after train_step the optimizer no longer holds the model's parameters (do not replace "
         "the model's parameters or layers)",
-        "train_step 之后优化器不再持有模型的参数（不要替换模型的参数或层）",
+        zh="train_step 之后优化器不再持有模型的参数（不要替换模型的参数或层）",
     )

@@ -92,9 +92,9 @@ def head_entries(model, feature_dim):
         value = sd.get(name) if type(sd) in (dict, OrderedDict) else None
         if type(value) is not torch.Tensor:
             fail(
-                f"model.state_dict() has no {name}: model.head should be "
+                en=f"model.state_dict() has no {name}: model.head should be "
                 f"nn.Linear({feature_dim}, {NUM_CLASSES}) (with a bias), registered as self.head",
-                f"model.state_dict() 中没有 {name}：model.head 应为 "
+                zh=f"model.state_dict() 中没有 {name}：model.head 应为 "
                 f"nn.Linear({feature_dim}, {NUM_CLASSES})（带偏置），并赋给 self.head",
             )
         assert_tensor(
@@ -129,8 +129,8 @@ def steps(model, part, x, target, n, **kwargs):
     result = executor_helper("transfer_freeze_steps", model, part, x, target, n, **kwargs)
     if type(result) is not dict or type(result.get("backward")) is not bool:
         fail(
-            "the training step did not report back properly",
-            "训练步骤没有正确返回结果",
+            en="the training step did not report back properly",
+            zh="训练步骤没有正确返回结果",
         )
     return result["backward"]
 
@@ -181,9 +181,9 @@ def test_backbone_is_given_object(submission):
         assert_tensor(out, shape=(x.shape[0], NUM_CLASSES), what_en="model(x)", what_zh="model(x)")
     expect(
         not bool(torch.equal(before, after)) and bool(torch.equal(before, restored)),
-        "model.backbone should be the backbone object that was passed in, not a copy: changing "
+        en="model.backbone should be the backbone object that was passed in, not a copy: changing "
         "that object's weights after TransferModel(...) did not change model(x)",
-        "model.backbone 应当就是传入的那个 backbone 对象，而不是它的副本："
+        zh="model.backbone 应当就是传入的那个 backbone 对象，而不是它的副本："
         "在 TransferModel(...) 之后改变该对象的权重，model(x) 却没有变化",
     )
 
@@ -201,9 +201,9 @@ def test_backbone_frozen(submission, kind):
     missing = [name for name in before if type(after.get(f"backbone.{name}")) is not torch.Tensor]
     expect(
         not missing,
-        f"model.state_dict() lacks backbone.{missing[0] if missing else ''}: keep the given "
+        en=f"model.state_dict() lacks backbone.{missing[0] if missing else ''}: keep the given "
         "backbone as self.backbone",
-        f"model.state_dict() 中没有 backbone.{missing[0] if missing else ''}：要把传入的主干赋给 "
+        zh=f"model.state_dict() 中没有 backbone.{missing[0] if missing else ''}：要把传入的主干赋给 "
         "self.backbone",
     )
     changed = [
@@ -216,10 +216,10 @@ def test_backbone_frozen(submission, kind):
     ]
     expect(
         not changed,
-        f"a gradient step on the backbone's output changed these backbone parameters: {changed}; "
+        en=f"a gradient step on the backbone's output changed these backbone parameters: {changed}; "
         "they still require gradients. Set requires_grad = False on every parameter "
         "(backbone.requires_grad = False sets a plain attribute, nothing more)",
-        f"对主干输出做一步梯度下降后，这些主干参数改变了：{changed}；它们仍然需要梯度。"
+        zh=f"对主干输出做一步梯度下降后，这些主干参数改变了：{changed}；它们仍然需要梯度。"
         "要把每个参数的 requires_grad 设为 False（backbone.requires_grad = False 只是设置了一个普通属性）",
     )
 
@@ -239,10 +239,10 @@ def test_head(submission, kind):
     trained = steps(model, "head", features, target, 1, lr=0.5)
     expect(
         trained,
-        "the head's weight and bias must be trainable (requires_grad == True): a loss of "
+        en="the head's weight and bias must be trainable (requires_grad == True): a loss of "
         "model.head's output does not require grad. Was the head frozen together with the "
         "backbone?",
-        "分类头的权重和偏置必须可训练（requires_grad == True）：对 model.head 输出算出的损失不需要梯度。"
+        zh="分类头的权重和偏置必须可训练（requires_grad == True）：对 model.head 输出算出的损失不需要梯度。"
         "是不是和主干一起被冻结了？",
     )
     sd = model.state_dict()
@@ -297,8 +297,8 @@ def test_optimizer_params(submission):
     optimizer = keep_result(submission.make_optimizer, model, 0.05)
     if type_name(optimizer) != "SGD":
         fail(
-            f"make_optimizer should return a torch.optim.SGD, got {type_name(optimizer)}",
-            f"make_optimizer 应返回 torch.optim.SGD，实际为 {type_name(optimizer)}",
+            en=f"make_optimizer should return a torch.optim.SGD, got {type_name(optimizer)}",
+            zh=f"make_optimizer 应返回 torch.optim.SGD，实际为 {type_name(optimizer)}",
         )
     groups = optimizer.param_groups
     given = [p for group in groups for p in group["params"]] if type(groups) is list else []
@@ -324,9 +324,9 @@ def test_optimizer_params(submission):
     missing = sorted(set(want) - set(found))
     expect(
         not extra and not missing,
-        f"the optimizer should get only the trainable parameters (head.weight, head.bias); it has "
+        en=f"the optimizer should get only the trainable parameters (head.weight, head.bias); it has "
         f"{extra} other parameter(s) and lacks {missing}",
-        f"优化器只应包含可训练的参数（head.weight、head.bias）；它多了 {extra} 个其他参数，"
+        zh=f"优化器只应包含可训练的参数（head.weight、head.bias）；它多了 {extra} 个其他参数，"
         f"缺少 {missing}",
     )
     gen = torch.Generator().manual_seed(6)
@@ -384,20 +384,20 @@ def check_modes(submission):
         dropped = not bool(kept.all())
         expect(
             dropped == head_training,
-            f"after {call} the head should be in {'training' if head_training else 'eval'} mode "
+            en=f"after {call} the head should be in {'training' if head_training else 'eval'} mode "
             "(the check gave it a Dropout to show it): set the head's mode as nn.Module.train "
             "does (super().train(mode))",
-            f"调用 {call} 之后分类头应处于{'训练' if head_training else ' eval '}模式"
+            zh=f"调用 {call} 之后分类头应处于{'训练' if head_training else ' eval '}模式"
             "（检查给它加了 Dropout 以便观察）：要像 nn.Module.train 那样设置分类头的模式"
             "（super().train(mode)）",
         )
         scaled = plain * 2 if head_training else plain
         expect(
             bool(torch.allclose(out[kept], scaled[kept], rtol=1e-5, atol=1e-6)),
-            f"after {call} the backbone should be in eval mode (BatchNorm using its running "
+            en=f"after {call} the backbone should be in eval mode (BatchNorm using its running "
             "statistics, Dropout off), but model(x) shows it is not: override train() so that it "
             "puts the backbone back in eval mode every time",
-            f"调用 {call} 之后主干应处于 eval 模式（BatchNorm 使用 running 统计量、Dropout 关闭），"
+            zh=f"调用 {call} 之后主干应处于 eval 模式（BatchNorm 使用 running 统计量、Dropout 关闭），"
             "但 model(x) 表明并非如此：重写 train()，让它每次都把主干设回 eval 模式",
         )
 
@@ -455,9 +455,9 @@ def test_train_returns_self(submission):
         got = run()
         if not is_remote(got):
             fail(
-                f"{call} should return the model itself; got {type_name(got)} (return self from "
+                en=f"{call} should return the model itself; got {type_name(got)} (return self from "
                 "train())",
-                f"{call} 应返回模型本身；实际为 {type_name(got)}（train() 里要 return self）",
+                zh=f"{call} 应返回模型本身；实际为 {type_name(got)}（train() 里要 return self）",
             )
         set_head(model, built.feature_dim, 20 + k)
         first = forward(got, x)
@@ -466,9 +466,9 @@ def test_train_returns_self(submission):
         third = forward(model, x)
         expect(
             not bool(torch.equal(first, second)) and bool(torch.equal(second, third)),
-            f"{call} should return the model itself, but what it returned does not follow a "
+            en=f"{call} should return the model itself, but what it returned does not follow a "
             "change of the model's head (return self from train())",
-            f"{call} 应返回模型本身，但它返回的对象没有随模型分类头的改变而改变（train() 里要 return self）",
+            zh=f"{call} 应返回模型本身，但它返回的对象没有随模型分类头的改变而改变（train() 里要 return self）",
         )
 
 
@@ -490,9 +490,9 @@ def test_head_learns(submission):
     trained = steps(model, "", x, y, 20, optimizer=optimizer)
     expect(
         trained,
-        "the loss of model(x) does not require grad, so nothing can be trained: is forward run "
+        en="the loss of model(x) does not require grad, so nothing can be trained: is forward run "
         "under torch.no_grad()? Only the backbone's parameters are frozen; the head needs gradients",
-        "model(x) 的损失不需要梯度，什么也训练不了：forward 是不是在 torch.no_grad() 下运行的？"
+        zh="model(x) 的损失不需要梯度，什么也训练不了：forward 是不是在 torch.no_grad() 下运行的？"
         "只有主干的参数被冻结，分类头需要梯度",
     )
     sd = head_entries(model, built.feature_dim)
@@ -502,8 +502,8 @@ def test_head_learns(submission):
             type(got) is torch.Tensor
             and got.shape == value.shape
             and bool(torch.equal(got, value)),
-            f"training changed the backbone's {name}: it must stay frozen",
-            f"训练改变了主干的 {name}：主干必须保持冻结",
+            en=f"training changed the backbone's {name}: it must stay frozen",
+            zh=f"训练改变了主干的 {name}：主干必须保持冻结",
         )
     with torch.no_grad():
         end = float(
@@ -511,7 +511,7 @@ def test_head_learns(submission):
         )
     expect(
         end < 0.9 * start,
-        f"20 training steps should lower the loss; with the head they left it is {end:.4g} "
+        en=f"20 training steps should lower the loss; with the head they left it is {end:.4g} "
         f"(it was {start:.4g})",
-        f"20 步训练应当降低损失；用训练后的分类头算出的损失为 {end:.4g}（原为 {start:.4g}）",
+        zh=f"20 步训练应当降低损失；用训练后的分类头算出的损失为 {end:.4g}（原为 {start:.4g}）",
     )

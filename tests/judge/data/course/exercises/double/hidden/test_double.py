@@ -26,8 +26,8 @@ def test_number(submission):
     got = submission.double(21)
     expect(
         type(got) is int and got == 42,
-        f"double(21) should be 42, got {got!r}",
-        f"double(21) 应为 42，实际为 {got!r}",
+        en=f"double(21) should be 42, got {got!r}",
+        zh=f"double(21) 应为 42，实际为 {got!r}",
     )
 
 
@@ -40,8 +40,8 @@ def test_scale_in_place(submission):
     result = submission.scale_(layer, 3)
     if type(result) is not nn.Linear:
         fail(
-            f"scale_ should return the nn.Linear, got {type(result).__name__}",
-            f"scale_ 应返回 nn.Linear，实际为 {type(result).__name__}",
+            en=f"scale_ should return the nn.Linear, got {type(result).__name__}",
+            zh=f"scale_ 应返回 nn.Linear，实际为 {type(result).__name__}",
         )
     assert_close(
         layer.weight.detach(), expected, what_en="the layer's weight", what_zh="层的 weight"

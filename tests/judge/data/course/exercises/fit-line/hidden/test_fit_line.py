@@ -44,8 +44,8 @@ def test_losses(submission):
     losses = submission.train(model, loader, epochs=2, lr=0.1)
     expect(
         type(losses) is list and len(losses) == 2 and all(type(v) is float for v in losses),
-        f"train should return 2 floats, got {losses!r}",
-        f"train 应返回 2 个 float，实际为 {losses!r}",
+        en=f"train should return 2 floats, got {losses!r}",
+        zh=f"train 应返回 2 个 float，实际为 {losses!r}",
     )
     assert_close(
         torch.tensor(losses, dtype=torch.float64),
@@ -68,8 +68,8 @@ def test_parameters(submission):
     got = model.state_dict()
     expect(
         list(got) == list(ref),
-        f"the model's state changed: expected {list(ref)}, got {list(got)}",
-        f"模型的状态被改变了：应为 {list(ref)}，实际为 {list(got)}",
+        en=f"the model's state changed: expected {list(ref)}, got {list(got)}",
+        zh=f"模型的状态被改变了：应为 {list(ref)}，实际为 {list(got)}",
     )
     for name, value in got.items():
         assert_close(

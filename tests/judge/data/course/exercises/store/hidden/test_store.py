@@ -11,8 +11,8 @@ def test_round_trip(submission):
     name = submission.store("first.pt", t)
     expect(
         name == "first.pt",
-        f"store should return 'first.pt', got {name!r}",
-        f"store 应返回 'first.pt'，实际为 {name!r}",
+        en=f"store should return 'first.pt', got {name!r}",
+        zh=f"store 应返回 'first.pt'，实际为 {name!r}",
     )
     assert_close(
         load_scratch_file("first.pt"),
