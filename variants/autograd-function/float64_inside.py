@@ -1,0 +1,25 @@
+"""Buggy: computes in float64 "for accuracy" and returns float64 (and a float64 gradient) for
+float32 inputs."""
+
+import torch
+
+
+class SoftplusFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, beta, threshold):
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        z = beta * x.double()
+        smooth = (z.clamp(min=0) + torch.log1p(torch.exp(-z.abs()))) / beta
+        return torch.where(z > threshold, x.double(), smooth)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        z = ctx.beta * x.double()
+        slope = torch.where(z > ctx.threshold, torch.ones_like(z), torch.sigmoid(z))
+        return grad_output.double() * slope, None, None
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    return SoftplusFunction.apply(x, beta, threshold)

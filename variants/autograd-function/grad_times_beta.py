@@ -1,0 +1,25 @@
+"""Buggy: the chain rule applied once too often, beta * sigmoid(beta * x) (the 1 / beta of the
+definition cancels it)."""
+
+import torch
+
+
+class SoftplusFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, beta, threshold):
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        z = beta * x
+        smooth = (z.clamp(min=0) + torch.log1p(torch.exp(-z.abs()))) / beta
+        return torch.where(z > threshold, x, smooth)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        z = ctx.beta * x
+        slope = torch.where(z > ctx.threshold, torch.ones_like(x), ctx.beta * torch.sigmoid(z))
+        return grad_output * slope, None, None
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    return SoftplusFunction.apply(x, beta, threshold)

@@ -1,0 +1,23 @@
+"""Buggy: backward returns the local derivative without multiplying by grad_output."""
+
+import torch
+
+
+class SoftplusFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, beta, threshold):
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        z = beta * x
+        smooth = (z.clamp(min=0) + torch.log1p(torch.exp(-z.abs()))) / beta
+        return torch.where(z > threshold, x, smooth)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        z = ctx.beta * x
+        return torch.where(z > ctx.threshold, torch.ones_like(z), torch.sigmoid(z)), None, None
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    return SoftplusFunction.apply(x, beta, threshold)
