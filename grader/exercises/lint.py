@@ -112,7 +112,8 @@ def lint_exercise(
     if isinstance(written_id, str) and written_id != fid:
         message = f"id '{written_id}' differs from the folder name '{fid}'"
         problems.append(Problem(str(yaml_path), lines.get("id"), eid, message))
-    tags = raw.get("tags") if isinstance(raw.get("tags"), list) else []
+    raw_tags = raw.get("tags")
+    tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
     points = raw.get("points")
     declared = (
         float(points) if isinstance(points, int | float) and not isinstance(points, bool) else None

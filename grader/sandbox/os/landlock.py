@@ -110,7 +110,7 @@ def abi_version() -> int:
                     "(add landlock to the lsm= kernel parameter)",
                     errno.EPERM: "landlock_create_ruleset is refused (a seccomp profile, "
                     "e.g. a container runtime's, blocks it)",
-                }.get(exc.errno, f"landlock_create_ruleset failed: {exc.strerror}")
+                }.get(exc.errno or 0, f"landlock_create_ruleset failed: {exc.strerror}")
     return _abi_cache
 
 

@@ -163,9 +163,15 @@ def create_shared() -> SharedNetwork:
         os.close(done_w)
         os.close(ready_r)
         os.waitpid(pid, 0)
+    net_id = _identity(net_fd)
+    if net_id is None:  # fstat of a descriptor just opened: practically never
+        for fd in (net_fd, user_fd):
+            if fd is not None:
+                os.close(fd)
+        raise OSError(errno.EBADF, "cannot stat the new network namespace")
     return SharedNetwork(
         net_fd=net_fd,
-        net_id=_identity(net_fd),
+        net_id=net_id,
         user_fd=user_fd,
         user_id=_identity(user_fd) if user_fd is not None else None,
     )

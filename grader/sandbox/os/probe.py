@@ -11,6 +11,7 @@ kernels, containers and distributions that refuse one quietly.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import select
@@ -103,12 +104,13 @@ def run_forked(fn: Callable[[], Any], timeout: float = 10.0) -> ChildOutcome:
         _, status, usage = os.wait4(pid, 0)
     elapsed = time.monotonic() - start
     value, error = None, None
+    reply: Any
     try:
-        payload = json.loads(b"".join(chunks)) if chunks else None
+        reply = json.loads(b"".join(chunks)) if chunks else None
     except ValueError:
-        payload = None
-    if isinstance(payload, dict):
-        value, error = payload.get("value"), payload.get("error")
+        reply = None
+    if isinstance(reply, dict):
+        value, error = reply.get("value"), reply.get("error")
     elif not timed_out:
         error = "the child sent no result"
     return ChildOutcome(
@@ -170,7 +172,7 @@ def probe_all(timeout: float = 10.0) -> dict[str, str | None]:
             if static is not None:
                 results[name] = static
                 continue
-            outcome = run_forked(lambda name=name: _PROBES[name](ctx), timeout)
+            outcome = run_forked(functools.partial(_PROBES[name], ctx), timeout)
             if outcome.timed_out:
                 results[name] = f"the probe did not finish within {timeout:g} s"
             elif outcome.error is not None:

@@ -42,6 +42,7 @@ import os
 import struct
 import tempfile
 from types import ModuleType
+from typing import Any
 
 from grader.sandbox.os import _libc
 
@@ -265,7 +266,7 @@ def _placeholder_offsets(program: bytes) -> list[int]:
     return offsets
 
 
-def _build(sc: ModuleType, numbers: dict[str, int], me: int, *, allow_memfd: bool) -> object:
+def _build(sc: ModuleType, numbers: dict[str, int], me: int, *, allow_memfd: bool) -> Any:
     """The libseccomp filter object for signal target ``me``."""
     deny = sc.ERRNO(errno.EPERM)
     arg = sc.Arg

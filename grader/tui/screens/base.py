@@ -48,7 +48,10 @@ def localize_bindings(node: DOMNode, lang: str) -> None:
 class _Localized:
     """Mixin for screens: ``lang``, ``t()`` and language switching."""
 
-    app: QuizApp
+    if TYPE_CHECKING:  # Textual's ``app``, typed as this application
+
+        @property
+        def app(self) -> QuizApp: ...
 
     @property
     def lang(self) -> str:
@@ -71,7 +74,9 @@ class _Localized:
             footer.compact = self.app.size.width < COMPACT_FOOTER_BELOW
 
 
-class LocalizedScreen(_Localized, Screen[Any]):
+# The mixin's ``app`` is a QuizApp (an App[None]); MessagePump types it App[object], and App is
+# invariant in its return type, so mypy calls the two incompatible although the object is the same.
+class LocalizedScreen(_Localized, Screen[Any]):  # type: ignore[misc]
     """A screen whose texts follow the app's language."""
 
     def on_mount(self) -> None:
@@ -79,7 +84,7 @@ class LocalizedScreen(_Localized, Screen[Any]):
         self.fit_footer()
 
 
-class LocalizedModal(_Localized, ModalScreen[Any]):
+class LocalizedModal(_Localized, ModalScreen[Any]):  # type: ignore[misc]  # as LocalizedScreen
     """A modal screen whose texts follow the app's language."""
 
     def on_mount(self) -> None:

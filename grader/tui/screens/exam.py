@@ -55,7 +55,9 @@ class ExamScreen(LocalizedScreen):
                 yield Container(id="question-area")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    # Textual calls every class's on_mount along the MRO and awaits an async one, so this runs
+    # after LocalizedScreen's; mypy sees only an override of a sync method.
+    async def on_mount(self) -> None:  # type: ignore[override]
         await self.show_current()
         self.timer = self.set_interval(1.0, self.tick)
 

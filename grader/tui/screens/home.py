@@ -12,7 +12,7 @@ from textual.widgets import Button, Footer, SelectionList, Static
 
 from grader.study.duration import format_duration
 from grader.study.scheduling import MASTERY_STABILITY_DAYS
-from grader.study.session import MODES
+from grader.study.session import MODES, Mode
 from grader.tui.screens.base import LANG_BINDINGS, LocalizedScreen
 from grader.tui.widgets.choice_list import ChoiceList
 
@@ -123,8 +123,8 @@ class HomeScreen(LocalizedScreen):
         exercises_button = self.query_one("#open-exercises", Button)
         exercises_button.display = self.app.exercises is not None
         if self.app.exercises is not None:
-            accepted, total = self.app.exercises.accepted_count()
-            exercises_button.label = self.t("ex_home_button", a=accepted, n=total)
+            accepted, count = self.app.exercises.accepted_count()
+            exercises_button.label = self.t("ex_home_button", a=accepted, n=count)
         resume = self.query_one("#resume", Button)
         exam = study.store.active_session("exam")
         resume.display = exam is not None
@@ -132,11 +132,11 @@ class HomeScreen(LocalizedScreen):
             left = max(0.0, (exam.state.get("time_limit_s") or 0) - exam.state.get("elapsed_s", 0))
             resume.label = self.t("resume_exam", time=format_duration(left))
 
-    def selection(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    def selection(self) -> tuple[Mode, tuple[str, ...], tuple[str, ...]]:
         """The chosen mode, banks and tags."""
         catalog = self.app.study.catalog
         modes = self.query_one("#modes", ChoiceList).selected
-        mode = MODES[min(modes)] if modes else "practice"
+        mode: Mode = MODES[min(modes)] if modes else "practice"
         banks = tuple(
             catalog.bank_ids[i] for i in sorted(self.query_one("#banks", ChoiceList).selected)
         )

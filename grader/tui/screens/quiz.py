@@ -48,7 +48,9 @@ class QuizScreen(LocalizedScreen):
         yield Container(id="question-area")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    # Textual calls every class's on_mount along the MRO and awaits an async one, so this runs
+    # after LocalizedScreen's; mypy sees only an override of a sync method.
+    async def on_mount(self) -> None:  # type: ignore[override]
         await self.show_current()
 
     @property

@@ -78,5 +78,5 @@ class DevicePicker(Horizontal):
         """The device the learner asked for ("auto" unless they chose one)."""
         select = self.query_one("#device", Select)
         if select.display and select.value in ("cpu", "cuda"):
-            return select.value  # type: ignore[return-value]
+            return select.value
         return "auto"
