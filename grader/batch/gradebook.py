@@ -15,12 +15,16 @@ import os
 import statistics
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.batch.status import STATUSES, counts_in_means
 from grader.i18n import Lang
+
+if TYPE_CHECKING:
+    from grader.batch.backends.base import NodeFacts
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,10 @@ class Row:
     status: str
     result: dict[str, Any] | None
     """The Gradescope-shaped result document, when the submission was graded."""
+    node: str | None = None
+    """The node that graded it (the host name locally, ``ip/node-id`` on Ray; for a grade taken
+    from the journal, the node of the run that made it); None for a missing file or a grader
+    error."""
 
 
 def _umask() -> int:
@@ -122,12 +130,19 @@ def _failed_checks(rows: list[Row]) -> Counter[str]:
     return failed
 
 
-def summarize(rows: list[Row]) -> dict[str, Any]:
-    """Per exercise: counts, mean, median, score distribution, statuses, most-failed checks.
+def summarize(
+    rows: list[Row], *, backend: str | None = None, nodes: Mapping[str, NodeFacts] | None = None
+) -> dict[str, Any]:
+    """Per exercise: counts, mean, median, score distribution, statuses, most-failed checks;
+    and which node graded what.
 
     Mean, median and distribution follow :func:`grader.batch.status.counts_in_means`: missing
     files count as 0, skipped grades and grader errors are left out (and counted in
     ``statuses``). ``graded`` counts the submissions the grader graded (missing ones are not).
+    ``nodes`` lists every node that graded a row (grades taken from the journal count for the
+    node of the run that made them) or was refused, with its grades and statuses, and for the
+    nodes of this run its slots and the sandbox layers its probe found; ``graded_by`` maps
+    ``student/exercise`` to its node. ``backend`` is the batch's (None for merged shards).
     """
     exercises: dict[str, Any] = {}
     for ex in sorted({r.exercise for r in rows}):
@@ -162,7 +177,33 @@ def summarize(rows: list[Row]) -> dict[str, Any]:
         "grades": len(rows),
         "grader_errors": sum(r.status == "grader-error" for r in rows),
         "exercises": exercises,
+        "backend": backend,
+        "nodes": _nodes_summary(rows, nodes or {}),
+        "graded_by": {
+            f"{r.student}/{r.exercise}": r.node
+            for r in sorted(rows, key=lambda r: (r.student, r.exercise))
+            if r.node is not None
+        },
     }
+
+
+def _nodes_summary(rows: list[Row], nodes: Mapping[str, NodeFacts]) -> dict[str, Any]:
+    """Per node that graded in this run: its host, slots, grades by status, sandbox layers."""
+    summary: dict[str, Any] = {}
+    for label in sorted(set(nodes) | {r.node for r in rows if r.node is not None}):
+        mine = [r for r in rows if r.node == label]
+        facts = nodes.get(label)
+        counts = Counter(r.status for r in mine)
+        summary[label] = {
+            "hostname": facts.hostname if facts else "",
+            "slots": facts.slots if facts else 0,
+            "grades": len(mine),
+            "statuses": {s: counts[s] for s in STATUSES if counts[s]},
+            "sandbox_layers": list(facts.sandbox_layers) if facts else [],
+            "refused": facts.refused if facts else None,
+            "course_fetches": facts.course_fetches if facts else 0,
+        }
+    return summary
 
 
 def render_summary_md(summary: dict[str, Any]) -> str:
@@ -202,12 +243,45 @@ def render_summary_md(summary: dict[str, Any]) -> str:
                 f"1. `{c['check']}`: {c['failed']} of {c['of']}" for c in data["most_failed_checks"]
             ]
             lines.append("")
+    if summary.get("nodes"):
+        lines += _nodes_md(summary)
     return "\n".join(lines)
 
 
-def write_summary(out: Path, rows: list[Row]) -> dict[str, Any]:
+def _nodes_md(summary: dict[str, Any]) -> list[str]:
+    lines = [
+        f"## Nodes ({summary.get('backend') or 'merged'} backend)",
+        "",
+        "| node | host | slots | grades | statuses | sandbox layers |",
+        "|---|---|---:|---:|---|---|",
+    ]
+    for label, node in summary["nodes"].items():
+        statuses = ", ".join(f"{k} {v}" for k, v in node["statuses"].items()) or "–"
+        layers = ", ".join(node["sandbox_layers"]) or "–"
+        if node.get("refused"):
+            statuses, layers = f"refused: {node['refused']}", layers
+        lines.append(
+            f"| {label} | {node['hostname']} | {node['slots']} | {node['grades']} | {statuses} "
+            f"| {layers} |"
+        )
+    lines += [
+        "",
+        "Each result's JSON records the sandbox layers active where it was graded "
+        "(`provenance.sandbox_layers`); `graded_by` in summary.json names each result's node.",
+        "",
+    ]
+    return lines
+
+
+def write_summary(
+    out: Path,
+    rows: list[Row],
+    *,
+    backend: str | None = None,
+    nodes: Mapping[str, NodeFacts] | None = None,
+) -> dict[str, Any]:
     """OUT/summary.json and OUT/summary.md; returns the summary."""
-    summary = summarize(rows)
+    summary = summarize(rows, backend=backend, nodes=nodes)
     atomic_write(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     atomic_write(out / "summary.md", render_summary_md(summary))
     return summary

@@ -39,13 +39,24 @@ CREATE TABLE IF NOT EXISTS grades (
     result TEXT NOT NULL,
     graded_at REAL NOT NULL,
     PRIMARY KEY (student, exercise)
-)
+);
+CREATE TABLE IF NOT EXISTS graded_by (
+    student TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    node TEXT NOT NULL,
+    graded_at REAL NOT NULL,
+    PRIMARY KEY (student, exercise)
+);
 """
+"""``graded_by`` names the node that made each grade (for the summary). It is a table of its own,
+so a grader without it still reads and writes the journal; a row counts only while its
+``graded_at`` is the grade's."""
 
 
 def _start_over(db: sqlite3.Connection, version: int) -> None:
     """A journal from another grader version: its stamps mean nothing here."""
     db.execute("DROP TABLE IF EXISTS grades")
+    db.execute("DROP TABLE IF EXISTS graded_by")
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,8 @@ class Entry:
     max_score: float
     status: str
     result: dict[str, Any]
+    node: str | None = None
+    """The node that graded it (the host name locally, ``ip/node-id`` on Ray), when known."""
 
 
 class Journal:
@@ -88,9 +101,11 @@ class Journal:
         """The finished grade of this student and exercise if its stamp still matches."""
         with self._lock:
             row = self._db.execute(
-                "SELECT score, max_score, status, result FROM grades WHERE student = ? AND "
-                "exercise = ? AND submission_hash = ? AND exercise_hash = ? AND checks_hash = ? "
-                "AND settings = ?",
+                "SELECT g.score, g.max_score, g.status, g.result, n.node FROM grades g "
+                "LEFT JOIN graded_by n ON n.student = g.student AND n.exercise = g.exercise "
+                "AND n.graded_at = g.graded_at WHERE g.student = ? AND g.exercise = ? AND "
+                "g.submission_hash = ? AND g.exercise_hash = ? AND g.checks_hash = ? AND "
+                "g.settings = ?",
                 (
                     student,
                     exercise,
@@ -102,11 +117,15 @@ class Journal:
             ).fetchone()
         if row is None:
             return None
-        return Entry(score=row[0], max_score=row[1], status=row[2], result=json.loads(row[3]))
+        return Entry(
+            score=row[0], max_score=row[1], status=row[2], result=json.loads(row[3]), node=row[4]
+        )
 
     def record(self, student: str, exercise: str, stamp: Stamp, entry: Entry) -> None:
         """Store (or replace) the grade of one student and exercise in one transaction."""
+        graded_at = time.time()
         with self._lock, self._db:
+            self._db.execute("BEGIN")
             self._db.execute(
                 "INSERT OR REPLACE INTO grades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -120,16 +139,23 @@ class Journal:
                     entry.max_score,
                     entry.status,
                     json.dumps(entry.result, ensure_ascii=False),
-                    time.time(),
+                    graded_at,
                 ),
             )
+            if entry.node is not None:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO graded_by VALUES (?, ?, ?, ?)",
+                    (student, exercise, entry.node, graded_at),
+                )
 
     def forget(self, student: str, exercise: str) -> None:
         """Drop the grade of one student and exercise (its submission is gone or failed)."""
         with self._lock, self._db:
-            self._db.execute(
-                "DELETE FROM grades WHERE student = ? AND exercise = ?", (student, exercise)
-            )
+            self._db.execute("BEGIN")
+            for table in ("grades", "graded_by"):
+                self._db.execute(
+                    f"DELETE FROM {table} WHERE student = ? AND exercise = ?", (student, exercise)
+                )
 
     def count(self) -> int:
         with self._lock:
@@ -138,7 +164,9 @@ class Journal:
     def clear(self) -> None:
         """Forget every grade (``--regrade``)."""
         with self._lock, self._db:
+            self._db.execute("BEGIN")
             self._db.execute("DELETE FROM grades")
+            self._db.execute("DELETE FROM graded_by")
 
     def close(self) -> None:
         with self._lock:

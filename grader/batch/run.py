@@ -4,26 +4,32 @@
     report = run_batch("add-one", Path("class"), Path("out"), workers=2)
     report.rows, report.exit_code
 
-Each worker thread owns one warm worker process (torch imported once) that forks a sandboxed
-child per check. Everything about one grade is decided before the next: its JSON is written,
-then its journal row; the gradebook is rewritten from all rows now and then and at the end.
-A failure of the grader (a worker that cannot start or dies) is retried on a fresh worker and,
-when every attempt fails, recorded as ``grader-error`` with no score and no journal row, so the
-next run grades it again.
+The grades run on a backend (:mod:`grader.batch.backends`): threads of this process, each owning
+one warm worker process (torch imported once) that forks a sandboxed child per check, or actors
+on a Ray cluster that each own such a worker. This module is the driver, the same for both: it
+plans, decides what every finished attempt means and writes it. Everything about one grade is
+decided before the next: its JSON is written, then its journal row; the gradebook is rewritten
+from all rows now and then and at the end. A failure of the grader (a worker that cannot start or
+dies, an actor lost with its node) is retried on a fresh worker (elsewhere, on Ray) and, when
+every attempt fails, recorded as ``grader-error`` with no score and no journal row, so the next
+run grades it again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import resource
 import sys
-import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.batch.backends import BACKENDS
+from grader.batch.backends.base import Backend, Costs, Job, NodeFacts, Outcome
+from grader.batch.backends.local import LocalBackend, preflight_sandbox
 from grader.batch.discover import Submission, discover
 from grader.batch.gradebook import (
     Row,
@@ -37,13 +43,15 @@ from grader.batch.journal import Entry, Journal, Stamp
 from grader.batch.outdir import check_out, locked, open_journal, remove_leftovers
 from grader.batch.progress import ProgressBar, progress_bar
 from grader.batch.status import NO_SCORE, status_of
-from grader.batch.workers import WorkerFactory, WorkerPool, default_worker
+from grader.batch.workers import WorkerFactory
 from grader.course import Course, resolve_course
-from grader.errors import GraderError, SandboxError, UsageError
+from grader.errors import SandboxError, UsageError
 from grader.exercises.loader import exercise_ids, find_exercise
 from grader.exercises.model import Exercise
 from grader.i18n import Lang
 from grader.runner.result import ExerciseResult
+
+__all__ = ["BUNDLED_WARNING", "BatchReport", "preflight_sandbox", "run_batch"]
 
 REWRITE_EVERY = 25
 """Rewrite the gradebook after this many new grades (and at the end)."""
@@ -67,6 +75,11 @@ class BatchReport:
     out: Path
     attempts: dict[tuple[str, str], int] = field(default_factory=dict)
     """How many grading attempts each (student, exercise) graded here took."""
+    backend: str = "local"
+    nodes: dict[str, NodeFacts] = field(default_factory=dict)
+    """Every node that graded here, by label (the host name for the local backend)."""
+    costs: Costs = field(default_factory=Costs)
+    """CPU time of the batch's own machinery (not of the grading processes)."""
 
     @property
     def skipped(self) -> int:
@@ -87,15 +100,6 @@ BUNDLED_WARNING = (
 )
 
 
-def preflight_sandbox(require_sandbox: bool | str | None) -> None:
-    """Refuse a batch (SandboxError) before it writes anything when the sandbox this machine
-    offers does not meet ``require_sandbox``; each grade checks its own worker again."""
-    from grader.runner.api import check_sandbox
-    from grader.sandbox.os.layers import available_layers
-
-    check_sandbox({"layers": available_layers()}, require_sandbox)
-
-
 def _resolve_exercises(exercise: str, course: Course) -> tuple[list[str], dict[str, Exercise]]:
     if exercise == "all":
         ids = exercise_ids(course.exercises)
@@ -110,83 +114,41 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-class _Grader:
-    """Grades one submission at a time per thread: retries grader failures on a fresh worker,
-    writes the result JSON, then the journal row."""
+class _Driver:
+    """Turns finished attempts into rows: writes the result JSON, then the journal row."""
 
     def __init__(
-        self,
-        *,
-        loaded: dict[str, Exercise],
-        out: Path,
-        journal: Journal,
-        pool: WorkerPool,
-        lang: Lang,
-        timeout: float | None,
-        retries: int,
-        require_sandbox: bool | str | None,
+        self, *, loaded: dict[str, Exercise], out: Path, journal: Journal, lang: Lang
     ) -> None:
         self.loaded = loaded
         self.out = out
         self.journal = journal
-        self.pool = pool
         self.lang: Lang = lang
-        self.timeout = timeout
-        self.retries = retries
-        self.require_sandbox = require_sandbox
-        self.stop = threading.Event()
-        """Set to cancel every grade in flight (Ctrl-C, SIGTERM, a missing sandbox layer)."""
-        self.attempts: dict[tuple[str, str], int] = {}
+        self.seconds = 0.0
+        """Wall time spent writing results and journal rows (their fsyncs): the driver's
+        per-result cost, which bounds how far a batch scales (docs/cluster.md)."""
 
-    def grade(self, sub: Submission, stamp: Stamp) -> Row | None:
-        """The row of one submission; None when the batch was stopped first."""
-        from grader.runner.api import grade_exercise
-        from grader.runner.client import Cancelled
+    def record(
+        self, sub: Submission, stamp: Stamp, result: ExerciseResult, node: str | None
+    ) -> Row:
+        started = time.perf_counter()
+        try:
+            return self._record(sub, stamp, result, node)
+        finally:
+            self.seconds += time.perf_counter() - started
 
-        assert sub.path is not None
-        last = "no attempt was made"
-        for attempt in range(1, self.retries + 2):
-            if self.stop.is_set():
-                return None
-            self.attempts[(sub.student, sub.exercise)] = attempt
-            try:
-                result = grade_exercise(
-                    self.loaded[sub.exercise],
-                    sub.path,
-                    worker=self.pool.get(),
-                    timeout=self.timeout,
-                    cancel=self.stop,
-                    require_sandbox=self.require_sandbox,
-                )
-            except Cancelled:
-                self.pool.discard()
-                return None
-            except SandboxError:  # --require-sandbox on a machine that lacks a layer
-                self.stop.set()
-                raise
-            except UsageError as exc:  # the file vanished or changed kind: not retried
-                return self.fail(sub, exc.message)
-            except GraderError as exc:
-                last = exc.message
-                self.pool.discard()
-                continue
-            except Exception as exc:  # any fault of ours is a grader error
-                last = f"{type(exc).__name__}: {exc}"
-                self.pool.discard()
-                continue
-            return self.record(sub, stamp, result)
-        return self.fail(sub, f"{last} (after {self.retries + 1} attempts)")
-
-    def record(self, sub: Submission, stamp: Stamp, result: ExerciseResult) -> Row:
+    def _record(
+        self, sub: Submission, stamp: Stamp, result: ExerciseResult, node: str | None
+    ) -> Row:
         status = status_of(result)
         score = None if status in NO_SCORE else result.score
         doc = result.to_dict(self.lang)
-        row = Row(sub.student, sub.exercise, score, result.max_score, status, doc)
+        row = Row(sub.student, sub.exercise, score, result.max_score, status, doc, node)
         write_result(self.out, row)  # the JSON first: a journaled grade always has its JSON
         if status == "skipped":  # a machine with a GPU should grade it: not journaled
             self.journal.forget(sub.student, sub.exercise)
         else:
-            entry = Entry(result.score, result.max_score, status, doc)
+            entry = Entry(result.score, result.max_score, status, doc, node)
             self.journal.record(sub.student, sub.exercise, stamp, entry)
         return row
 
@@ -200,12 +162,53 @@ class _Grader:
         return row
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def make_backend(
+    name: str,
+    loaded: dict[str, Exercise],
+    *,
+    workers: int | None,
+    timeout: float | None,
+    require_sandbox: bool | str | None,
+    ray_address: str | None,
+    worker_factory: WorkerFactory | None,
+    warn: Warn,
+) -> Backend:
+    """The backend called ``name``; UsageError for an unknown one, or Ray not installed."""
+    if name == "local":
+        return LocalBackend(
+            loaded,
+            workers=workers or 2,
+            timeout=timeout,
+            require_sandbox=require_sandbox,
+            worker_factory=worker_factory,
+        )
+    if name == "ray":
+        if worker_factory is not None:
+            raise UsageError("worker_factory is for the local backend (Ray actors own theirs)")
+        from grader.batch.backends.ray_cluster import RayBackend
+
+        return RayBackend(
+            loaded,
+            address=ray_address,
+            workers=workers,
+            timeout=timeout,
+            require_sandbox=require_sandbox,
+            warn=warn,
+        )
+    raise UsageError(f"unknown batch backend {name!r}: use one of {', '.join(BACKENDS)}")
+
+
 def run_batch(
     exercise: str,
     submissions: Path,
     out: Path,
     *,
-    workers: int = 2,
+    workers: int | None = None,
     regrade: bool = False,
     course: Course | str | Path | None = None,
     timeout: float | None = None,
@@ -215,25 +218,44 @@ def run_batch(
     show_progress: bool = True,
     worker_factory: WorkerFactory | None = None,
     warn: Warn | None = None,
+    backend: str = "local",
+    ray_address: str | None = None,
 ) -> BatchReport:
     """Grade every submission in ``submissions`` for ``exercise`` (an id, or ``all``) into ``out``.
 
     Raises UsageError (exit 2) before grading starts for an unknown exercise, a missing folder,
-    a student present twice (``alice.py`` and ``alice/``), or an OUT another batch holds.
-    ``worker_factory`` makes the grading workers (default: a ``WarmWorker`` per thread);
-    ``retries`` is how many times a grader failure is retried on a fresh worker. With
+    a student present twice (``alice.py`` and ``alice/``), an OUT another batch holds, or
+    ``backend="ray"`` without Ray installed. ``workers``: grading slots at once (local: threads,
+    default 2; ray: actors, default one per CPU slot of the cluster). ``worker_factory`` makes
+    the local backend's workers (default: a ``WarmWorker`` per thread); ``retries`` is how many
+    times a grader failure is retried on a fresh worker (on Ray, on another actor). With
     ``require_sandbox`` a missing sandbox layer stops the whole batch with SandboxError (exit 4)
-    before anything is graded without it.
+    before anything is graded without it; on Ray a node that lacks one is refused (and named),
+    and the batch stops only when every node is. ``ray_address``: the cluster (default
+    ``RAY_ADDRESS``, else a local instance).
     """
     started = time.monotonic()
+    cpu_at_start = _cpu_seconds()
     say: Warn = warn or (lambda text: print(f"warning: {text}", file=sys.stderr))
     if timeout is not None and timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if backend not in BACKENDS:
+        raise UsageError(f"unknown batch backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    if ray_address is not None and backend != "ray":
+        raise UsageError("--ray-address is for --backend ray")
     active = course if isinstance(course, Course) else resolve_course(course)
     ids, loaded = _resolve_exercises(exercise, active)
     check_out(out, submissions)
-    if require_sandbox:
-        preflight_sandbox(require_sandbox)  # before anything is written to OUT
+    runner = make_backend(
+        backend,
+        loaded,
+        workers=workers,
+        timeout=timeout,
+        require_sandbox=require_sandbox,
+        ray_address=ray_address,
+        worker_factory=worker_factory,
+        warn=say,
+    )
     if active.bundled_exercises:
         say(BUNDLED_WARNING)
     subs, warnings = discover(submissions, ids, exercise_ids(active.exercises))
@@ -241,36 +263,36 @@ def run_batch(
         say(text)
     settings = json.dumps({"kind": "hidden", "timeout": timeout, "lang": lang}, sort_keys=True)
     hashes = {i: (ex.content_hash(), ex.checks_hash("hidden")) for i, ex in loaded.items()}
-    out.mkdir(parents=True, exist_ok=True)
-    with locked(out):
-        remove_leftovers(out)
-        journal = open_journal(out, say)
-        try:
-            if regrade:
-                journal.clear()
-            rows, todo, reused = _plan(subs, loaded, hashes, settings, journal, out)
-            grader = _Grader(
-                loaded=loaded,
-                out=out,
-                journal=journal,
-                pool=WorkerPool(worker_factory or default_worker),
-                lang=lang,
-                timeout=timeout,
-                retries=retries,
-                require_sandbox=require_sandbox,
-            )
-            bar = progress_bar(len(todo), reused, show_progress)
+    attempts: dict[tuple[str, str], int] = {}
+    costs = Costs()
+    try:
+        runner.open()  # may refuse (no sandbox, no usable node) before OUT is written
+        out.mkdir(parents=True, exist_ok=True)
+        with locked(out):
+            remove_leftovers(out)
+            journal = open_journal(out, say)
             try:
-                _grade_all(grader, todo, rows, bar, workers)
+                if regrade:
+                    journal.clear()
+                rows, todo, reused = _plan(subs, loaded, hashes, settings, journal, out)
+                driver = _Driver(loaded=loaded, out=out, journal=journal, lang=lang)
+                bar = progress_bar(len(todo), reused, show_progress)
+                try:
+                    _grade_all(driver, runner, todo, rows, bar, retries, attempts, say)
+                finally:
+                    bar.close()
+                    # What is graded is kept, even when interrupted: the gradebook lists it.
+                    write_gradebook(out, list(rows.values()))
+                    write_junit(out, list(rows.values()), lang)
             finally:
-                bar.close()
-                # What is graded is kept, even when interrupted: the gradebook lists it.
-                write_gradebook(out, list(rows.values()))
-                write_junit(out, list(rows.values()), lang)
-        finally:
-            journal.close()
-        final = sorted(rows.values(), key=lambda r: (r.student, r.exercise))
-        write_summary(out, final)
+                journal.close()
+            final = sorted(rows.values(), key=lambda r: (r.student, r.exercise))
+            nodes = runner.nodes()
+            write_summary(out, final, backend=backend, nodes=nodes)
+    finally:
+        costs = runner.close()
+    costs.driver_cpu_s = _cpu_seconds() - cpu_at_start
+    costs.extra["record_s"] = driver.seconds
     return BatchReport(
         rows=final,
         graded=len(todo),
@@ -279,43 +301,79 @@ def run_batch(
         warnings=warnings,
         seconds=time.monotonic() - started,
         out=out,
-        attempts=dict(grader.attempts),
+        attempts=dict(attempts),
+        backend=backend,
+        nodes=nodes,
+        costs=costs,
     )
 
 
 def _grade_all(
-    grader: _Grader,
+    driver: _Driver,
+    backend: Backend,
     todo: list[tuple[Submission, Stamp]],
     rows: dict[tuple[str, str], Row],
     bar: ProgressBar,
-    workers: int,
+    retries: int,
+    attempts: dict[tuple[str, str], int],
+    say: Warn,
 ) -> None:
-    """Grade ``todo`` on ``workers`` threads into ``rows``, rewriting the gradebook now and then.
+    """Grade ``todo`` on ``backend`` into ``rows``, rewriting the gradebook now and then.
 
-    Ctrl-C (or SIGTERM through the CLI) cancels the grades in flight and those not started.
+    The one loop of every backend: start attempts while slots are free, and turn each finished
+    attempt into a row, or a retry (a grader fault, at most ``retries`` times), or a stop
+    (``--require-sandbox``). Ctrl-C (or SIGTERM through the CLI) cancels the grades in flight
+    and those not started.
     """
-    executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="grade")
-    futures: list[Future[Row | None]] = []
+    queue: deque[Job] = deque(Job(sub, stamp) for sub, stamp in todo)
+    in_flight = 0
     new = 0
     try:
-        futures = [executor.submit(grader.grade, sub, stamp) for sub, stamp in todo]
-        for future in as_completed(futures):
-            row = future.result()
-            if row is None:
-                continue
-            rows[(row.student, row.exercise)] = row
-            new += 1
-            bar.advance(row.status)
-            if new % REWRITE_EVERY == 0:
-                write_gradebook(grader.out, list(rows.values()))
+        while queue or in_flight:
+            while queue and backend.free_slots() > 0:
+                job = queue.popleft()
+                attempts[job.key] = job.attempt
+                backend.submit(job)
+                in_flight += 1
+            for outcome in backend.collect(0.25):
+                in_flight -= 1
+                row = _settle(driver, outcome, retries, queue, say)
+                if row is None:
+                    continue
+                rows[(row.student, row.exercise)] = row
+                new += 1
+                bar.advance(row.status)
+                if new % REWRITE_EVERY == 0:
+                    write_gradebook(driver.out, list(rows.values()))
+            bar.busy(backend.busy())
     except BaseException:
-        grader.stop.set()
-        for future in futures:
-            future.cancel()
+        backend.stop()
         raise
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-        grader.pool.close()
+
+
+def _settle(
+    driver: _Driver, outcome: Outcome, retries: int, queue: deque[Job], say: Warn
+) -> Row | None:
+    """The row of a finished attempt; None when it is retried or was cancelled."""
+    job, result = outcome.job, outcome.attempt
+    sub = job.submission
+    if result.result is not None:
+        return driver.record(sub, job.stamp, result.result, outcome.node)
+    if result.sandbox is not None:
+        raise SandboxError(result.sandbox)
+    if result.refused is not None:
+        return driver.fail(sub, result.refused)
+    if result.fault is not None:
+        if job.attempt <= retries:
+            say(
+                f"grading {job.label} failed: {result.fault}; retrying it "
+                f"(attempt {job.attempt + 1} of {retries + 1})"
+            )
+            avoid = job.avoid + ((outcome.slot,) if outcome.slot else ())
+            queue.appendleft(Job(sub, job.stamp, job.attempt + 1, avoid))
+            return None
+        return driver.fail(sub, f"{result.fault} (after {retries + 1} attempts)")
+    return None  # cancelled
 
 
 def _plan(
@@ -350,7 +408,13 @@ def _plan(
             todo.append((sub, stamp))
             continue
         rows[key] = Row(
-            sub.student, sub.exercise, done.score, done.max_score, done.status, done.result
+            sub.student,
+            sub.exercise,
+            done.score,
+            done.max_score,
+            done.status,
+            done.result,
+            done.node,
         )
         if not result_path(out, *key).is_file():  # removed by hand since: write it again
             write_result(out, rows[key])

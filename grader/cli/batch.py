@@ -6,10 +6,15 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
+from grader.batch.backends import BACKENDS
 from grader.cli.options import SandboxCommand, course_option, require_sandbox_option
+
+if TYPE_CHECKING:
+    from grader.batch.run import BatchReport
 
 
 class _Stopped(Exception):
@@ -36,10 +41,25 @@ def _stop_on_sigterm() -> None:
 )
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
-    default=2,
+    type=click.IntRange(1, 4096),
+    default=None,
+    help="Grading slots at once, each a warm worker that keeps torch imported (default: 2 "
+    "with --backend local; one per CPU slot of the cluster with --backend ray).",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="local",
     show_default=True,
-    help="Warm grading workers running at once (each keeps torch imported).",
+    help="Where the grades run: threads of this process, or actors on a Ray cluster "
+    "(pip install 'torch-grader[ray]'; docs/cluster.md).",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    metavar="ADDR",
+    help="The Ray cluster for --backend ray, e.g. 10.0.0.5:6379 (default: $RAY_ADDRESS, else "
+    "a local Ray instance on 127.0.0.1).",
 )
 @click.option("--regrade", is_flag=True, help="Grade everything again, ignoring the journal.")
 @click.option(
@@ -63,7 +83,9 @@ def batch(
     exercise: str,
     submissions: Path,
     out: Path,
-    workers: int,
+    workers: int | None,
+    backend: str,
+    ray_address: str | None,
     regrade: bool,
     timeout: float | None,
     lang: str,
@@ -83,6 +105,10 @@ def batch(
     batch resume where it stopped: only new or changed submissions are graded again
     (--regrade grades all).
 
+    --backend ray grades on a Ray cluster (--ray-address, else $RAY_ADDRESS, else a local
+    instance): the same outputs, journal and resume, one actor per CPU slot, and summary.json
+    names the node that graded each result. See docs/cluster.md.
+
     Exit status: 0 every submission graded (whatever the scores); 2 usage error, nothing graded;
     3 some grades skipped (e.g. a CUDA exercise without a GPU); 4 some submissions could not be
     graded (status grader-error, no score; run again to retry them), or --require-sandbox
@@ -97,6 +123,8 @@ def batch(
             submissions,
             out,
             workers=workers,
+            backend=backend,
+            ray_address=ray_address,
             regrade=regrade,
             course=course,
             timeout=timeout,
@@ -118,4 +146,23 @@ def batch(
         f"{report.seconds:.1f} s -> {out / 'gradebook.csv'}",
         err=True,
     )
+    click.echo(machinery_line(report), err=True)
     sys.exit(report.exit_code)
+
+
+def machinery_line(report: BatchReport) -> str:
+    """Where the grades ran and what the batch's own machinery cost per graded submission
+    (``benchmarks/batch.py`` reads it)."""
+    graded = max(1, report.graded)
+    nodes = len([n for n in report.nodes.values() if n.refused is None])
+    slots = sum(n.slots for n in report.nodes.values())
+    line = (
+        f"{report.backend}: {slots} slots on {nodes} node{'s' if nodes != 1 else ''}; CPU per "
+        f"graded submission: driver {1000 * report.costs.driver_cpu_s / graded:.1f} ms"
+    )
+    if report.costs.slot_cpu_s is not None:
+        line += f", actors {1000 * report.costs.slot_cpu_s / graded:.1f} ms"
+    record = report.costs.extra.get("record_s")
+    if record is not None:
+        line += f"; writing each result and its journal row: {1000 * record / graded:.1f} ms"
+    return line

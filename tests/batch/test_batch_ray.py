@@ -1,0 +1,404 @@
+"""`grader batch --backend ray` on a Ray cluster of several nodes on 127.0.0.1, run as a user runs
+it: the same outputs as the local backend, and what goes wrong on a cluster (an actor killed,
+the driver killed, a node joining late or leaving, a node without the sandbox).
+
+One cluster (Ray's own ``ray.cluster_utils.Cluster``: a head and a second node, one CPU each,
+the dashboard off, small object stores) serves the whole module, under a hard time cap. Without
+Ray the module is skipped, except in CI (``CI=true``), where a missing Ray is an error: CI
+installs it with the test extra.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pytest
+from batch_helpers import COURSE, GRADER, ROOT, SUBS, read_gradebook, validate
+
+LOOPBACK = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+"""Read when Ray is imported: every node, and every driver, on 127.0.0.1 only."""
+os.environ.update(LOOPBACK)
+try:
+    import ray  # noqa: F401
+except ImportError as exc:
+    if os.environ.get("CI") == "true":
+        pytest.fail(
+            f"Ray cannot be imported ({exc}), and CI runs the Ray backend's tests: "
+            "pip install -e '.[test]'",
+            pytrace=False,
+        )
+    pytest.skip(
+        f"Ray cannot be imported ({exc}): pip install -e '.[ray]'; CI runs these tests",
+        allow_module_level=True,
+    )
+
+MODULE_CAP_S = 240.0
+"""Hard cap on the whole module (a SIGALRM raises in the test running when it fires); it takes
+about a minute on two idle cores."""
+NODE = {"num_cpus": 1, "object_store_memory": 80 * 1024 * 1024}
+HOSTILE = ROOT / "tests" / "hostile" / "submissions"
+QUICK = ("--timeout", "1")
+"""A hanging submission costs a second per check instead of the exercise's two."""
+
+MIXED_CLASS = {
+    "alice": SUBS / "correct.py",
+    "bob": SUBS / "wrong_value.py",
+    "carol": SUBS / "wrong_dtype.py",
+    "dave": SUBS / "crash.py",
+    "erin": SUBS / "hangs_on_five.py",
+    "frank": SUBS / "policy_import.py",
+    "gina": SUBS / "eats_memory.py",
+    "hana": HOSTILE / "fork_bomb.py",
+    "ivan": SUBS / "exits_early.py",
+    "张三": SUBS / "correct.py",
+}
+"""Correct, buggy, hanging and hostile (a memory hog, a forbidden import, a fork bomb)."""
+MIXED_STATUSES = {
+    "alice": "full",
+    "bob": "partial",
+    "carol": "partial",
+    "dave": "error",
+    "erin": "timeout",
+    "frank": "policy",
+    "gina": "error",
+    "hana": "policy",
+    "ivan": "policy",
+    "张三": "full",
+}
+
+
+@dataclass
+class RayCluster:
+    """The module's cluster, with what the tests need to drive it."""
+
+    cluster: Any
+    env: dict[str, str]
+
+    @property
+    def address(self) -> str:
+        return str(self.cluster.address)
+
+    @staticmethod
+    def label(node: Any) -> str:
+        """How the grader names a node (grader.batch.backends.ray_cluster.node_label)."""
+        return f"127.0.0.1/{node.node_id[:8]}"
+
+    @staticmethod
+    def raylet(node: Any) -> int:
+        return int(node.all_processes["raylet"][0].process.pid)
+
+    def add_node(self, **env: str) -> Any:
+        return self.cluster.add_node(**NODE, env_vars=env or None)
+
+    def batch(self, root: Path, out: Path, *args: str) -> list[str]:
+        """`grader batch add-one ROOT --out OUT --backend ray --ray-address ADDR ...`."""
+        return [
+            *GRADER,
+            "batch",
+            "add-one",
+            str(root),
+            "--out",
+            str(out),
+            "--backend",
+            "ray",
+            "--ray-address",
+            self.address,
+            "--course",
+            str(COURSE),
+            "--quiet",
+            *args,
+        ]
+
+
+@pytest.fixture(scope="module")
+def ray_cluster() -> Iterator[RayCluster]:
+    def expired(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError(f"the Ray test module ran past its {MODULE_CAP_S:.0f} s cap")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, MODULE_CAP_S)
+    cluster = None
+    try:
+        from ray.cluster_utils import Cluster
+
+        cluster = Cluster(initialize_head=True, head_node_args={**NODE, "include_dashboard": False})
+        cluster.add_node(**NODE)
+        env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+        yield RayCluster(cluster, env)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if cluster is not None:
+            cluster.shutdown()
+
+
+def make_class(root: Path, students: dict[str, Path]) -> Path:
+    root.mkdir(parents=True)
+    for student, source in students.items():
+        shutil.copyfile(source, root / f"{student}.py")
+    return root
+
+
+def journal(out: Path) -> dict[str, float]:
+    """student -> graded_at of every journaled grade ({} while there is none)."""
+    path = out / ".journal.sqlite"
+    if not path.exists():
+        return {}
+    db = sqlite3.connect(path, timeout=5)
+    try:
+        return dict(db.execute("SELECT student, graded_at FROM grades").fetchall())
+    except sqlite3.OperationalError:  # being created
+        return {}
+    finally:
+        db.close()
+
+
+def processes() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, command line) of every process (Linux /proc)."""
+    found: dict[int, tuple[int, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        except OSError:
+            continue
+        found[int(entry.name)] = (int(stat.rsplit(")", 1)[1].split()[1]), cmdline)
+    return found
+
+
+def busy_actor(under: int | None = None) -> int | None:
+    """A grading actor's pid while it grades (Ray titles it ``ray::GradingActor.grade``),
+    optionally only among the workers of the raylet ``under``."""
+    for pid, (parent, cmdline) in processes().items():
+        if cmdline.startswith("ray::GradingActor.grade") and under in (None, parent):
+            return pid
+    return None
+
+
+def forked_actors() -> dict[int, str]:
+    """Children of grading actors that are not the grader's exec'd warm worker, with their
+    command lines: an actor that forked (Ray's processes are multi-threaded; only the worker may
+    fork). A child between fork and exec shows its parent's command line for an instant."""
+    table = processes()
+    actors = {pid for pid, (_, cmd) in table.items() if cmd.startswith("ray::GradingActor")}
+    return {
+        pid: cmd
+        for pid, (parent, cmd) in table.items()
+        if parent in actors and "grader.runner.worker" not in cmd
+    }
+
+
+def wait_for(what: Callable[[], Any], proc: subprocess.Popen[str], timeout: float = 60) -> Any:
+    """Poll ``what`` until it is truthy while the batch runs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = what()
+        if value:
+            return value
+        assert proc.poll() is None, f"the batch ended first:\n{proc.communicate()[1][-3000:]}"
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 120) -> str:
+    _, stderr = proc.communicate(timeout=timeout)
+    return stderr
+
+
+def comparable(doc: dict[str, Any]) -> dict[str, Any]:
+    """A result document without its timing fields."""
+    doc = {k: v for k, v in doc.items() if k != "execution_time"}
+    doc["tests"] = [{k: v for k, v in t.items() if k != "duration"} for t in doc["tests"]]
+    return doc
+
+
+def summary(out: Path) -> dict[str, Any]:
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+def test_same_outputs_as_the_local_backend_with_an_actor_killed(ray_cluster, tmp_path):
+    """A class of correct, buggy, hanging and hostile submissions gets the same gradebook and
+    the same result JSON (timings aside) from both backends, even though one actor is SIGKILLed
+    mid-batch: its submission is retried on another actor, nothing is lost or recorded twice,
+    and no grader fault becomes a learner's 0. Actors never fork; each result records the
+    sandbox layers of the node that graded it, and the summary names that node."""
+    root = make_class(tmp_path / "class", MIXED_CLASS)
+    local, remote = tmp_path / "local", tmp_path / "ray"
+    cmd = [*GRADER, "batch", "add-one", str(root), "--out", str(local), "--workers", "2"]
+    proc = subprocess.Popen(
+        [*cmd, "--course", str(COURSE), "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ray_cluster.env,
+    )
+    ray = subprocess.Popen(
+        ray_cluster.batch(root, remote), stderr=subprocess.PIPE, text=True, env=ray_cluster.env
+    )
+    try:
+        victim = wait_for(lambda: journal(remote) and busy_actor(), ray)
+        os.kill(victim, signal.SIGKILL)
+        seen: dict[int, int] = {}
+        forks: dict[int, str] = {}
+        while ray.poll() is None:
+            for pid, cmd in forked_actors().items():
+                seen[pid] = seen.get(pid, 0) + 1
+                if seen[pid] >= 5:  # still not exec'd half a second later: a fork
+                    forks[pid] = cmd
+            time.sleep(0.1)
+        stderr = finish(ray)
+    finally:
+        for running in (ray, proc):
+            if running.poll() is None:
+                running.kill()
+                running.communicate()
+    assert ray.returncode == 0, stderr
+    assert not forks, f"a grading actor forked: {forks}"
+    assert "was lost" in stderr and "retrying it (attempt 2 of 3)" in stderr, stderr
+    local_err = finish(proc)
+    assert proc.returncode == 0, local_err
+
+    rows = read_gradebook(remote)
+    assert rows == read_gradebook(local)
+    assert {r["student"]: r["status"] for r in rows} == MIXED_STATUSES
+    assert sorted(journal(remote)) == sorted(MIXED_CLASS)  # one journal row each
+    nodes = summary(remote)["nodes"]
+    graded_by = summary(remote)["graded_by"]
+    labels = {ray_cluster.label(n) for n in ray_cluster.cluster.list_all_nodes()}
+    assert set(graded_by) == {f"{s}/add-one" for s in MIXED_CLASS}
+    assert set(graded_by.values()) <= labels and set(nodes) <= labels
+    for student in MIXED_CLASS:
+        doc = json.loads((remote / student / "add-one.json").read_text(encoding="utf-8"))
+        validate(doc)
+        there = json.loads((local / student / "add-one.json").read_text(encoding="utf-8"))
+        assert comparable(doc) == comparable(there), student
+        node = nodes[graded_by[f"{student}/add-one"]]
+        assert set(doc["provenance"]["sandbox_layers"]) == set(node["sandbox_layers"])
+    assert summary(local)["graded_by"] and summary(local)["backend"] == "local"
+
+
+def test_driver_killed_then_rerun_resumes_from_the_journal(ray_cluster, tmp_path):
+    """SIGKILL of the driver mid-batch: the journal keeps every finished grade, and the next run
+    grades only the rest, once each."""
+    students = {
+        f"s{i}": SUBS / ("hangs_on_five.py" if i % 3 == 0 else "correct.py") for i in range(6)
+    }
+    root = make_class(tmp_path / "class", students)
+    out = tmp_path / "out"
+    first = subprocess.Popen(
+        ray_cluster.batch(root, out, *QUICK), stderr=subprocess.PIPE, text=True, env=ray_cluster.env
+    )
+    wait_for(lambda: len(journal(out)) >= 2, first)
+    first.kill()
+    first.communicate()
+    before = journal(out)
+    assert 2 <= len(before) < len(students)
+
+    again = subprocess.run(
+        ray_cluster.batch(root, out, *QUICK),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ray_cluster.env,
+    )
+    assert again.returncode == 0, again.stderr
+    assert f"graded {len(students) - len(before)} " in again.stderr, again.stderr
+    assert f"reused {len(before)} from the journal" in again.stderr
+    after = journal(out)
+    assert sorted(after) == sorted(students)
+    assert {k: after[k] for k in before} == before, "a journaled grade was graded again"
+    rows = {r["student"]: r["status"] for r in read_gradebook(out)}
+    assert rows == {
+        s: "timeout" if p.name.startswith("hangs") else "full" for s, p in students.items()
+    }
+    # The grades of the killed run keep the node that made them.
+    assert set(summary(out)["graded_by"]) == {f"{s}/add-one" for s in students}
+
+
+def test_a_late_node_gets_work_and_a_leaving_node_is_redone(ray_cluster, tmp_path):
+    """A node that joins after the batch placed its actors gets an actor and grades; when it
+    leaves while grading, its submission is graded again elsewhere and nobody gets a
+    grader-error or a 0."""
+    students = {
+        f"s{i:02d}": SUBS / ("hangs_on_five.py" if i % 3 else "correct.py") for i in range(9)
+    }
+    root = make_class(tmp_path / "class", students)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        ray_cluster.batch(root, out, *QUICK), stderr=subprocess.PIPE, text=True, env=ray_cluster.env
+    )
+    placed = [ray_cluster.raylet(n) for n in ray_cluster.cluster.list_all_nodes()]
+
+    def actors_placed() -> bool:
+        table = processes()
+        parents = {p for p, cmd in table.values() if cmd.startswith("ray::GradingActor")}
+        return set(placed) <= parents
+
+    wait_for(actors_placed, proc)
+    late = ray_cluster.add_node()
+    try:
+        wait_for(lambda: busy_actor(under=ray_cluster.raylet(late)), proc, timeout=90)
+    finally:
+        ray_cluster.cluster.remove_node(late, allow_graceful=False)
+    stderr = finish(proc)
+    assert proc.returncode == 0, stderr
+    label = ray_cluster.label(late)
+    assert f"the grading actor on node {label} was lost" in stderr, stderr
+    assert label in summary(out)["nodes"]  # it was ready, and is in the summary
+    rows = {r["student"]: (r["score"], r["status"]) for r in read_gradebook(out)}
+    assert rows == {
+        s: ("3", "timeout") if p.name.startswith("hangs") else ("4", "full")
+        for s, p in students.items()
+    }
+    assert sorted(journal(out)) == sorted(students)
+
+
+def test_require_sandbox_refuses_a_node_without_seccomp(ray_cluster, tmp_path):
+    """A node whose Python lacks pyseccomp has no seccomp layer: with --require-sandbox its
+    actor is refused when its probe reports so, before it is sent anything; the warning names
+    the node, and it grades nothing."""
+    shadow = tmp_path / "no-seccomp" / "pyseccomp"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('pyseccomp is not installed here')\n")
+    bare = ray_cluster.add_node(PYTHONPATH=str(shadow.parent))
+    try:
+        root = make_class(
+            tmp_path / "class", {"ann": SUBS / "correct.py", "ben": SUBS / "crash.py"}
+        )
+        out = tmp_path / "out"
+        proc = subprocess.run(
+            ray_cluster.batch(root, out, "--require-sandbox", *QUICK),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=ray_cluster.env,
+        )
+    finally:
+        ray_cluster.cluster.remove_node(bare, allow_graceful=False)
+    label = ray_cluster.label(bare)
+    refusal = next((ln for ln in proc.stderr.splitlines() if f"node {label} refused" in ln), "")
+    assert "seccomp" in refusal and "pyseccomp" in refusal, proc.stderr
+    assert "retrying" not in proc.stderr, "the node was refused only after it got a submission"
+    if proc.returncode == 4 and "every node of the Ray cluster was refused" in proc.stderr:
+        assert not out.exists()  # this machine lacks an essential layer everywhere
+        return
+    assert proc.returncode == 0, proc.stderr
+    facts = summary(out)
+    assert label not in facts["graded_by"].values()
+    assert "seccomp" in facts["nodes"][label]["refused"]
+    assert {r["student"]: r["status"] for r in read_gradebook(out)} == {
+        "ann": "full",
+        "ben": "error",
+    }
