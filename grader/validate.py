@@ -6,6 +6,10 @@ exercise folder (with ``exercise.yaml``), a folder of exercise folders, or a cou
 per questions folder: that every id is in the registry ``ids.txt`` (when the folder has one) and
 that every ``source`` names a section or a topic of ``seed_sections.yaml`` (when the folder has
 one).
+A question whose explanation claims an error, in-place behaviour or memory sharing needs a
+``verify`` block (``grader.bank.lint_claims``); for the banks a folder's ``verify_pending.txt``
+lists (one bank id per line, ``#`` comments) that is a warning instead of a problem, while their
+blocks are being written.
 Exercise folders are linted by :func:`grader.exercises.lint.lint_exercise`.
 
 This module sits below both ``grader.bank`` and ``grader.exercises`` (it uses both), so that
@@ -15,12 +19,14 @@ neither of them imports the other's layer (see ``docs/architecture.md``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.bank.bankfile import FileReport
 from grader.bank.lint import lint_bank_file
+from grader.bank.lint_claims import lint_claims_text
 from grader.bank.loader import NOT_BANKS, bank_files, link_reports, load_bank_file
 from grader.bank.problems import Problem, sort_problems
 from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
@@ -28,9 +34,19 @@ from grader.bank.source import decode, gc_paused, parse
 from grader.errors import UsageError, did_you_mean
 from grader.exercises.lint import lint_exercise
 
-__all__ = ["SEEDS_NAME", "Targets", "ValidationReport", "find_targets", "validate_paths"]
+__all__ = [
+    "PENDING_NAME",
+    "SEEDS_NAME",
+    "Targets",
+    "ValidationReport",
+    "find_targets",
+    "read_pending",
+    "validate_paths",
+]
 
 SEEDS_NAME = "seed_sections.yaml"
+PENDING_NAME = "verify_pending.txt"
+"""Banks (by id) whose claims without a verify block are warnings for now, not problems."""
 
 
 @dataclass
@@ -54,20 +70,24 @@ class ValidationReport:
     exercises: int = 0
     ids_added: dict[str, list[str]] = field(default_factory=dict)
     """Registry file -> ids added by ``update_ids``."""
+    warnings: list[Problem] = field(default_factory=list)
+    """What is reported without failing the run (their messages start with ``warning:``)."""
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def summary(self) -> str:
-        """``ok: 5 banks (106 questions), 1 exercise`` or ``3 problems in ...``."""
+        """``ok: 5 banks (106 questions), 1 exercise`` or ``3 problems in ...``, then
+        ``; 2 warnings`` when there are any."""
         what = (
             f"{_plural(self.banks, 'bank')} ({_plural(self.questions, 'question')}), "
             f"{_plural(self.exercises, 'exercise')}"
         )
+        warned = f"; {_plural(len(self.warnings), 'warning')}" if self.warnings else ""
         if self.ok:
-            return f"ok: {what}"
-        return f"{_plural(len(self.problems), 'problem')} in {what}"
+            return f"ok: {what}{warned}"
+        return f"{_plural(len(self.problems), 'problem')} in {what}{warned}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -146,9 +166,31 @@ def validate_paths(
         reports = [(path, load_bank_file(path, cache=cache)) for path in files]
     result = link_reports(reports)
     problems = list(targets.problems) + list(result.problems)
-    for path in files:
-        problems += lint_bank_file(path, typography=typography)
+    warnings: list[Problem] = []
+    pending: dict[Path, set[str]] = {}
+    for folder in {path.parent for path in files}:
+        pending[folder], pending_problems = read_pending(folder / PENDING_NAME)
+        problems += pending_problems
+    unverified: dict[Path, set[str]] = {}
+    for path, file_report in reports:
+        bank_id = _bank_id(file_report)
+        waived = bank_id is not None and bank_id in pending[path.parent]
+        problems += lint_bank_file(path, typography=typography, claims=not waived)
+        if waived:
+            found = _claims_lint(path)
+            warnings += [replace(p, message=f"warning: {p.message}") for p in found]
+            if found:
+                unverified.setdefault(path.parent, set()).add(str(bank_id))
+    for folder, listed in pending.items():
+        here = {_bank_id(r) for path, r in reports if path.parent == folder}
+        for bank_id in sorted(listed & here - unverified.get(folder, set())):
+            message = (
+                f"warning: bank '{bank_id}' is listed in {folder / PENDING_NAME} but every claim "
+                "in it has a verify block: remove it from the list, so that the rule applies"
+            )
+            warnings.append(Problem(str(folder / PENDING_NAME), None, None, message))
     report = ValidationReport(problems=problems, banks=len(result.banks))
+    report.warnings = sort_problems(warnings)
     report.questions = sum(len(b.info) for b in result.banks)
 
     by_folder: dict[Path, list[tuple[Path, FileReport]]] = {}
@@ -170,6 +212,49 @@ def validate_paths(
     report.exercises = len(targets.exercises)
     report.problems = sort_problems(problems)
     return report
+
+
+def _bank_id(report: FileReport) -> str | None:
+    if report.bank is not None:
+        return report.bank.bank
+    bank_id = (report.data or {}).get("bank")
+    return bank_id if isinstance(bank_id, str) else None
+
+
+def _claims_lint(path: Path) -> list[Problem]:
+    try:
+        text, _ = decode(path.read_bytes())
+    except OSError:
+        return []
+    return lint_claims_text(text, str(path)) if text is not None else []
+
+
+def read_pending(path: Path) -> tuple[set[str], list[Problem]]:
+    """The bank ids listed in ``verify_pending.txt`` (one per line; blank lines and ``#``
+    comments skipped); an empty set when the file does not exist. A bank listed there that does
+    not exist (yet) is no problem: it may be being written."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return set(), []
+    except OSError as exc:
+        return set(), [Problem(str(path), 1, None, f"cannot read: {exc.strerror or exc}")]
+    text, issue = decode(raw)
+    if text is None:
+        assert issue is not None
+        return set(), [Problem(str(path), issue.line, None, issue.message)]
+    listed: set[str] = set()
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", entry):
+            message = f"'{entry}' is not a bank id (kebab-case, one per line)"
+            problems.append(Problem(str(path), number, None, message))
+        else:
+            listed.add(entry)
+    return listed, problems
 
 
 def _registry_problems(
@@ -244,12 +329,12 @@ def read_seed_sections(path: Path) -> tuple[set[str] | None, list[Problem]]:
     entries = data.get("sections") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         message = "expected 'sections:', a list of sections each with an 'id'"
-        line = doc.line_of(()) if doc is not None else 1
-        return None, problems + [Problem(str(path), line, None, message)]
+        first = doc.line_of(()) if doc is not None else 1
+        return None, problems + [Problem(str(path), first, None, message)]
     topics = data.get("topics", []) if isinstance(data, dict) else []
     if not isinstance(topics, list):
         message = "'topics:' must be a list of topics each with an 'id' (t-...)"
-        line = doc.line_of(("topics",)) if doc is not None else None
+        line: int | None = doc.line_of(("topics",)) if doc is not None else None
         problems.append(Problem(str(path), line, None, message))
         topics = []
     first_line: dict[str, int | None] = {}

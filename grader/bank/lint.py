@@ -1,11 +1,13 @@
 """Lint the learner-facing texts of a bank file: every ``{zh, en}`` text, at its own line.
 
-``grader validate`` runs two lints over every text a learner reads (the bank's title and
+``grader validate`` runs these lints over the texts a learner reads (the bank's title and
 description; each question's prompt, hint, explanation, options, reference and key points: every
 ``{zh, en}`` mapping, whatever the question type):
 
 - ``lint_sources``: no citation of the seed notes (always on);
-- ``lint_typography``: CJK typography (on by default; ``typography=False`` turns it off).
+- ``lint_typography``: CJK typography (on by default; ``typography=False`` turns it off);
+- ``lint_claims``: an explanation claiming an error, in-place behaviour or memory sharing needs a
+  ``verify`` block (on by default; ``claims=False`` turns it off).
 
 They read the file's node tree rather than the validated models, so each problem names the line
 of the offending character, even inside a ``>-`` block, and so questions with schema problems are
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from grader.bank.lint_claims import lint_claims
 from grader.bank.lint_sources import lint_sources
 from grader.bank.lint_typography import lint_typography
 from grader.bank.problems import Problem
@@ -34,9 +37,9 @@ _TEXT_FLAGS = frozenset({"gives_away"})
 """Keys a text mapping may carry beside its languages (a hint's ``gives_away``)."""
 
 
-def lint_bank_file(path: Path, *, typography: bool = True) -> list[Problem]:
+def lint_bank_file(path: Path, *, typography: bool = True, claims: bool = True) -> list[Problem]:
     """The lint problems of the bank file at ``path`` (none when it cannot be read or parsed:
-    the loader reports why)."""
+    the loader reports why); ``claims=False`` leaves out the claims lint."""
     try:
         raw = path.read_bytes()
     except OSError:
@@ -44,10 +47,12 @@ def lint_bank_file(path: Path, *, typography: bool = True) -> list[Problem]:
     text, _ = decode(raw)
     if text is None:
         return []
-    return lint_bank_text(text, str(path), typography=typography)
+    return lint_bank_text(text, str(path), typography=typography, claims=claims)
 
 
-def lint_bank_text(source: str, path: str, *, typography: bool = True) -> list[Problem]:
+def lint_bank_text(
+    source: str, path: str, *, typography: bool = True, claims: bool = True
+) -> list[Problem]:
     """The lint problems of one bank file's content; problems name ``path``."""
     doc, _ = parse(source)
     if doc is None or not isinstance(doc.root, MappingNode):
@@ -64,6 +69,8 @@ def lint_bank_text(source: str, path: str, *, typography: bool = True) -> list[P
                 qid = _question_id(item, index)
                 for field, lang, node in _texts(item, ""):
                     problems += _lint(node, source, path, qid, field, lang, typography)
+                if claims:
+                    problems += lint_claims(item, source, path, qid)
     return problems
 
 

@@ -62,6 +62,8 @@ Points = Annotated[StrictFloat, Field(gt=0, allow_inf_nan=False)]
 """A finite, positive number of points."""
 Penalty = Annotated[StrictFloat, Field(ge=0, le=1, allow_inf_nan=False)]
 """A fraction of the credit, from 0 to 1."""
+_DOTTED = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
+"""A Python name, possibly dotted (``RuntimeError``, ``torch.OutOfMemoryError``, ``torchvision``)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True, eq=False)
@@ -93,6 +95,35 @@ class Hint(BankText):
         return hash((self.zh, self.en, self.gives_away))
 
 
+class VerifyBlock(BaseModel):
+    """A behavioural claim of the explanation, backed by a snippet that ``grader verify`` runs.
+
+    With ``code``, exactly one of ``output`` (what the snippet prints, compared like a
+    ``code_output`` answer) or ``raises`` (the exception it must raise, optionally with ``match``,
+    a regular expression searched in its message). Without ``code`` the claim was checked by
+    reading: ``reference`` (a URL) says where, and ``claim`` says what (cross-field rules in
+    ``grader.bank.rules``; ``questions/README.md``, "Verified claims").
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    claim: NonBlank | None = None
+    """What the block shows, in a few words (for authors; learners never see it)."""
+    code: NonBlank | None = None
+    """Python run in the same runner as ``code_output`` snippets."""
+    output: str | None = None
+    """The exact output of ``code``."""
+    raises: Annotated[str, StringConstraints(pattern=_DOTTED)] | None = None
+    """Name of the exception ``code`` raises (``RuntimeError``; a base class or the qualified
+    name ``torch.OutOfMemoryError`` also matches)."""
+    match: NonBlank | None = None
+    """A regular expression searched in the exception's message (only with ``raises``)."""
+    requires: tuple[Annotated[str, StringConstraints(pattern=_DOTTED)], ...] = ()
+    """Modules ``code`` needs beyond torch and numpy; without one of them the block is skipped."""
+    reference: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    """Where the claim is documented: alone, the claim was checked by reading it."""
+
+
 class QuestionBase(BaseModel):
     """Fields every question has."""
 
@@ -120,6 +151,9 @@ class QuestionBase(BaseModel):
     """What the question is worth in an exam's total (credit x points)."""
     penalty: Penalty = 0.0
     """Fraction of the credit lost per earlier wrong try when the learner tries again."""
+    verify: tuple[VerifyBlock, ...] = ()
+    """Snippets backing the explanation's claims, run by ``grader verify``; required when the
+    explanation claims an error, in-place behaviour or memory sharing (``lint_claims``)."""
 
     @property
     def all_hints(self) -> tuple[Hint, ...]:

@@ -17,6 +17,7 @@ from grader.bank.model import (
     OrderQuestion,
     QuestionBase,
     SingleQuestion,
+    VerifyBlock,
 )
 from grader.bank.source import Loc
 from grader.i18n import Text
@@ -203,8 +204,56 @@ def _code_output(q: CodeOutputQuestion) -> list[Finding]:
     return found
 
 
+def _verify_block(block: VerifyBlock, i: int) -> list[Finding]:
+    """A verify block runs code with exactly one expectation, or names where it was read."""
+    here = ("verify", i)
+    if block.code is None:
+        extra = [k for k in ("output", "raises", "match") if getattr(block, k) is not None]
+        extra += ["requires"] if block.requires else []
+        if extra:
+            return [
+                (
+                    (*here, extra[0]),
+                    f"verify[{i}] has '{extra[0]}' but no 'code': add the code that it checks",
+                )
+            ]
+        if block.reference is None or block.claim is None:
+            return [
+                (
+                    here,
+                    f"verify[{i}] needs 'code' and 'output' or 'raises'; a claim that cannot run "
+                    "here is declared with 'claim' and 'reference' (where it was read)",
+                )
+            ]
+        return []
+    if (block.output is None) == (block.raises is None):
+        which = (
+            "both 'output' and 'raises'"
+            if block.raises is not None
+            else "neither 'output' nor 'raises'"
+        )
+        return [
+            (
+                here,
+                f"verify[{i}] has {which}: give exactly one, the expected output or the "
+                "exception the code raises",
+            )
+        ]
+    if block.match is not None:
+        if block.raises is None:
+            return [((*here, "match"), f"verify[{i}]: 'match' needs 'raises'")]
+        try:
+            re.compile(block.match)
+        except re.error as exc:
+            where = f" at position {exc.pos}" if exc.pos is not None else ""
+            return [((*here, "match"), f"verify[{i}]: invalid regex in 'match': {exc.msg}{where}")]
+    return []
+
+
 def _common(q: QuestionBase) -> list[Finding]:
     found: list[Finding] = []
+    for i, block in enumerate(q.verify):
+        found += _verify_block(block, i)
     if q.hint is not None and q.hints:
         found.append(
             (

@@ -276,6 +276,15 @@ def _pattern_mismatch(e: _Error) -> Issue:
             f"{e.last} '{e.value}' must be kebab-case: lowercase letters, digits and '-' "
             "(e.g. autograd-leaf-grad)"
         )
+    if "verify" in e.loc and isinstance(e.value, str) and e.value.strip():
+        wanted = {
+            "raises": "an exception class name (RuntimeError, torch.OutOfMemoryError)",
+            "requires": "a module name (torchvision)",
+            "reference": "a URL (https://...)",
+        }
+        for key, what in wanted.items():
+            if key in e.loc:
+                return e.issue(f"{e.name} must be {what}, got '{e.value}'")
     return e.issue(f"{e.name} must not be empty")
 
 
@@ -430,7 +439,8 @@ def _unknown_key(
         options = _value_at(doc, base + ("options",))
         if isinstance(value, list) and isinstance(options, list):
             n = len(options)
-            if sorted(value) != list(range(n)):
+            indices = all(type(v) is int for v in value)  # [1, 'x'] cannot be sorted
+            if not indices or sorted(value) != list(range(n)):
                 message += f"; besides, {value} is not a permutation of 0..{n - 1}"
         return message
     if qtype is not None:

@@ -62,6 +62,11 @@ def validate(
     in code, no half-width punctuation in a sentence with full-width punctuation. Code spans,
     code blocks and URLs are not read as prose. Such problems fail the run, but the question is
     still served in quizzes.
+
+    An explanation that claims an error, in-place behaviour or memory sharing needs a `verify:`
+    block, which `grader verify` runs (questions/README.md, "Verified claims"); for the banks
+    listed in the questions folder's verify_pending.txt this is a warning, which does not fail
+    the run.
     """
     from grader.validate import validate_paths
 
@@ -81,5 +86,7 @@ def validate(
         click.echo(f"added {len(added)} id{'s' if len(added) != 1 else ''} to {registry}", err=True)
     for problem in report.problems:
         click.echo(problem.render())
+    for warning in report.warnings:
+        click.echo(warning.render())
     click.echo(report.summary(), err=True)
     raise SystemExit(int(ExitCode.OK if report.ok else ExitCode.FAILED))

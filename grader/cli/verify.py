@@ -19,7 +19,7 @@ from grader.course import resolve_course
     "--snippets/--no-snippets",
     default=True,
     show_default=True,
-    help="Run every code_output snippet (twice, different PYTHONHASHSEED).",
+    help="Run every code_output snippet and verify block (twice, different PYTHONHASHSEED).",
 )
 @click.option(
     "--exercises/--no-exercises",
@@ -45,13 +45,15 @@ def verify(
     check_variants: bool,
     fmt: str,
 ) -> None:
-    """Execute the content: code_output answers, solutions, starters and variants.
+    """Execute the content: code_output answers, verify blocks, solutions, starters and variants.
 
     PATHS are bank files or folders and exercise folders; by default the active course's
     questions/ and exercises/. The variants of the exercises checked are read from the course's
     variants/ folder (beside exercises/; see exercises/README.md, "Checking your hidden checks
-    with variants"); CUDA exercises are skipped without a GPU, as the summary says. Every
-    problem is printed as `path:line: id: message`, then a summary on stderr.
+    with variants"); CUDA exercises are skipped without a GPU, as the summary says. A question's
+    verify blocks must print their `output` or raise their `raises` (questions/README.md,
+    "Verified claims"); one that needs a module not installed is skipped, as the summary says.
+    Every problem is printed as `path:line: id: message`, then a summary on stderr.
     Exit status: 0 all verified, 1 problems found, 2 a path does not exist.
     """
     from grader.errors import UsageError

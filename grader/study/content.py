@@ -23,7 +23,7 @@ from grader.errors import BankError
 __all__ = ["Catalog", "check", "content_hash", "load_catalog", "penalised"]
 
 _NOT_CONTENT = frozenset(
-    {"tags", "difficulty", "source", "hint", "hints", "explanation", "points", "penalty"}
+    {"tags", "difficulty", "source", "hint", "hints", "explanation", "points", "penalty", "verify"}
 )
 """Fields whose change does not make a question a different question (history stays current)."""
 _ABSENT_WHEN_DEFAULT = {"credit": None}
@@ -35,7 +35,8 @@ def content_hash(question: QuestionBase) -> str:
     """A short hash of what the learner is asked and what counts as right.
 
     Editing the prompt, options, answer, code, reference or credit changes it; editing tags,
-    difficulty, the hints, the explanation, the points or the penalty does not.
+    difficulty, the hints, the explanation, the verify blocks, the points or the penalty does
+    not.
     """
     data = question.model_dump(mode="json", exclude=set(_NOT_CONTENT))
     for key, default in _ABSENT_WHEN_DEFAULT.items():

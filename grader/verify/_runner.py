@@ -1,9 +1,13 @@
-"""Runs ``code_output`` snippets bank by bank in warm interpreters; started by ``snippets.py``.
+"""Runs ``code_output`` snippets and ``verify`` blocks bank by bank in warm interpreters; started
+by ``snippets.py``.
 
 Usage: ``python _runner.py RESULTS_DIR`` with a JSON job on stdin::
 
     {"seed": 1, "timeout": 10.0, "fork": true,
-     "banks": [[{"id": "...", "code": "..."}, ...], ...]}
+     "banks": [[{"id": "...", "code": "...", "requires": ["torchvision"]}, ...], ...]}
+
+``requires`` (optional) names modules a snippet needs: when one cannot be found the snippet is not
+run and its record says ``"skipped": "torchvision"``.
 
 torch and numpy are imported once. With ``"fork": true`` (POSIX) every bank then runs in its own
 child forked from this warm interpreter (so a crash or a hang stays inside its bank and costs no
@@ -18,7 +22,12 @@ finished (and which snippet was running) when a bank must be killed:
 
     versions.json   {"torch": "2.13.0+cpu", "numpy": "2.4.6", "python": "3.11.9"}
     bank-<i>.jsonl  {"event": "start", "id": ...} / {"event": "done", "id": ..., "stdout": ...,
-                    "error": null | "...", "seconds": 0.01}
+                    "error": null | "...", "error_types": [...], "error_message": "...",
+                    "skipped": null | "module", "seconds": 0.01}
+
+``error`` is the exception as Python prints its last line; ``error_types`` names its class and
+every base class, each both bare and qualified (``OutOfMemoryError``, ``torch.OutOfMemoryError``,
+``RuntimeError``, ``builtins.RuntimeError``, ...), and ``error_message`` is ``str()`` of it.
     status.jsonl    {"bank": i, "status": "ok" | "killed after 25 s" | "exit status 1" | ...}
 
 This file is standalone on purpose: it imports nothing from ``grader``.
@@ -28,6 +37,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import importlib.util
 import io
 import json
 import os
@@ -91,11 +101,39 @@ def _reset_state(torch: Any, numpy: Any, numpy_print: dict[str, Any], seed: int)
         torch.manual_seed(seed)
 
 
-def _run_one(code: str, name: str, timeout: float) -> tuple[str, str | None]:
-    """Exec ``code`` in a fresh namespace; return (captured stdout, error or None)."""
+def _names(cls: type) -> list[str]:
+    """The bare and qualified names of ``cls`` and of each of its bases, most derived first."""
+    names: list[str] = []
+    for base in cls.__mro__:
+        if base is object:
+            break
+        for name in (base.__name__, f"{base.__module__}.{base.__qualname__}"):
+            if name not in names:
+                names.append(name)
+    public = getattr(cls, "__module__", "").split(".")[0]
+    if public and public != "builtins" and f"{public}.{cls.__name__}" not in names:
+        names.insert(2, f"{public}.{cls.__name__}")  # torch.OutOfMemoryError, however defined
+    return names
+
+
+def _missing(modules: list[str]) -> str | None:
+    """The first module of ``modules`` that cannot be imported here, or None."""
+    for module in modules:
+        try:
+            if importlib.util.find_spec(module) is None:
+                return module
+        except (ImportError, ValueError):
+            return module
+    return None
+
+
+def _run_one(code: str, name: str, timeout: float) -> tuple[str, str | None, dict[str, Any]]:
+    """Exec ``code`` in a fresh namespace; return (captured stdout, error or None, details of
+    the exception: its class names and message)."""
     out = io.StringIO()
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     error: str | None = None
+    details: dict[str, Any] = {}
     use_alarm = hasattr(signal, "setitimer") and timeout > 0
     with warnings.catch_warnings(), contextlib.redirect_stdout(out):
         warnings.simplefilter("ignore")
@@ -112,7 +150,8 @@ def _run_one(code: str, name: str, timeout: float) -> tuple[str, str | None]:
             error = f"timed out after {timeout:g} s"
         except BaseException as exc:  # a snippet's failure is a result, not a crash
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return out.getvalue(), error
+            details = {"error_types": _names(type(exc)), "error_message": str(exc)}
+    return out.getvalue(), error, details
 
 
 def _emit(stream: TextIO, record: dict[str, Any]) -> None:
@@ -121,7 +160,7 @@ def _emit(stream: TextIO, record: dict[str, Any]) -> None:
 
 
 def _run_bank(
-    snippets: list[dict[str, str]],
+    snippets: list[dict[str, Any]],
     path: str,
     libraries: tuple[Any, Any, dict[str, Any]],
     seed: int,
@@ -132,9 +171,14 @@ def _run_bank(
     with open(path, "w", encoding="utf-8") as results:
         for index, snippet in enumerate(snippets):
             _emit(results, {"event": "start", "id": snippet["id"]})
+            missing = _missing(list(snippet.get("requires", ())))
+            if missing is not None:
+                record = {"event": "done", "id": snippet["id"], "stdout": "", "error": None}
+                _emit(results, {**record, "skipped": missing, "seconds": 0.0})
+                continue
             _reset_state(torch, numpy, numpy_print, seed * 100_003 + index)
             started = time.perf_counter()
-            stdout, error = _run_one(snippet["code"], snippet["id"], timeout)
+            stdout, error, details = _run_one(snippet["code"], snippet["id"], timeout)
             _emit(
                 results,
                 {
@@ -142,6 +186,8 @@ def _run_bank(
                     "id": snippet["id"],
                     "stdout": stdout,
                     "error": error,
+                    **details,
+                    "skipped": None,
                     "seconds": round(time.perf_counter() - started, 4),
                 },
             )
@@ -168,7 +214,7 @@ def _wait(pid: int, limit: float) -> str:
 
 
 def _run_forked(
-    snippets: list[dict[str, str]],
+    snippets: list[dict[str, Any]],
     path: str,
     libraries: tuple[Any, Any, dict[str, Any]],
     seed: int,

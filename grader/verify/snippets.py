@@ -1,4 +1,4 @@
-"""Execute every ``code_output`` snippet and compare what it prints with the declared answer.
+"""Execute every ``code_output`` snippet and ``verify`` block and compare with what is declared.
 
 Snippets run bank by bank in warm interpreters (``_runner.py``): torch is imported once per run,
 each bank runs in its own child forked from that interpreter (one interpreter per bank and run
@@ -10,6 +10,14 @@ when it differs from the declared answer under the answer-checking rule
 (``grader.bank.answers.normalise_output``: line by line, trailing whitespace and trailing blank
 lines ignored). Snippets run on the CPU (``CUDA_VISIBLE_DEVICES`` is emptied) with one thread, so
 answers do not depend on the machine.
+
+A question's ``verify`` blocks (``grader.bank.model.VerifyBlock``) run in the same interpreters,
+twice, beside the bank's snippets. A block with ``output`` is judged like a snippet; one with
+``raises`` must raise that exception (or a subclass) in both runs, with a message that
+``match`` (a regular expression) is found in, if given. A block whose ``requires`` names a module
+that is not installed is skipped, and the report counts it; a block without ``code`` (checked by
+reading its ``reference``) is only counted. Problems read ``path:line: id: verify[i]: ...``, the
+line of the block.
 
 This module never imports torch; the versions verified against come back from the runner.
 """
@@ -23,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +41,7 @@ from grader.bank.answers import normalise_output
 from grader.bank.loader import LoadedBank, load_banks
 from grader.bank.model import Bank, CodeOutputQuestion
 from grader.bank.problems import Problem
+from grader.bank.source import decode, parse
 
 _RUNNER = Path(__file__).resolve().with_name("_runner.py")
 _ADDRESS = re.compile(r"0x[0-9a-f]{6,}", re.IGNORECASE)
@@ -61,6 +70,41 @@ class Snippet:
     code: str
     answer: str
 
+    @property
+    def key(self) -> str:
+        """The name it runs under."""
+        return self.id
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One ``verify`` block with code to execute."""
+
+    path: str
+    line: int | None
+    """1-based line of the block (its ``- `` item) in the file; else the question's line."""
+    id: str
+    """The question's id."""
+    index: int
+    """The block's index in the question's ``verify`` list."""
+    code: str
+    output: str | None
+    raises: str | None
+    match: str | None
+    requires: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """The name it runs under: ``question-id#verify[i]``."""
+        return f"{self.id}#verify[{self.index}]"
+
+
+Job = Snippet | Block
+
 
 @dataclass(frozen=True)
 class SnippetReport:
@@ -79,7 +123,14 @@ class SnippetReport:
     seconds: float
     """Wall-clock time of the whole verification."""
     outputs: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-    """Question id -> what the snippet printed in the first run (for writing answers)."""
+    """Question id (``id#verify[i]`` for a block) -> what it printed in the first run (for
+    writing answers)."""
+    blocks: int = 0
+    """Number of verify blocks with code (each run twice, unless skipped)."""
+    skipped: tuple[tuple[str, str], ...] = ()
+    """``(id#verify[i], module)`` of each block skipped because ``module`` is not installed."""
+    read_only: int = 0
+    """Number of verify blocks without code: claims checked by reading their ``reference``."""
 
     @property
     def ok(self) -> bool:
@@ -90,10 +141,21 @@ class SnippetReport:
         """Problems one per line, then a summary line naming the versions verified against."""
         lines = [str(p) for p in self.problems]
         versions = f"torch {self.torch_version or '?'}, numpy {self.numpy_version or '?'}"
-        lines.append(
-            f"verified {self.snippets} code_output snippets in {self.banks} banks against "
+        blocks = f" and {self.blocks} verify blocks" if self.blocks else ""
+        summary = (
+            f"verified {self.snippets} code_output snippets{blocks} in {self.banks} banks against "
             f"{versions} (2 runs each, {self.seconds:.1f} s): {len(self.problems)} problems"
         )
+        if self.skipped:
+            missing = ", ".join(sorted({module for _, module in self.skipped}))
+            n = len(self.skipped)
+            summary += (
+                f"; {n} verify block{'s' if n != 1 else ''} skipped ({missing} not installed)"
+            )
+        if self.read_only:
+            n = self.read_only
+            summary += f"; {n} claim{'s' if n != 1 else ''} checked by reading only (not run)"
+        lines.append(summary)
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +163,9 @@ class SnippetReport:
         return {
             "ok": self.ok,
             "snippets": self.snippets,
+            "blocks": self.blocks,
+            "skipped": [{"block": key, "missing": module} for key, module in self.skipped],
+            "read_only": self.read_only,
             "banks": self.banks,
             "torch": self.torch_version,
             "numpy": self.numpy_version,
@@ -125,10 +190,68 @@ def _shown(text: str) -> str:
     return repr(joined)
 
 
+def _block_lines(path: Path) -> dict[str, list[int]]:
+    """Line of each verify block in the bank file ``path``, by question id (empty when the file
+    cannot be read: the questions' lines are used then)."""
+    try:
+        text, _ = decode(path.read_bytes())
+    except OSError:
+        return {}
+    doc = parse(text)[0] if text is not None else None
+    items = doc.data.get("questions") if doc is not None and isinstance(doc.data, dict) else None
+    if doc is None or not isinstance(items, list):
+        return {}
+    lines: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and isinstance(item.get("verify"), list):
+            blocks = range(len(item["verify"]))
+            lines[str(item.get("id"))] = [
+                doc.line_of(("questions", i, "verify", j)) for j in blocks
+            ]
+    return lines
+
+
+def _jobs(bank: LoadedBank) -> tuple[list[Job], int]:
+    """The snippets and verify blocks of one bank, question by question, and the number of
+    blocks without code."""
+    jobs: list[Job] = []
+    read_only = 0
+    block_lines: dict[str, list[int]] | None = None
+    for q in bank.questions:
+        line = bank.lines.get(q.id)
+        if isinstance(q, CodeOutputQuestion):
+            jobs.append(Snippet(str(bank.path), line, q.id, q.code, q.answer))
+        if not q.verify:
+            continue
+        if block_lines is None:
+            block_lines = _block_lines(bank.path) if bank.lines else {}
+        here = block_lines.get(q.id, [])
+        for i, block in enumerate(q.verify):
+            if block.code is None:
+                read_only += 1
+                continue
+            block_line = here[i] if i < len(here) else line
+            jobs.append(
+                Block(
+                    str(bank.path),
+                    block_line,
+                    q.id,
+                    i,
+                    block.code,
+                    block.output,
+                    block.raises,
+                    block.match,
+                    block.requires,
+                )
+            )
+    return jobs, read_only
+
+
 def _collect(
     banks_or_paths: Iterable[str | os.PathLike[str] | LoadedBank | Bank],
-) -> tuple[list[list[Snippet]], list[Problem]]:
-    """Group the snippets by bank; paths go through the bank loader (its problems come back)."""
+) -> tuple[list[list[Job]], int, list[Problem]]:
+    """Group the snippets and verify blocks by bank, and count the blocks without code; paths
+    go through the bank loader (its problems come back)."""
     items = list(banks_or_paths)
     paths = [item for item in items if not isinstance(item, LoadedBank | Bank)]
     loaded = load_banks(paths) if paths else None
@@ -141,15 +264,13 @@ def _collect(
     if loaded is not None:
         banks.extend(loaded.banks)
     groups = []
+    read_only = 0
     for bank in banks:
-        group = [
-            Snippet(str(bank.path), bank.lines.get(q.id), q.id, q.code, q.answer)
-            for q in bank.questions
-            if isinstance(q, CodeOutputQuestion)
-        ]
+        group, unrun = _jobs(bank)
+        read_only += unrun
         if group:
             groups.append(group)
-    return groups, list(loaded.problems) if loaded is not None else []
+    return groups, read_only, list(loaded.problems) if loaded is not None else []
 
 
 @dataclass
@@ -187,7 +308,7 @@ def _read_bank(path: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
 
 
 def _run_job(
-    banks: Sequence[Sequence[Snippet]], seed: int, timeout: float, fork: bool
+    banks: Sequence[Sequence[Job]], seed: int, timeout: float, fork: bool
 ) -> list[_RunResult]:
     """Run ``banks`` in one interpreter started with PYTHONHASHSEED=seed (one result per bank).
 
@@ -207,7 +328,10 @@ def _run_job(
         "seed": seed,
         "timeout": timeout,
         "fork": fork,
-        "banks": [[{"id": s.id, "code": s.code} for s in bank] for bank in banks],
+        "banks": [
+            [{"id": s.key, "code": s.code, "requires": list(s.requires)} for s in bank]
+            for bank in banks
+        ],
     }
     limit = _STARTUP_ALLOWANCE + sum(timeout * len(bank) + _BANK_MARGIN for bank in banks)
     with tempfile.TemporaryDirectory(prefix="grader-verify-") as work:
@@ -249,6 +373,14 @@ def _run_job(
     return results
 
 
+def _not_run(key: str, run: _RunResult) -> str:
+    if run.running == key and run.failure:
+        return run.failure
+    if run.failure:
+        return f"not run: {run.failure}"
+    return "not run"
+
+
 def _judge(snippet: Snippet, first: _RunResult, second: _RunResult) -> list[Problem]:
     """The problems of one snippet, given both runs of its bank."""
 
@@ -257,19 +389,21 @@ def _judge(snippet: Snippet, first: _RunResult, second: _RunResult) -> list[Prob
 
     expected = _shown(snippet.answer)
     for run in (first, second):
-        record = run.done.get(snippet.id)
+        record = run.done.get(snippet.key)
         if record is None:
-            if run.running == snippet.id and run.failure:
-                why = run.failure
-            elif run.failure:
-                why = f"not run: {run.failure}"
-            else:
-                why = "not run"
-            return [problem(f"expected {expected} got no output ({why})")]
+            return [problem(f"expected {expected} got no output ({_not_run(snippet.key, run)})")]
         if record["error"]:
             return [problem(f"expected {expected} got an exception: {record['error']}")]
-    out1 = first.done[snippet.id]["stdout"]
-    out2 = second.done[snippet.id]["stdout"]
+    out1 = first.done[snippet.key]["stdout"]
+    out2 = second.done[snippet.key]["stdout"]
+    return _judge_output(problem, snippet.answer, out1, out2)
+
+
+def _judge_output(
+    problem: Callable[[str], Problem], answer: str, out1: str, out2: str
+) -> list[Problem]:
+    """The problems of an output (``out1``, ``out2``: the two runs') that should be ``answer``."""
+    expected = _shown(answer)
     found: list[Problem] = []
     for pattern, what in ((_ADDRESS, "a memory address"), (_TIMING, "a timing")):
         if match := pattern.search(out1) or pattern.search(out2):
@@ -285,13 +419,49 @@ def _judge(snippet: Snippet, first: _RunResult, second: _RunResult) -> list[Prob
                 f"set/dict-order or clock dependence): {_shown(out1)} vs {_shown(out2)}"
             )
         ]
-    if output_lines(out1) != output_lines(snippet.answer):
+    if output_lines(out1) != output_lines(answer):
         found.append(problem(f"expected {expected} got {_shown(out1)}"))
     return found
 
 
+def _judge_block(block: Block, first: _RunResult, second: _RunResult) -> list[Problem] | str:
+    """The problems of one verify block, given both runs of its bank; or the module it needs
+    that is not installed (it was skipped)."""
+
+    def problem(message: str) -> Problem:
+        return Problem(block.path, block.line, block.id, f"verify[{block.index}]: {message}")
+
+    if block.raises is not None:
+        expected = block.raises + (f" matching {block.match!r}" if block.match else "")
+    else:
+        expected = _shown(block.output or "")
+    records = []
+    for run in (first, second):
+        record = run.done.get(block.key)
+        if record is None:
+            return [problem(f"expected {expected} got no output ({_not_run(block.key, run)})")]
+        if record.get("skipped"):
+            return str(record["skipped"])
+        records.append(record)
+    if block.raises is None:
+        for record in records:
+            if record["error"]:
+                return [problem(f"expected {expected} got an exception: {record['error']}")]
+        return _judge_output(problem, block.output or "", *(r["stdout"] for r in records))
+    for record in records:
+        if not record["error"]:
+            return [
+                problem(f"expected {expected} got no exception (output {_shown(record['stdout'])})")
+            ]
+        if block.raises not in record.get("error_types", ()):
+            return [problem(f"expected {expected} got {record['error']}")]
+        if block.match and not re.search(block.match, record.get("error_message", "")):
+            return [problem(f"expected {expected} got {record['error']}")]
+    return []
+
+
 def _run_twice(
-    groups: Sequence[Sequence[Snippet]], timeout: float, jobs: int | None
+    groups: Sequence[Sequence[Job]], timeout: float, jobs: int | None
 ) -> list[tuple[_RunResult, _RunResult]]:
     """Both runs of every bank: (first, second) per bank, in the order of ``groups``."""
     backwards = [list(group)[::-1] for group in groups]
@@ -319,7 +489,8 @@ def verify_snippets(
     timeout: float = 10.0,
     jobs: int | None = None,
 ) -> SnippetReport:
-    """Execute every ``code_output`` snippet of the given banks and report each problem.
+    """Execute every ``code_output`` snippet and ``verify`` block of the given banks and report
+    each problem.
 
     Args:
         banks_or_paths: bank files or folders (read with ``grader.bank.loader.load_banks``; a
@@ -332,30 +503,42 @@ def verify_snippets(
             forked from it; elsewhere every bank and run gets its own interpreter.
 
     Returns:
-        A :class:`SnippetReport`; problems read ``path:line: id: expected … got …``.
+        A :class:`SnippetReport`; problems read ``path:line: id: expected … got …`` (a verify
+        block's: ``path:line: id: verify[i]: expected … got …``).
 
     Raises:
         grader.errors.UsageError: a path does not exist.
     """
     started = time.perf_counter()
-    groups, load_problems = _collect(banks_or_paths)
+    groups, read_only, load_problems = _collect(banks_or_paths)
     problems: list[Problem] = []
     pairs = _run_twice(groups, timeout, jobs) if groups else []
     versions: dict[str, Any] = {}
     outputs: dict[str, str] = {}
+    skipped: list[tuple[str, str]] = []
     for group, (first, second) in zip(groups, pairs, strict=True):
         versions = versions or first.versions
-        for snippet in group:
-            problems.extend(_judge(snippet, first, second))
-            if snippet.id in first.done:
-                outputs[snippet.id] = first.done[snippet.id]["stdout"]
+        for job in group:
+            if isinstance(job, Snippet):
+                problems.extend(_judge(job, first, second))
+            else:
+                judged = _judge_block(job, first, second)
+                if isinstance(judged, str):
+                    skipped.append((job.key, judged))
+                else:
+                    problems.extend(judged)
+            if job.key in first.done and not first.done[job.key].get("skipped"):
+                outputs[job.key] = first.done[job.key]["stdout"]
     return SnippetReport(
         problems=tuple(problems + load_problems),
-        snippets=sum(len(group) for group in groups),
+        snippets=sum(isinstance(job, Snippet) for group in groups for job in group),
         banks=len(groups),
         torch_version=versions.get("torch"),
         numpy_version=versions.get("numpy"),
         python_version=versions.get("python"),
         seconds=time.perf_counter() - started,
         outputs=outputs,
+        blocks=sum(isinstance(job, Block) for group in groups for job in group),
+        skipped=tuple(skipped),
+        read_only=read_only,
     )

@@ -50,7 +50,7 @@ def test_question_lines(cache_dir: Path) -> None:
     """Each question's line is where its mapping starts in the file."""
     bank = load_banks([GOOD]).banks[0]
     assert bank.lines["good-single"] == 8
-    assert bank.lines["good-short"] == 154
+    assert bank.lines["good-short"] == 164
     assert bank.location("good-multiple") == f"{GOOD / 'all_types.yaml'}:27"
 
 
