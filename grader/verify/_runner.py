@@ -50,8 +50,9 @@ import traceback
 import warnings
 from typing import Any, TextIO
 
-LAZY_HEAVY = ("optim", "torch.jit", "torch.compile", "_dynamo")
-"""Snippet text that hints at torch's lazily imported heavy parts (torch._dynamo: ~2 s to import)."""
+LAZY_HEAVY = ("optim", "torch.jit", "torch.compile", "torch.export", "_dynamo")
+"""Snippet text that hints at torch's lazily imported heavy parts (torch._dynamo: ~2 s to import;
+torch.export needs it too)."""
 BANK_MARGIN = 5.0
 """Seconds a forked bank gets on top of its snippets' timeouts before it is killed."""
 
