@@ -15,10 +15,12 @@ pytestmark = pytest.mark.slow
 
 
 def test_import_hang_fails_every_check_once():
-    """A top-level endless loop costs one time limit (2 s here), not one per check."""
-    started = time.monotonic()
+    """A top-level endless loop costs one time limit (2 s here), not one per check.
+
+    The bound is on the engine's own ``execution_time`` (the grading, not the shared warm
+    worker's start-up, which a loaded machine can stretch to many seconds)."""
     result = grade_json("double", SUBMISSIONS / "import_hang.py")
-    elapsed = time.monotonic() - started
+    elapsed = result["execution_time"]
     assert {t["reason"] for t in result["tests"]} == {"timeout"}
     assert all(
         "importing your file" in t["output"] or "importing your file" in str(t)
