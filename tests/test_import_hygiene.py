@@ -12,8 +12,14 @@ import pkgutil
 import subprocess
 import sys
 
-HEADLESS_PACKAGES = ("grader.bank", "grader.exercises", "grader.study")
-HEADLESS_MODULES = ("grader.validate", "grader.cli.validate", "grader.cli.listing")
+HEADLESS_PACKAGES = ("grader.bank", "grader.exercises", "grader.study", "grader.interop")
+HEADLESS_MODULES = (
+    "grader.validate",
+    "grader.cli.validate",
+    "grader.cli.listing",
+    "grader.cli.importing",
+    "grader.cli.exporting",
+)
 HEAVY = ("torch", "textual")
 
 # Imports each module in turn and names the first one after which a heavy package is loaded.

@@ -76,6 +76,7 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
     {"study": ("study/",)},
     {"batch": ("batch/",)},
     {"publish": ("gradescope.py", "pinned_wheel.py", "handout.py", "ci_kit.py")},
+    {"interop": ("interop/",)},
     {"tui": ("tui/",)},
     {"cli": ("cli/", "__main__.py")},
 )

@@ -46,6 +46,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Pin the grader wheel and write the GitHub Actions grading workflow.",
     ),
     "export-student": ("grader.cli.handout:export_student", "Write the student handout."),
+    "import": (
+        "grader.cli.importing:import_questions",
+        "Import Moodle XML or GIFT questions into a bank file.",
+    ),
+    "export": (
+        "grader.cli.exporting:export_questions",
+        "Export question banks to Moodle XML or GIFT.",
+    ),
 }
 
 
