@@ -206,7 +206,9 @@ def test_cancel_kills_the_whole_grading_tree(course):
             grade_file(
                 "add-one", SUBMISSIONS / "hangs_on_five.py", course=course, worker=w, cancel=cancel
             )
-        assert time.monotonic() - started < 4
+        # Cancelled (not a timeout result) is the proof; the bound only says "no hang", with
+        # room for a loaded machine's process start-up.
+        assert time.monotonic() - started < 10
         deadline = time.monotonic() + 3
         while live_processes_in_group(pid) and time.monotonic() < deadline:
             time.sleep(0.05)  # SIGKILL is delivered at once; the kernel tears down quickly
