@@ -191,7 +191,8 @@ def gradcheck64(
     Uses gradcheck's fast mode (random projections of the Jacobian, deterministic under the seed
     every check starts with): a handful of calls instead of two per input element, which matters
     when every call crosses to the executor."""
-    converted = tuple(
+    # gradcheck's typing says tensors only; it passes other inputs (ints, None) through untouched.
+    converted: Any = tuple(
         t.detach().to(torch.float64).requires_grad_(t.requires_grad)
         if type(t) is torch.Tensor and t.is_floating_point()
         else t

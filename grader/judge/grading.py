@@ -206,7 +206,7 @@ def _skip_lazy_cuda_seeding() -> None:
     import torch
 
     if not torch.cuda.is_initialized():
-        torch.cuda.manual_seed_all = lambda seed: None  # type: ignore[assignment]
+        torch.cuda.manual_seed_all = lambda seed: None
 
 
 class SubmissionGrading:
