@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("grader.cli.validate:validate", "Lint question banks and exercises (no torch)."),
     "verify": (
         "grader.cli.verify:verify",
-        "Execute code_output snippets, solutions, starters and variants.",
+        "Execute code_output snippets, verify blocks, solutions, starters and variants.",
     ),
     "list": (
         "grader.cli.listing:list_banks",
