@@ -127,6 +127,20 @@ def test_enough_code_output_and_misconception_questions(banks: list[LoadedBank])
     assert sum("misconception" in q.tags for q in questions) >= 30
 
 
+def test_no_tag_names_the_source_notes(banks: list[LoadedBank]) -> None:
+    """Learners see tags in the app's filter, so none may refer to the notes the course was
+    written from (``seed-error``); PyTorch's own seeding vocabulary (``seeding``) stays legal."""
+    bad = sorted(
+        {
+            f"{q.id}: {tag}"
+            for q in _questions(banks)
+            for tag in q.tags
+            if tag.startswith("seed") and tag not in {"seeding", "seeds"}
+        }
+    )
+    assert not bad, f"tags that cite the source notes: {bad}"
+
+
 def test_difficulties_span_one_to_five(banks: list[LoadedBank]) -> None:
     """Every difficulty level from 1 to 5 is used."""
     assert {q.difficulty for q in _questions(banks)} == {1, 2, 3, 4, 5}
