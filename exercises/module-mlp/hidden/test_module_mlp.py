@@ -132,7 +132,7 @@ def forward(model, x):
         return model(x)
 
 
-@points(1.5)
+@points(1)
 @pytest.mark.parametrize("case", list(ARCHS))
 def test_forward_shape(submission, case):
     """forward returns a float32 tensor of shape (N, *, out_features)."""
@@ -149,7 +149,7 @@ def test_forward_shape(submission, case):
     )
 
 
-@points(2)
+@points(1.5)
 @pytest.mark.parametrize("case", ["one_hidden", "three_hidden", "no_hidden"])
 def test_layer_sizes(submission, case):
     """The model registers one nn.Linear per layer, with the exact sizes and a bias each, and its
@@ -450,3 +450,56 @@ def test_no_dropout_on_output(submission):
         zh="MLP(6, [], 4, dropout=0.5) 没有隐藏层，不应丢弃任何东西，但训练模式下输出变了："
         "输出层后面加了 Dropout",
     )
+
+
+@points(1)
+@pytest.mark.parametrize("case", ["dropout_default", "dropout_positional"])
+def test_signature(submission, case):
+    """The signature is MLP(in_features, hidden, out_features, dropout=0.0): built without a
+    dropout argument, training mode drops nothing (the default is 0.0); dropout given as the
+    fourth positional argument behaves exactly as dropout=... does (same weights, same dropout
+    masks). Observed in the outputs, never read from the source."""
+    in_features, hidden, out_features = DROPOUT_ARCH
+    x = torch.randn(16, in_features)
+    if case == "dropout_default":
+        call = f"MLP({in_features}, {list(hidden)}, {out_features})"
+        torch.manual_seed(0)
+        model = submission.MLP(in_features, hidden, out_features)
+        with torch.no_grad():
+            model.eval()
+            reference = model(x)
+            model.train()
+            torch.manual_seed(1)
+            out = model(x)
+    else:
+        call = f"MLP({in_features}, {list(hidden)}, {out_features}, 0.5)"
+        outs = []
+        for positional in (False, True):
+            torch.manual_seed(0)
+            if positional:
+                model = submission.MLP(in_features, hidden, out_features, 0.5)
+            else:
+                model = submission.MLP(in_features, hidden, out_features, dropout=0.5)
+            model.train()
+            torch.manual_seed(1)
+            outs.append(forward(model, x))
+        reference, out = outs
+    for value in (reference, out):
+        assert_tensor(value, shape=(16, out_features), what_en=f"{call}(x)", what_zh=f"{call}(x)")
+    if case == "dropout_default":
+        expect(
+            bool(torch.equal(out, reference)),
+            en=f"{call} in training mode drops activations, but without a dropout argument the "
+            "rate is 0.0: the signature is MLP(in_features, hidden, out_features, dropout=0.0)",
+            zh=f"{call} 在训练模式下丢弃了激活值，但不传 dropout 时丢弃率应为 0.0："
+            "签名是 MLP(in_features, hidden, out_features, dropout=0.0)",
+        )
+    else:
+        expect(
+            bool(torch.equal(out, reference)),
+            en=f"{call} in training mode differs from the same model built with dropout=0.5: the "
+            "fourth positional argument is the dropout rate (signature "
+            "MLP(in_features, hidden, out_features, dropout=0.0))",
+            zh=f"{call} 在训练模式下的输出与用 dropout=0.5 构造的同一模型不同：第四个位置参数就是丢弃率"
+            "（签名是 MLP(in_features, hidden, out_features, dropout=0.0)）",
+        )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader.checks import assert_close, assert_tensor, points
+from grader.checks import assert_close, assert_tensor, expect, points
 
 
 def reference_dists(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -54,7 +54,7 @@ DISTS_2D = {
 }
 
 
-@points(3)
+@points(2)
 @pytest.mark.parametrize("case", list(DISTS_2D))
 def test_dists_2d(submission, case):
     """2-D inputs (N, D) and (M, D) give the (N, M) squared distances."""
@@ -77,6 +77,46 @@ def test_dists_batched(submission, case):
     a_shape, b_shape = DISTS_BATCHED[case]
     a, b = make_points(len(case) * 11, a_shape, b_shape)
     check_dists(submission, a, b)
+
+
+# id -> (a's shape, b's shape): float32 points near (10000, ..., 10000), half of b repeating rows
+# of a (2-D only: the batch dims are test_dists_batched's business). There the expansion |a|^2 + |b|^2 - 2 a.b cancels catastrophically: without the clamp the
+# statement asks for, coinciding points give -64 or -128 instead of a distance >= 0.
+DISTS_FAR = {
+    "two_dims": ((8, 5), (8, 5)),
+    "rect": ((6, 4), (9, 4)),
+}
+
+
+@points(1)
+@pytest.mark.parametrize("case", list(DISTS_FAR))
+def test_dists_never_negative(submission, case):
+    """Distances are never negative, even for coinciding float32 points far from the origin
+        (where the expansion |a|^2 + |b|^2 - 2 a.b rounds below zero unless it is clamped); only the
+        sign is checked (not the shape, nor the values: the expansion's rounding error there is large),
+    so a mistake another check is about does not cost these points too."""
+    a_shape, b_shape = DISTS_FAR[case]
+    gen = torch.Generator().manual_seed(3)
+    a = torch.randn(a_shape, generator=gen, dtype=torch.float64) + 1e4
+    b = torch.randn(b_shape, generator=gen, dtype=torch.float64) + 1e4
+    b[..., :4, :] = a[..., :4, :]
+    a, b = a.to(torch.float32), b.to(torch.float32)
+    shapes = f"float32 a {tuple(a.shape)}, b {tuple(b.shape)}, coordinates near 10000"
+    out = submission.pairwise_sq_dists(a, b)
+    got = assert_tensor(
+        out,
+        what_en=f"pairwise_sq_dists(a, b) for {shapes}",
+        what_zh=f"pairwise_sq_dists(a, b)（{shapes}）的结果",
+    )
+    low = float(got.detach().to(torch.float64).nan_to_num(nan=-1.0).min())
+    expect(
+        low >= 0,
+        en=f"pairwise_sq_dists(a, b) for {shapes}, where rows 0-3 of b repeat rows of a: the "
+        f"smallest distance is {low}, but distances are never negative (with the expansion "
+        "|a|² + |b|² - 2 a·b, clamp the result to >= 0, e.g. .clamp_min(0))",
+        zh=f"pairwise_sq_dists(a, b)（{shapes}，b 的第 0-3 行与 a 的行重合）：最小的距离是 {low}，"
+        "但距离不会是负数（用展开式 |a|² + |b|² - 2 a·b 时要把结果截到 >= 0，例如 .clamp_min(0)）",
+    )
 
 
 # id -> (a's shape, b's shape, dtype, device); N == M, so that a mistake with the batch dims

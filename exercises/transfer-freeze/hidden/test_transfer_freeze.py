@@ -260,7 +260,7 @@ def test_head(submission, kind):
     )
 
 
-@points(1.5)
+@points(1)
 @pytest.mark.parametrize("kind", ["mlp", "cnn"])
 def test_forward(submission, kind):
     """In eval mode, model(x) == head(backbone(x)), shape (N, num_classes)."""
@@ -514,4 +514,55 @@ def test_head_learns(submission):
         en=f"20 training steps should lower the loss; with the head they left it is {end:.4g} "
         f"(it was {start:.4g})",
         zh=f"20 步训练应当降低损失；用训练后的分类头算出的损失为 {end:.4g}（原为 {start:.4g}）",
+    )
+
+
+@points(0.5)
+def test_keyword_arguments(submission):
+    """The stated parameter names work as keywords, as in the statement's example:
+    TransferModel(backbone, feature_dim=..., num_classes=...) gives a model whose eval-mode
+    output is head(backbone(x)), model.train(mode=...) works, and make_optimizer(model, lr=...)
+    gives an optimizer with that rate. An optimizer that cannot be built for another reason (a
+    frozen head gives SGD an empty parameter list: ValueError) is test_optimizer_params'
+    business, so it does not cost these points too."""
+    backbone, feature_dim, shape = make_backbone("mlp")
+    given = in_executor(backbone)
+    torch.manual_seed(7)
+    try:
+        model = submission.TransferModel(given, feature_dim=feature_dim, num_classes=NUM_CLASSES)
+        model.train(mode=True)
+        model.train(mode=False)
+        try:
+            optimizer = keep_result(submission.make_optimizer, model, lr=0.05)
+        except ValueError:
+            optimizer = None
+    except TypeError as exc:
+        fail(
+            en=f"a call by keyword raised TypeError ({str(exc)[:160]}): the parameters are named "
+            "as the statement says: TransferModel(backbone, feature_dim, num_classes), "
+            "make_optimizer(model, lr), train(self, mode=True)",
+            zh=f"按关键字传参时抛出了 TypeError（{str(exc)[:160]}）：参数名应与题目一致："
+            "TransferModel(backbone, feature_dim, num_classes)、make_optimizer(model, lr)、"
+            "train(self, mode=True)",
+        )
+    weight, bias = set_head(model, feature_dim, 40)
+    x = torch.randn(shape)
+    expected = backbone.eval()(x).detach() @ weight.T + bias
+    assert_close(
+        forward(model, x),
+        expected,
+        what_en=f"model(x) in eval mode for TransferModel(backbone, feature_dim={feature_dim}, "
+        f"num_classes={NUM_CLASSES})",
+        what_zh=f"TransferModel(backbone, feature_dim={feature_dim}, num_classes={NUM_CLASSES}) "
+        "在 eval 模式下 model(x) 的结果",
+    )
+    if optimizer is None:
+        return
+    groups = optimizer.param_groups
+    rates = [g.get("lr") for g in groups] if type(groups) is list else []
+    expect(
+        rates == [0.05] * len(rates) and len(rates) >= 1,
+        en=f"make_optimizer(model, lr=0.05) should give the learning rate 0.05, its param_groups "
+        f"have {rates}",
+        zh=f"make_optimizer(model, lr=0.05) 的学习率应为 0.05，它的 param_groups 中是 {rates}",
     )
