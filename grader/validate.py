@@ -10,7 +10,10 @@ A question whose explanation claims an error, in-place behaviour or memory shari
 ``verify`` block (``grader.bank.lint_claims``); for the banks a folder's ``verify_pending.txt``
 lists (one bank id per line, ``#`` comments) that is a warning instead of a problem, while their
 blocks are being written.
-Exercise folders are linted by :func:`grader.exercises.lint.lint_exercise`.
+Exercise folders are linted by :func:`grader.exercises.lint.lint_exercise`, and the title,
+statement and hints of each ``exercise.yaml`` by the bank text lints
+(:func:`grader.bank.lint.lint_exercise_file`: seed citations, and CJK typography unless
+``typography=False``).
 
 This module sits below both ``grader.bank`` and ``grader.exercises`` (it uses both), so that
 neither of them imports the other's layer (see ``docs/architecture.md``).
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.bank.bankfile import FileReport
-from grader.bank.lint import lint_bank_file
+from grader.bank.lint import lint_bank_file, lint_exercise_file
 from grader.bank.lint_claims import lint_claims_text
 from grader.bank.loader import NOT_BANKS, bank_files, link_reports, load_bank_file
 from grader.bank.problems import Problem, sort_problems
@@ -156,9 +159,9 @@ def validate_paths(
     """Check everything ``paths`` name and return every problem found.
 
     With ``update_ids``, ids of valid questions missing from a folder's ``ids.txt`` are added
-    first (the file is created if needed). Every bank file's texts are linted
-    (``grader.bank.lint``); ``typography=False`` leaves out the CJK typography lint (the
-    seed-citation lint always runs). Raises ``UsageError`` for a path that does not exist.
+    first (the file is created if needed). Every bank file's texts and every exercise's title,
+    statement and hints are linted (``grader.bank.lint``); ``typography=False`` leaves out the
+    CJK typography lint (the seed-citation lint always runs). Raises ``UsageError`` for a path that does not exist.
     """
     targets = find_targets(paths)
     files = bank_files(targets.bank_paths)
@@ -209,6 +212,7 @@ def validate_paths(
     for folder, solutions in targets.exercises:
         _, exercise_problems = lint_exercise(folder, solutions)
         problems += exercise_problems
+        problems += lint_exercise_file(folder / "exercise.yaml", typography=typography)
     report.exercises = len(targets.exercises)
     report.problems = sort_problems(problems)
     return report

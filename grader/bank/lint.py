@@ -9,6 +9,10 @@ description; each question's prompt, hint, explanation, options, reference and k
 - ``lint_claims``: an explanation claiming an error, in-place behaviour or memory sharing needs a
   ``verify`` block (on by default; ``claims=False`` turns it off).
 
+``lint_exercise_file`` runs the first two over an exercise's ``exercise.yaml``: its ``title``,
+``statement`` and every hint (no claims lint: an exercise has no ``verify`` blocks; its hidden
+checks are what prove the statement).
+
 They read the file's node tree rather than the validated models, so each problem names the line
 of the offending character, even inside a ``>-`` block, and so questions with schema problems are
 linted too. A lint problem is a problem for ``grader validate`` only: the loader (and so the app)
@@ -30,7 +34,7 @@ from grader.bank.problems import Problem
 from grader.bank.scalars import scalar_text
 from grader.bank.source import decode, parse
 
-__all__ = ["lint_bank_file", "lint_bank_text"]
+__all__ = ["lint_bank_file", "lint_bank_text", "lint_exercise_file", "lint_exercise_text"]
 
 _LANGS = frozenset({"zh", "en"})
 _TEXT_FLAGS = frozenset({"gives_away"})
@@ -71,6 +75,41 @@ def lint_bank_text(
                     problems += _lint(node, source, path, qid, field, lang, typography)
                 if claims:
                     problems += lint_claims(item, source, path, qid)
+    return problems
+
+
+_EXERCISE_TEXTS = ("title", "statement", "hints")
+"""The keys of an ``exercise.yaml`` whose ``{zh, en}`` texts a learner reads."""
+
+
+def lint_exercise_file(path: Path, *, typography: bool = True) -> list[Problem]:
+    """The lint problems of the texts of the ``exercise.yaml`` at ``path`` (none when it cannot
+    be read or parsed: the exercise loader reports why)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return []
+    text, _ = decode(raw)
+    if text is None:
+        return []
+    return lint_exercise_text(text, str(path), typography=typography)
+
+
+def lint_exercise_text(source: str, path: str, *, typography: bool = True) -> list[Problem]:
+    """The lint problems of one ``exercise.yaml``'s title, statement and hints; problems name
+    ``path`` and the exercise's ``id`` (or the folder's name when the file has none)."""
+    doc, _ = parse(source)
+    if doc is None or not isinstance(doc.root, MappingNode):
+        return []
+    exercise_id = Path(path).parent.name or None
+    for key, value in doc.root.value:
+        if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
+            exercise_id = str(value.value) or exercise_id
+    problems: list[Problem] = []
+    for key, value in doc.root.value:
+        if isinstance(key, ScalarNode) and key.value in _EXERCISE_TEXTS:
+            for field, lang, node in _texts(value, key.value):
+                problems += _lint(node, source, path, exercise_id, field, lang, typography)
     return problems
 
 

@@ -36,8 +36,8 @@ def display_path(path: Path) -> Path:
 @click.option(
     "--no-typography",
     is_flag=True,
-    help="Skip the CJK typography lint of question texts (for a course with conventions of its "
-    "own); every other check still runs.",
+    help="Skip the CJK typography lint of question and exercise texts (for a course with "
+    "conventions of its own); every other check still runs.",
 )
 def validate(
     paths: tuple[Path, ...],
@@ -54,14 +54,15 @@ def validate(
     is followed by the line as written, with a ^ under the place to edit. A file that does not
     parse still has its other questions checked.
 
-    Every text a learner reads (title, description, prompt, hint, explanation, options,
-    reference, key points) is linted too. It must not cite the seed notes ("the seed's",
-    种子文档), which learners never see; and, unless --no-typography, it must follow CJK
-    typography: no space beside full-width punctuation (one made by YAML folding a line break
-    included), “…” rather than ASCII quotes around Chinese text, no full-width letters or digits
-    in code, no half-width punctuation in a sentence with full-width punctuation. Code spans,
-    code blocks and URLs are not read as prose. Such problems fail the run, but the question is
-    still served in quizzes.
+    Every text a learner reads (a bank's title, description, prompt, hint, explanation, options,
+    reference, key points; an exercise's title, statement and hints) is linted too. It must not
+    cite the seed notes ("the seed's", 种子文档), which learners never see; and, unless
+    --no-typography, it must follow CJK typography: no space beside full-width punctuation (one
+    made by YAML folding a line break included), no line break inside a Chinese paragraph
+    (Markdown shows it as a space), “…” rather than ASCII quotes around Chinese text, no
+    full-width letters or digits in code, no half-width punctuation in a sentence with full-width
+    punctuation. Code spans, code blocks and URLs are not read as prose. Such problems fail the
+    run, but the question is still served in quizzes.
 
     An explanation that claims an error, in-place behaviour or memory sharing needs a `verify:`
     block, which `grader verify` runs (questions/README.md, "Verified claims"); for the banks
