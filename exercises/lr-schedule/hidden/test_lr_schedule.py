@@ -112,13 +112,18 @@ def group_lrs(optimizer, k):
     return lrs
 
 
-def scheduled_lrs(submission, bases, warmup, total, min_factor, steps):
+def scheduled_lrs(submission, bases, warmup, total, min_factor, steps, *, as_example=False):
     """Every group's lr right after creation and after each of `steps` scheduler steps.
 
-    The optimizer is kept in the executor (a handle), so the learner's scheduler drives that very
+    With ``as_example`` the scheduler is made as the statement's example makes it:
+    ``make_scheduler(optimizer, warmup_steps=..., total_steps=...)``, by keyword and without
+    ``min_factor`` (so its default, 0.0, applies; ``min_factor`` is ignored). The optimizer is kept in the executor (a handle), so the learner's scheduler drives that very
     optimizer and the check reads its learning rates back after every step."""
     optimizer = in_executor(make_optimizer(*bases))
-    scheduler = submission.make_scheduler(optimizer, warmup, total, min_factor)
+    if as_example:
+        scheduler = submission.make_scheduler(optimizer, warmup_steps=warmup, total_steps=total)
+    else:
+        scheduler = submission.make_scheduler(optimizer, warmup, total, min_factor)
     if not is_remote(scheduler):
         fail(
             en=f"make_scheduler should return a torch.optim.lr_scheduler.LRScheduler (e.g. LambdaLR), "
@@ -205,12 +210,16 @@ def test_scheduler_param_groups(submission):
 
 @points(0.5)
 def test_scheduler_end_to_end(submission):
-    """The learning rates the optimizer sees follow the statement's table (warmup 2, total 6)."""
-    history = scheduled_lrs(submission, [0.1], 2, 6, 0.0, 6)
+    """The learning rates the optimizer sees follow the statement's table (warmup 2, total 6),
+    with the scheduler made as the statement's example makes it:
+    make_scheduler(opt, warmup_steps=2, total_steps=6), by keyword, min_factor left at its
+    default 0.0."""
+    history = scheduled_lrs(submission, [0.1], 2, 6, None, 6, as_example=True)
     compare_history(
         history,
         [0.1],
         lambda k: reference(k, 2, 6),
-        "0.1 * the schedule's factor",
-        "0.1 * 调度倍数",
+        "0.1 * the schedule's factor, for make_scheduler(opt, warmup_steps=2, total_steps=6): "
+        "min_factor defaults to 0.0",
+        "0.1 * 调度倍数，对应 make_scheduler(opt, warmup_steps=2, total_steps=6)：min_factor 默认为 0.0",
     )

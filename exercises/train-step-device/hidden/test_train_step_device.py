@@ -112,7 +112,7 @@ def test_returns_float(submission, device, case):
     )
 
 
-@points(2.5)
+@points(2)
 @pytest.mark.parametrize("optimizer", ["sgd_momentum", "adam"])
 def test_one_step(submission, device, optimizer):
     """After one call the parameters are exactly those of one optimizer step on this batch."""
@@ -210,4 +210,43 @@ def test_model_not_moved(submission, device):
         en="after train_step the optimizer no longer holds the model's parameters (do not replace "
         "the model's parameters or layers)",
         zh="train_step 之后优化器不再持有模型的参数（不要替换模型的参数或层）",
+    )
+
+
+@points(0.5)
+def test_list_batch(submission, device):
+    """A batch given as a list [inputs, targets], as a DataLoader over a TensorDataset yields
+    it, is trained on exactly as the same batch given as a tuple: two identical models, one
+    step each, give the same result and the same parameters. The check compares the two calls
+    with each other only (whether one step is right is the other checks' business)."""
+    x, y = make_batch(5)
+    results, states = [], []
+    for batch in ((x, y), [x, y]):
+        model, opt, _, _ = setup(device)
+        try:
+            results.append(submission.train_step(model, batch, opt, nn.MSELoss()))
+        except Exception as exc:
+            if type(batch) is tuple:
+                raise
+            fail(
+                en=f"train_step(model, [inputs, targets], ...) raised {type(exc).__name__}: a batch "
+                "may be a list as well as a tuple (a DataLoader over a TensorDataset yields lists)",
+                zh=f"train_step(model, [inputs, targets], ...) 抛出了 {type(exc).__name__}：批次可以是"
+                "列表，也可以是元组（TensorDataset 上的 DataLoader 给出的就是列表）",
+            )
+        states.append({k: v.detach().cpu().clone() for k, v in model.state_dict().items()})
+    same_result = type(results[0]) is type(results[1]) and (
+        bool(torch.equal(results[0], results[1]))
+        if type(results[0]) is torch.Tensor
+        else results[0] == results[1]
+    )
+    same_state = states[0].keys() == states[1].keys() and all(
+        bool(torch.equal(states[0][k], states[1][k])) for k in states[0]
+    )
+    expect(
+        same_result and same_state,
+        en="train_step on a list batch [inputs, targets] does not do what it does on the same "
+        "batch as a tuple (inputs, targets): a batch may be a list as well as a tuple",
+        zh="train_step 对列表形式的批次 [inputs, targets] 所做的事与对同一批次的元组形式 "
+        "(inputs, targets) 不同：批次可以是列表，也可以是元组",
     )
