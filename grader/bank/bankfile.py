@@ -137,10 +137,10 @@ def check_bank_bytes(raw: bytes, path: str) -> FileReport:
         if not did_you_mean("questions", [str(k) for k in data]):  # else: "unknown key ..."
             file_problem(doc.line_of(()), "missing key 'questions' (the list of questions)")
     elif not isinstance(raw_questions, list):
-        got = {type(None): "nothing", dict: "a mapping"}.get(type(raw_questions))
+        kind = {type(None): "nothing", dict: "a mapping"}.get(type(raw_questions))
         file_problem(
             doc.line_of(("questions",)),
-            f"questions must be a list of questions ('- id: ...'), got {got or repr(raw_questions)}",
+            f"questions must be a list of questions ('- id: ...'), got {kind or repr(raw_questions)}",
         )
     elif not raw_questions:
         file_problem(doc.line_of(("questions",)), "the bank has no questions")
@@ -200,7 +200,7 @@ def _check_unparsed(text: str, path: str, error: Issue, report: FileReport) -> F
         qid = written if isinstance(written, str) and written else f"questions[{piece.index}]"
         for issue in piece.issues:
             report.problems.append(_problem(path, qid, issue))
-        node = doc.root.value[0]  # type: ignore[attr-defined]
+        node = doc.root.value[0]
         question = _check_question(piece.index, item, node, doc, path, report, seen_ids, base=(0,))
         if question is not None:
             valid.append(question)
