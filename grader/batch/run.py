@@ -322,21 +322,30 @@ def _grade_all(
 
     The one loop of every backend: start attempts while slots are free, and turn each finished
     attempt into a row, or a retry (a grader fault, at most ``retries`` times), or a stop
-    (``--require-sandbox``). Ctrl-C (or SIGTERM through the CLI) cancels the grades in flight
-    and those not started.
+    (``--require-sandbox``). A freed slot gets its next submission before the finished ones are
+    written, so no slot waits for the disk. Ctrl-C (or SIGTERM through the CLI) cancels the
+    grades in flight and those not started.
     """
     queue: deque[Job] = deque(Job(sub, stamp) for sub, stamp in todo)
     in_flight = 0
     new = 0
+
+    def fill() -> int:
+        started = 0
+        while queue and backend.free_slots() > 0:
+            job = queue.popleft()
+            attempts[job.key] = job.attempt
+            backend.submit(job)
+            started += 1
+        return started
+
     try:
         while queue or in_flight:
-            while queue and backend.free_slots() > 0:
-                job = queue.popleft()
-                attempts[job.key] = job.attempt
-                backend.submit(job)
-                in_flight += 1
-            for outcome in backend.collect(0.25):
-                in_flight -= 1
+            in_flight += fill()
+            finished = backend.collect(0.25)
+            in_flight -= len(finished)
+            in_flight += fill()
+            for outcome in finished:
                 row = _settle(driver, outcome, retries, queue, say)
                 if row is None:
                     continue

@@ -27,7 +27,9 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -224,6 +226,11 @@ class RayBackend:
         if ray.is_initialized():  # a caller of the Python API connected already
             return
         common: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
+        # Ray's core installs its own SIGTERM handler (a stack dump, then death): put back the
+        # one the caller had, so that `grader batch` stops as the local backend does.
+        saved = {}
+        if threading.current_thread() is threading.main_thread():
+            saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             if self._address is not None:
                 ray.init(address=self._address, **common)
@@ -238,6 +245,10 @@ class RayBackend:
         except (ConnectionError, ValueError, RuntimeError) as exc:
             where = self._address or "a local instance"
             raise UsageError(f"--backend ray: cannot connect to Ray at {where}: {exc}") from None
+        finally:
+            for sig, handler in saved.items():
+                if handler is not None:
+                    signal.signal(sig, handler)
         self._owns_connection = True
 
     def _alive_nodes(self) -> dict[str, dict[str, Any]]:
@@ -362,9 +373,9 @@ class RayBackend:
             if not done:
                 time.sleep(min(timeout, 0.2))
             return done
-        ready, rest = ray.wait(refs, num_returns=1, timeout=0 if done else timeout)
+        ready, rest = _interruptible(ray.wait, refs, num_returns=1, timeout=0 if done else timeout)
         if ready and rest:
-            more, _ = ray.wait(rest, num_returns=len(rest), timeout=0)
+            more, _ = _interruptible(ray.wait, rest, num_returns=len(rest), timeout=0)
             ready += more
         for ref in ready:
             kind, slot_id = self._refs.pop(ref, ("", ""))
@@ -512,6 +523,17 @@ class RayBackend:
         if self._owns_connection:
             ray.shutdown()
         return costs
+
+
+def _interruptible(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``call`` (a blocking Ray call), letting a signal handler's exception through as itself:
+    Ray's core wraps one raised while it waits (the CLI's SIGTERM -> stop) in a SystemError."""
+    try:
+        return call(*args, **kwargs)
+    except SystemError as exc:
+        if isinstance(exc.__cause__, Exception) and not isinstance(exc.__cause__, SystemError):
+            raise exc.__cause__ from None
+        raise
 
 
 def _first_line(exc: BaseException) -> str:
