@@ -4,14 +4,12 @@ does not exist, or a file, is a usage error before the command starts."""
 from __future__ import annotations
 
 import ast
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import click
 import pytest
+from cli_support import run_grader
 
 from grader.cli import COMMANDS, cli
 
@@ -20,21 +18,8 @@ SUBMISSION = Path(__file__).resolve().parents[2] / "solutions" / "module-mlp.py"
 
 
 def grader(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    beside = Path(sys.executable).with_name("grader")
-    command = str(beside) if beside.exists() else shutil.which("grader")
-    if command is None:
-        pytest.fail("the `grader` command is not installed: run `pip install -e .`")
-    environ = {k: v for k, v in os.environ.items() if k != "GRADER_COURSE"}
-    environ.update(GRADER_DATA_DIR=str(tmp_path / "data"), GRADER_LANG="en")
-    return subprocess.run(
-        [command, *args],
-        cwd=tmp_path,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    env = {"GRADER_DATA_DIR": str(tmp_path / "data"), "GRADER_LANG": "en"}
+    return run_grader(*args, cwd=tmp_path, env=env)
 
 
 @pytest.mark.parametrize(

@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from cli_support import run_grader
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "banks"
 
 
 def run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    beside = Path(sys.executable).with_name("grader")
-    command = str(beside) if beside.exists() else shutil.which("grader")
-    if command is None:
-        pytest.fail("the `grader` command is not installed: run `pip install -e .`")
-    environ = {k: v for k, v in os.environ.items() if k != "GRADER_COURSE"}
-    environ.update(GRADER_CACHE_DIR=str(tmp_path / "cache"), GRADER_LANG="en")
-    return subprocess.run(
-        [command, *args],
-        cwd=DATA,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    env = {"GRADER_CACHE_DIR": str(tmp_path / "cache"), "GRADER_LANG": "en"}
+    return run_grader(*args, cwd=DATA, env=env)
 
 
 def test_json(tmp_path: Path) -> None:

@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from cli_support import run_grader
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "banks"
 
 
-def grader_command() -> str:
-    """The installed `grader` script of this interpreter's environment."""
-    beside = Path(sys.executable).with_name("grader")
-    found = str(beside) if beside.exists() else shutil.which("grader")
-    if found is None:
-        pytest.fail("the `grader` command is not installed: run `pip install -e .`")
-    return found
-
-
 def run(*args: str, cwd: Path, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "GRADER_COURSE"}
-    environ.update(GRADER_CACHE_DIR=str(tmp_path / "cache"), **env)
-    return subprocess.run(
-        [grader_command(), *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_grader(*args, cwd=cwd, env={"GRADER_CACHE_DIR": str(tmp_path / "cache"), **env})
 
 
 def test_clean_course_exits_0(tmp_path: Path) -> None:

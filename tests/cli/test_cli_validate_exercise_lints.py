@@ -4,34 +4,18 @@ subprocess, on a copy of a bundled exercise with three mistakes written into its
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from cli_support import run_grader
 
 REPO = Path(__file__).resolve().parents[2]
 EXERCISE = "prune-linear"
 
 
 def _run(*args: str, cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    beside = Path(sys.executable).with_name("grader")
-    grader = str(beside) if beside.exists() else shutil.which("grader")
-    if grader is None:
-        pytest.fail("the `grader` command is not installed: run `pip install -e .`")
-    environ = {k: v for k, v in os.environ.items() if k != "GRADER_COURSE"}
-    environ["GRADER_CACHE_DIR"] = str(tmp_path / "cache")
-    return subprocess.run(
-        [grader, *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_grader(*args, cwd=cwd, env={"GRADER_CACHE_DIR": str(tmp_path / "cache")})
 
 
 def _course(tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:

@@ -4,38 +4,18 @@ real bank files (tests/data/banks/lint) and on the bundled course."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from cli_support import run_grader
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "banks"
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _grader() -> str:
-    beside = Path(sys.executable).with_name("grader")
-    found = str(beside) if beside.exists() else shutil.which("grader")
-    if found is None:
-        pytest.fail("the `grader` command is not installed: run `pip install -e .`")
-    return found
-
-
 def _run(*args: str, cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "GRADER_COURSE"}
-    environ["GRADER_CACHE_DIR"] = str(tmp_path / "cache")
-    return subprocess.run(
-        [_grader(), *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_grader(*args, cwd=cwd, env={"GRADER_CACHE_DIR": str(tmp_path / "cache")})
 
 
 def test_typography_problems_fail_with_line_id_and_fix(tmp_path: Path) -> None:

@@ -11,14 +11,13 @@ holds what `grader validate` must say about the rule and about malformed blocks 
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_grader
 
 REPO = Path(__file__).resolve().parents[2]
 CLAIMS = REPO / "tests" / "data" / "banks" / "claims"
@@ -27,28 +26,10 @@ LINT = CLAIMS / "lint"
 _LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<id>[^:]+): (?P<message>.*)$")
 
 
-def _grader() -> str:
-    beside = Path(sys.executable).with_name("grader")
-    found = str(beside) if beside.exists() else shutil.which("grader")
-    if found is None:
-        pytest.fail("the `grader` command is not installed: run `pip install -e .`")
-    return found
-
-
 def _run(
     *args: str, cwd: Path, cache: Path, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "GRADER_COURSE"}
-    environ["GRADER_CACHE_DIR"] = str(cache)
-    return subprocess.run(
-        [_grader(), *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_grader(*args, cwd=cwd, env={"GRADER_CACHE_DIR": str(cache)}, timeout=timeout)
 
 
 def _block_line(path: Path, claim: str) -> int:

@@ -4,27 +4,17 @@ subprocess, its exit status, stdout (the report) and stderr (the summary), never
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_grader
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def grader(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    beside = Path(sys.executable).with_name("grader")
-    command = str(beside) if beside.exists() else shutil.which("grader")
-    if command is None:
-        pytest.fail("the `grader` command is not installed: run `pip install -e .`")
-    environ = {k: v for k, v in os.environ.items() if k != "GRADER_COURSE"}
-    environ["GRADER_CACHE_DIR"] = str(cwd / "cache")
-    proc = subprocess.run(
-        [command, *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=120
-    )
+    proc = run_grader(*args, cwd=cwd, env={"GRADER_CACHE_DIR": str(cwd / "cache")}, timeout=120)
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
     return proc
 
