@@ -35,6 +35,32 @@ DENIED = {
         "computed_name.py": ("torch.softmax", 6),  # refused at run time, by the executor
         "adaptive_log_softmax.py": ("torch.nn.AdaptiveLogSoftmaxWithLoss", 9),
     },
+    "autograd-function": {
+        "functional_softplus.py": ("torch.nn.functional.softplus", 5),
+        "logaddexp_method.py": ("Tensor.logaddexp", 6),
+        "bce_with_logits.py": ("torch.nn.functional.binary_cross_entropy_with_logits", 8),
+        "autograd_in_backward.py": ("torch.autograd.grad", 18),
+        "backward_self_test.py": ("Tensor.backward", 27),  # in code that never runs
+    },
+    "attention-by-hand": {
+        "sdpa_alias.py": ("torch.nn.functional.scaled_dot_product_attention", 1),
+        "constant_getattr.py": ("torch.nn.functional.scaled_dot_product_attention", 7),
+        "computed_name.py": ("torch.nn.functional.scaled_dot_product_attention", 6),  # run time
+        "multi_head_forward.py": ("torch.nn.functional.multi_head_attention_forward", 8),
+        "transformer_layer.py": ("torch.nn.TransformerEncoderLayer", 5),
+    },
+    "layernorm-by-hand": {
+        "functional_layer_norm.py": ("torch.nn.functional.layer_norm", 7),
+        "batch_norm_disguise.py": ("torch.nn.functional.batch_norm", 8),
+        "group_norm_module.py": ("torch.nn.modules.normalization", 12),
+        "backward_through_autograd.py": ("Tensor.backward", 23),
+    },
+    "quantize-by-hand": {
+        "quantize_per_tensor.py": ("torch.quantize_per_tensor", 6),
+        "fake_quantize.py": ("torch.fake_quantize_per_tensor_affine", 6),
+        "observer.py": ("torch.ao", 1),
+        "dequantize_method.py": ("Tensor.dequantize", 2),
+    },
 }
 
 

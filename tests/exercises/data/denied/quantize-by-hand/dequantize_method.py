@@ -1,0 +1,2 @@
+def dequantize(q, scale, zero_point):
+    return q.dequantize()
