@@ -48,7 +48,9 @@ _LANG_KEYS = ("zh", "en")
 _FLAGS = ("gives_away",)
 
 
-_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n\t,\[\]{}]*")
+# Plain only where every YAML reader agrees: pure-Python PyYAML (YAML 1.1) ends a plain scalar
+# in a flow collection at any ':' or '?', where libyaml reads on, so those texts are quoted.
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n\t,\[\]{}:?]*")
 _NOT_PLAIN = re.compile(
     r": |:$| #|^[-+.]?\d|^[-+]?\.(?:inf|nan)$|^(?:y|n|yes|no|on|off|true|false|null|~)$",
     re.I,

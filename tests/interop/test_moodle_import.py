@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from grader.bank.loader import load_banks
 from grader.bank.model import QuestionBase
@@ -171,7 +172,10 @@ def test_one_language_is_imported_as_it_is_and_reported(tmp_path: Path) -> None:
     assert (chinese, "prompt: no English (en) text") in missing
     assert (chinese, "explanation: no English (en) text") in missing
     assert not any("Chinese" in what for qid, what in missing if qid == chinese)
-    numeric = next(qid for qid, _ in missing if qid.startswith("mono-sum-of-ones"))
+    # Two questions are named "Sum of ones"; the numerical one's explanation is just '3.0'.
+    written = yaml.safe_load(out.read_text(encoding="utf-8"))["questions"]
+    (numeric,) = [q["id"] for q in written if q["type"] == "numeric"]
+    assert numeric.startswith("mono-sum-of-ones")
     assert (numeric, "explanation: no Chinese (zh) text") not in missing  # '3.0' is neutral
     text = out.read_text(encoding="utf-8")
     assert "（图片未导入：计算图）" in text
