@@ -119,6 +119,7 @@ def executor_main(job: Job, code: Any, chan: socket.socket, out_w: int, scratch:
     status = 0
     try:
         die_with_parent()
+        _forget_inherited_violations()
         _isolate_fds(chan, out_w)
         layers: list[str] = []
         if not _UNSANDBOXED_FOR_TESTS:
@@ -139,6 +140,17 @@ def executor_main(job: Job, code: Any, chan: socket.socket, out_w: int, scratch:
         except (OSError, ValueError):
             pass
         os._exit(status)
+
+
+def _forget_inherited_violations() -> None:
+    """Start with an empty violation record: a fork copies its parent's, and a parent that once
+    loaded a submission itself (an in-process worker, a test) would otherwise report that
+    submission's violations as this one's."""
+    if _UNSANDBOXED_FOR_TESTS:
+        return
+    from grader.sandbox.policy import VIOLATIONS
+
+    VIOLATIONS.clear()
 
 
 def _violations() -> list[dict[str, Any]]:

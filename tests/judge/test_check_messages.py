@@ -165,3 +165,28 @@ def test_deprecated_forms_grade_as_before(tmp_path) -> None:
         "en": "double(21) should be 42",
         "zh": "double(21) 应为 42",
     }
+
+
+@pytest.mark.slow
+def test_violations_of_an_earlier_submission_do_not_leak(tmp_path) -> None:
+    """A process that once loaded a submission itself (an in-process worker, a test run) holds
+    that submission's runtime violations; the next executor it forks starts with none, so an
+    honest submission is never failed for another one's policy violation."""
+    from grader.runner.api import grade_file
+    from grader.runner.client import InProcessWorker
+    from grader.sandbox import policy
+    from grader.sandbox.policy.errors import make_violation
+
+    earlier = make_violation("builtin", "builtin-vars", 3, "earlier.py")
+    policy.VIOLATIONS.append(earlier)
+    submission = tmp_path / "double.py"
+    submission.write_text("def double(x):\n    return 2 * x\n", encoding="utf-8")
+    worker = InProcessWorker(preload_dynamo=False)
+    try:
+        result = grade_file("double", submission, course=COURSE, worker=worker)
+    finally:
+        worker.close()
+        policy.VIOLATIONS.clear()
+    reasons = {t.name: t.reason.value for t in result.tests}
+    assert "policy" not in reasons.values(), result.tests
+    assert reasons["test_number"] == "passed", result.tests
