@@ -52,3 +52,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     for item in gpu_tests:
         item.add_marker(pytest.mark.skip(reason=f"needs CUDA: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (a Playwright ``Browser``) for the whole session, shared by every
+    browser test; skipped without Chromium, failed on CI (tests/browser_support.py)."""
+    from browser_support import launched_browser
+
+    with launched_browser() as launched:
+        yield launched
