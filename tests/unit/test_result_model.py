@@ -81,3 +81,17 @@ def test_the_schema_refuses_a_zero_for_an_incomplete_result():
     doc["score"] = 0.0
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, SCHEMA)
+
+
+def test_text_report_keeps_bracketed_check_names():
+    """Parametrised check ids are shown as they are: rich must not read `[float32]` as markup
+    (it dropped them, and the rows of one check looked like repeats)."""
+    names = ["test_dtype[float32]", "test_dtype[float64]", "test_linear[no_bias]", "test_[bold]x"]
+    tests = tuple(
+        CheckResult(name=n, max_score=1.0, score=0.0, reason=Reason.FAILED, message=SKIP)
+        for n in names
+    )
+    text = render_text(ExerciseResult("ex[1]", "hidden", tests, 0.1, PROVENANCE), "en", width=120)
+    for name in names:
+        assert text.count(name) == 2, (name, text)  # its table row, and its failure heading
+    assert "ex[1] (hidden)" in text

@@ -40,7 +40,9 @@ def render_text(
     console = Console(
         file=buf, width=width, force_terminal=color, no_color=not color, highlight=False
     )
-    table = Table(title=f"{result.exercise} ({result.kind})", title_justify="left")
+    # Every name goes in as a rich Text, never as a str: a str is parsed as console markup, and
+    # a parametrised check's id (`test_dtype[float32]`) would lose its brackets.
+    table = Table(title=RichText(f"{result.exercise} ({result.kind})"), title_justify="left")
     table.add_column(labels["check"])
     table.add_column(labels["points"], justify="right")
     table.add_column(labels["result"])
@@ -48,7 +50,7 @@ def render_text(
         style = _STYLE.get(check.reason, "red")
         points = "–" if check.reason is Reason.SKIPPED else f"{check.score:g}"
         table.add_row(
-            check.name,
+            RichText(check.name),
             f"{points}/{check.max_score:g}",
             RichText(_REASONS[str(check.reason)].get(lang), style=style),
         )
