@@ -18,6 +18,23 @@ def _problem(reason: str, text: Text, line: int | None = None) -> dict[str, Any]
     return {"reason": reason, **text.to_dict(), "line": line}
 
 
+def caret_excerpt(source: str, lineno: int | None, offset: int | None, width: int = 120) -> str:
+    """The offending line and a caret under the column, as Python prints a syntax error
+    (empty when the line is unknown); a long line is cut around the column."""
+    lines = source.splitlines()
+    if not lineno or not 1 <= lineno <= len(lines):
+        return ""
+    line = lines[lineno - 1].replace("\t", " ")  # one column per character, as offset counts
+    stripped = line.lstrip()
+    column = max(0, (offset or 1) - 1 - (len(line) - len(stripped)))
+    start = max(0, column - width // 2) if len(stripped) > width else 0
+    shown = stripped[start : start + width]
+    if not shown.strip():
+        return ""
+    caret = min(column - start, len(shown))
+    return f"\n\n    {shown}\n    {' ' * caret}^"
+
+
 def compile_verdict(
     source: str, filename: str, allow: tuple[str, ...], deny: tuple[str, ...] = ()
 ) -> tuple[Any, dict[str, Any] | None]:
@@ -30,11 +47,12 @@ def compile_verdict(
     except SyntaxError as exc:
         where = f"line {exc.lineno}, column {exc.offset}" if exc.lineno else "unknown line"
         where_zh = f"第 {exc.lineno} 行第 {exc.offset} 列" if exc.lineno else "未知位置"
+        excerpt = caret_excerpt(source, exc.lineno, exc.offset)
         return None, _problem(
             "error",
             Text(
-                en=f"syntax error in {filename} at {where}: {exc.msg}",
-                zh=f"{filename} 有语法错误，位于{where_zh}：{exc.msg}",
+                en=f"syntax error in {filename} at {where}: {exc.msg}{excerpt}",
+                zh=f"{filename} 有语法错误，位于{where_zh}：{exc.msg}{excerpt}",
             ),
             exc.lineno,
         )

@@ -253,6 +253,14 @@ class SubmissionGrading:
                 verdict = _compile_verdict(problem)
             else:
                 self.link = ExecutorLink(self.template, req.time_limit, req.budget(), req.device)
+        if verdict is None and self.empty:
+            verdict = _verdict(
+                Reason.ERROR,
+                Text(
+                    en=f"{req.filename} is empty: write your code in it, then grade again",
+                    zh=f"{req.filename} 是空文件：先在其中写好代码，再评分",
+                ),
+            )
         self.verdict = verdict
         if req.device == "cpu":
             _skip_lazy_cuda_seeding()
@@ -269,7 +277,7 @@ class SubmissionGrading:
         self.template.close()
 
     def _run(self, items: list[pytest.Item], index: int, recorder: _ExcRecorder) -> dict[str, Any]:
-        if self.verdict is not None:
+        if self.verdict is not None:  # the whole file could not run: the same for every check
             return dict(self.verdict, duration=0.0)
         link = self.link
         assert link is not None
@@ -294,6 +302,18 @@ class SubmissionGrading:
         if fired:  # interrupted anywhere, maybe mid-frame: the executor's state is unknown
             link.abandon()
         log = link.end_check()
+        if link.import_failure is not None:
+            # Importing the file failed: no check can run. The reason becomes the verdict of
+            # every check and the result's summary, as for a syntax error.
+            failure = link.import_failure
+            message = failure.text
+            if failure.traceback:
+                message = Text(
+                    en=f"{message.en}\n\n{failure.traceback}",
+                    zh=f"{message.zh}\n\n{failure.traceback}",
+                )
+            self.verdict = _verdict(Reason(failure.reason), message, failure.line)
+            return self._run(items, index, recorder)
         verdict = classify(recorder.exc, log)
         verdict["duration"] = time.monotonic() - started
         verdict["output"] = _output_text(log)

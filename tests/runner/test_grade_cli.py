@@ -244,3 +244,31 @@ def test_require_sandbox_level_before_a_double_dash_keeps_the_arguments(tmp_path
     else:
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout)["score"] == 4
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"def f(:\n    pass\n", "syntax error in broken.py at line 1, column 7"),
+        (b"", "broken.py is empty"),
+        (b"ab\x00cd", "broken.py is a binary file"),
+        (b"raise ValueError('boom')\n", "importing your file raised ValueError: boom"),
+    ],
+    ids=["syntax_error", "empty", "binary", "import_raises"],
+)
+def test_a_file_that_cannot_run_is_reported_once(tmp_path, content, said):
+    """A file that cannot run at all says why once, under the table, and every check reads
+    `not run`: not the same message once per check (28 times for one syntax error)."""
+    broken = tmp_path / "broken.py"
+    broken.write_bytes(content)
+    proc = run("grade", "add-one", str(broken), "--lang", "en")
+    assert proc.returncode == 1, proc.stderr
+    text = " ".join(proc.stdout.split())
+    assert text.count(said) == 1, proc.stdout
+    assert proc.stdout.count("not run") == 4, proc.stdout  # add-one has four checks
+    assert "✗" not in proc.stdout, proc.stdout
+    if said.startswith("syntax error"):
+        assert "    def f(:\n          ^" in proc.stdout, proc.stdout  # the caret excerpt
+    doc = json.loads(run("grade", "add-one", str(broken), "--format", "json").stdout)
+    assert [t["status"] for t in doc["tests"]] == ["failed"] * 4
+    assert doc["score"] == 0

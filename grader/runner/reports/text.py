@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from grader.i18n import Lang, Text
-from grader.runner.result import ExerciseResult, Reason
+from grader.runner.result import CheckResult, ExerciseResult, Reason
 
 _LABELS = {
     "check": Text(zh="检查", en="check"),
@@ -28,6 +28,7 @@ _REASONS = {
     "timeout": Text(zh="超时", en="timeout"),
     "skipped": Text(zh="跳过", en="skipped"),
     "policy": Text(zh="违反规则", en="policy"),
+    "not_run": Text(zh="未运行", en="not run"),
 }
 _STYLE = {Reason.PASSED: "green", Reason.SKIPPED: "yellow"}
 
@@ -46,18 +47,26 @@ def render_text(
     table.add_column(labels["check"])
     table.add_column(labels["points"], justify="right")
     table.add_column(labels["result"])
+    summary = result.summary.get(lang) if result.summary else ""
+
+    def not_run(check: CheckResult) -> bool:
+        """The check's verdict is the whole file's (a syntax error, an empty or binary file, an
+        import that raised), which the summary says once, below the table."""
+        return bool(summary) and check.reason is not Reason.PASSED and check.output(lang) == summary
+
     for check in result.tests:
         style = _STYLE.get(check.reason, "red")
         points = "–" if check.reason is Reason.SKIPPED else f"{check.score:g}"
+        reason = "not_run" if not_run(check) else str(check.reason)
         table.add_row(
             RichText(check.name),
             f"{points}/{check.max_score:g}",
-            RichText(_REASONS[str(check.reason)].get(lang), style=style),
+            RichText(_REASONS[reason].get(lang), style=style),
         )
     console.print(table)
     for check in result.tests:
-        if check.reason is Reason.PASSED:
-            continue
+        if check.reason is Reason.PASSED or not_run(check):
+            continue  # a check that did not run: the summary below says why, once
         console.print(RichText(f"✗ {check.name}", style="bold"))
         console.print(RichText(check.output(lang)), soft_wrap=False)
         console.print()
