@@ -109,8 +109,15 @@ def _available(name: str) -> bool:
     help="Also print the log (debug level) to stderr. The log file is always written: "
     "`grader doctor` shows where.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of every command's output and of the app (as GRADER_LANG=zh|en does); a "
+    "command's own --lang still wins. Default: GRADER_LANG, else the locale.",
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: bool) -> None:
+def cli(ctx: click.Context, verbose: bool, lang: str | None) -> None:
     """Learn and examine PyTorch: bilingual quizzes and sandboxed code exercises.
 
     Run without a command in a terminal to open the app; without a terminal, this help is printed.
@@ -118,6 +125,9 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     Exit status: 0 success (full marks); 1 graded or validated with failures; 2 usage or input
     error; 3 incomplete (checks skipped, e.g. no GPU); 4 grader error.
     """
+    if lang is not None:
+        # Every command's default (grader.i18n.default_lang) and every process it starts read it.
+        os.environ["GRADER_LANG"] = lang
     _start_log(verbose)
     if ctx.invoked_subcommand is not None:
         return

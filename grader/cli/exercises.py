@@ -9,7 +9,7 @@ import click
 
 from grader.cli.options import course_option, format_option
 from grader.course import resolve_course
-from grader.i18n import default_lang
+from grader.i18n import Text, default_lang
 
 
 @click.command()
@@ -19,7 +19,7 @@ from grader.i18n import default_lang
     "--lang",
     type=click.Choice(["zh", "en"]),
     default=None,
-    help="Language of titles (default: from the locale).",
+    help="Language of titles and headers (default: grader --lang, GRADER_LANG, the locale).",
 )
 def exercises(course: Path | None, fmt: str, lang: str | None) -> None:
     """List the course's code exercises (id, title, points, device, time limit per check)."""
@@ -52,13 +52,33 @@ def exercises(course: Path | None, fmt: str, lang: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "title" if chosen == "en" else "标题", "points", "device", "limit/check")
+    table = Table()
+    # An id is what the learner types next (`grader check ID ...`): never wrapped or cut, at
+    # 80 columns or piped; the title wraps instead.
+    table.add_column("id", no_wrap=True, min_width=max((len(e.id) for e in items), default=2))
+    table.add_column(_HEADERS["title"].get(chosen), overflow="fold")
+    for key in ("points", "device", "limit"):
+        table.add_column(_HEADERS[key].get(chosen), no_wrap=True)
     for e in items:
+        device = _DEVICES.get(e.spec.device)
         table.add_row(
             e.id,
             e.spec.title.get(chosen),
             f"{e.spec.points:g}",
-            e.spec.device,
+            device.get(chosen) if device else e.spec.device,
             f"{e.spec.time_limit:g} s",
         )
     Console().print(table)
+
+
+_HEADERS = {
+    "title": Text(zh="标题", en="title"),
+    "points": Text(zh="分值", en="points"),
+    "device": Text(zh="设备", en="device"),
+    "limit": Text(zh="时限/每项", en="limit/check"),
+}
+_DEVICES = {
+    "any": Text(zh="任意", en="any"),
+    "cpu": Text(zh="CPU", en="cpu"),
+    "cuda": Text(zh="CUDA", en="cuda"),
+}

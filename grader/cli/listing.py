@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from grader.cli.options import course_option, format_option
+from grader.i18n import Lang, Text
 
 if TYPE_CHECKING:
     from grader.bank.loader import LoadedBank, LoadResult
@@ -48,7 +49,13 @@ def _load(course_dir: Path | None) -> LoadResult:
 @click.command("list", context_settings={"help_option_names": ["-h", "--help"]})
 @format_option(help="A table for people, or JSON for scripts.")
 @course_option
-def list_banks(fmt: str, course: Path | None) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of titles and headers (default: grader --lang, GRADER_LANG, the locale).",
+)
+def list_banks(fmt: str, course: Path | None, lang: str | None) -> None:
     """List the question banks with question counts per type and per difficulty (1-5).
 
     Only questions without problems are counted; run `grader validate` to see the others.
@@ -61,8 +68,8 @@ def list_banks(fmt: str, course: Path | None) -> None:
     if fmt == "json":
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        lang = default_lang()
-        _print_table(document, {b.id: b.title.get(lang) for b in result.banks})
+        chosen: Lang = "zh" if lang == "zh" else "en" if lang == "en" else default_lang()
+        _print_table(document, {b.id: b.title.get(chosen) for b in result.banks}, chosen)
     if problems:
         click.echo(
             f"note: {problems} problem{'s' if problems != 1 else ''} in the banks left some "
@@ -72,18 +79,28 @@ def list_banks(fmt: str, course: Path | None) -> None:
 
 
 _SHORT = {
-    "single": "single",
-    "multiple": "multi",
-    "true_false": "t/f",
-    "fill": "fill",
-    "numeric": "num",
-    "order": "order",
-    "code_output": "code",
-    "short": "short",
+    "single": Text(zh="单选", en="single"),
+    "multiple": Text(zh="多选", en="multi"),
+    "true_false": Text(zh="判断", en="t/f"),
+    "fill": Text(zh="填空", en="fill"),
+    "numeric": Text(zh="数值", en="num"),
+    "order": Text(zh="排序", en="order"),
+    "code_output": Text(zh="代码", en="code"),
+    "short": Text(zh="简答", en="short"),
+}
+_HEADERS = {
+    "bank": Text(zh="题库", en="bank"),
+    "title": Text(zh="标题", en="title"),
+    "questions": Text(zh="题数", en="questions"),
+    "total": Text(zh="合计", en="total"),
+    "legend": Text(
+        zh="d1..d5：难度，从 1（记忆）到 5（专家）",
+        en="d1..d5: difficulty, 1 (recall) to 5 (expert)",
+    ),
 }
 
 
-def _print_table(document: dict[str, Any], titles: dict[str, str]) -> None:
+def _print_table(document: dict[str, Any], titles: dict[str, str], lang: Lang) -> None:
     """One row per bank: counts per type, then per difficulty ('-' for none)."""
     from rich import box
     from rich.console import Console
@@ -93,9 +110,10 @@ def _print_table(document: dict[str, Any], titles: dict[str, str]) -> None:
     if not console.is_terminal:
         console = Console(width=200)  # piped: keep the table's natural width
     table = Table(box=box.SIMPLE_HEAD, show_footer=True, show_edge=False, pad_edge=False)
-    table.add_column("bank", footer="total")
-    table.add_column("title")
-    table.add_column("questions", justify="right", footer=str(document["total"]))
+    head = {key: text.get(lang) for key, text in _HEADERS.items()}
+    table.add_column(head["bank"], footer=head["total"], no_wrap=True)
+    table.add_column(head["title"])
+    table.add_column(head["questions"], justify="right", footer=str(document["total"]))
     type_totals: dict[str, int] = {}
     level_totals: dict[str, int] = {}
     for bank in document["banks"]:
@@ -104,7 +122,7 @@ def _print_table(document: dict[str, Any], titles: dict[str, str]) -> None:
         for d, n in bank["difficulty"].items():
             level_totals[d] = level_totals.get(d, 0) + n
     for t, short in _SHORT.items():
-        table.add_column(short, justify="right", footer=_cell(type_totals.get(t, 0)))
+        table.add_column(short.get(lang), justify="right", footer=_cell(type_totals.get(t, 0)))
     for d in "12345":
         table.add_column(f"d{d}", justify="right", footer=_cell(level_totals.get(d, 0)))
     for bank in document["banks"]:
@@ -116,7 +134,7 @@ def _print_table(document: dict[str, Any], titles: dict[str, str]) -> None:
             *(_cell(bank["difficulty"].get(d, 0)) for d in "12345"),
         )
     console.print(table)
-    console.print("d1..d5: difficulty, 1 (recall) to 5 (expert)", style="dim")
+    console.print(head["legend"], style="dim")
 
 
 def _cell(n: int) -> str:

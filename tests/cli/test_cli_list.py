@@ -61,3 +61,14 @@ def test_broken_questions_are_left_out_with_a_note(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert json.loads(done.stdout)["total"] == 1
     assert "run `grader validate`" in done.stderr
+
+
+def test_chinese_table(tmp_path: Path) -> None:
+    """Under `grader --lang zh` the headers, type names, total and legend are Chinese."""
+    shutil.copytree(DATA / "good", tmp_path / "good")
+    done = run_grader("--lang", "zh", "list", "--course", "good", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for word in ("题库", "标题", "题数", "单选", "代码", "简答", "合计", "难度"):
+        assert word in done.stdout, (word, done.stdout)
+    for word in ("questions", "total", "single", "difficulty"):
+        assert word not in done.stdout, (word, done.stdout)
