@@ -60,12 +60,11 @@ def exercises(course: Path | None, fmt: str, lang: str | None) -> None:
     for key in ("points", "device", "limit"):
         table.add_column(_HEADERS[key].get(chosen), no_wrap=True)
     for e in items:
-        device = _DEVICES.get(e.spec.device)
         table.add_row(
             e.id,
             e.spec.title.get(chosen),
             f"{e.spec.points:g}",
-            device.get(chosen) if device else e.spec.device,
+            _device(e.spec.device, chosen),
             f"{e.spec.time_limit:g} s",
         )
     Console().print(table)
@@ -77,8 +76,11 @@ _HEADERS = {
     "device": Text(zh="设备", en="device"),
     "limit": Text(zh="时限/每项", en="limit/check"),
 }
-_DEVICES = {
-    "any": Text(zh="任意", en="any"),
-    "cpu": Text(zh="CPU", en="cpu"),
-    "cuda": Text(zh="CUDA", en="cuda"),
-}
+_ANY_DEVICE = Text(zh="任意", en="any")
+
+
+def _device(device: str, lang: str) -> str:
+    """``any`` in the learner's language; ``cpu``/``cuda`` as names (upper case in Chinese)."""
+    if device == "any":
+        return _ANY_DEVICE.get(lang)
+    return device.upper() if lang == "zh" else device

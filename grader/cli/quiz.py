@@ -15,13 +15,18 @@ from grader.errors import UsageError, did_you_mean
 __all__ = ["quiz", "run_quiz"]
 
 
+LISTED_NAMES = 20
+"""Up to this many known names are listed in an unknown-name error; more are only counted."""
+
+
 def _check_names(kind: str, given: Iterable[str], known: list[str]) -> None:
     for name in given:
         if name not in known:
-            listing = ", ".join(known) or "none"
-            raise UsageError(
-                f"unknown {kind} '{name}'{did_you_mean(name, known)}; the course has: {listing}"
-            )
+            if len(known) <= LISTED_NAMES:
+                listing = f"the course has: {', '.join(known) or 'none'}"
+            else:  # hundreds of question ids would bury the suggestion
+                listing = f"the course has {len(known)} {kind}s (`grader list` shows its banks)"
+            raise UsageError(f"unknown {kind} '{name}'{did_you_mean(name, known)}; {listing}")
 
 
 def run_quiz(

@@ -45,12 +45,12 @@ def _pct(value: float | None) -> str:
 
 def render_text(data: dict[str, Any], lang: str) -> str:
     """The statistics as a plain-text report in ``lang``."""
-    from grader.tui.strings import t
+    from grader.tui.strings import streak_key, t
 
     lines = [
         t("stats_title", lang),
         t("stats_totals", lang, n=data["answered"], c=data["correct"], pct=_pct(data["accuracy"])),
-        t("stats_streak", lang, n=data["streak_days"]),
+        t(streak_key(data["streak_days"]), lang, n=data["streak_days"]),
         t("stats_mastery", lang, m=data["mastered"], d=data["due"]),
     ]
     exercises = data.get("exercises")

@@ -137,6 +137,7 @@ STRINGS: dict[str, Text] = {
         en="{n} answered, {c} fully right, accuracy {pct}",
     ),
     "stats_streak": Text(zh="连续学习 {n} 天", en="streak: {n} days"),
+    "stats_streak_one": Text(zh="连续学习 {n} 天", en="streak: {n} day"),
     "stats_mastery": Text(
         zh="已掌握 {m} 题 · 待复习 {d} 题", en="{m} mastered · {d} due for review"
     ),
@@ -169,6 +170,11 @@ def md_label(key: str, lang: str) -> str:
     followed by a Chinese character.
     """
     return f"**{t(key, lang)}**" + ("：" if lang == "zh" else ": ")
+
+
+def streak_key(days: int) -> str:
+    """The streak line's key: "1 day", not "1 days"."""
+    return "stats_streak_one" if days == 1 else "stats_streak"
 
 
 def t(key: str, lang: str, **values: Any) -> str:

@@ -88,3 +88,16 @@ def test_stats_of_a_new_learner_create_nothing(tmp_path: Path, course_dir: Path)
     )
     assert json.loads(result.output)["answered"] == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_one_day_streak_is_singular(study: Study, tmp_path: Path, course_dir: Path) -> None:
+    """ "streak: 1 day", never "1 days"; other counts stay plural."""
+    from grader.cli.stats import render_text
+
+    _practice(study, {"fx-single": 0})
+    args = ["--format", "json", "--course", str(course_dir), "--data-dir", str(tmp_path / "data")]
+    data = json.loads(CliRunner().invoke(stats, args).output)
+    for days, line in ((1, "streak: 1 day\n"), (2, "streak: 2 days\n"), (0, "streak: 0 days\n")):
+        text = render_text({**data, "streak_days": days}, "en") + "\n"
+        assert line in text, text
+    assert "连续学习 1 天" in render_text({**data, "streak_days": 1}, "zh")

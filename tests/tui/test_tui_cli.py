@@ -45,3 +45,16 @@ def test_bad_options_are_usage_errors(
     with pytest.raises(UsageError) as error:
         run_quiz(course=COURSE, data_dir=tmp_path, **options)  # type: ignore[arg-type]
     assert message in error.value.message
+
+
+def test_an_unknown_question_in_a_big_course_is_not_a_dump_of_every_id(tmp_path: Path) -> None:
+    """With the bundled course's hundreds of questions, an unknown id gets a suggestion and a
+    count, not every id."""
+    from grader.course import resolve_course
+
+    with pytest.raises(UsageError) as error:
+        run_quiz(course=resolve_course(None).root, data_dir=tmp_path, questions=("tensors-dtyp",))
+    message = error.value.message
+    assert "unknown question 'tensors-dtyp'" in message
+    assert "questions (`grader list` shows its banks)" in message
+    assert len(message) < 300, message

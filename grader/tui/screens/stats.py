@@ -14,7 +14,7 @@ from textual.widgets import Footer, Markdown, Static
 from grader.i18n import Text
 from grader.study.stats import Stats, Tally
 from grader.tui.screens.base import LANG_BINDINGS, LocalizedScreen
-from grader.tui.strings import t
+from grader.tui.strings import streak_key, t
 from grader.tui.widgets.accuracy_chart import AccuracyChart
 
 __all__ = ["StatsScreen", "stats_markdown"]
@@ -48,7 +48,7 @@ def stats_markdown(stats: Stats, lang: str, bank_names: dict[str, str]) -> tuple
         " · ".join(
             [
                 t("stats_totals", lang, n=total.answered, c=total.correct, pct=_pct(total)),
-                t("stats_streak", lang, n=stats.streak_days),
+                t(streak_key(stats.streak_days), lang, n=stats.streak_days),
                 t("stats_mastery", lang, m=stats.mastered, d=stats.due),
             ]
         )
