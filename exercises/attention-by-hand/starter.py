@@ -1,6 +1,6 @@
 """attention-by-hand: scaled dot-product attention with boolean, additive and causal masks.
 
-Edit this file, then run `grader check attention-by-hand starter.py` to try the public checks.
+Edit this file, then run `grader check attention-by-hand <this file>` to try the public checks.
 F.scaled_dot_product_attention, nn.MultiheadAttention, the nn.Transformer classes and
 torch.nn.attention are forbidden here (see the statement for the whole list).
 """

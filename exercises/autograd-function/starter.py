@@ -1,6 +1,6 @@
 """autograd-function: a numerically stable softplus as a custom torch.autograd.Function.
 
-Edit this file, then run `grader check autograd-function starter.py` to try the public checks.
+Edit this file, then run `grader check autograd-function <this file>` to try the public checks.
 F.softplus, nn.Softplus, logaddexp, logsumexp, logsigmoid, torch.autograd.grad and .backward()
 are forbidden here, even in code that never runs (see the statement for the whole list).
 """

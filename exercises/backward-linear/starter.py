@@ -1,6 +1,6 @@
 """backward-linear: implement the backward pass of a linear layer.
 
-Edit this file, then run `grader check backward-linear starter.py` to try the public checks.
+Edit this file, then run `grader check backward-linear <this file>` to try the public checks.
 """
 
 import torch

@@ -1,6 +1,6 @@
 """checkpoint-roundtrip: save and restore a training checkpoint.
 
-Edit this file, then run `grader check checkpoint-roundtrip starter.py` to try the public checks.
+Edit this file, then run `grader check checkpoint-roundtrip <this file>` to try the public checks.
 """
 
 import torch

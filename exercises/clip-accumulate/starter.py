@@ -1,6 +1,6 @@
 """clip-accumulate: gradient accumulation with clipping of the accumulated gradient.
 
-Edit this file, then run `grader check clip-accumulate starter.py` to try the public checks.
+Edit this file, then run `grader check clip-accumulate <this file>` to try the public checks.
 """
 
 import torch

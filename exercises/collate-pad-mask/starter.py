@@ -1,6 +1,6 @@
 """collate-pad-mask: a collate_fn that pads variable-length sequences and builds a mask.
 
-Edit this file, then run `grader check collate-pad-mask starter.py` to try the public checks.
+Edit this file, then run `grader check collate-pad-mask <this file>` to try the public checks.
 """
 
 import torch

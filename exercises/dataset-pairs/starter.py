@@ -1,6 +1,6 @@
 """dataset-pairs: write a Dataset of (features, label) pairs.
 
-Edit this file, then run `grader check dataset-pairs starter.py` to try the public checks.
+Edit this file, then run `grader check dataset-pairs <this file>` to try the public checks.
 """
 
 import torch

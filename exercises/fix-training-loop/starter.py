@@ -1,6 +1,6 @@
 """fix-training-loop: this training loop runs, but it is wrong in several ways. Fix it.
 
-Run `grader check fix-training-loop starter.py` to try the public checks.
+Run `grader check fix-training-loop <this file>` to try the public checks.
 """
 
 import torch

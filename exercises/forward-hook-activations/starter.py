@@ -1,6 +1,6 @@
 """forward-hook-activations: record the outputs of named submodules with forward hooks.
 
-Edit this file, then run `grader check forward-hook-activations starter.py` to try the public checks.
+Edit this file, then run `grader check forward-hook-activations <this file>` to try the public checks.
 """
 
 

@@ -1,6 +1,6 @@
 """layernorm-by-hand: LayerNorm's forward and backward, a layer_norm function and a module.
 
-Edit this file, then run `grader check layernorm-by-hand starter.py` to try the public checks.
+Edit this file, then run `grader check layernorm-by-hand <this file>` to try the public checks.
 F.layer_norm, nn.LayerNorm, the other normalizations (group, batch, instance, RMS norm),
 torch.autograd.grad and .backward() are forbidden here, even in code that never runs (see the
 statement for the whole list).

@@ -1,6 +1,6 @@
 """lr-schedule: linear warmup then cosine decay, as a function and as a scheduler.
 
-Edit this file, then run `grader check lr-schedule starter.py` to try the public checks.
+Edit this file, then run `grader check lr-schedule <this file>` to try the public checks.
 """
 
 import math

@@ -1,6 +1,6 @@
 """module-mlp: build a multilayer perceptron to a given architecture.
 
-Edit this file, then run `grader check module-mlp starter.py` to try the public checks.
+Edit this file, then run `grader check module-mlp <this file>` to try the public checks.
 """
 
 import torch

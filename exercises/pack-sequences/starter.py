@@ -1,6 +1,6 @@
 """pack-sequences: the last real hidden state of each sequence in a padded batch.
 
-Edit this file, then run `grader check pack-sequences starter.py` to try the public checks.
+Edit this file, then run `grader check pack-sequences <this file>` to try the public checks.
 """
 
 from torch.nn.utils.rnn import pack_padded_sequence  # (you will need it)

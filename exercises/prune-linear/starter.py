@@ -1,6 +1,6 @@
 """prune-linear: prune a Linear layer's weights for good.
 
-Edit this file, then run `grader check prune-linear starter.py` to try the public checks.
+Edit this file, then run `grader check prune-linear <this file>` to try the public checks.
 """
 
 from torch import nn

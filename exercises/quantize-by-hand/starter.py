@@ -1,6 +1,6 @@
 """quantize-by-hand: 8-bit per-tensor affine quantization and dequantization, by hand.
 
-Edit this file, then run `grader check quantize-by-hand starter.py` to try the public checks.
+Edit this file, then run `grader check quantize-by-hand <this file>` to try the public checks.
 torch.quantize_per_tensor, torch.fake_quantize_per_tensor_affine, x.dequantize(), x.int_repr()
 and the modules torch.ao and torch.quantization are forbidden here (see the statement).
 """

@@ -1,6 +1,6 @@
 """softmax-by-hand: a numerically stable softmax, without PyTorch's own.
 
-Edit this file, then run `grader check softmax-by-hand starter.py` to try the public checks.
+Edit this file, then run `grader check softmax-by-hand <this file>` to try the public checks.
 torch.softmax, F.softmax, x.softmax(...) and their log_ versions are forbidden here (see the
 statement for the whole list).
 """

@@ -1,6 +1,6 @@
 """tensor-broadcast: pairwise squared distances and a coordinate grid, with broadcasting.
 
-Edit this file, then run `grader check tensor-broadcast starter.py` to try the public checks.
+Edit this file, then run `grader check tensor-broadcast <this file>` to try the public checks.
 """
 
 import torch

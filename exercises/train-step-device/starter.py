@@ -1,6 +1,6 @@
 """train-step-device: one training step that works wherever the model lives.
 
-Edit this file, then run `grader check train-step-device starter.py` to try the public checks.
+Edit this file, then run `grader check train-step-device <this file>` to try the public checks.
 """
 
 

@@ -1,6 +1,6 @@
 """transfer-freeze: freeze a pretrained backbone and train a new head.
 
-Edit this file, then run `grader check transfer-freeze starter.py` to try the public checks.
+Edit this file, then run `grader check transfer-freeze <this file>` to try the public checks.
 """
 
 import torch

@@ -134,6 +134,8 @@ def lint_exercise(
                     f"(tag the exercise '{FIND_THE_BUG}' if the marker would give the bug away)",
                 )
             )
+    if starter.is_file():
+        _lint_starter_name(starter, eid, problems)
     if not any(folder.glob("test_public*.py")):
         problems.append(Problem(str(folder), None, eid, "no public checks (test_public*.py)"))
     hidden = sorted((folder / "hidden").glob("test_*.py"))
@@ -161,6 +163,23 @@ def lint_exercise(
         if not solution.is_file():
             problems.append(Problem(str(yaml_path), None, eid, f"no reference solution {solution}"))
     return spec, problems
+
+
+def _lint_starter_name(starter: Path, eid: str, problems: list[Problem]) -> None:
+    """The learner's copy of the starter is not called ``starter.py`` (the app's workspace
+    names it ``<id>.py``), so the starter must not tell them to run a command on that name."""
+    text = starter.read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "starter.py" in line:
+            problems.append(
+                Problem(
+                    str(starter),
+                    number,
+                    eid,
+                    "the starter names 'starter.py', but the learner's copy is called "
+                    f"'{eid}.py' in the app and may have any name elsewhere: say 'this file'",
+                )
+            )
 
 
 def _num(value: float) -> str:

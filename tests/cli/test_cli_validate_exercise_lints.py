@@ -80,3 +80,24 @@ def test_no_typography_keeps_the_citation_lint(tmp_path: Path) -> None:
     assert len(out) == 1 and out[0].startswith(
         f"exercises/{EXERCISE}/exercise.yaml:{lines['hint']}: {EXERCISE}: hints[0] (en): "
     )
+
+
+def test_a_starter_naming_starter_py_is_reported(tmp_path: Path) -> None:
+    """The learner's copy is `<id>.py` in the app: a starter telling them to run a command on
+    `starter.py` is a problem at its line."""
+    course, _, _ = _course(tmp_path)
+    (course / "exercises" / EXERCISE / "exercise.yaml").write_text(
+        (REPO / "exercises" / EXERCISE / "exercise.yaml").read_text("utf-8"), "utf-8"
+    )
+    starter = course / "exercises" / EXERCISE / "starter.py"
+    text = starter.read_text(encoding="utf-8")
+    text = text.replace("<this file>", "starter.py", 1)
+    assert "starter.py" in text, f"{EXERCISE}'s starter changed: update this test"
+    starter.write_text(text, encoding="utf-8")
+    line = text[: text.index("starter.py")].count("\n") + 1
+    done = _run("validate", f"exercises/{EXERCISE}", cwd=course, tmp_path=tmp_path)
+    assert done.returncode == 1, done.stdout
+    assert done.stdout.startswith(
+        f"exercises/{EXERCISE}/starter.py:{line}: {EXERCISE}: the starter names 'starter.py', "
+        f"but the learner's copy is called '{EXERCISE}.py'"
+    ), done.stdout
