@@ -54,6 +54,7 @@ __all__ = [
     "after_wrong_tries",
     "check_answer",
     "check_code_output",
+    "layout_free_output",
     "check_fill",
     "check_multiple",
     "check_numeric",
@@ -146,6 +147,20 @@ def normalise_output(text: str) -> tuple[str, ...]:
     while lines and not lines[-1]:
         lines.pop()
     return tuple(lines)
+
+
+_LAYOUT_SPACE = re.compile(r" ?([\[\](){},]) ?")
+
+
+def layout_free_output(text: str) -> tuple[str, ...]:
+    """Printed output as a typed answer is compared: :func:`normalise_output`, then without the
+    spacing torch adds to line up columns. Each line loses its indentation, runs of spaces become
+    one, and spaces beside brackets and commas go, so ``tensor([[ 2., -3.],\n        [ 4.,  5.]])``
+    equals ``tensor([[2., -3.],\n[4., 5.]])``. Every other character, line break and the
+    separation between two words still counts."""
+    return tuple(
+        _LAYOUT_SPACE.sub(r"\1", " ".join(line.split())) for line in normalise_output(text)
+    )
 
 
 def _index(response: Any, what: str) -> int:
@@ -258,14 +273,15 @@ def check_order(question: OrderQuestion, response: Iterable[int]) -> Score:
 
 
 def check_code_output(question: CodeOutputQuestion, response: str | int) -> Score:
-    """Right when the output matches line by line (trailing whitespace and blank lines ignored)."""
+    """Right when the output matches line by line, apart from trailing blank lines and the
+    spacing torch uses to align columns (:func:`layout_free_output`)."""
     if isinstance(response, int) and not isinstance(response, bool):
         if question.options is None or not 0 <= response < len(question.options):
             return WRONG
         response = question.options[response]
     if not isinstance(response, str):
         raise TypeError(f"code_output: expected a str, got {type(response).__name__}")
-    return RIGHT if normalise_output(response) == normalise_output(question.answer) else WRONG
+    return RIGHT if layout_free_output(response) == layout_free_output(question.answer) else WRONG
 
 
 def check_short(question: ShortQuestion, response: str) -> Score:

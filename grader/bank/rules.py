@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from grader.bank.answers import normalise_output
+from grader.bank.answers import layout_free_output, normalise_output
 from grader.bank.model import (
     CodeOutputQuestion,
     FillQuestion,
@@ -188,8 +188,10 @@ def _fill(q: FillQuestion) -> list[Finding]:
 def _code_output(q: CodeOutputQuestion) -> list[Finding]:
     if q.options is None:
         return []
-    answer = normalise_output(q.answer)
-    matches = [i for i, option in enumerate(q.options) if normalise_output(option) == answer]
+    # Options are compared as answers are checked: one that differs from the answer only in
+    # alignment spacing would be marked right.
+    answer = layout_free_output(q.answer)
+    matches = [i for i, option in enumerate(q.options) if layout_free_output(option) == answer]
     found: list[Finding] = []
     if not matches:
         found.append((("options",), "no option equals the answer; exactly one must"))

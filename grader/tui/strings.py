@@ -84,7 +84,11 @@ STRINGS: dict[str, Text] = {
     "numeric_placeholder": Text(
         zh="输入一个数（如 0.5、1/3、1e-3）", en="A number (e.g. 0.5, 1/3, 1e-3)"
     ),
-    "code_typed": Text(zh="输入这段代码打印的全部内容：", en="Type everything this code prints:"),
+    "code_typed": Text(
+        zh="输入这段代码打印的全部内容（torch 为对齐各列加的空格和缩进不计，换行要保留）：",
+        en="Type everything this code prints (torch's alignment spaces and indents don't count; "
+        "line breaks do):",
+    ),
     "short_yours": Text(
         zh="你的回答（不评分，供对照）：", en="Your answer (not graded; for comparison):"
     ),

@@ -9,6 +9,7 @@ import pytest
 from grader.bank.answers import (
     Score,
     check_answer,
+    layout_free_output,
     normalise_output,
     normalise_text,
     parse_number,
@@ -176,13 +177,48 @@ def test_order_rejects_a_non_permutation(q) -> None:
 
 
 def test_code_output_line_by_line(q) -> None:
-    """Trailing whitespace and blank lines are ignored; everything else is exact."""
+    """Trailing blank lines and layout spacing are ignored; characters and line breaks count."""
     question = q["good-code-output"]
     assert check_answer(question, "torch.Size([2, 3])  \nFalse\n\n\n").correct
     assert check_answer(question, "torch.Size([2, 3])\r\nFalse").correct
-    assert not check_answer(question, " torch.Size([2, 3])\nFalse").correct
+    assert check_answer(question, " torch.Size([2, 3])\nFalse").correct  # indentation
+    assert check_answer(question, "torch.Size([2,3])\nFalse").correct
     assert not check_answer(question, "torch.Size([2, 3])\nfalse").correct
     assert not check_answer(question, "torch.Size([2, 3])\n\nFalse").correct
+    assert not check_answer(question, "torch.Size([23])\nFalse").correct
+    assert not check_answer(question, "torch.Size([2, 3]) False").correct
+
+
+@pytest.mark.parametrize(
+    ("printed", "typed"),
+    [
+        ("tensor([[2., 3., 4.],\n        [2., 3., 4.]])", "tensor([[2., 3., 4.],\n[2., 3., 4.]])"),
+        ("tensor([ 1, -1, 10])", "tensor([1, -1, 10])"),
+        (
+            "tensor([[ 0.5000, -1.0000],\n        [10.0000,  2.0000]])",
+            "tensor([[0.5000, -1.0000],\n [10.0000, 2.0000]])",
+        ),
+        ("(tensor([1, 2]), tensor([3]))", "(tensor([1,2]),tensor([3]))"),
+    ],
+)
+def test_code_output_ignores_torch_alignment(printed: str, typed: str) -> None:
+    """What torch pads to line up columns, and the indentation of its continuation lines, is not
+    part of the answer: the typed output without them is right."""
+    assert layout_free_output(printed) == layout_free_output(typed)
+
+
+@pytest.mark.parametrize(
+    ("printed", "typed"),
+    [
+        ("tensor([1, 2])", "tensor([12])"),
+        ("tensor([1., 2.])", "tensor([1, 2])"),
+        ("a b", "ab"),
+        ("tensor([[1, 2],\n        [3, 4]])", "tensor([[1, 2], [3, 4]])"),
+    ],
+)
+def test_code_output_still_needs_every_character(printed: str, typed: str) -> None:
+    """Digits, dots, the separation of two words and line breaks still count."""
+    assert layout_free_output(printed) != layout_free_output(typed)
 
 
 def test_code_output_option_index(q) -> None:
