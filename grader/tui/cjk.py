@@ -89,6 +89,8 @@ _CHUNK = re.compile(rf"(?:{_UNIT}|[^{_WS}])[{_WS}]*|[{_WS}]+")
 _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{1,40})`(?!`)")
 
 _NO_LINE_START = frozenset(_CLOSE_FW)
+# One CJK character as a unit: with the brackets and punctuation glued to it, and its space.
+_ONE_CJK = re.compile(rf"[{_OPEN_FW}]*[{_CJK}][{_CLOSE_FW}]*[{_WS}]*")
 
 _installed = False
 
@@ -100,14 +102,21 @@ check the patch still fits them)."""
 def words(text: str) -> Iterable[tuple[int, int, str]]:
     """Yield ``(start, end, word)`` for each unbreakable unit of ``text`` with its trailing space.
 
-    Same contract as ``rich._wrap.words``: the spans are contiguous and cover the text.
+    Same contract as ``rich._wrap.words``: the spans are contiguous and cover the text. The last
+    two CJK characters of the text are one unit, so a wrapped paragraph never ends with one
+    character alone on its last line (``解`` / ``析``): the break moves one character earlier.
     """
-    position = 0
-    match = _WORD.match(text, position)
+    spans: list[tuple[int, int, str]] = []
+    match = _WORD.match(text, 0)
     while match is not None:
         start, end = match.span()
-        yield start, end, match.group(0)
+        spans.append((start, end, match.group(0)))
         match = _WORD.match(text, end)
+    if len(spans) >= 2:
+        (start, _, before), (_, end, last) = spans[-2], spans[-1]
+        if _ONE_CJK.fullmatch(last) and _ONE_CJK.fullmatch(before) and before == before.rstrip():
+            spans[-2:] = [(start, end, before + last)]
+    yield from spans
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -63,6 +63,19 @@ def test_chinese_fills_lines() -> None:
     assert all(cell_len(line) >= 22 for line in lines[:-1])
 
 
+@pytest.mark.parametrize("tail", ["", "。", "）。"])
+def test_no_single_character_on_the_last_line(tail: str) -> None:
+    """A paragraph whose last line would hold one character (``解`` / ``析``) breaks one
+    character earlier; a line that can hold the rest still takes it."""
+    text = "这是一个关于自动求导的解析" + tail
+    width = cell_len("这是一个关于自动求导的解")  # room for all but the last character
+    lines = cjk.wrap(text, width)
+    assert lines == ["这是一个关于自动求导的", "解析" + tail], lines
+    assert cjk.wrap(text, cell_len(text)) == [text]
+    spaced = cjk.wrap("用 loss.backward() 求解析", cell_len("用 loss.backward() 求解"))
+    assert spaced[-1] == "解析", spaced
+
+
 def _rich_words(text: str):  # type: ignore[no-untyped-def]
     """Rich's own word splitter (``rich._wrap.words`` before the patch)."""
     position = 0
