@@ -212,6 +212,18 @@ class QuizApp(App[None]):
         """Switch between Chinese and English."""
         self.lang = "en" if self.lang == "zh" else "zh"
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (which copies in a text box) does not quit: say which key does, in the
+        learner's language (Textual's own toast is English only)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                shown = self.get_key_display(active.binding)
+                self.notify(
+                    t("quit_how", self.lang, shortcut=shown or key),
+                    title=t("quit_title", self.lang),
+                )
+                return
+
     def localize_node_tree(self, root: DOMNode) -> None:
         """Relabel the footer bindings of ``root`` and everything under it."""
         localize_bindings(root, self.lang)

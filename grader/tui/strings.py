@@ -18,6 +18,8 @@ STRINGS: dict[str, Text] = {
     # footer actions (the language switch names the language it switches to)
     "lang": Text(zh="English", en="中文"),
     "quit": Text(zh="退出", en="Quit"),
+    "quit_title": Text(zh="要退出吗？", en="Do you want to quit?"),
+    "quit_how": Text(zh="按 {shortcut} 退出本应用", en="Press {shortcut} to quit the app"),
     "home": Text(zh="主页", en="Home"),
     "submit": Text(zh="提交", en="Submit"),
     "next": Text(zh="下一题", en="Next"),

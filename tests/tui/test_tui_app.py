@@ -172,3 +172,19 @@ async def test_no_color(data_dir: Path, clock: FakeClock, monkeypatch: pytest.Mo
         make_app(data_dir, clock, mode="practice", questions=("fx-single",))
     )
     assert plain and _greys(plain) == plain, sorted(plain - _greys(plain))
+
+
+@pilot_test
+async def test_ctrl_c_says_how_to_quit_in_the_learners_language(
+    data_dir: Path, clock: FakeClock
+) -> None:
+    """Ctrl+C does not quit (it copies in a text box): the toast naming the quit key is in the
+    app's language."""
+    app = make_app(data_dir, clock, lang="zh", mode="practice", questions=("fx-single",))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        (toast,) = [n for n in app._notifications]
+        assert toast.title == "要退出吗？" and toast.message.startswith("按 ")
+        assert "退出本应用" in toast.message and "quit" not in toast.message.lower()
+        assert app.is_running
