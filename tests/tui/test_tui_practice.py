@@ -172,3 +172,20 @@ async def test_hint_and_summary(data_dir: Path, clock: FakeClock) -> None:
         await pilot.pause()
         assert "Session summary" in screen_text(app)
         assert "Score 0/2 (0%)" in screen_text(app)
+
+
+@pilot_test
+async def test_not_yet_without_revealing_still_shows_the_reference(
+    data_dir: Path, clock: FakeClock
+) -> None:
+    """Rating "not yet" straight away (the reference never revealed) shows the reference with
+    the feedback: the learner who knows least must not miss it."""
+    app = make_app(data_dir, clock, mode="practice", seed=1, questions=("fx-short",))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "stops autograd from recording" not in screen_text(app)
+        app.screen.query_one("#ratings").focus()
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert _answers(app, "fx-short") == [("none", 0.0, 1)]
+        assert "stops autograd from recording" in screen_text(app)

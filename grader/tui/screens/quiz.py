@@ -74,6 +74,7 @@ class QuizScreen(LocalizedScreen):
         await area.mount(view)
         if item.attempts and item.score is not None:
             view.feedback.show(question, item.response, item.score, item.attempts, self.lang)
+            view.answer.graded()
         view.answer.focus_answer()
         self.query_one("#title-bar", Static).update(Content(self._title()))
 
@@ -102,6 +103,7 @@ class QuizScreen(LocalizedScreen):
             feedback.attempt,
             self.lang,
         )
+        view.answer.graded()
         view.feedback.scroll_visible(animate=False)
         self.query_one("#title-bar", Static).update(Content(self._title()))
 

@@ -68,6 +68,10 @@ class AnswerWidget(Vertical):
         """Show the same question in another language, keeping the response."""
         self.lang = lang
 
+    def graded(self) -> None:
+        """The response was graded and its feedback is shown (subclasses reveal what the
+        feedback relies on)."""
+
     def focus_answer(self) -> None:
         """Give focus to the input the learner uses first."""
         for widget in self.query("*"):

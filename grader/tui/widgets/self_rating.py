@@ -63,6 +63,11 @@ class SelfRatingAnswer(AnswerWidget):
         self.query_one("#reference", Markdown).display = True
         self.query_one("#show-reference", Button).display = False
 
+    def graded(self) -> None:
+        """A rating was submitted: the reference answer shows, even when the learner rated
+        themselves (e.g. "not yet") without revealing it first."""
+        self.show_reference()
+
     def pick(self, number: int) -> bool:
         if 1 <= number <= len(RATINGS):
             self.ratings.toggle(number - 1)
