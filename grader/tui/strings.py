@@ -76,8 +76,8 @@ STRINGS: dict[str, Text] = {
     "fb_answer": Text(zh="正确答案", en="Correct answer"),
     "fb_explanation": Text(zh="解析", en="Explanation"),
     "fb_retry": Text(
-        zh="可以修改答案后再次提交，或按 n 进入下一题。",
-        en="Change your answer and submit again, or press n for the next question.",
+        zh="可以修改答案后再次提交，或按 {shortcut} 进入下一题。",
+        en="Change your answer and submit again, or press {shortcut} for the next question.",
     ),
     "fb_attempt": Text(zh="第 {n} 次作答", en="attempt {n}"),
     "true": Text(zh="正确", en="True"),

@@ -189,3 +189,31 @@ async def test_not_yet_without_revealing_still_shows_the_reference(
         await pilot.pause()
         assert _answers(app, "fx-short") == [("none", 0.0, 1)]
         assert "stops autograd from recording" in screen_text(app)
+
+
+@pilot_test
+async def test_the_retry_note_names_a_key_that_works_where_the_focus_is(
+    data_dir: Path, clock: FakeClock
+) -> None:
+    """After a wrong fill-in answer the focus is still in the text box, where n types an n:
+    the note names the footer's key for Next, which then goes on. After a wrong choice it
+    names n, which works there."""
+    app = make_app(data_dir, clock, mode="practice", seed=1, questions=("fx-fill", "fx-single"))
+    async with app.run_test(size=SIZE) as pilot:
+        if app.screen.session.current.question_id != "fx-fill":
+            await pilot.press("n")
+        await pilot.press(*"nope", "enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "or press ^n for the next question" in text, text
+        quiz = app.screen
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen is not quiz or quiz.session.current.question_id != "fx-fill"
+        assert "nope" in [a.response for a in app.study.store.answers("fx-fill")]
+    app = make_app(data_dir, clock, mode="practice", seed=1, questions=("fx-single",))
+    async with app.run_test(size=SIZE) as pilot:
+        wrong = next(i for i in range(4) if i != app.screen.session.question().answer)
+        await pilot.press(str(display_position(app.screen, wrong)), "enter")
+        await pilot.pause()
+        assert "or press n for the next question" in screen_text(app)

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static, TextArea
 
 from grader.study.session import QuizSession, SessionError, is_blank
 from grader.tui.screens.base import DIGIT_BINDINGS, LANG_BINDINGS, LocalizedScreen
@@ -73,7 +73,9 @@ class QuizScreen(LocalizedScreen):
         view = QuestionView.for_session(session, self.lang)
         await area.mount(view)
         if item.attempts and item.score is not None:
-            view.feedback.show(question, item.response, item.score, item.attempts, self.lang)
+            view.feedback.show(
+                question, item.response, item.score, item.attempts, self.lang, self._next_key()
+            )
             view.answer.graded()
         view.answer.focus_answer()
         self.query_one("#title-bar", Static).update(Content(self._title()))
@@ -102,10 +104,22 @@ class QuizScreen(LocalizedScreen):
             feedback.score,
             feedback.attempt,
             self.lang,
+            self._next_key(),
         )
         view.answer.graded()
         view.feedback.scroll_visible(animate=False)
         self.query_one("#title-bar", Static).update(Content(self._title()))
+
+    def _next_key(self) -> str:
+        """The key for "next question" from where the focus is: the letter ``n`` outside text
+        boxes; inside one (where ``n`` is typed), the footer's key for Next."""
+        if not isinstance(self.app.focused, Input | TextArea):
+            return "n"
+        for bindings in self._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.id == "next":
+                    return self.app.get_key_display(binding)
+        return "n"
 
     async def action_next(self) -> None:
         """The next question; after the last one, the session summary."""

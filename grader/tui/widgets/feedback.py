@@ -45,7 +45,7 @@ class FeedbackPanel(Vertical):
     def __init__(self, *, id: str | None = "feedback") -> None:
         super().__init__(id=id)
         self.display = False
-        self._state: tuple[QuestionBase, Any, float, int, str] | None = None
+        self._state: tuple[QuestionBase, Any, float, int, str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="verdict")
@@ -53,10 +53,17 @@ class FeedbackPanel(Vertical):
         yield Static("", id="retry-note", classes="muted")
 
     def show(
-        self, question: QuestionBase, response: Any, score: float, attempt: int, lang: str
+        self,
+        question: QuestionBase,
+        response: Any,
+        score: float,
+        attempt: int,
+        lang: str,
+        next_key: str = "n",
     ) -> None:
-        """Show the feedback of a graded answer."""
-        self._state = (question, response, score, attempt, lang)
+        """Show the feedback of a graded answer; ``next_key`` is the key that goes on from where
+        the focus is (a letter would be typed into a text box)."""
+        self._state = (question, response, score, attempt, lang, next_key)
         self.display = True
         head = verdict(score, lang)
         if attempt > 1:
@@ -70,7 +77,7 @@ class FeedbackPanel(Vertical):
             feedback_markdown(question, response, lang)
         )
         note = self.query_one("#retry-note", Static)
-        note.update(Content(t("fb_retry", lang)))
+        note.update(Content(t("fb_retry", lang, shortcut=next_key)))
         note.display = score < 1.0
 
     def hide(self) -> None:
@@ -79,5 +86,5 @@ class FeedbackPanel(Vertical):
 
     def apply_lang(self, lang: str) -> None:
         if self._state is not None:
-            question, response, score, attempt, _ = self._state
-            self.show(question, response, score, attempt, lang)
+            question, response, score, attempt, _, next_key = self._state
+            self.show(question, response, score, attempt, lang, next_key)
