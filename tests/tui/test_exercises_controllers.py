@@ -253,3 +253,26 @@ async def test_exercise_without_public_checks(
         await pilot.pause()
         assert "This exercise has no public checks." in screen_text(app)
         assert screen.running is None and runs(app.study.store) == []
+
+
+@pilot_test
+async def test_one_escape_in_the_editor_cancels_a_running_job(
+    data_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc with the focus in the editor cancels the running job at once (it used to only leave
+    the editor, so a second Esc was needed); without a job it still just leaves the editor."""
+    gate = _Gate(monkeypatch)
+    app = make_exercise_app(data_dir, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_exercise(pilot)
+        screen.editor.focus()
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: gate.kinds == ["public"], timeout=5)
+        assert app.focused is screen.editor
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "Cancelled" in _job_status(screen), timeout=5)
+        assert screen.running is None and app.screen is screen
+        screen.editor.focus()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and app.focused is not screen.editor

@@ -3,6 +3,7 @@ line numbers, indentation on Tab, and Python highlighting where tree-sitter is i
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import TextArea
 from textual.widgets.text_area import LanguageDoesNotExist, Selection
 
@@ -36,6 +37,16 @@ class CodeEditor(TextArea, inherit_bindings=False):
             super().__init__(text, language="python", **options)  # type: ignore[arg-type]
         except LanguageDoesNotExist:
             super().__init__(text, language=None, **options)  # type: ignore[arg-type]
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Escape while the screen runs a job goes to the screen (which cancels the job), not
+        to TextArea, which would only move the focus on: one Esc cancels, as the footer says."""
+        if event.key == "escape" and getattr(self.screen, "running", None) is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_action("screen.back")  # the screen's Esc: cancel the running job
+            return
+        await super()._on_key(event)
 
     def replace_text(self, text: str) -> None:
         """Show ``text`` instead of the current text, keeping the cursor on its line (or the
