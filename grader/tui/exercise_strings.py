@@ -37,6 +37,7 @@ EXERCISE_STRINGS: dict[str, Text] = {
     ),
     "ex_none": Text(zh="本课程没有编程练习。", en="This course has no code exercises."),
     "col_exercise": Text(zh="练习", en="Exercise"),
+    "col_title": Text(zh="标题", en="Title"),
     "col_topic": Text(zh="主题", en="Topic"),
     "col_device": Text(zh="设备", en="Device"),
     "col_points": Text(zh="分值", en="Points"),

@@ -43,11 +43,27 @@ async def test_home_opens_the_list_with_each_status(data_dir: Path, clock: FakeC
         await pilot.pause()
         assert isinstance(app.screen, ExerciseListScreen)
         rows = [line.split() for line in screen_text(app).splitlines()]
-        add_one = next(r for r in rows if "(add-one)" in r)
-        needs_gpu = next(r for r in rows if "(needs-gpu)" in r)
-        assert add_one[-5:] == ["CPU", "4", "in", "progress", "–"]
+        add_one = next(r for r in rows if r[:1] == ["add-one"])
+        needs_gpu = next(r for r in rows if r[:1] == ["needs-gpu"])
+        assert add_one[:6] == ["add-one", "in", "progress", "–", "4", "CPU"]
         assert "tensors" in add_one
-        assert needs_gpu[-6:] == ["GPU", "(CUDA)", "1", "not", "started", "–"]
+        assert needs_gpu[:7] == ["needs-gpu", "not", "started", "–", "1", "GPU", "(CUDA)"]
+
+
+@pilot_test
+async def test_the_list_reads_at_80_columns(data_dir: Path, clock: FakeClock) -> None:
+    """At 80×24 every row shows its id, status and best score whole (they used to appear only
+    from about 205 columns), and a title too long for the rest ends with "…"."""
+    app = make_exercise_app(data_dir, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert all(len(line) <= 80 for line in lines)
+        header = next(line for line in lines if "Status" in line)
+        assert header.split()[:4] == ["Exercise", "Status", "Best", "Points"]
+        add_one = next(line.split() for line in lines if line.split()[:1] == ["add-one"])
+        assert add_one[:4] == ["add-one", "not", "started", "–"]
 
 
 @pilot_test

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -19,7 +20,12 @@ from grader.tui.widgets.check_results import points
 
 __all__ = ["ExerciseListScreen", "status_label"]
 
-_COLUMNS = ("col_exercise", "col_topic", "col_device", "col_points", "col_status", "col_best")
+_COLUMNS = ("col_exercise", "col_status", "col_best", "col_points", "col_device", "col_title")
+"""The id first (what the learner opens and types), then status and best score, so that all
+three read at 80 columns; the title takes what is left of the width and is cut with "…"."""
+_CELL_PADDING = 2
+"""DataTable's padding around each cell (one cell each side)."""
+_MIN_TITLE = 6
 
 
 def status_label(state: ExerciseState, lang: str) -> str:
@@ -80,20 +86,42 @@ class ExerciseListScreen(LocalizedScreen):
             table.columns[ColumnKey(key)].label = Text(t(key, lang))
         table.clear()
         states = self.exercises.states()
+        rows = []
         for exercise in self.exercises.exercises:
             state = states[exercise.id]
             spec = exercise.spec
-            table.add_row(
-                f"{spec.title.get(lang)} ({exercise.id})",
-                ", ".join(spec.tags),
-                t(f"dev_{spec.device}", lang),
-                points(spec.points),
-                status_label(state, lang),
-                best_label(state),
-                key=exercise.id,
+            rows.append(
+                [
+                    exercise.id,
+                    status_label(state, lang),
+                    best_label(state),
+                    points(spec.points),
+                    t(f"dev_{spec.device}", lang),
+                    f"{spec.title.get(lang)} · {', '.join(spec.tags)}",
+                ]
             )
+        room = self._title_room(rows, lang)
+        for exercise, row_cells in zip(self.exercises.exercises, rows, strict=True):
+            title = row_cells[-1]
+            if cell_len(title) > room:
+                title = set_cell_size(title, room - 1) + "…"
+            table.add_row(*row_cells[:-1], title, key=exercise.id)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
+
+    def _title_room(self, rows: list[list[str]], lang: str) -> int:
+        """The cells left for the title column at the table's current width."""
+        used = 2  # the vertical scrollbar
+        for index, key in enumerate(_COLUMNS[:-1]):
+            widest = max([cell_len(t(key, lang)), *(cell_len(r[index]) for r in rows)])
+            used += widest + _CELL_PADDING
+        width = self.table.content_region.width or self.size.width or 80
+        title = max(cell_len(t("col_title", lang)), _MIN_TITLE)
+        return max(title, width - used - _CELL_PADDING)
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        self.call_after_refresh(self.refill)
 
     def action_open(self) -> None:
         """Open the exercise under the cursor."""
