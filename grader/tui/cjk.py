@@ -89,6 +89,22 @@ _CHUNK = re.compile(rf"(?:{_UNIT}|[^{_WS}])[{_WS}]*|[{_WS}]+")
 _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{1,40})`(?!`)")
 
 _NO_LINE_START = frozenset(_CLOSE_FW)
+# Where a unit too wide for a line is folded, if it has such a character: after it.
+_SEAMS = ("\u00a0 ", ",;:", "([{=", "./", "_-")
+"""Where a unit too wide for a line is folded, strongest first: after the last character of the
+first class that occurs in the line (not at its very end, nor in its first third)."""
+
+
+def _seam(line: list[str]) -> int:
+    """The index after the best seam of ``line`` (0: none, cut at the width)."""
+    least = max(2, len(line) // 3)  # a seam near the start would leave a line nearly empty
+    for kind in _SEAMS:
+        found = [i + 1 for i, c in enumerate(line[:-1]) if c in kind and i + 1 >= least]
+        if found:
+            return found[-1]
+    return 0
+
+
 # One CJK character as a unit: with the brackets and punctuation glued to it, and its space.
 _ONE_CJK = re.compile(rf"[{_OPEN_FW}]*[{_CJK}][{_CLOSE_FW}]*[{_WS}]*")
 
@@ -137,7 +153,9 @@ def wrap(text: str, width: int) -> list[str]:
 def chop_cells(text: str, width: int, unicode_version: str = "auto") -> list[str]:
     """Fold a unit too wide for any line into pieces of at most ``width`` cells.
 
-    Like ``rich.cells.chop_cells`` (same arguments), except that a piece never starts with
+    Like ``rich.cells.chop_cells`` (same arguments), except that it folds after the last seam
+    that fits (a no-break space, ``.``, ``,``, ``(``, ``_`` ...: ``backward(ctx,`` /
+    ``grad_output)``, not ``backward(ctx, g`` / ``rad_output)``), and a piece never starts with
     closing punctuation: the character before it moves down with it (so ``optimizer.step()。``
     folds as ``optimizer.step(`` / ``)。`` rather than leave ``。`` alone at the start of a line).
     """
@@ -150,7 +168,17 @@ def chop_cells(text: str, width: int, unicode_version: str = "auto") -> list[str
     used = 0
     for char in text:
         if used + size(char) > width and lines[-1]:
-            carry = [lines[-1].pop()] if char in _NO_LINE_START and len(lines[-1]) > 1 else []
+            line = lines[-1]
+            # Prefer a seam inside the unit (after a no-break space, `.`, `,`, `(`, `_`, ...)
+            # to cutting an identifier: `autograd.` / `Function`, not `Functio` / `n`.
+            seam = _seam(line)
+            if seam and char not in _NO_LINE_START:
+                carry = line[seam:]
+                del line[seam:]
+            elif char in _NO_LINE_START and len(line) > 1:
+                carry = [line.pop()]
+            else:
+                carry = []
             lines.append(carry)
             used = sum(size(c) for c in carry)
         lines[-1].append(char)

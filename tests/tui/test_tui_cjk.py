@@ -76,6 +76,25 @@ def test_no_single_character_on_the_last_line(tail: str) -> None:
     assert spaced[-1] == "解析", spaced
 
 
+@pytest.mark.parametrize(
+    ("unit", "width", "pieces"),
+    [
+        ("backward(ctx,\u00a0grad_output)", 20, ["backward(ctx,\u00a0", "grad_output)"]),
+        ("autograd.Function", 12, ["autograd.", "Function"]),
+        ("torch.autograd.Function", 16, ["torch.autograd.", "Function"]),
+        ("optimizer.step()。", 16, ["optimizer.step(", ")。"]),
+        ("Backpropagation", 8, ["Backprop", "agation"]),
+    ],
+)
+def test_a_unit_wider_than_the_line_folds_at_a_seam(
+    unit: str, width: int, pieces: list[str]
+) -> None:
+    """An identifier or code span too long for the line folds after a space, `,`, `(`, `.` or
+    `_` where it has one (statements read `g` / `rad_output` before); only a unit without any
+    seam is cut at the width."""
+    assert cjk.chop_cells(unit, width) == pieces
+
+
 def _rich_words(text: str):  # type: ignore[no-untyped-def]
     """Rich's own word splitter (``rich._wrap.words`` before the patch)."""
     position = 0
@@ -85,9 +104,11 @@ def _rich_words(text: str):  # type: ignore[no-untyped-def]
 
 
 def test_english_wraps_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Text without CJK wraps exactly as Rich wraps it without the patch."""
+    """Text without CJK wraps exactly as Rich wraps it without the patch, except that a word
+    longer than a line folds after a seam (`(x.` / `grad).`), where Rich cuts at the width."""
     text = "Backpropagation accumulates gradients into each leaf tensor's grad attribute (x.grad)."
-    widths = (8, 10, 20, 33)
+    assert cjk.wrap(text, 8)[-2:] == ["(x.", "grad)."]
+    widths = (9, 10, 20, 33)
     patched = [cjk.wrap(text, width) for width in widths]
     monkeypatch.setattr(rich._wrap, "words", _rich_words)
     monkeypatch.setattr(rich._wrap, "chop_cells", rich.cells.chop_cells)
