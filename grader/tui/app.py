@@ -51,6 +51,7 @@ SCREENS: dict[str, str] = {
     "too_small": "grader.tui.screens.too_small:TooSmallScreen",
     "exercises": "grader.tui.screens.exercise_list:ExerciseListScreen",
     "exercise": "grader.tui.screens.exercise:ExerciseScreen",
+    "solution": "grader.tui.screens.solution:SolutionScreen",
 }
 """Screen name -> ``"module:Class"``; :meth:`QuizApp.open_screen` imports it when first used."""
 

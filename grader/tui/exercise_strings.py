@@ -125,6 +125,7 @@ EXERCISE_STRINGS: dict[str, Text] = {
         zh="本课程没有提供参考解答。", en="This course ships no reference solution."
     ),
     "ex_solution_title": Text(zh="参考解答", en="Reference solution"),
+    "close": Text(zh="关闭", en="Close"),
     # results
     "res_title_public": Text(zh="公开检查结果", en="Public checks"),
     "res_title_hidden": Text(zh="提交结果（隐藏检查）", en="Submission (hidden checks)"),

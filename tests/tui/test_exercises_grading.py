@@ -25,6 +25,7 @@ from quiz_pilot import pilot_test
 from grader.study.clock import FakeClock
 from grader.study.exercise_progress import runs
 from grader.tui.screens.exercise_list import ExerciseListScreen
+from grader.tui.screens.solution import SolutionScreen
 
 SOLUTION = (MINI_COURSE / "solutions" / "add-one.py").read_text()
 BUGGY = "def add_one(x):\n    return x + 2"
@@ -63,7 +64,13 @@ async def test_correct_solution_gets_full_marks_and_is_stored(
         )
         await pilot.press("f4")
         await wait_for(pilot, lambda: "Reference solution" in screen_text(app), timeout=5)
-        assert "return x + 1" in screen.pane.solution_text
+        assert isinstance(app.screen, SolutionScreen)
+        code = app.screen.query_one("#solution-code")
+        assert "return x + 1" in code.text and code.read_only
+        assert code.size.width >= app.size.width - 6  # the whole width, not the statement pane
+        await pilot.press("escape")  # closes the solution; the focus is back in the editor
+        await pilot.pause()
+        assert app.screen is screen
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, ExerciseListScreen)

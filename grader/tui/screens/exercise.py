@@ -198,7 +198,8 @@ class ExerciseScreen(LocalizedScreen):
         if self.exercise.solution is None:
             self.notify(self.t("ex_solution_missing"), severity="warning")
             return
-        self.pane.show_solution(self.exercise.solution.read_text(encoding="utf-8"))
+        text = self.exercise.solution.read_text(encoding="utf-8")
+        self.app.open_screen("solution", self.exercise, text)
 
     def action_save(self) -> None:
         """Save now; in watch mode a save runs the public checks, as from any editor."""
