@@ -28,7 +28,7 @@ EXERCISE_STRINGS: dict[str, Text] = {
         en="Code exercises: {accepted} accepted, {started} started, {submissions} submissions",
     ),
     # home
-    "ex_home_button": Text(zh="编程练习（已通过 {a}/{n}）", en="Code exercises ({a}/{n} accepted)"),
+    "ex_home_button": Text(zh="编程练习（已通过 {a}/{n}）", en="Exercises ({a}/{n} accepted)"),
     # list
     "ex_list_title": Text(zh="编程练习", en="Code exercises"),
     "ex_list_help": Text(

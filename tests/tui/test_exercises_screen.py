@@ -38,7 +38,7 @@ async def test_home_opens_the_list_with_each_status(data_dir: Path, clock: FakeC
     app = make_exercise_app(data_dir, clock)
     mark_started(app.study.store, "add-one", clock.now())
     async with app.run_test(size=SIZE) as pilot:
-        assert "Code exercises (0/2 accepted)" in screen_text(app)
+        assert "Exercises (0/2 accepted)" in screen_text(app)
         await pilot.press("f4")
         await pilot.pause()
         assert isinstance(app.screen, ExerciseListScreen)
