@@ -305,15 +305,19 @@ def test_skips_overflow(submission, device):
 @points(1)
 def test_scale_updated(submission, device):
     """scaler.update() runs once per call: with growth_interval=1 the scale doubles after each
-    step whose gradients are finite and is multiplied by backoff_factor after an overflow; the
-    scale is read back after every call."""
+    step whose gradients are finite and is multiplied by backoff_factor after an overflow. The
+    scale is read back after every call, and its effect is seen in the parameters too: the second
+    call's batch overflows at the first scale (2**126) but not at the backed-off one (64), so
+    that step is taken only if update() ran after the first call."""
     model, reference = exact_model(device, 8), exact_model(device, 8)
     learner_opt, ref_opt = sgd(model), sgd(reference)
     options = {"init_scale": 2.0**126, "growth_interval": 1, "backoff_factor": 2.0**-120}
     learner_scaler, ref_scaler = scalers(device.type, **options)
-    for call, scale in enumerate((10.0, 1.0, 1.0), start=1):
+    for call, scale in enumerate((10.0, 10.0, 1.0), start=1):
         batch = exact_batch(device, 20 + call, scale=scale)
         before = ref_scaler.get_scale()
+        ref_before = [p.detach().clone() for p in reference.parameters()]
+        learner_before = [p.detach().clone() for p in model.parameters()]
         reference_step(reference, batch, ref_opt, ref_scaler, NEVER_CLIPS)
         learner_step(submission, model, batch, learner_opt, learner_scaler, NEVER_CLIPS)
         want, got = ref_scaler.get_scale(), learner_scaler.get_scale()
@@ -323,6 +327,25 @@ def test_scale_updated(submission, device):
                 f"call scaler.update() once after scaler.step), got {got!r}",
                 zh=f"第 {call} 次调用之后 scaler 的缩放系数应为 {want:g}（之前为 {before:g}；"
                 f"在 scaler.step 之后调用一次 scaler.update()），实际为 {got!r}",
+            )
+        skipped = all(
+            torch.equal(a, p.detach()) for a, p in zip(ref_before, reference.parameters())
+        )
+        moved = not all(
+            torch.equal(a, p.detach()) for a, p in zip(learner_before, model.parameters())
+        )
+        if moved == skipped:
+            fail(
+                en=f"at call {call} the scale should be {before:g}, so the step should "
+                + ("be skipped (its scaled gradients overflow)" if skipped else "be taken")
+                + ", but the parameters "
+                + ("changed" if skipped else "did not change (was the scale never lowered?)")
+                + "; step through scaler.step(optimizer), then call scaler.update() once",
+                zh=f"第 {call} 次调用时缩放系数应为 {before:g}，所以这一步应当"
+                + ("跳过（缩放后的梯度溢出）" if skipped else "更新参数")
+                + "，但参数"
+                + ("变了" if skipped else "没有变（缩放系数是不是一直没有调小？）")
+                + "；要通过 scaler.step(optimizer) 更新，然后调用一次 scaler.update()",
             )
 
 
