@@ -27,8 +27,22 @@ def _example(submission, init_scale):
 def test_worked_example(submission):
     """The statement's example on the CPU: clipped to norm 1.0, the scale stays 1024."""
     model, scaler = _example(submission, 1024.0)
-    assert_close(model.weight.detach(), torch.tensor([[0.942265, 1.942265]]), rtol=1e-5, atol=1e-6)
-    assert_close(model.bias.detach(), torch.tensor([-0.057735]), rtol=1e-5, atol=1e-6)
+    assert_close(
+        model.weight.detach(),
+        torch.tensor([[0.942265, 1.942265]]),
+        rtol=1e-5,
+        atol=1e-6,
+        what_en="model.weight after the step (clipped to norm 1.0)",
+        what_zh="这一步之后的 model.weight（裁剪到范数 1.0）",
+    )
+    assert_close(
+        model.bias.detach(),
+        torch.tensor([-0.057735]),
+        rtol=1e-5,
+        atol=1e-6,
+        what_en="model.bias after the step (clipped to norm 1.0)",
+        what_zh="这一步之后的 model.bias（裁剪到范数 1.0）",
+    )
     expect(
         scaler.get_scale() == 1024.0,
         en=f"the scale should stay 1024.0, got {scaler.get_scale()!r}",
@@ -42,8 +56,8 @@ def test_overflow_example(submission):
     assert_close(
         model.weight.detach(),
         torch.tensor([[1.0, 2.0]]),
-        what_en="model.weight",
-        what_zh="model.weight",
+        what_en="model.weight after the overflowing step (it must be skipped)",
+        what_zh="溢出的这一步之后的 model.weight（这一步必须跳过）",
     )
     expect(
         scaler.get_scale() == 2.0**126,

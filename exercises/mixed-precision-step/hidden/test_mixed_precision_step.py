@@ -64,6 +64,15 @@ def close_target_problem(device, seed):
     return model, (x, y)
 
 
+def scale_text(value):
+    """A scale for messages: ``2**126`` rather than ``8.50706e+37``."""
+    if type(value) is float and value > 0 and math.isfinite(value):
+        exponent = round(math.log2(value))
+        if 2.0**exponent == value and abs(exponent) > 10:
+            return f"2**{exponent}"
+    return f"{value:g}" if type(value) is float else repr(value)
+
+
 def sgd(model):
     return torch.optim.SGD(model.parameters(), lr=0.25, momentum=0.5)
 
@@ -323,10 +332,13 @@ def test_scale_updated(submission, device):
         want, got = ref_scaler.get_scale(), learner_scaler.get_scale()
         if type(got) is not float or got != want:
             fail(
-                en=f"after call {call} the scaler's scale should be {want:g} (it was {before:g}; "
-                f"call scaler.update() once after scaler.step), got {got!r}",
-                zh=f"第 {call} 次调用之后 scaler 的缩放系数应为 {want:g}（之前为 {before:g}；"
-                f"在 scaler.step 之后调用一次 scaler.update()），实际为 {got!r}",
+                en=f"after call {call} the scaler's scale should be {scale_text(want)} (it was "
+                f"{scale_text(before)}), got {scale_text(got)}: call scaler.update() once after "
+                "scaler.step, and zero the gradients before the backward (inf gradients left by a "
+                "skipped step overflow the next one too)",
+                zh=f"第 {call} 次调用之后 scaler 的缩放系数应为 {scale_text(want)}（之前为 "
+                f"{scale_text(before)}），实际为 {scale_text(got)}：在 scaler.step 之后调用一次 "
+                "scaler.update()，并在反向传播之前清零梯度（被跳过的那一步留下的 inf 梯度会让下一步也溢出）",
             )
         skipped = all(
             torch.equal(a, p.detach()) for a, p in zip(ref_before, reference.parameters())
@@ -336,12 +348,12 @@ def test_scale_updated(submission, device):
         )
         if moved == skipped:
             fail(
-                en=f"at call {call} the scale should be {before:g}, so the step should "
+                en=f"at call {call} the scale should be {scale_text(before)}, so the step should "
                 + ("be skipped (its scaled gradients overflow)" if skipped else "be taken")
                 + ", but the parameters "
                 + ("changed" if skipped else "did not change (was the scale never lowered?)")
                 + "; step through scaler.step(optimizer), then call scaler.update() once",
-                zh=f"第 {call} 次调用时缩放系数应为 {before:g}，所以这一步应当"
+                zh=f"第 {call} 次调用时缩放系数应为 {scale_text(before)}，所以这一步应当"
                 + ("跳过（缩放后的梯度溢出）" if skipped else "更新参数")
                 + "，但参数"
                 + ("变了" if skipped else "没有变（缩放系数是不是一直没有调小？）")
