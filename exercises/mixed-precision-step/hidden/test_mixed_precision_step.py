@@ -95,14 +95,14 @@ def scalers(device_type, **options):
     )
 
 
-def reference_step(model, batch, optimizer, scaler, max_norm):
-    """The statement's step on the check's own model, optimizer and scaler; returns the loss and
-    the total norm of the unscaled gradients."""
+def reference_step(model, batch, optimizer, scaler, max_norm, loss_fn=None):
+    """The statement's step on the check's own model, optimizer and scaler (loss MSELoss unless
+    given); returns the loss and the total norm of the unscaled gradients."""
     x, y = batch
     device_type = x.device.type
     optimizer.zero_grad()
     with torch.autocast(device_type=device_type, dtype=AUTOCAST[device_type]):
-        loss = nn.MSELoss()(model(x), y)
+        loss = (loss_fn or nn.MSELoss())(model(x), y)
     scaler.scale(loss).backward()
     scaler.unscale_(optimizer)
     norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
@@ -111,12 +111,11 @@ def reference_step(model, batch, optimizer, scaler, max_norm):
     return loss.item(), norm.item()
 
 
-def learner_step(submission, model, batch, optimizer, scaler, max_norm=None):
+def learner_step(submission, model, batch, optimizer, scaler, max_norm=None, loss_fn=None):
+    loss_fn = loss_fn or nn.MSELoss()
     if max_norm is None:
-        return submission.amp_train_step(model, batch, optimizer, nn.MSELoss(), scaler)
-    return submission.amp_train_step(
-        model, batch, optimizer, nn.MSELoss(), scaler, max_norm=max_norm
-    )
+        return submission.amp_train_step(model, batch, optimizer, loss_fn, scaler)
+    return submission.amp_train_step(model, batch, optimizer, loss_fn, scaler, max_norm=max_norm)
 
 
 def compare_parameters(model, reference, what_en, what_zh, rtol=1e-6, atol=1e-7):
@@ -275,7 +274,7 @@ def test_default_max_norm(submission, device):
         )
 
 
-@points(1.5)
+@points(1)
 def test_skips_overflow(submission, device):
     """A scale of 2**127 makes the scaled loss overflow: scaler.step skips the optimizer step
     (the parameters and the momentum stay as they were); after scaler.update() has backed the
@@ -412,3 +411,22 @@ def test_zeroes_gradients(submission, device):
             if call == 1
             else "第二次调用之后（每次调用都要在反向传播之前清零上一步留下的梯度）",
         )
+
+
+@points(0.5)
+def test_uses_loss_fn(submission, device):
+    """The step uses the loss_fn it is given (here nn.L1Loss, not MSE): the parameters equal the
+    check's step with that loss (the returned value is test_returns_loss's business)."""
+    model, reference = exact_model(device, 11), exact_model(device, 11)
+    batch = exact_batch(device, 11)
+    learner_scaler, ref_scaler = scalers(device.type, init_scale=2.0**10)
+    reference_step(reference, batch, sgd(reference), ref_scaler, NEVER_CLIPS, loss_fn=nn.L1Loss())
+    learner_step(
+        submission, model, batch, sgd(model), learner_scaler, NEVER_CLIPS, loss_fn=nn.L1Loss()
+    )
+    compare_parameters(
+        model,
+        reference,
+        "after one step with loss_fn=nn.L1Loss() (use the loss_fn given)",
+        "loss_fn=nn.L1Loss() 时执行一步之后（要使用传入的 loss_fn）",
+    )
