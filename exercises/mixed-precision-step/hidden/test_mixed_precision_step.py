@@ -16,9 +16,14 @@ Two kinds of data, so that one mistake costs the checks about it only:
 * exact data (a Linear layer whose weights, inputs and targets are small dyadic numbers): the
   forward and backward are exact in float16, bfloat16 and float32 alike, so the checks of the
   scaler's steps (scale, unscale_ before clipping, step, update), the clipping and the zeroing
-  give the same verdict whether or not autocast is used;
+  give the same verdict whether or not autocast is used. Checks of several calls either give
+  each call a fresh exact model (a clipped step leaves parameters bfloat16 would round) or take
+  unclipped SGD steps at rate 0.25, which keep the parameters short dyadic numbers;
 * the autocast checks: targets within 0.01 of the float32 prediction, so that the rounding of
   the prediction in float16 or bfloat16 changes the loss by far more than the tolerance.
+
+A requirement that applies on every call (unscale_ before clipping, the default max_norm, zeroing
+the gradients, update()) is checked on every call of a sequence of two or three.
 """
 
 from __future__ import annotations
