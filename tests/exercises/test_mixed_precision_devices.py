@@ -8,16 +8,25 @@ best device present). The two files in ``data/mixed-precision-step/`` do not, so
 here on an explicit device, with the same rules as a manifest entry (``grader.verify.variants``).
 The CUDA cases and the reference solution on CUDA need a GPU (``@pytest.mark.gpu``: skipped
 without one, as ``tests/conftest.py`` decides).
+
+Without a GPU, ``test_manifest_holds_in_float16`` stands in for CUDA's float16 on the CPU (whose
+autocast runs float16 too): in a copy of the course where every ``bfloat16`` of the checks, the
+solution and the manifest's variants reads ``float16``, every variant must still fail exactly the
+checks its manifest lists. It caught a check whose verdict changed with the dtype: a scale of
+2**127 left in place overflows every float16 batch, but not every bfloat16 one.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from grader.course import resolve_course
+from grader.exercises.loader import load_exercises
 from grader.runner.api import grade_file
-from grader.verify.variants import Variant, mismatch
+from grader.verify.variants import Variant, load_variants, mismatch
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[2]
@@ -81,3 +90,37 @@ def test_graded_on_device(repo_course, grading_worker, device, path, fails) -> N
     )
     why = mismatch(entry, result)
     assert why is None, f"on {device}: {why}"
+
+
+def _float16_course(folder: Path) -> Path:
+    """A copy of the course's mixed-precision-step with every ``bfloat16`` read as ``float16``."""
+    for part in ("exercises", "variants"):
+        shutil.copytree(ROOT / part / EXERCISE, folder / part / EXERCISE)
+    (folder / "solutions").mkdir()
+    shutil.copy(ROOT / "solutions" / f"{EXERCISE}.py", folder / "solutions")
+    for path in folder.rglob("*"):
+        if path.suffix in (".py", ".yaml"):
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("bfloat16", "float16"), encoding="utf-8")
+    return folder
+
+
+def test_manifest_holds_in_float16(grading_worker, tmp_path) -> None:
+    """CUDA's dtype, on the CPU: with float16 in place of bfloat16 everywhere, the solution gets
+    full marks and every variant of the manifest fails exactly the checks it lists."""
+    course_dir = _float16_course(tmp_path / "course")
+    exercises = load_exercises(course_dir / "exercises", course_dir / "solutions")
+    variants, problems, _ = load_variants(course_dir / "variants", exercises)
+    assert not problems, problems
+    assert len(variants) >= 11
+    course = resolve_course(course_dir)
+    solution = Variant(EXERCISE, course_dir / "solutions" / f"{EXERCISE}.py", HERE, 0, "full")
+    wrong = []
+    for entry in [solution, *variants]:
+        result = grade_file(
+            EXERCISE, entry.path, course=course, worker=grading_worker, device="cpu"
+        )
+        why = mismatch(entry, result)
+        if why is not None:
+            wrong.append(why)
+    assert not wrong, "\n".join(wrong)
