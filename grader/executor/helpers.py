@@ -131,10 +131,29 @@ class DatasetPairsCountingTransform:
         return x.detach().to(torch.float64) * self.scale + k * self.step
 
 
+_GRAD_SCALER_OPTIONS = frozenset(
+    {"init_scale", "growth_factor", "backoff_factor", "growth_interval", "enabled"}
+)
+
+
+def mixed_precision_grad_scaler(device_type: str, **options: Any) -> torch.amp.GradScaler:
+    """mixed-precision-step: the caller's ``torch.amp.GradScaler(device_type, **options)``, made
+    here because a scaler cannot cross the channel. The check chooses its scale and growth, the
+    learner's step drives it, and the check reads ``get_scale()`` back and compares it with its
+    own scaler's: data, never a verdict by itself."""
+    if device_type not in ("cpu", "cuda"):
+        raise HelperError(f"no GradScaler for device type {device_type!r}")
+    unknown = sorted(set(options) - _GRAD_SCALER_OPTIONS)
+    if unknown:
+        raise HelperError(f"unknown GradScaler options {unknown}")
+    return torch.amp.GradScaler(device_type, **options)
+
+
 OBJECTS: dict[str, Callable[..., Any]] = {
     "Affine": Affine,
     "dataset_pairs_counting_transform": DatasetPairsCountingTransform,
     "fix_training_loop_graph_probe": FixTrainingLoopGraphProbe,
+    "mixed_precision_grad_scaler": mixed_precision_grad_scaler,
 }
 """Grader-library classes a check may instantiate inside the executor (it gets a handle)."""
 
