@@ -1,6 +1,6 @@
 """mixed-precision-step: one training step under torch.autocast, with a GradScaler.
 
-Edit this file, then run `grader check mixed-precision-step starter.py` to try the public checks.
+Edit this file, then run `grader check mixed-precision-step <this file>` to try the public checks.
 """
 
 import torch
