@@ -141,13 +141,14 @@ def test_lang_map_keeps_another_language_code(tmp_path: Path) -> None:
 
 
 def test_export_then_import_through_the_command_line(tmp_path: Path) -> None:
-    """`grader export` of a course's bank, then `grader import` of the file: the same ids."""
+    """`grader export` of a course's bank (into a folder it creates), then `grader import` of
+    the file: the same ids."""
     course = DATA / "course"
-    proc = grader("export", "export", "--course", str(course), "--out", "e.xml", cwd=tmp_path)
+    proc = grader("export", "export", "--course", str(course), "--out", "lms/e.xml", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Grades rounded to Moodle's list:" in proc.stdout
-    assert "exported 11 questions of 1 bank to e.xml (moodle, both)" in proc.stderr
-    back = grader("import", "e.xml", "--out", "questions/export.yaml", cwd=tmp_path)
+    assert "exported 11 questions of 1 bank to lms/e.xml (moodle, both)" in proc.stderr
+    back = grader("import", "lms/e.xml", "--out", "questions/export.yaml", cwd=tmp_path)
     assert back.returncode == 0, back.stdout
     written = (tmp_path / "questions" / "export.yaml").read_text(encoding="utf-8")
     assert "  - id: export-code-essay\n    type: code_output" in written
