@@ -15,7 +15,7 @@ import pytest
 from pydantic import create_model
 
 from grader.bank.loader import LoadedBank, load_banks
-from grader.bank.model import Bank, BankText, TrueFalseQuestion
+from grader.bank.model import Bank, BankText, FillQuestion, TrueFalseQuestion
 from grader.errors import UsageError
 from grader.interop.draft import Draft
 from grader.interop.exporter import export_banks
@@ -286,3 +286,35 @@ def test_parametrised_questions_are_skipped_with_the_reason(tmp_path: Path) -> N
     assert "parametrised" in report.skipped[0].what
     assert int(report.exit_code) == 1
     assert not re.search(r"<question type=\"truefalse\"", (tmp_path / "p.xml").read_text())
+
+
+def test_gift_skips_a_short_answer_holding_an_arrow(tmp_path: Path) -> None:
+    """'=' with '->' is Moodle's sign of a matching question, and GIFT cannot escape either: a
+    fill answer like einsum's 'ij,jk->ik' is skipped with the reason (Moodle XML keeps it)."""
+    question = FillQuestion.model_validate(
+        {
+            "id": "e-einsum",
+            "type": "fill",
+            "difficulty": 1,
+            "tags": ["einsum"],
+            "prompt": {"zh": "矩阵乘法的下标？", "en": "The subscripts of a matrix product?"},
+            "answer": ["ij,jk->ik"],
+            "explanation": {"zh": "解", "en": "e"},
+        }
+    )
+    bank = LoadedBank(
+        Bank.model_construct(
+            bank="e",
+            title=BankText(zh="爱因斯坦", en="Einsum"),
+            description=None,
+            questions=(question,),
+        ),
+        "e.yaml",
+    )
+    report = export_banks([bank], tmp_path / "e.gift", "gift", "en")
+    assert (report.exported, int(report.exit_code)) == (0, 1)
+    assert [s.where for s in report.skipped] == ["e-einsum"]
+    assert "read the question as matching" in report.skipped[0].what
+    assert "ij,jk" not in (tmp_path / "e.gift").read_text(encoding="utf-8")
+    moodle = export_banks([bank], tmp_path / "e.xml", "moodle", "both")
+    assert (moodle.exported, moodle.skipped) == (1, [])
