@@ -27,6 +27,7 @@ from grader.interop.draft import (
     Origin,
     Skip,
     Slot,
+    as_html,
     feedback_list,
 )
 from grader.interop.errors import BrokenFile
@@ -211,8 +212,18 @@ def _answers(element: Element, fmt: str) -> list[_Answer]:
     return [_Answer(a, fmt) for a in element.findall("answer")]
 
 
-def _base(element: Element, origin: Origin, qtype: str) -> tuple[Draft, str]:
+def _prompt(element: Element) -> Slot:
+    """The question text; a Moodle 1.9 ``<image>`` beside it (no longer shown by Moodle, but
+    still in old files) is added as an image, so that it becomes a note, not a silent loss."""
     prompt = _slot(element, "questiontext")
+    image = element.child_text("image").strip()
+    if not image:
+        return prompt
+    return Slot(as_html(prompt) + f'<p><img src="{html.escape(image)}" alt=""></p>', "html")
+
+
+def _base(element: Element, origin: Origin, qtype: str) -> tuple[Draft, str]:
+    prompt = _prompt(element)
     draft = Draft(origin, qtype, {"prompt": prompt})
     return draft, prompt.fmt
 

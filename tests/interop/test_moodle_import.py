@@ -226,3 +226,27 @@ def test_xml_that_is_not_a_moodle_quiz_or_is_unsafe_is_refused(
         import_files([source], tmp_path / "out.yaml")
     assert message in caught.value.message
     assert caught.value.line is not None
+
+
+def test_what_old_moodle_files_hold(tmp_path: Path) -> None:
+    """A Moodle 1.9 <image> beside the text and an embedded @@PLUGINFILE@@ image become a note
+    in the text and a report line; 'cloze' is skipped as cloze; padded texts are stripped; a
+    category path without 'top' still names the category."""
+    out = tmp_path / "old.yaml"
+    report = import_files([DATA / "moodle_legacy.xml"], out)
+    assert [line.what.split(":")[0] for line in report.skipped] == ["cloze"]
+    notes = [str(line) for line in report.notes]
+    assert any("pick with old image" in n and "image not imported: diagram.png" in n for n in notes)
+    assert any("embedded picture" in n and "image not imported: loss curve.png" in n for n in notes)
+    written = yaml.safe_load(out.read_text(encoding="utf-8"))["questions"]
+    pick, picture = written
+    assert pick["prompt"]["en"] == (
+        "Which tensor is on the GPU? See the picture.\n\n(image not imported: diagram.png)"
+    )
+    assert (pick["options"], pick["answer"], pick["shuffle"]) == (
+        [{"en": "the first"}, {"en": "the second"}],
+        1,
+        False,
+    )
+    assert pick["tags"] == picture["tags"] == ["default-for-old-course"]
+    assert "(image not imported: loss curve.png)" in picture["prompt"]["en"]
