@@ -64,9 +64,9 @@ class GiftWriter:
         self.losses.append((q.id, what))
 
     def _grade(self, q: QuestionBase, index: int, percent: float) -> str:
+        # Moodle's reader takes %100% and %-100% too: its pattern's two digits are followed
+        # by an optional point and any digits, and the weight is read up to the closing %.
         snapped = snap_grade(percent).value
-        if abs(snapped) >= 100 - 1e-9:
-            snapped = 90.0 if snapped > 0 else -90.0  # Moodle's GIFT reads at most 2 digits
         if abs(snapped - percent) > 0.001:
             self.roundings.append((q.id, f"option {index}: {percent:g} % written as {snapped:g} %"))
         return f"%{_weight(snapped)}%"
