@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 from grader.interop.draft import (
     FALSE_LABEL,
+    OTHER_LABEL,
     TRUE_LABEL,
     Category,
     Draft,
@@ -329,7 +330,7 @@ def _number(text: str, path: str, line: int, position: int) -> float:
 def _numerical(
     answers: str, draft: Make, fmt: str, origin: Origin, path: str, line: int, explanation: Slot
 ) -> Draft | Skip:
-    answers, wrong, _ = answers.partition("~")
+    answers, _, wrong = answers.partition("~")
     parts = [p.strip() for p in answers.split("=")]
     parts = [p for p in parts if p]
     if not parts:
@@ -364,12 +365,9 @@ def _numerical(
     if tolerance:
         fields["tolerance"] = tolerance
     made = draft("numeric", **fields)
+    if wrong.strip():  # Moodle reads only its feedback: for any other number
+        feedback.append((OTHER_LABEL, _formatted(wrong.partition("#")[2], fmt)))
     made.fields["explanation"] = feedback_list(explanation, feedback)
-    if wrong.strip():
-        made.notes.append(
-            "the '~' answers dropped: a numeric question here has one answer, and any other "
-            "number is wrong"
-        )
     for weight, other, tol in found:
         if (weight, other, tol) != full[0] and weight > 0:
             made.notes.append(

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from grader.interop.draft import (
     FALSE_LABEL,
+    OTHER_LABEL,
     TRUE_LABEL,
     Category,
     Draft,
@@ -427,7 +428,8 @@ def _numerical(element: Element, origin: Origin) -> Draft | Skip:
     if units is not None and units.findall("unit"):
         draft.notes.append("units dropped: learners type the number alone")
     feedback: list[tuple[Slot | str, Slot]] = [
-        (f"<code>{html.escape(a.text)}</code>", a.feedback) for a in answers
+        (OTHER_LABEL if a.text == "*" else f"<code>{html.escape(a.text)}</code>", a.feedback)
+        for a in answers
     ]
     draft.fields["explanation"] = _explanation(element, feedback)
     draft.content = draft.fields["prompt"].raw + full[0].text

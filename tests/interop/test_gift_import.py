@@ -111,8 +111,9 @@ def test_numbers_with_a_tolerance_and_a_range(fixture_items: list[Draft | Skip])
 
 
 def test_numbers_keep_their_feedback_and_report_what_they_drop() -> None:
-    """Each number's # feedback follows the general feedback, as a choice's does; a partly
-    right number and the '~' wrong numbers are reported, never dropped silently."""
+    """Each number's # feedback follows the general feedback, as a choice's does, and so does
+    the '~' feedback for any other number (Moodle reads no number there); a partly right number
+    is reported, never dropped silently."""
     (draft,) = _drafts(
         "::n::1/3?{#\n=0.33:0.005#exact\n=%50%0.3:0.05#close\n~0.5#too much\n####Divide.}"
     )
@@ -120,10 +121,12 @@ def test_numbers_keep_their_feedback_and_report_what_they_drop() -> None:
     fields = _english(draft)
     assert (fields["answer"], fields["tolerance"]) == (0.33, 0.005)
     assert fields["explanation"] == (
-        "Divide.\n\n- **`0.33:0.005`**: exact\n- **`0.3:0.05`**: close"
+        "Divide.\n\n- **`0.33:0.005`**: exact\n- **`0.3:0.05`**: close\n"
+        "- **Any other answer**: too much"
     )
     assert any("answer 0.3 (±0.05, 50 %) dropped" in n for n in draft.notes)
-    assert any("the '~' answers dropped" in n for n in draft.notes)
+    zh = resolve(draft, {}).fields["explanation"]
+    assert "其他答案" not in str(zh.get("en"))
 
 
 def test_a_title_never_closed_is_no_title() -> None:

@@ -250,3 +250,28 @@ def test_what_old_moodle_files_hold(tmp_path: Path) -> None:
     )
     assert pick["tags"] == picture["tags"] == ["default-for-old-course"]
     assert "(image not imported: loss curve.png)" in picture["prompt"]["en"]
+
+
+def test_the_feedback_for_any_other_number(tmp_path: Path) -> None:
+    """Moodle's '*' answer of a numerical question (its feedback for every other number) is
+    labelled as such in each language, not as a literal '*'."""
+    source = tmp_path / "n.xml"
+    source.write_text(
+        '<quiz><question type="numerical"><name><text>n</text></name>'
+        '<questiontext format="html"><text><![CDATA[{mlang zh_cn}几？{mlang}{mlang en}How many?'
+        "{mlang}]]></text></questiontext>"
+        '<generalfeedback format="html"><text><![CDATA[{mlang zh_cn}三。{mlang}{mlang en}Three.'
+        "{mlang}]]></text></generalfeedback>"
+        '<answer fraction="100"><text>3</text><tolerance>0</tolerance></answer>'
+        '<answer fraction="0"><text>*</text><feedback format="html"><text><![CDATA['
+        "{mlang zh_cn}数一数。{mlang}{mlang en}Count them.{mlang}]]></text></feedback></answer>"
+        "</question></quiz>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "n.yaml"
+    import_files([source], out)
+    (question,) = yaml.safe_load(out.read_text(encoding="utf-8"))["questions"]
+    assert question["explanation"] == {
+        "zh": "三。\n\n- **其他答案**: 数一数。",
+        "en": "Three.\n\n- **Any other answer**: Count them.",
+    }
