@@ -67,6 +67,17 @@ def test_a_broken_file_exits_2_with_file_and_line(tmp_path: Path, fixture: str, 
     assert not (tmp_path / "x.yaml").exists()
 
 
+def test_a_broken_file_leaves_the_bank_it_would_replace(tmp_path: Path) -> None:
+    """Even with --force, a broken source changes nothing: the file is read before anything is
+    written."""
+    (tmp_path / "x.yaml").write_text("bank: x\n", encoding="utf-8")
+    proc = grader(
+        "import", str(DATA / "gift_broken.gift"), "--out", "x.yaml", "--force", cwd=tmp_path
+    )
+    assert proc.returncode == 2 and "gift_broken.gift:4:" in proc.stderr
+    assert (tmp_path / "x.yaml").read_text(encoding="utf-8") == "bank: x\n"
+
+
 def test_an_existing_bank_needs_force(tmp_path: Path) -> None:
     """Without --force an existing file is left alone (exit 2); with it, it is replaced."""
     (tmp_path / "basics.yaml").write_text("bank: basics\n", encoding="utf-8")
