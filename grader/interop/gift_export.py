@@ -180,6 +180,9 @@ def _order(w: GiftWriter, q: QuestionBase) -> str | None:
             )
         )
         return None
+    if any(item.strip().startswith("//") for item in items):
+        w.skipped.append((q.id, "an item starts with '//', which GIFT reads as a comment line"))
+        return None
     w._lose(q, "the explanation (GIFT's ordering extension has no general feedback)")
     grading = "ABSOLUTE_POSITION" if q.partial_credit else "ALL_OR_NOTHING"
     head = f"{{>{len(items)} ALL VERTICAL {grading} SHOW\n"

@@ -15,7 +15,7 @@ import pytest
 from pydantic import create_model
 
 from grader.bank.loader import LoadedBank, load_banks
-from grader.bank.model import Bank, BankText, FillQuestion, TrueFalseQuestion
+from grader.bank.model import Bank, BankText, FillQuestion, OrderQuestion, TrueFalseQuestion
 from grader.errors import UsageError
 from grader.interop.draft import Draft
 from grader.interop.exporter import export_banks
@@ -324,3 +324,31 @@ def test_gift_skips_a_short_answer_holding_an_arrow(tmp_path: Path) -> None:
     assert "ij,jk" not in (tmp_path / "e.gift").read_text(encoding="utf-8")
     moodle = export_banks([bank], tmp_path / "e.xml", "moodle", "both")
     assert (moodle.exported, moodle.skipped) == (1, [])
+
+
+def test_gift_skips_an_order_item_it_would_read_as_a_comment(tmp_path: Path) -> None:
+    """The ordering extension writes one item a line, unescaped: an item starting with '//'
+    would vanish as a comment, so the question is skipped with the reason."""
+    question = OrderQuestion.model_validate(
+        {
+            "id": "o-comments",
+            "type": "order",
+            "difficulty": 1,
+            "tags": ["python"],
+            "prompt": {"zh": "排序。", "en": "Order them."},
+            "options": [
+                {"zh": "`// 注释`", "en": "// a comment"},
+                {"zh": "`x = 1`", "en": "x = 1"},
+            ],
+            "explanation": {"zh": "解", "en": "e"},
+        }
+    )
+    bank = Bank.model_construct(
+        bank="o", title=BankText(zh="排序", en="Order"), description=None, questions=(question,)
+    )
+    report = export_banks([LoadedBank(bank, "o.yaml")], tmp_path / "o.gift", "gift", "en")
+    assert [(s.where, s.what) for s in report.skipped] == [
+        ("o-comments", "an item starts with '//', which GIFT reads as a comment line")
+    ]
+    zh = export_banks([LoadedBank(bank, "o.yaml")], tmp_path / "o.zh.gift", "gift", "zh")
+    assert zh.skipped == [] and zh.exported == 1
