@@ -173,3 +173,4 @@ def test_export_refusals_exit_2(tmp_path: Path) -> None:
     assert "(did you mean 'export'?)" in unknown.stderr
     gift = grader("export", "--format", "gift", "--course", course, "--out", "x.gift", cwd=tmp_path)
     assert gift.returncode == 2 and "GIFT holds one language" in gift.stderr
+    assert not (tmp_path / "x.xml").exists() and not (tmp_path / "x.gift").exists()
