@@ -46,7 +46,8 @@ def export_questions(
     become multiple choice (with options), short answer (a one-line output) or essay (the
     verified output in the marker's notes), tagged so that `grader import` restores them.
     Credits are rounded to Moodle's list of grades, and each rounding is reported. GIFT holds
-    one language and no ids, tags, difficulty or hints: the report lists what it loses.
+    one language and no tags, difficulty or hints (the id becomes the question's title): the
+    report lists what it loses.
     """
     from grader.course import resolve_course
     from grader.interop.exporter import export_banks, select_banks

@@ -35,6 +35,7 @@ from grader.interop.multilang import has_blocks, split_languages
 
 __all__ = [
     "FALSE_LABEL",
+    "OTHER_LABEL",
     "TRUE_LABEL",
     "Category",
     "Draft",
@@ -51,9 +52,12 @@ TRUE_LABEL = "\ue020"
 """Stands for the word 'true' in a text until its language is known (then 正确 or True)."""
 FALSE_LABEL = "\ue021"
 """Stands for 'false' (错误 or False)."""
+OTHER_LABEL = "\ue022"
+"""Stands for 'any other answer' (Moodle's ``*`` answer, GIFT's ``~`` after the numbers)."""
 _WORDS = {
     TRUE_LABEL: {"zh": "正确", "en": "True"},
     FALSE_LABEL: {"zh": "错误", "en": "False"},
+    OTHER_LABEL: {"zh": "其他答案", "en": "Any other answer"},
 }
 
 

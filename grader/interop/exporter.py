@@ -111,6 +111,7 @@ def export_banks(
         )
     report = ExportReport(out=str(out), format=fmt, lang=lang, banks=[b.id for b in banks])
     text = _moodle(banks, lang, report) if fmt == "moodle" else _gift(banks, lang, report)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(text, encoding="utf-8")
     if fmt == "gift" and report.exported:
         report.losses.insert(

@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 from grader.interop.draft import (
     FALSE_LABEL,
+    OTHER_LABEL,
     TRUE_LABEL,
     Category,
     Draft,
@@ -136,6 +137,8 @@ def _question(block: str, line: int, position: int, path: str) -> Draft | Skip:
         if end >= 0:
             title = _release(block[2:end]).strip()
             block = block[end + 2 :].strip()
+        else:  # no closing '::': Moodle drops the opening one and takes no title
+            block = block[2:].strip()
     start, finish = block.find("{"), block.find("}")
     name_guess = title or re.sub(r"\s+", " ", _release(block.split("{", 1)[0]))[:60].strip()
     origin = Origin(path, line, position, name_guess)
@@ -186,7 +189,7 @@ def _question(block: str, line: int, position: int, path: str) -> Draft | Skip:
         )
         return made
     if answers.startswith("#"):
-        return _numerical(answers[1:], draft, fmt, origin, path, line)
+        return _numerical(answers[1:], draft, fmt, origin, path, line, explanation)
     if "~" in answers:
         return _choice(answers, draft, fmt, origin, path, line, explanation)
     if "=" in answers and "->" in answers:
@@ -325,9 +328,9 @@ def _number(text: str, path: str, line: int, position: int) -> float:
 
 
 def _numerical(
-    answers: str, draft: Make, fmt: str, origin: Origin, path: str, line: int
+    answers: str, draft: Make, fmt: str, origin: Origin, path: str, line: int, explanation: Slot
 ) -> Draft | Skip:
-    answers = answers.split("~", 1)[0]
+    answers, _, wrong = answers.partition("~")
     parts = [p.strip() for p in answers.split("=")]
     parts = [p for p in parts if p]
     if not parts:
@@ -335,9 +338,13 @@ def _numerical(
             path, line, f"question #{origin.position}: a numeric question needs a number"
         )
     found: list[tuple[float, float, float]] = []
+    feedback: list[tuple[Slot | str, Slot]] = []
     for part in parts:
         weight, part = _weight(part)
         text = _release(part.partition("#")[0]).strip()
+        feedback.append(
+            (f"<code>{html.escape(text)}</code>", _formatted(part.partition("#")[2], fmt))
+        )
         if ".." in text:
             low, _, high = text.partition("..")
             lo = _number(low.strip(), path, line, origin.position)
@@ -358,6 +365,9 @@ def _numerical(
     if tolerance:
         fields["tolerance"] = tolerance
     made = draft("numeric", **fields)
+    if wrong.strip():  # Moodle reads only its feedback: for any other number
+        feedback.append((OTHER_LABEL, _formatted(wrong.partition("#")[2], fmt)))
+    made.fields["explanation"] = feedback_list(explanation, feedback)
     for weight, other, tol in found:
         if (weight, other, tol) != full[0] and weight > 0:
             made.notes.append(

@@ -3,7 +3,9 @@
 GIFT has no field for tags, difficulty, source, hints, points, penalty, a fill question's regex
 or case sensitivity, or a question's type beyond Moodle's, and it has ordering only as the
 ordering plugin's ``{>...}`` extension, whose items Moodle reads as they are written (no
-escapes, one line each, no explanation). Each question that loses something says what in the
+escapes, one line each, no explanation). A short answer holding ``->`` cannot be written
+either: Moodle takes ``=`` with ``->`` for a matching question, and GIFT has no escape for
+either character. Each question that loses something says what in the
 export report; what every question loses is said once. The id is written as the question's
 title (``::id::``), which our import reads back as its id.
 
@@ -62,9 +64,9 @@ class GiftWriter:
         self.losses.append((q.id, what))
 
     def _grade(self, q: QuestionBase, index: int, percent: float) -> str:
+        # Moodle's reader takes %100% and %-100% too: its pattern's two digits are followed
+        # by an optional point and any digits, and the weight is read up to the closing %.
         snapped = snap_grade(percent).value
-        if abs(snapped) >= 100 - 1e-9:
-            snapped = 90.0 if snapped > 0 else -90.0  # Moodle's GIFT reads at most 2 digits
         if abs(snapped - percent) > 0.001:
             self.roundings.append((q.id, f"option {index}: {percent:g} % written as {snapped:g} %"))
         return f"%{_weight(snapped)}%"
@@ -138,8 +140,17 @@ def _true_false(w: GiftWriter, q: QuestionBase) -> str:
     return "{" + ("TRUE" if q.answer else "FALSE") + w.general(q).strip("\t\n") + "}"
 
 
-def _fill(w: GiftWriter, q: QuestionBase) -> str:
+_ARROW_SKIP = (
+    "an accepted answer holds '->', which makes Moodle read the question as matching (GIFT "
+    "has no escape for it)"
+)
+
+
+def _fill(w: GiftWriter, q: QuestionBase) -> str | None:
     assert isinstance(q, FillQuestion)
+    if any("->" in a for a in q.answer):
+        w.skipped.append((q.id, _ARROW_SKIP))
+        return None
     if q.regex is not None:
         w._lose(q, f"regex {q.regex!r}: Moodle accepts only the listed answers")
     if q.case_sensitive:
@@ -169,6 +180,9 @@ def _order(w: GiftWriter, q: QuestionBase) -> str | None:
             )
         )
         return None
+    if any(item.strip().startswith("//") for item in items):
+        w.skipped.append((q.id, "an item starts with '//', which GIFT reads as a comment line"))
+        return None
     w._lose(q, "the explanation (GIFT's ordering extension has no general feedback)")
     grading = "ABSOLUTE_POSITION" if q.partial_credit else "ALL_OR_NOTHING"
     head = f"{{>{len(items)} ALL VERTICAL {grading} SHOW\n"
@@ -181,7 +195,7 @@ def _short(w: GiftWriter, q: QuestionBase) -> str:
     return "{####" + gift_escape(q.reference.get(w.lang)) + "}"
 
 
-def _code_output(w: GiftWriter, q: QuestionBase) -> str:
+def _code_output(w: GiftWriter, q: QuestionBase) -> str | None:
     assert isinstance(q, CodeOutputQuestion)
     right = normalise_output(q.answer)
     if q.options is not None:
@@ -193,6 +207,9 @@ def _code_output(w: GiftWriter, q: QuestionBase) -> str:
         return "{\n" + "".join(marks) + w.general(q) + "}"
     if len(right) <= 1:
         answer = right[0] if right else ""
+        if "->" in answer:
+            w.skipped.append((q.id, _ARROW_SKIP))
+            return None
         return "{\n\t=" + gift_escape(answer.replace("*", "\\*")) + "\n" + w.general(q) + "}"
     w._lose(q, "the verified output goes to the explanation (a GIFT essay has no marker's notes)")
     output = "\n".join(right)

@@ -20,6 +20,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
@@ -469,6 +470,7 @@ class _Renderer:
         kind = _MEDIA[node.tag]
         src = node.attrs.get("src") or node.attrs.get("data") or ""
         name = src.replace("@@PLUGINFILE@@/", "").rsplit("/", 1)[-1].split("?", 1)[0]
+        name = unquote(name)  # Moodle writes file names URL-encoded (loss%20curve.png)
         label = node.attrs.get("alt", "").strip() or node.attrs.get("title", "").strip() or name
         words = _NOTE[self.lang]
         label = label or ("无说明" if self.lang == "zh" else "no description")

@@ -21,12 +21,14 @@ from collections.abc import Callable
 
 from grader.interop.draft import (
     FALSE_LABEL,
+    OTHER_LABEL,
     TRUE_LABEL,
     Category,
     Draft,
     Origin,
     Skip,
     Slot,
+    as_html,
     feedback_list,
 )
 from grader.interop.errors import BrokenFile
@@ -211,8 +213,18 @@ def _answers(element: Element, fmt: str) -> list[_Answer]:
     return [_Answer(a, fmt) for a in element.findall("answer")]
 
 
-def _base(element: Element, origin: Origin, qtype: str) -> tuple[Draft, str]:
+def _prompt(element: Element) -> Slot:
+    """The question text; a Moodle 1.9 ``<image>`` beside it (no longer shown by Moodle, but
+    still in old files) is added as an image, so that it becomes a note, not a silent loss."""
     prompt = _slot(element, "questiontext")
+    image = element.child_text("image").strip()
+    if not image:
+        return prompt
+    return Slot(as_html(prompt) + f'<p><img src="{html.escape(image)}" alt=""></p>', "html")
+
+
+def _base(element: Element, origin: Origin, qtype: str) -> tuple[Draft, str]:
+    prompt = _prompt(element)
     draft = Draft(origin, qtype, {"prompt": prompt})
     return draft, prompt.fmt
 
@@ -416,7 +428,8 @@ def _numerical(element: Element, origin: Origin) -> Draft | Skip:
     if units is not None and units.findall("unit"):
         draft.notes.append("units dropped: learners type the number alone")
     feedback: list[tuple[Slot | str, Slot]] = [
-        (f"<code>{html.escape(a.text)}</code>", a.feedback) for a in answers
+        (OTHER_LABEL if a.text == "*" else f"<code>{html.escape(a.text)}</code>", a.feedback)
+        for a in answers
     ]
     draft.fields["explanation"] = _explanation(element, feedback)
     draft.content = draft.fields["prompt"].raw + full[0].text

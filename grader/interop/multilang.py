@@ -34,13 +34,59 @@ __all__ = [
 EXPORT_CODES: Mapping[str, str] = {"zh": "zh_cn", "en": "en"}
 """The Moodle language pack each of our languages is written as on export."""
 
-_BLOCK = re.compile(
+_START = re.compile(
     r"<span\b(?=[^>]*\bclass\s*=\s*[\"']multilang[\"'])(?=[^>]*\blang\s*=\s*[\"']([^\"']+)[\"'])"
-    r"[^>]*>(.*?)</span\s*>"
-    r"|<lang\s+lang\s*=\s*[\"']([^\"']+)[\"']\s*>(.*?)</lang\s*>"
-    r"|\{mlang\s+([^}]+)\}(.*?)\{mlang\}",
-    re.S | re.I,
+    r"[^>]*>"
+    r"|<lang\s+lang\s*=\s*[\"']([^\"']+)[\"']\s*>"
+    r"|\{mlang\s+([^}]+)\}",
+    re.I,
 )
+_SPAN_TAG = re.compile(r"<(/?)span\b[^>]*?(/?)>", re.I)
+_LANG_END = re.compile(r"</lang\s*>", re.I)
+_MLANG_END = re.compile(r"\{mlang\}", re.I)
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int
+    end: int
+    codes: str
+    inner: str
+
+
+def _span_end(raw: str, after: int) -> tuple[int, int] | None:
+    """Where the ``</span>`` closing a span opened before ``after`` starts and ends: spans
+    inside it (a colour, a ``lang`` of its own) are skipped over, not taken for its end."""
+    depth = 1
+    for tag in _SPAN_TAG.finditer(raw, after):
+        if tag.group(2):  # <span/>
+            continue
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.start(), tag.end()
+    return None
+
+
+def _blocks(raw: str) -> list[_Block]:
+    """The language blocks of ``raw``, in order, none inside another."""
+    found: list[_Block] = []
+    position = 0
+    while (start := _START.search(raw, position)) is not None:
+        if start.group(1) is not None:
+            end = _span_end(raw, start.end())
+            codes = start.group(1)
+        else:
+            closing = (_LANG_END if start.group(2) is not None else _MLANG_END).search(
+                raw, start.end()
+            )
+            end = (closing.start(), closing.end()) if closing else None
+            codes = start.group(2) if start.group(2) is not None else start.group(3)
+        if end is None:  # never closed: not a block
+            position = start.end()
+            continue
+        found.append(_Block(start.start(), end[1], codes, raw[start.end() : end[0]]))
+        position = end[1]
+    return found
 
 
 def parse_lang_map(spec: str | None) -> dict[str, str]:
@@ -90,28 +136,27 @@ class Split:
 
 def split_languages(raw: str, lang_map: Mapping[str, str]) -> Split:
     """``raw`` split into our languages (see the module docstring)."""
-    matches = list(_BLOCK.finditer(raw))
+    matches = _blocks(raw)
     if not matches:
         return Split(marked=False, common=raw)
     split = Split(marked=True)
     present: set[str] = set()
-    blocks: list[tuple[re.Match[str], set[str]]] = []
+    blocks: list[tuple[_Block, set[str]]] = []
     for match in matches:
-        codes = match.group(1) or match.group(3) or match.group(5) or ""
         langs: set[str] = set()
-        for code in codes.split(","):
+        for code in match.codes.split(","):
             lang = _ours(code, lang_map)
             if lang is not None:
                 langs.add(lang)
         if not langs:
-            split.dropped.add(codes.strip().lower())
+            split.dropped.add(match.codes.strip().lower())
         present |= langs
         blocks.append((match, langs))
     pieces: list[str] = []
     position = 0
     for match, _ in blocks:
-        pieces.append(raw[position : match.start()])
-        position = match.end()
+        pieces.append(raw[position : match.start])
+        position = match.end
     pieces.append(raw[position:])
     split.common = "".join(pieces)
     for lang in LANGS:
@@ -120,10 +165,10 @@ def split_languages(raw: str, lang_map: Mapping[str, str]) -> Split:
         out: list[str] = []
         position = 0
         for match, langs in blocks:
-            out.append(raw[position : match.start()])
+            out.append(raw[position : match.start])
             if lang in langs:
-                out.append(match.group(2) or match.group(4) or match.group(6) or "")
-            position = match.end()
+                out.append(match.inner)
+            position = match.end
         out.append(raw[position:])
         split.texts[lang] = "".join(out)
     return split
@@ -131,7 +176,7 @@ def split_languages(raw: str, lang_map: Mapping[str, str]) -> Split:
 
 def has_blocks(raw: str) -> bool:
     """Whether ``raw`` holds a language block of either syntax."""
-    return _BLOCK.search(raw) is not None
+    return bool(_blocks(raw))
 
 
 def multilang_spans(texts: Mapping[str, str]) -> str:

@@ -152,8 +152,3 @@ class ExportReport:
                 out.append(f"{title}:")
                 out += [f"  {line}" for line in lines]
         return "\n".join(out)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["exit_code"] = int(self.exit_code)
-        return data

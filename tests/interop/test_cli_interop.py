@@ -67,6 +67,17 @@ def test_a_broken_file_exits_2_with_file_and_line(tmp_path: Path, fixture: str, 
     assert not (tmp_path / "x.yaml").exists()
 
 
+def test_a_broken_file_leaves_the_bank_it_would_replace(tmp_path: Path) -> None:
+    """Even with --force, a broken source changes nothing: the file is read before anything is
+    written."""
+    (tmp_path / "x.yaml").write_text("bank: x\n", encoding="utf-8")
+    proc = grader(
+        "import", str(DATA / "gift_broken.gift"), "--out", "x.yaml", "--force", cwd=tmp_path
+    )
+    assert proc.returncode == 2 and "gift_broken.gift:4:" in proc.stderr
+    assert (tmp_path / "x.yaml").read_text(encoding="utf-8") == "bank: x\n"
+
+
 def test_an_existing_bank_needs_force(tmp_path: Path) -> None:
     """Without --force an existing file is left alone (exit 2); with it, it is replaced."""
     (tmp_path / "basics.yaml").write_text("bank: basics\n", encoding="utf-8")
@@ -141,13 +152,14 @@ def test_lang_map_keeps_another_language_code(tmp_path: Path) -> None:
 
 
 def test_export_then_import_through_the_command_line(tmp_path: Path) -> None:
-    """`grader export` of a course's bank, then `grader import` of the file: the same ids."""
+    """`grader export` of a course's bank (into a folder it creates), then `grader import` of
+    the file: the same ids."""
     course = DATA / "course"
-    proc = grader("export", "export", "--course", str(course), "--out", "e.xml", cwd=tmp_path)
+    proc = grader("export", "export", "--course", str(course), "--out", "lms/e.xml", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Grades rounded to Moodle's list:" in proc.stdout
-    assert "exported 11 questions of 1 bank to e.xml (moodle, both)" in proc.stderr
-    back = grader("import", "e.xml", "--out", "questions/export.yaml", cwd=tmp_path)
+    assert "exported 11 questions of 1 bank to lms/e.xml (moodle, both)" in proc.stderr
+    back = grader("import", "lms/e.xml", "--out", "questions/export.yaml", cwd=tmp_path)
     assert back.returncode == 0, back.stdout
     written = (tmp_path / "questions" / "export.yaml").read_text(encoding="utf-8")
     assert "  - id: export-code-essay\n    type: code_output" in written
@@ -161,3 +173,4 @@ def test_export_refusals_exit_2(tmp_path: Path) -> None:
     assert "(did you mean 'export'?)" in unknown.stderr
     gift = grader("export", "--format", "gift", "--course", course, "--out", "x.gift", cwd=tmp_path)
     assert gift.returncode == 2 and "GIFT holds one language" in gift.stderr
+    assert not (tmp_path / "x.xml").exists() and not (tmp_path / "x.gift").exists()

@@ -15,7 +15,7 @@ import pytest
 from pydantic import create_model
 
 from grader.bank.loader import LoadedBank, load_banks
-from grader.bank.model import Bank, BankText, TrueFalseQuestion
+from grader.bank.model import Bank, BankText, FillQuestion, OrderQuestion, TrueFalseQuestion
 from grader.errors import UsageError
 from grader.interop.draft import Draft
 from grader.interop.exporter import export_banks
@@ -241,9 +241,15 @@ def test_gift_every_type_and_what_it_loses(bank: LoadedBank, tmp_path: Path) -> 
         "export-short: the key points and the explanation",
     ):
         assert expected in losses
-    assert "export-multiple-strict: option 1: -100 % written as -90 %" in [
-        str(r) for r in report.roundings
+    # Moodle's reader takes %-100% as written (its two digits may be followed by more), so
+    # the all-or-nothing question's wrong option keeps its -100 %: only Moodle's grade list
+    # rounds, as in Moodle XML
+    assert [str(r) for r in report.roundings] == [
+        "export-single: option 1: 45 % written as 50 %",
+        "export-single: option 2: -37.5 % written as -40 %",
     ]
+    strict = next(d for d in drafts if isinstance(d, Draft) and d.origin.name.endswith("-strict"))
+    assert strict.fields["credit"] == [100.0, -100.0]
 
 
 def test_gift_escapes_read_back_as_written(bank: LoadedBank, tmp_path: Path) -> None:
@@ -286,3 +292,63 @@ def test_parametrised_questions_are_skipped_with_the_reason(tmp_path: Path) -> N
     assert "parametrised" in report.skipped[0].what
     assert int(report.exit_code) == 1
     assert not re.search(r"<question type=\"truefalse\"", (tmp_path / "p.xml").read_text())
+
+
+def test_gift_skips_a_short_answer_holding_an_arrow(tmp_path: Path) -> None:
+    """'=' with '->' is Moodle's sign of a matching question, and GIFT cannot escape either: a
+    fill answer like einsum's 'ij,jk->ik' is skipped with the reason (Moodle XML keeps it)."""
+    question = FillQuestion.model_validate(
+        {
+            "id": "e-einsum",
+            "type": "fill",
+            "difficulty": 1,
+            "tags": ["einsum"],
+            "prompt": {"zh": "矩阵乘法的下标？", "en": "The subscripts of a matrix product?"},
+            "answer": ["ij,jk->ik"],
+            "explanation": {"zh": "解", "en": "e"},
+        }
+    )
+    bank = LoadedBank(
+        Bank.model_construct(
+            bank="e",
+            title=BankText(zh="爱因斯坦", en="Einsum"),
+            description=None,
+            questions=(question,),
+        ),
+        "e.yaml",
+    )
+    report = export_banks([bank], tmp_path / "e.gift", "gift", "en")
+    assert (report.exported, int(report.exit_code)) == (0, 1)
+    assert [s.where for s in report.skipped] == ["e-einsum"]
+    assert "read the question as matching" in report.skipped[0].what
+    assert "ij,jk" not in (tmp_path / "e.gift").read_text(encoding="utf-8")
+    moodle = export_banks([bank], tmp_path / "e.xml", "moodle", "both")
+    assert (moodle.exported, moodle.skipped) == (1, [])
+
+
+def test_gift_skips_an_order_item_it_would_read_as_a_comment(tmp_path: Path) -> None:
+    """The ordering extension writes one item a line, unescaped: an item starting with '//'
+    would vanish as a comment, so the question is skipped with the reason."""
+    question = OrderQuestion.model_validate(
+        {
+            "id": "o-comments",
+            "type": "order",
+            "difficulty": 1,
+            "tags": ["python"],
+            "prompt": {"zh": "排序。", "en": "Order them."},
+            "options": [
+                {"zh": "`// 注释`", "en": "// a comment"},
+                {"zh": "`x = 1`", "en": "x = 1"},
+            ],
+            "explanation": {"zh": "解", "en": "e"},
+        }
+    )
+    bank = Bank.model_construct(
+        bank="o", title=BankText(zh="排序", en="Order"), description=None, questions=(question,)
+    )
+    report = export_banks([LoadedBank(bank, "o.yaml")], tmp_path / "o.gift", "gift", "en")
+    assert [(s.where, s.what) for s in report.skipped] == [
+        ("o-comments", "an item starts with '//', which GIFT reads as a comment line")
+    ]
+    zh = export_banks([LoadedBank(bank, "o.yaml")], tmp_path / "o.zh.gift", "gift", "zh")
+    assert zh.skipped == [] and zh.exported == 1

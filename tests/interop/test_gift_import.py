@@ -110,6 +110,33 @@ def test_numbers_with_a_tolerance_and_a_range(fixture_items: list[Draft | Skip])
     assert (ranged["answer"], ranged["tolerance"]) == (1.5, 0.5)
 
 
+def test_numbers_keep_their_feedback_and_report_what_they_drop() -> None:
+    """Each number's # feedback follows the general feedback, as a choice's does, and so does
+    the '~' feedback for any other number (Moodle reads no number there); a partly right number
+    is reported, never dropped silently."""
+    (draft,) = _drafts(
+        "::n::1/3?{#\n=0.33:0.005#exact\n=%50%0.3:0.05#close\n~0.5#too much\n####Divide.}"
+    )
+    assert isinstance(draft, Draft)
+    fields = _english(draft)
+    assert (fields["answer"], fields["tolerance"]) == (0.33, 0.005)
+    assert fields["explanation"] == (
+        "Divide.\n\n- **`0.33:0.005`**: exact\n- **`0.3:0.05`**: close\n"
+        "- **Any other answer**: too much"
+    )
+    assert any("answer 0.3 (±0.05, 50 %) dropped" in n for n in draft.notes)
+    zh = resolve(draft, {}).fields["explanation"]
+    assert "其他答案" not in str(zh.get("en"))
+
+
+def test_a_title_never_closed_is_no_title() -> None:
+    """'::' without its closing '::' is dropped, as Moodle's reader does; the text is the
+    question."""
+    (draft,) = _drafts("::Unclosed title\n {T}")
+    assert isinstance(draft, Draft)
+    assert resolve(draft, {}).fields["prompt"]["en"] == "Unclosed title"
+
+
 def test_ordering_extension_and_essay(fixture_items: list[Draft | Skip]) -> None:
     """{>3 ALL VERTICAL ALL_OR_NOTHING SHOW ...} is an order question without partial credit;
     an essay's general feedback is its model answer."""

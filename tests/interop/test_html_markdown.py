@@ -149,6 +149,23 @@ def test_both_multilang_syntaxes_split_alike() -> None:
     )
 
 
+def test_a_span_inside_a_multilang_span_stays_inside_it() -> None:
+    """A colour (or any span) inside a language's span is part of that language's text: the
+    first </span> does not end the block, so no half of it leaks into the other language."""
+    raw = (
+        '<span lang="en" class="multilang">Up <span style="color:red">red</span> end</span>'
+        '<span lang="zh_cn" class="multilang">上<span class="x">红</span></span>'
+    )
+    split = split_languages(raw, {})
+    assert split.texts == {
+        "en": 'Up <span style="color:red">red</span> end',
+        "zh": '上<span class="x">红</span>',
+    }
+    assert split.common == ""
+    unclosed = split_languages('<span lang="en" class="multilang">never closed', {})
+    assert not unclosed.marked
+
+
 @pytest.mark.parametrize(
     ("text", "neutral"),
     [

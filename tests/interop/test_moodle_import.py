@@ -226,3 +226,52 @@ def test_xml_that_is_not_a_moodle_quiz_or_is_unsafe_is_refused(
         import_files([source], tmp_path / "out.yaml")
     assert message in caught.value.message
     assert caught.value.line is not None
+
+
+def test_what_old_moodle_files_hold(tmp_path: Path) -> None:
+    """A Moodle 1.9 <image> beside the text and an embedded @@PLUGINFILE@@ image become a note
+    in the text and a report line; 'cloze' is skipped as cloze; padded texts are stripped; a
+    category path without 'top' still names the category."""
+    out = tmp_path / "old.yaml"
+    report = import_files([DATA / "moodle_legacy.xml"], out)
+    assert [line.what.split(":")[0] for line in report.skipped] == ["cloze"]
+    notes = [str(line) for line in report.notes]
+    assert any("pick with old image" in n and "image not imported: diagram.png" in n for n in notes)
+    assert any("embedded picture" in n and "image not imported: loss curve.png" in n for n in notes)
+    written = yaml.safe_load(out.read_text(encoding="utf-8"))["questions"]
+    pick, picture = written
+    assert pick["prompt"]["en"] == (
+        "Which tensor is on the GPU? See the picture.\n\n(image not imported: diagram.png)"
+    )
+    assert (pick["options"], pick["answer"], pick["shuffle"]) == (
+        [{"en": "the first"}, {"en": "the second"}],
+        1,
+        False,
+    )
+    assert pick["tags"] == picture["tags"] == ["default-for-old-course"]
+    assert "(image not imported: loss curve.png)" in picture["prompt"]["en"]
+
+
+def test_the_feedback_for_any_other_number(tmp_path: Path) -> None:
+    """Moodle's '*' answer of a numerical question (its feedback for every other number) is
+    labelled as such in each language, not as a literal '*'."""
+    source = tmp_path / "n.xml"
+    source.write_text(
+        '<quiz><question type="numerical"><name><text>n</text></name>'
+        '<questiontext format="html"><text><![CDATA[{mlang zh_cn}几？{mlang}{mlang en}How many?'
+        "{mlang}]]></text></questiontext>"
+        '<generalfeedback format="html"><text><![CDATA[{mlang zh_cn}三。{mlang}{mlang en}Three.'
+        "{mlang}]]></text></generalfeedback>"
+        '<answer fraction="100"><text>3</text><tolerance>0</tolerance></answer>'
+        '<answer fraction="0"><text>*</text><feedback format="html"><text><![CDATA['
+        "{mlang zh_cn}数一数。{mlang}{mlang en}Count them.{mlang}]]></text></feedback></answer>"
+        "</question></quiz>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "n.yaml"
+    import_files([source], out)
+    (question,) = yaml.safe_load(out.read_text(encoding="utf-8"))["questions"]
+    assert question["explanation"] == {
+        "zh": "三。\n\n- **其他答案**: 数一数。",
+        "en": "Three.\n\n- **Any other answer**: Count them.",
+    }
