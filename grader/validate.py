@@ -49,6 +49,12 @@ __all__ = [
 
 SEEDS_NAME = "seed_sections.yaml"
 PENDING_NAME = "verify_pending.txt"
+PENDING_HEADER = (
+    "# Banks whose explanations may still claim an error, in-place behaviour or memory sharing "
+    "without\n# a `verify` block: `grader validate` warns instead of failing. Remove a bank once "
+    'its claims have\n# blocks (questions/README.md, "Verified claims"). One bank id per line.\n'
+)
+"""The comment a new ``verify_pending.txt`` starts with (``grader import`` creates one)."""
 """Banks (by id) whose claims without a verify block are warnings for now, not problems."""
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from grader.bank.bankfile import check_bank_bytes
 from grader.bank.lint import lint_bank_text
+from grader.bank.lint_claims import lint_claims_text
 from grader.bank.loader import NOT_BANKS, bank_files, load_bank_file
 from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
 from grader.errors import UsageError
@@ -32,6 +33,7 @@ from grader.interop.ids import assign_ids, kebab, wanted_id
 from grader.interop.moodle_xml import read_moodle_xml
 from grader.interop.multilang import parse_lang_map, split_languages
 from grader.interop.report import ImportReport, Line
+from grader.validate import PENDING_HEADER, PENDING_NAME, read_pending
 
 __all__ = ["DEFAULT_DIFFICULTY", "import_files", "read_source"]
 
@@ -238,8 +240,9 @@ def import_files(
     header = _header(bank_id, categories if not several else [], mapping, report)
     text = dump_bank({**header, "questions": questions})
     checked = check_bank_bytes(text.encode(), str(out))
+    unverified = lint_claims_text(text, str(out))
     report.problems += [str(p) for p in checked.problems if "translation" not in p.message] + [
-        str(p) for p in lint_bank_text(text, str(out))
+        str(p) for p in lint_bank_text(text, str(out), claims=False)
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
@@ -248,7 +251,27 @@ def import_files(
     registry = out.parent / REGISTRY_NAME
     if registry.exists():
         report.registered = len(update_registry(registry, ids))
+    if unverified:
+        _mark_pending(out.parent / PENDING_NAME, bank_id, len(unverified), report)
     return report
+
+
+def _mark_pending(pending: Path, bank_id: str, claims: int, report: ImportReport) -> None:
+    """List ``bank_id`` in the folder's ``verify_pending.txt`` (created if needed): Moodle has no
+    ``verify`` blocks, so an imported explanation that claims an error, in-place behaviour or
+    memory sharing is unbacked, and ``grader validate`` warns about it instead of failing."""
+    listed, _ = read_pending(pending)
+    if bank_id not in listed:
+        old = pending.read_text(encoding="utf-8") if pending.exists() else PENDING_HEADER
+        pending.write_text(old.rstrip("\n") + f"\n{bank_id}\n", encoding="utf-8")
+    report.notes.append(
+        Line(
+            str(pending),
+            f"{claims} explanation{'s' if claims != 1 else ''} claim an error, in-place "
+            "behaviour or memory sharing without a 'verify' block (Moodle has none): the bank "
+            f"is listed here, so `grader validate` warns; add blocks, then remove '{bank_id}'",
+        )
+    )
 
 
 def _header(

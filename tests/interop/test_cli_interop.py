@@ -174,3 +174,24 @@ def test_export_refusals_exit_2(tmp_path: Path) -> None:
     gift = grader("export", "--format", "gift", "--course", course, "--out", "x.gift", cwd=tmp_path)
     assert gift.returncode == 2 and "GIFT holds one language" in gift.stderr
     assert not (tmp_path / "x.xml").exists() and not (tmp_path / "x.gift").exists()
+
+
+def test_a_bank_whose_claims_cannot_travel_validates(tmp_path: Path) -> None:
+    """Moodle has no `verify` blocks: a bundled bank whose explanations claim errors comes back
+    without them. The import lists the bank in the folder's verify_pending.txt (and says so), so
+    `grader validate` of the written folder warns instead of failing."""
+    proc = grader("export", "autograd", "--out", "lms/a.xml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    back = grader("import", "lms/a.xml", "--out", "questions/autograd.yaml", cwd=tmp_path)
+    assert back.returncode == 0, back.stdout + back.stderr
+    pending = tmp_path / "questions" / "verify_pending.txt"
+    lines = pending.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# ") and lines[-1] == "autograd"
+    assert "without a 'verify' block (Moodle has none)" in " ".join(back.stdout.split())
+    check = grader("validate", "questions", cwd=tmp_path)
+    assert check.returncode == 0, check.stdout
+    assert "has no 'verify' block" in check.stdout  # warnings, not problems
+    again = grader(
+        "import", "lms/a.xml", "--out", "questions/autograd.yaml", "--force", cwd=tmp_path
+    )
+    assert again.returncode == 0 and pending.read_text(encoding="utf-8").count("autograd\n") == 1
