@@ -29,7 +29,9 @@ _SAYING = (
 )
 _DOCUMENT = (
     "notes?|docs?|documents?|texts?|files?|tutorials?|examples?|code|prose|authors?|sections?|"
-    "questions?|answers?|claims?|terms|terminology|MNIST|net|network|model|version|heading"
+    "questions?|answers?|claims?|terms|terminology|MNIST|net|network|model|version|heading|"
+    "materials?|sources?|readings?|handouts?|pages?|chapters?|lessons?|passages?|snippets?|"
+    "scripts?|listings?|originals?|slides?|write-?ups?|articles?|posts?"
 )
 _EN = re.compile(
     rf"""
@@ -38,7 +40,7 @@ _EN = re.compile(
     | \bseeds?\s+(?:{_DOCUMENT})\b                      # seed notes, the seed tutorial
     | \b(?:the|a|another|one|this|that|each|every|which|what)\s+seeds?\s+(?:{_SAYING})\b
     | \bas\s+the\s+seeds?\s+(?:does|did)\b               # exactly as the seed does
-    | \b(?:according\s+to|as\s+in|unlike)\s+the\s+seeds?\b
+    | \b(?:according\s+to|as\s+in|unlike|per)\s+the\s+seeds?\b
     | \b(?:described|shown|given|written|listed|mentioned|found|quoted)\s+(?:in|by)\s+the\s+seeds?\b
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -60,7 +62,8 @@ _ZH_VOCAB_BEFORE = (
 )
 _ZH = re.compile(
     r"""种子(?:
-        文档|笔记|教程|说明|资料|原文|文本|文章|讲义|示例|例子|代码|网络|模型
+        文档|笔记|教程|说明|资料|材料|素材|原文|原稿|讲稿|文本|文章|讲义|示例|例子|代码|网络|模型
+        | 文件|章节|内容|课件|来源
         | 中 | 里 | 所说 | 说 | 声称 | 提到 | 列出 | 列举 | 列的 | 描述 | 写 | 建议 | 推荐 | 认为
         | 定义 | 把 | 用(?!于|来) | 第 | 只说 | 称 | 一节 | 一文 | 原话
         | 的(?:说法|示例|例子|代码|定义|术语|网络|描述|训练|模型|教程|原文|写法|\s|`|"|“|[A-Za-z])

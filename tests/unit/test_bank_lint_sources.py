@@ -32,6 +32,13 @@ CITATIONS = [
     ("可以像种子所说那样调用", "种子所说"),
     ("另一份种子把反向传播称为方法", "种子把"),
     ("种子 000 的 MNIST 代码", "种子 000"),
+    ("As the seed material explains, it is slow.", "seed material"),
+    ("per the seed, call it twice", "per the seed"),
+    ("the seed handout's figure", "seed handout"),
+    ("see the seed slides", "seed slides"),
+    ("种子材料里写的是旧写法", "种子材料"),
+    ("按种子内容的顺序", "种子内容"),
+    ("种子课件中的例子", "种子课件"),
 ]
 
 VOCABULARY = [
@@ -64,6 +71,11 @@ VOCABULARY = [
     "`np.random.seed(0)` 只设置 NumPy 的种子",
     "先设置随机种子 `torch.manual_seed(0)`，再创建模型",
     "固定种子 `seed=0` 之后，随机种子的 `generator` 参数也要传",
+    "the seed value decides the numbers",
+    "set the seed per worker",
+    "random seed material for a generator",
+    "随机种子的来源是 `torch.initial_seed()`",
+    "设置种子文件名无关",
 ]
 
 
