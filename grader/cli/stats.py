@@ -19,8 +19,8 @@ def stats_data(
 ) -> dict[str, Any]:
     """The statistics of the active course as JSON data (the Python API behind ``grader stats``).
 
-    Needs no bank: everything comes from the progress store (an absent store means no answers,
-    and is not created).
+    Everything comes from the progress store (an absent store means no answers, and is not
+    created); the course's banks are listed only to leave retired questions out of "due".
     """
     from grader.course import resolve_course
     from grader.study.clock import SystemClock
@@ -29,14 +29,26 @@ def stats_data(
     from grader.study.stats import compute_stats
     from grader.study.store import ProgressStore
 
-    path = course_store_path(resolve_course(course).key, data_dir)
+    active = resolve_course(course)
+    path = course_store_path(active.key, data_dir)
     store = ProgressStore(path if path.exists() else ":memory:")
     try:
-        data = compute_stats(store, SystemClock()).as_dict()
+        current = _current_question_ids(active) if path.exists() else None
+        data = compute_stats(store, SystemClock(), current=current).as_dict()
         data["exercises"] = exercise_stats(store)
         return data
     finally:
         store.close()
+
+
+def _current_question_ids(course: Any) -> set[str] | None:
+    """The ids of the course's questions now (its banks' listing, read through the bank cache:
+    no model is built), so that retired questions are not counted as due; None without banks."""
+    from grader.bank.loader import load_banks
+
+    if not course.questions.is_dir():
+        return None
+    return {info.id for bank in load_banks([course.questions]).banks for info in bank.info}
 
 
 def _pct(value: float | None) -> str:

@@ -8,7 +8,7 @@ at least one answer; a streak that ended yesterday still counts until today is o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -96,8 +96,15 @@ def streak_days(days: Iterable[str], today: date) -> int:
     return streak
 
 
-def compute_stats(store: ProgressStore, clock: Clock) -> Stats:
-    """The statistics of everything in ``store`` as of ``clock``'s now."""
+def compute_stats(
+    store: ProgressStore, clock: Clock, *, current: Collection[str] | None = None
+) -> Stats:
+    """The statistics of everything in ``store`` as of ``clock``'s now.
+
+    ``current``: the ids of the questions the course has now. A card of any other question (a
+    retired or removed one, which can never come up again) is neither due nor mastered: the
+    learner could never clear it. Answers to such questions still count, as history.
+    """
     total = Tally()
     by_bank: dict[str, Tally] = {}
     by_tag: dict[str, Tally] = {}
@@ -116,7 +123,9 @@ def compute_stats(store: ProgressStore, clock: Clock) -> Stats:
         by_day.setdefault(record.day, Tally()).add(record)
     now = clock.now()
     mastered = due = 0
-    for stored in store.cards().values():
+    for question_id, stored in store.cards().items():
+        if current is not None and question_id not in current:
+            continue
         card = Card.from_dict(stored.card)  # type: ignore[arg-type]
         mastered += ReviewScheduler.is_mastered(card)
         due += card.due <= now

@@ -101,3 +101,39 @@ def test_a_one_day_streak_is_singular(study: Study, tmp_path: Path, course_dir: 
         text = render_text({**data, "streak_days": days}, "en") + "\n"
         assert line in text, text
     assert "连续学习 1 天" in render_text({**data, "streak_days": 1}, "zh")
+
+
+def test_retired_questions_are_not_due(tmp_path: Path, clock: FakeClock) -> None:
+    """A question retired from the course (gone from its bank) can never come up again, so
+    `grader stats` (a subprocess) and the app's statistics do not count its card as due; its
+    answers still count as history."""
+    import shutil
+
+    from cli_support import run_grader
+
+    from grader.course import resolve_course
+
+    course_dir = tmp_path / "course"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "quiz", course_dir)
+    data = tmp_path / "data"
+    study = Study.open(resolve_course(course_dir), data, clock=clock, enable_fuzzing=False)
+    _practice(study, {"fx-single": 0, "fx-fill": "zero_grad"})
+    study.close()
+    bank = course_dir / "questions" / "fx-basics.yaml"
+    text = bank.read_text(encoding="utf-8")
+    bank.write_text(text[: text.index("  - id: fx-fill")], encoding="utf-8")  # retire it
+
+    def stats_json() -> dict:
+        args = ("stats", "--format", "json", "--course", str(course_dir), "--data-dir", str(data))
+        done = run_grader(*args, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    counted = stats_json()  # the system clock is years after the fake one: every card is due
+    assert (counted["due"], counted["answered"]) == (1, 2)
+    reopened = Study.open(resolve_course(course_dir), data, clock=clock, enable_fuzzing=False)
+    try:
+        clock.advance(days=3650)
+        assert reopened.stats().due == 1
+    finally:
+        reopened.close()
