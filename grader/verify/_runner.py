@@ -11,7 +11,9 @@ run and its record says ``"skipped": "torchvision"``.
 
 torch and numpy are imported once. With ``"fork": true`` (POSIX) every bank then runs in its own
 child forked from this warm interpreter (so a crash or a hang stays inside its bank and costs no
-second torch import); otherwise the banks run in this process. In a bank, every snippet is
+second torch import), and after a snippet that timed out the rest of its bank runs in a fresh
+child (an interrupted snippet may have left a module half imported or a global half set);
+otherwise the banks run in this process. In a bank, every snippet is
 exec()'d in a fresh namespace with its stdout captured, after resetting the global state a
 snippet may change (default dtype, print options, grad mode, warning filters) and seeding the
 random generators from the job's ``seed``, so that a snippet relying on unseeded randomness prints
@@ -53,6 +55,9 @@ from typing import Any, TextIO
 LAZY_HEAVY = ("optim", "torch.jit", "torch.compile", "torch.export", "_dynamo")
 """Snippet text that hints at torch's lazily imported heavy parts (torch._dynamo: ~2 s to import;
 torch.export needs it too)."""
+RESTART = 75
+"""A forked bank's exit status after a snippet timed out: the parent forks a fresh child for
+the snippets after it."""
 BANK_MARGIN = 5.0
 """Seconds a forked bank gets on top of its snippets' timeouts before it is killed."""
 
@@ -149,6 +154,7 @@ def _run_one(code: str, name: str, timeout: float) -> tuple[str, str | None, dic
                     signal.setitimer(signal.ITIMER_REAL, 0)
         except SnippetTimeout:
             error = f"timed out after {timeout:g} s"
+            details = {"timed_out": True}
         except BaseException as exc:  # a snippet's failure is a result, not a crash
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             details = {"error_types": _names(type(exc)), "error_message": str(exc)}
@@ -166,11 +172,20 @@ def _run_bank(
     libraries: tuple[Any, Any, dict[str, Any]],
     seed: int,
     timeout: float,
-) -> None:
-    """Run one bank's snippets in order, appending JSON lines to ``path``."""
+    start: int = 0,
+    stop_after_timeout: bool = False,
+) -> int | None:
+    """Run one bank's snippets in order from ``start``, appending JSON lines to ``path``.
+
+    With ``stop_after_timeout``, stop after a snippet that timed out and return the index of the
+    next one: a snippet interrupted anywhere (in the middle of an import, holding a half-set
+    global) leaves this interpreter in a state the next snippet must not inherit. None: the
+    bank is done.
+    """
     torch, numpy, numpy_print = libraries
-    with open(path, "w", encoding="utf-8") as results:
-        for index, snippet in enumerate(snippets):
+    with open(path, "w" if start == 0 else "a", encoding="utf-8") as results:
+        for index in range(start, len(snippets)):
+            snippet = snippets[index]
             _emit(results, {"event": "start", "id": snippet["id"]})
             missing = _missing(list(snippet.get("requires", ())))
             if missing is not None:
@@ -192,6 +207,9 @@ def _run_bank(
                     "seconds": round(time.perf_counter() - started, 4),
                 },
             )
+            if stop_after_timeout and details.get("timed_out"):
+                return index + 1
+    return None
 
 
 def _wait(pid: int, limit: float) -> str:
@@ -221,22 +239,37 @@ def _run_forked(
     seed: int,
     timeout: float,
 ) -> str:
-    """Run one bank in a child forked from this warm interpreter; return its status text."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: run the bank, then leave without running any cleanup
-        code = 0
-        try:
-            _run_bank(snippets, path, libraries, seed, timeout)
-        except BaseException:  # reported through the exit status
-            traceback.print_exc()
-            code = 1
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-    return _wait(pid, timeout * len(snippets) + BANK_MARGIN)
+    """Run one bank in children forked from this warm interpreter (a fresh one after each
+    snippet that timed out, for the snippets after it); return the status text."""
+    start = 0
+    while True:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: run the bank, then leave without running any cleanup
+            code = 0
+            try:
+                after = _run_bank(
+                    snippets, path, libraries, seed, timeout, start, stop_after_timeout=True
+                )
+                code = 0 if after is None else RESTART
+            except BaseException:  # reported through the exit status
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        outcome = _wait(pid, timeout * (len(snippets) - start) + BANK_MARGIN)
+        if outcome != f"exit status {RESTART}":
+            return outcome
+        start = _finished(path)
+
+
+def _finished(path: str) -> int:
+    """How many snippets of a bank have a ``done`` record in its results file."""
+    with open(path, encoding="utf-8") as results:
+        return sum(json.loads(line).get("event") == "done" for line in results if line.strip())
 
 
 def main(argv: list[str]) -> int:

@@ -140,3 +140,13 @@ def test_bundled_banks_agree_with_installed_torch() -> None:
     report = verify_snippets([ROOT / "questions"])
     assert report.snippets > 0
     assert report.ok, report.format()
+
+
+def test_snippets_after_a_timeout_start_from_a_clean_interpreter() -> None:
+    """A snippet interrupted by its timeout halfway through an import (a module left in
+    sys.modules, a global set) does not leak into the next snippets of its bank: they run in a
+    fresh interpreter forked from the warm one, in order, and the bank's other results stay."""
+    report = verify_snippets([FIXTURES / "verify_timeout_state.yaml"], timeout=1)
+    assert [p.id for p in report.problems] == ["fixture-half-import"], report.format()
+    assert output_lines(report.outputs["fixture-clean-after"]) == ["False False"]
+    assert output_lines(report.outputs["fixture-third"]) == ["4"]
