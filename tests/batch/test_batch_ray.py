@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -100,10 +101,16 @@ class RayCluster:
         return self.cluster.add_node(**NODE, env_vars=env or None)
 
     def batch(
-        self, root: Path, out: Path, *args: str, address: bool = True, course: Path = COURSE
+        self,
+        root: Path,
+        out: Path,
+        *args: str,
+        address: bool = True,
+        course: Path = COURSE,
+        quiet: bool = True,
     ) -> list[str]:
         """`grader batch add-one ROOT --out OUT --backend ray --ray-address ADDR ...` (without
-        ``--ray-address`` when ``address`` is false)."""
+        ``--ray-address`` when ``address`` is false, with the progress bar when ``quiet`` is)."""
         where = ["--ray-address", self.address] if address else []
         return [
             *GRADER,
@@ -117,7 +124,7 @@ class RayCluster:
             *where,
             "--course",
             str(course),
-            "--quiet",
+            *(["--quiet"] if quiet else []),
             *args,
         ]
 
@@ -326,8 +333,8 @@ def test_driver_killed_then_rerun_resumes_from_the_journal(ray_cluster, slow_cou
     before = journal(out)
     assert 2 <= len(before) < len(students)
 
-    again = subprocess.run(  # the cluster named by RAY_ADDRESS this time
-        ray_cluster.batch(root, out, address=False, course=slow_course),
+    again = subprocess.run(  # the cluster named by RAY_ADDRESS this time, with the progress bar
+        ray_cluster.batch(root, out, address=False, course=slow_course, quiet=False),
         capture_output=True,
         text=True,
         timeout=120,
@@ -336,6 +343,8 @@ def test_driver_killed_then_rerun_resumes_from_the_journal(ray_cluster, slow_cou
     assert again.returncode == 0, again.stderr
     assert f"graded {len(students) - len(before)} " in again.stderr, again.stderr
     assert f"reused {len(before)} from the journal" in again.stderr
+    # The bar (its last state: stderr is not a terminal) counts the busy actors and their nodes.
+    assert re.search(r"\d+/2 actors busy on \d of 2 nodes", again.stderr), again.stderr
     after = journal(out)
     assert sorted(after) == sorted(students)
     assert {k: after[k] for k in before} == before, "a journaled grade was graded again"
@@ -431,14 +440,19 @@ def test_a_late_node_gets_work_and_a_leaving_node_is_redone(ray_cluster, slow_co
     assert sorted(journal(out)) == sorted(students)
 
 
-def test_require_sandbox_refuses_a_node_without_seccomp(ray_cluster, tmp_path):
+def test_a_node_without_seccomp_or_with_another_torch_is_refused(ray_cluster, tmp_path):
     """A node whose Python lacks pyseccomp has no seccomp layer: with --require-sandbox its
-    actor is refused when its probe reports so, before it is sent anything; the warning names
-    the node, and it grades nothing."""
+    actor is refused when its probe reports so, before it is sent anything. A node whose torch
+    is another version than the driver's is refused too, whatever the sandbox. Each warning
+    names the node and why, and neither grades anything."""
     shadow = tmp_path / "no-seccomp" / "pyseccomp"
     shadow.mkdir(parents=True)
     (shadow / "__init__.py").write_text("raise ImportError('pyseccomp is not installed here')\n")
+    other_torch = tmp_path / "other-torch" / "torch-0.0.1.dist-info"
+    other_torch.mkdir(parents=True)
+    (other_torch / "METADATA").write_text("Metadata-Version: 2.1\nName: torch\nVersion: 0.0.1\n")
     bare = ray_cluster.add_node(PYTHONPATH=str(shadow.parent))
+    stale = ray_cluster.add_node(PYTHONPATH=str(other_torch.parent))
     try:
         root = make_class(
             tmp_path / "class", {"ann": SUBS / "correct.py", "ben": SUBS / "crash.py"}
@@ -453,17 +467,24 @@ def test_require_sandbox_refuses_a_node_without_seccomp(ray_cluster, tmp_path):
         )
     finally:
         ray_cluster.cluster.remove_node(bare, allow_graceful=False)
-    label = ray_cluster.label(bare)
-    refusal = next((ln for ln in proc.stderr.splitlines() if f"node {label} refused" in ln), "")
-    assert "seccomp" in refusal and "pyseccomp" in refusal, proc.stderr
-    assert "retrying" not in proc.stderr, "the node was refused only after it got a submission"
+        ray_cluster.cluster.remove_node(stale, allow_graceful=False)
+
+    def refusal(node: Any) -> str:
+        label = ray_cluster.label(node)
+        return next((ln for ln in proc.stderr.splitlines() if f"node {label} refused" in ln), "")
+
+    assert "seccomp" in refusal(bare) and "pyseccomp" in refusal(bare), proc.stderr
+    assert "torch 0.0.1" in refusal(stale) and "the driver runs" in refusal(stale), proc.stderr
+    assert "retrying" not in proc.stderr, "a node was refused only after it got a submission"
     if proc.returncode == 4 and "every node of the Ray cluster was refused" in proc.stderr:
         assert not out.exists()  # this machine lacks an essential layer everywhere
         return
     assert proc.returncode == 0, proc.stderr
     facts = summary(out)
-    assert label not in facts["graded_by"].values()
-    assert "seccomp" in facts["nodes"][label]["refused"]
+    for node, why in ((bare, "seccomp"), (stale, "torch 0.0.1")):
+        label = ray_cluster.label(node)
+        assert label not in facts["graded_by"].values()
+        assert why in facts["nodes"][label]["refused"]
     assert {r["student"]: r["status"] for r in read_gradebook(out)} == {
         "ann": "full",
         "ben": "error",
