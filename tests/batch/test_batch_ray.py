@@ -27,6 +27,9 @@ from typing import Any
 import pytest
 from batch_helpers import COURSE, GRADER, ROOT, SUBS, read_gradebook, validate
 
+from grader.batch.backends.course_pack import node_root, pack_course
+from grader.exercises.loader import find_exercise
+
 LOOPBACK = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 """Read when Ray is imported: every node, and every driver, on 127.0.0.1 only."""
 os.environ.update(LOOPBACK)
@@ -402,6 +405,38 @@ def test_without_an_address_a_local_instance_grades_and_stops_on_sigterm(
         s: "error" if p.name == "crash.py" else "full" for s, p in students.items()
     }
     assert raylets() <= before, "the local Ray instance outlived the batch"
+
+
+def test_a_submission_cannot_read_the_course_unpacked_on_its_node(ray_cluster, tmp_path):
+    """The course lies unpacked on each node for the judge. A submission that passes the policy
+    (this exercise admits torch.load) and opens a hidden check there by its full path is
+    refused by the OS layer, as it is refused the hidden checks of a local course."""
+    course = ROOT / "tests" / "hostile" / "data" / "course"
+    exercise = find_exercise("checkpoint", course / "exercises", course / "solutions")
+    hidden = (
+        (node_root() / "courses" / pack_course([exercise]).sha256 / "exercises" / "checkpoint")
+        / "hidden"
+        / "test_checkpoint.py"
+    )
+    attack = (ROOT / "tests" / "hostile" / "submissions" / "read_hidden_torch_load.py").read_text(
+        encoding="utf-8"
+    )
+    root = tmp_path / "class"
+    root.mkdir()
+    (root / "mallory.py").write_text(attack.replace("@@HIDDEN@@", str(hidden)), encoding="utf-8")
+    out = tmp_path / "out"
+    cmd = ray_cluster.batch(root, out, course=course)
+    cmd[cmd.index("add-one")] = "checkpoint"
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=ray_cluster.env)
+    assert proc.returncode == 0, proc.stderr
+    assert hidden.is_file(), "the course was not unpacked where the attack looked"
+    facts = summary(out)
+    layers = facts["nodes"][facts["graded_by"]["mallory/checkpoint"]]["sandbox_layers"]
+    if "landlock-fs" not in layers:
+        pytest.skip("no landlock-fs on this machine: nothing but the policy guards the course")
+    doc = (out / "mallory" / "checkpoint.json").read_text(encoding="utf-8")
+    assert [r["status"] for r in read_gradebook(out)] == ["error"], doc
+    assert "PermissionError" in doc
 
 
 def test_a_late_node_gets_work_and_a_leaving_node_is_redone(ray_cluster, slow_course, tmp_path):
