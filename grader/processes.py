@@ -1,5 +1,6 @@
 """Small process chores shared by the warm worker, the judge and the executor template: die with
-the parent, keep only some descriptors across a fork, wait for a child or kill it."""
+the parent, keep only some descriptors across a fork, wait for a child or kill it, find a
+process's descendants."""
 
 from __future__ import annotations
 
@@ -78,3 +79,28 @@ def wait_or_kill(pid: int, timeout: float) -> None:
         os.waitpid(pid, 0)
     except ChildProcessError:
         pass
+
+
+def descendants(pid: int) -> list[int]:
+    """Every descendant of ``pid``, children first (Linux ``/proc``; [] where there is none)."""
+    parents: dict[int, int] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for name in entries:
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            parents[int(name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        current = frontier.pop()
+        kids = [p for p, parent in parents.items() if parent == current]
+        found += kids
+        frontier += kids
+    return found

@@ -267,6 +267,7 @@ def run_batch(
     costs = Costs()
     try:
         runner.open()  # may refuse (no sandbox, no usable node) before OUT is written
+        cpu_when_open = _cpu_seconds()
         out.mkdir(parents=True, exist_ok=True)
         with locked(out):
             remove_leftovers(out)
@@ -292,6 +293,7 @@ def run_batch(
     finally:
         costs = runner.close()
     costs.driver_cpu_s = _cpu_seconds() - cpu_at_start
+    costs.driver_start_cpu_s = cpu_when_open - cpu_at_start
     costs.extra["record_s"] = driver.seconds
     return BatchReport(
         rows=final,

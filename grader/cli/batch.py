@@ -151,18 +151,24 @@ def batch(
 
 
 def machinery_line(report: BatchReport) -> str:
-    """Where the grades ran and what the batch's own machinery cost per graded submission
-    (``benchmarks/batch.py`` reads it)."""
+    """Where the grades ran and what the batch's own machinery cost: CPU per graded submission
+    once started, and to start (``benchmarks/batch.py`` reads it; docs/cluster.md explains)."""
+    costs = report.costs
     graded = max(1, report.graded)
-    nodes = len([n for n in report.nodes.values() if n.refused is None])
+    nodes = len([n for n in report.nodes.values() if n.refused is None and n.slots])
     slots = sum(n.slots for n in report.nodes.values())
+    running = costs.driver_cpu_s - costs.driver_start_cpu_s
     line = (
         f"{report.backend}: {slots} slots on {nodes} node{'s' if nodes != 1 else ''}; CPU per "
-        f"graded submission: driver {1000 * report.costs.driver_cpu_s / graded:.1f} ms"
+        f"graded submission: driver {1000 * running / graded:.1f} ms"
     )
-    if report.costs.slot_cpu_s is not None:
-        line += f", actors {1000 * report.costs.slot_cpu_s / graded:.1f} ms"
-    record = report.costs.extra.get("record_s")
+    if costs.slot_cpu_s is not None:
+        line += f", actors {1000 * costs.slot_cpu_s / graded:.1f} ms"
+    line += f" (to start: driver {costs.driver_start_cpu_s:.1f} s"
+    if costs.slot_start_cpu_s is not None:
+        line += f", actors {costs.slot_start_cpu_s:.1f} s"
+    line += ")"
+    record = costs.extra.get("record_s")
     if record is not None:
         line += f"; writing each result and its journal row: {1000 * record / graded:.1f} ms"
     return line

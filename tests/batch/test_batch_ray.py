@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -25,6 +26,9 @@ from typing import Any
 
 import pytest
 from batch_helpers import COURSE, GRADER, ROOT, SUBS, read_gradebook, validate
+
+from grader.batch.backends.course_pack import node_root, pack_course
+from grader.exercises.loader import find_exercise
 
 LOOPBACK = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 """Read when Ray is imported: every node, and every driver, on 127.0.0.1 only."""
@@ -100,10 +104,16 @@ class RayCluster:
         return self.cluster.add_node(**NODE, env_vars=env or None)
 
     def batch(
-        self, root: Path, out: Path, *args: str, address: bool = True, course: Path = COURSE
+        self,
+        root: Path,
+        out: Path,
+        *args: str,
+        address: bool = True,
+        course: Path = COURSE,
+        quiet: bool = True,
     ) -> list[str]:
         """`grader batch add-one ROOT --out OUT --backend ray --ray-address ADDR ...` (without
-        ``--ray-address`` when ``address`` is false)."""
+        ``--ray-address`` when ``address`` is false, with the progress bar when ``quiet`` is)."""
         where = ["--ray-address", self.address] if address else []
         return [
             *GRADER,
@@ -117,7 +127,7 @@ class RayCluster:
             *where,
             "--course",
             str(course),
-            "--quiet",
+            *(["--quiet"] if quiet else []),
             *args,
         ]
 
@@ -326,8 +336,8 @@ def test_driver_killed_then_rerun_resumes_from_the_journal(ray_cluster, slow_cou
     before = journal(out)
     assert 2 <= len(before) < len(students)
 
-    again = subprocess.run(  # the cluster named by RAY_ADDRESS this time
-        ray_cluster.batch(root, out, address=False, course=slow_course),
+    again = subprocess.run(  # the cluster named by RAY_ADDRESS this time, with the progress bar
+        ray_cluster.batch(root, out, address=False, course=slow_course, quiet=False),
         capture_output=True,
         text=True,
         timeout=120,
@@ -336,6 +346,8 @@ def test_driver_killed_then_rerun_resumes_from_the_journal(ray_cluster, slow_cou
     assert again.returncode == 0, again.stderr
     assert f"graded {len(students) - len(before)} " in again.stderr, again.stderr
     assert f"reused {len(before)} from the journal" in again.stderr
+    # The bar (its last state: stderr is not a terminal) counts the busy actors and their nodes.
+    assert re.search(r"\d+/2 actors busy on \d of 2 nodes", again.stderr), again.stderr
     after = journal(out)
     assert sorted(after) == sorted(students)
     assert {k: after[k] for k in before} == before, "a journaled grade was graded again"
@@ -395,6 +407,38 @@ def test_without_an_address_a_local_instance_grades_and_stops_on_sigterm(
     assert raylets() <= before, "the local Ray instance outlived the batch"
 
 
+def test_a_submission_cannot_read_the_course_unpacked_on_its_node(ray_cluster, tmp_path):
+    """The course lies unpacked on each node for the judge. A submission that passes the policy
+    (this exercise admits torch.load) and opens a hidden check there by its full path is
+    refused by the OS layer, as it is refused the hidden checks of a local course."""
+    course = ROOT / "tests" / "hostile" / "data" / "course"
+    exercise = find_exercise("checkpoint", course / "exercises", course / "solutions")
+    hidden = (
+        (node_root() / "courses" / pack_course([exercise]).sha256 / "exercises" / "checkpoint")
+        / "hidden"
+        / "test_checkpoint.py"
+    )
+    attack = (ROOT / "tests" / "hostile" / "submissions" / "read_hidden_torch_load.py").read_text(
+        encoding="utf-8"
+    )
+    root = tmp_path / "class"
+    root.mkdir()
+    (root / "mallory.py").write_text(attack.replace("@@HIDDEN@@", str(hidden)), encoding="utf-8")
+    out = tmp_path / "out"
+    cmd = ray_cluster.batch(root, out, course=course)
+    cmd[cmd.index("add-one")] = "checkpoint"
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=ray_cluster.env)
+    assert proc.returncode == 0, proc.stderr
+    assert hidden.is_file(), "the course was not unpacked where the attack looked"
+    facts = summary(out)
+    layers = facts["nodes"][facts["graded_by"]["mallory/checkpoint"]]["sandbox_layers"]
+    if "landlock-fs" not in layers:
+        pytest.skip("no landlock-fs on this machine: nothing but the policy guards the course")
+    doc = (out / "mallory" / "checkpoint.json").read_text(encoding="utf-8")
+    assert [r["status"] for r in read_gradebook(out)] == ["error"], doc
+    assert "PermissionError" in doc
+
+
 def test_a_late_node_gets_work_and_a_leaving_node_is_redone(ray_cluster, slow_course, tmp_path):
     """A node that joins after the batch placed its actors gets an actor and grades; when it
     leaves while grading, its submission is graded again elsewhere and nobody gets a
@@ -431,14 +475,19 @@ def test_a_late_node_gets_work_and_a_leaving_node_is_redone(ray_cluster, slow_co
     assert sorted(journal(out)) == sorted(students)
 
 
-def test_require_sandbox_refuses_a_node_without_seccomp(ray_cluster, tmp_path):
+def test_a_node_without_seccomp_or_with_another_torch_is_refused(ray_cluster, tmp_path):
     """A node whose Python lacks pyseccomp has no seccomp layer: with --require-sandbox its
-    actor is refused when its probe reports so, before it is sent anything; the warning names
-    the node, and it grades nothing."""
+    actor is refused when its probe reports so, before it is sent anything. A node whose torch
+    is another version than the driver's is refused too, whatever the sandbox. Each warning
+    names the node and why, and neither grades anything."""
     shadow = tmp_path / "no-seccomp" / "pyseccomp"
     shadow.mkdir(parents=True)
     (shadow / "__init__.py").write_text("raise ImportError('pyseccomp is not installed here')\n")
+    other_torch = tmp_path / "other-torch" / "torch-0.0.1.dist-info"
+    other_torch.mkdir(parents=True)
+    (other_torch / "METADATA").write_text("Metadata-Version: 2.1\nName: torch\nVersion: 0.0.1\n")
     bare = ray_cluster.add_node(PYTHONPATH=str(shadow.parent))
+    stale = ray_cluster.add_node(PYTHONPATH=str(other_torch.parent))
     try:
         root = make_class(
             tmp_path / "class", {"ann": SUBS / "correct.py", "ben": SUBS / "crash.py"}
@@ -453,17 +502,24 @@ def test_require_sandbox_refuses_a_node_without_seccomp(ray_cluster, tmp_path):
         )
     finally:
         ray_cluster.cluster.remove_node(bare, allow_graceful=False)
-    label = ray_cluster.label(bare)
-    refusal = next((ln for ln in proc.stderr.splitlines() if f"node {label} refused" in ln), "")
-    assert "seccomp" in refusal and "pyseccomp" in refusal, proc.stderr
-    assert "retrying" not in proc.stderr, "the node was refused only after it got a submission"
+        ray_cluster.cluster.remove_node(stale, allow_graceful=False)
+
+    def refusal(node: Any) -> str:
+        label = ray_cluster.label(node)
+        return next((ln for ln in proc.stderr.splitlines() if f"node {label} refused" in ln), "")
+
+    assert "seccomp" in refusal(bare) and "pyseccomp" in refusal(bare), proc.stderr
+    assert "torch 0.0.1" in refusal(stale) and "the driver runs" in refusal(stale), proc.stderr
+    assert "retrying" not in proc.stderr, "a node was refused only after it got a submission"
     if proc.returncode == 4 and "every node of the Ray cluster was refused" in proc.stderr:
         assert not out.exists()  # this machine lacks an essential layer everywhere
         return
     assert proc.returncode == 0, proc.stderr
     facts = summary(out)
-    assert label not in facts["graded_by"].values()
-    assert "seccomp" in facts["nodes"][label]["refused"]
+    for node, why in ((bare, "seccomp"), (stale, "torch 0.0.1")):
+        label = ray_cluster.label(node)
+        assert label not in facts["graded_by"].values()
+        assert why in facts["nodes"][label]["refused"]
     assert {r["student"]: r["status"] for r in read_gradebook(out)} == {
         "ann": "full",
         "ben": "error",

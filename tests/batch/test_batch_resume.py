@@ -13,6 +13,8 @@ from pathlib import Path
 
 from batch_helpers import COURSE, GRADER, SUBS, read_gradebook
 
+from grader.processes import descendants
+
 FIXTURES = ["correct", "wrong_value", "wrong_dtype", "crash", "defines_nothing"]
 
 
@@ -29,25 +31,6 @@ def _journal(out: Path) -> dict[tuple[str, str], float]:
     finally:
         db.close()
     return {(s, e): t for s, e, t in rows}
-
-
-def _children(pid: int) -> list[int]:
-    """Every descendant of ``pid`` (Linux /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [pid]
-    while frontier:
-        current = frontier.pop()
-        kids = [p for p, parent in parents.items() if parent == current]
-        found += kids
-        frontier += kids
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -83,15 +66,16 @@ def test_sigkill_then_rerun_grades_only_what_is_missing(tmp_path, grader_batch):
     while len(_journal(out)) < 3 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the batch finished before it could be killed"
-    descendants = _children(proc.pid)
+    children = descendants(proc.pid)
+    assert children, "no grading process found under the batch"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     before = _journal(out)
     assert 3 <= len(before) < len(students)
     deadline = time.monotonic() + 10
-    while any(_alive(p) for p in descendants) and time.monotonic() < deadline:
+    while any(_alive(p) for p in children) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [p for p in descendants if _alive(p)], "grading processes outlived the batch"
+    assert not [p for p in children if _alive(p)], "grading processes outlived the batch"
 
     again = grader_batch("add-one", str(root), "--out", str(out))
     assert again.returncode == 0, again.stderr

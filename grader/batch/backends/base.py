@@ -108,10 +108,15 @@ class Costs:
     """CPU time the batch's own machinery spent (not the grading processes), for the report."""
 
     driver_cpu_s: float = 0.0
-    """This process: planning, journal, outputs, and for the local backend its threads."""
+    """This process, all of the batch: planning, journal, outputs, and for the local backend
+    its threads."""
+    driver_start_cpu_s: float = 0.0
+    """The part of ``driver_cpu_s`` spent until the backend was ready (Ray: import, connect)."""
     slot_cpu_s: float | None = None
-    """The Ray actor processes, all together (None for the local backend: its slots are
-    threads of the driver)."""
+    """The Ray actor processes, all together, once ready (None for the local backend: its
+    slots are threads of the driver)."""
+    slot_start_cpu_s: float | None = None
+    """The Ray actor processes until they were ready (the course, the warm worker's start)."""
     extra: dict[str, float] = field(default_factory=dict)
 
 

@@ -84,6 +84,7 @@ class GradingActor:
         self._cancel = threading.Event()
         self._lock = threading.Lock()  # one grade at a time; stop() runs beside it
         self._cpu_at_start = _cpu_seconds()
+        self._cpu_at_ready: float | None = None
         self._grades = 0
         self._fetched = False
 
@@ -121,6 +122,7 @@ class GradingActor:
         facts["layers"] = dict(info.get("layers") or {})
         facts["cuda"] = bool(info.get("cuda"))
         facts["fetched_course"] = self._fetched
+        self._cpu_at_ready = _cpu_seconds()
         return facts
 
     def _exercise(self, exercise_id: str) -> Exercise:
@@ -171,8 +173,14 @@ class GradingActor:
         self._cancel.set()
 
     def stats(self) -> dict[str, float]:
-        """CPU seconds this actor process spent since it started, and its grades."""
-        return {"cpu_s": _cpu_seconds() - self._cpu_at_start, "grades": float(self._grades)}
+        """CPU seconds this actor process spent until it was ready and since, and its grades."""
+        now = _cpu_seconds()
+        ready = self._cpu_at_ready if self._cpu_at_ready is not None else now
+        return {
+            "start_cpu_s": ready - self._cpu_at_start,
+            "cpu_s": now - ready,
+            "grades": float(self._grades),
+        }
 
     def close(self) -> None:
         """Stop the warm worker cleanly and remove this actor's job folder."""

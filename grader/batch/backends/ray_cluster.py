@@ -509,7 +509,9 @@ class RayBackend:
         closing = [s.handle.close.remote() for s in ready]
         try:
             got, _ = ray.wait(stats, num_returns=len(stats), timeout=CLOSE_WAIT_S)
-            costs.slot_cpu_s = sum(float(ray.get(r)["cpu_s"]) for r in got)
+            facts = [ray.get(r) for r in got]
+            costs.slot_cpu_s = sum(float(f["cpu_s"]) for f in facts)
+            costs.slot_start_cpu_s = sum(float(f["start_cpu_s"]) for f in facts)
             ray.wait(closing, num_returns=len(closing), timeout=CLOSE_WAIT_S)
         except ray.exceptions.RayError:
             pass
