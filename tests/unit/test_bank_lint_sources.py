@@ -32,6 +32,19 @@ CITATIONS = [
     ("可以像种子所说那样调用", "种子所说"),
     ("另一份种子把反向传播称为方法", "种子把"),
     ("种子 000 的 MNIST 代码", "种子 000"),
+    ("Per the seed material, it is slow.", "seed material"),
+    ("the seed materials list three", "seed materials"),
+    ("see the seed-notes", "seed-notes"),
+    ("the seed slides show it", "seed slides"),
+    ("the seed write-up", "seed write-up"),
+    ("This line is taken from the seeds.", "from the seeds"),
+    ("per the seed, it is slow", "per the seed"),
+    ("种子材料里说它很慢", "种子材料"),
+    ("种子笔记说", "种子笔记"),
+    ("种子内容有误", "种子内容"),
+    ("种子素材中的例子", "种子素材"),
+    ("种子手册第二章", "种子手册"),
+    ("像种子讲的那样", "种子讲"),
 ]
 
 VOCABULARY = [
@@ -64,6 +77,11 @@ VOCABULARY = [
     "`np.random.seed(0)` 只设置 NumPy 的种子",
     "先设置随机种子 `torch.manual_seed(0)`，再创建模型",
     "固定种子 `seed=0` 之后，随机种子的 `generator` 参数也要传",
+    "Read the seed back with `torch.initial_seed()` or initial_seed().",
+    "A seed value per worker; the seed sequence of NumPy is separate.",
+    "from the seed value, per the seed (0) given",
+    "设置种子并记录下来，设置种子后再创建模型",
+    "种子值相同，种子序列与种子生成器也相同",
 ]
 
 
