@@ -19,20 +19,27 @@ def stats_data(
 ) -> dict[str, Any]:
     """The statistics of the active course as JSON data (the Python API behind ``grader stats``).
 
-    Needs no bank: everything comes from the progress store (an absent store means no answers,
-    and is not created).
+    Everything comes from the progress store (an absent store means no answers, and is not
+    created); the course's banks say which questions are still in it, since only those count
+    as mastered or due (a retired question is never offered for review).
+
+    Raises:
+        grader.errors.BankError: the course's banks do not load.
     """
     from grader.course import resolve_course
     from grader.study.clock import SystemClock
+    from grader.study.content import load_catalog
     from grader.study.exercise_progress import exercise_stats
     from grader.study.paths import course_store_path
     from grader.study.stats import compute_stats
     from grader.study.store import ProgressStore
 
-    path = course_store_path(resolve_course(course).key, data_dir)
+    active = resolve_course(course)
+    catalog = load_catalog(active)
+    path = course_store_path(active.key, data_dir)
     store = ProgressStore(path if path.exists() else ":memory:")
     try:
-        data = compute_stats(store, SystemClock()).as_dict()
+        data = compute_stats(store, SystemClock(), catalog.questions).as_dict()
         data["exercises"] = exercise_stats(store)
         return data
     finally:
@@ -98,7 +105,8 @@ def stats(fmt: str, lang: str | None, course: Path | None, data_dir: str | None)
     """Show a learner's progress: answered questions, accuracy per bank and per tag, and the
     daily streak (consecutive days with an answer).
 
-    Counts first tries only; "correct" means full credit.
+    Counts first tries only; "correct" means full credit. Mastered and due count only the
+    questions still in the course's banks (not retired ones).
     """
     data = stats_data(course, data_dir)
     if fmt == "json":
