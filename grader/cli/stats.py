@@ -33,21 +33,21 @@ def stats_data(
     path = course_store_path(active.key, data_dir)
     store = ProgressStore(path if path.exists() else ":memory:")
     try:
-        current = _current_question_ids(active) if path.exists() else None
-        data = compute_stats(store, SystemClock(), current=current).as_dict()
+        current = _current_question_ids(active) if path.exists() else set()
+        data = compute_stats(store, SystemClock(), current).as_dict()
         data["exercises"] = exercise_stats(store)
         return data
     finally:
         store.close()
 
 
-def _current_question_ids(course: Any) -> set[str] | None:
+def _current_question_ids(course: Any) -> set[str]:
     """The ids of the course's questions now (its banks' listing, read through the bank cache:
-    no model is built), so that retired questions are not counted as due; None without banks."""
+    no model is built), so that retired questions are not counted as due."""
     from grader.bank.loader import load_banks
 
     if not course.questions.is_dir():
-        return None
+        return set()
     return {info.id for bank in load_banks([course.questions]).banks for info in bank.info}
 
 
@@ -110,7 +110,8 @@ def stats(fmt: str, lang: str | None, course: Path | None, data_dir: str | None)
     """Show a learner's progress: answered questions, accuracy per bank and per tag, and the
     daily streak (consecutive days with an answer).
 
-    Counts first tries only; "correct" means full credit.
+    Counts first tries only; "correct" means full credit. Mastered and due count only the
+    questions still in the course's banks (not retired ones).
     """
     data = stats_data(course, data_dir)
     if fmt == "json":

@@ -89,7 +89,7 @@ class Study:
 
     def stats(self) -> Stats:
         """The learner's statistics."""
-        return compute_stats(self.store, self.clock, current=self.catalog.questions.keys())
+        return compute_stats(self.store, self.clock, self.catalog.questions)
 
     def close(self) -> None:
         """Close the store."""

@@ -4,11 +4,15 @@ Counting rules: ``answered`` counts first tries (a practice retry after the expl
 new answer); ``correct`` counts first tries with full credit; ``score`` sums their credit, so
 partial credit shows there. The daily streak is the number of consecutive days, ending today, with
 at least one answer; a streak that ended yesterday still counts until today is over.
+
+The history counts every answer, retired questions' too; ``mastered`` and ``due`` count only the
+cards of questions still in the course (a retired question is never offered for review, so a due
+card of one is a review the learner could never clear).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -61,9 +65,9 @@ class Stats:
     """Per local day ``YYYY-MM-DD``, oldest first."""
     streak_days: int
     mastered: int
-    """Cards counted as mastered (see grader.study.scheduling)."""
+    """Cards of the course's questions counted as mastered (see grader.study.scheduling)."""
     due: int
-    """Cards whose review is due now."""
+    """Cards of the course's questions whose review is due now."""
     outdated: int
     """Answers made against an older version of their question."""
 
@@ -96,15 +100,9 @@ def streak_days(days: Iterable[str], today: date) -> int:
     return streak
 
 
-def compute_stats(
-    store: ProgressStore, clock: Clock, *, current: Collection[str] | None = None
-) -> Stats:
-    """The statistics of everything in ``store`` as of ``clock``'s now.
-
-    ``current``: the ids of the questions the course has now. A card of any other question (a
-    retired or removed one, which can never come up again) is neither due nor mastered: the
-    learner could never clear it. Answers to such questions still count, as history.
-    """
+def compute_stats(store: ProgressStore, clock: Clock, question_ids: Iterable[str]) -> Stats:
+    """The statistics of everything in ``store`` as of ``clock``'s now; ``mastered`` and
+    ``due`` count only the cards of ``question_ids`` (the questions now in the course)."""
     total = Tally()
     by_bank: dict[str, Tally] = {}
     by_tag: dict[str, Tally] = {}
@@ -123,8 +121,9 @@ def compute_stats(
         by_day.setdefault(record.day, Tally()).add(record)
     now = clock.now()
     mastered = due = 0
-    for question_id, stored in store.cards().items():
-        if current is not None and question_id not in current:
+    current = set(question_ids)
+    for qid, stored in store.cards().items():
+        if qid not in current:
             continue
         card = Card.from_dict(stored.card)  # type: ignore[arg-type]
         mastered += ReviewScheduler.is_mastered(card)

@@ -6,18 +6,27 @@ Usage: ``python _runner.py RESULTS_DIR`` with a JSON job on stdin::
     {"seed": 1, "timeout": 10.0, "fork": true,
      "banks": [[{"id": "...", "code": "...", "requires": ["torchvision"]}, ...], ...]}
 
+(A fresh interpreter started for the rest of a bank after a timeout gets ``"fork": false``,
+one bank, and ``"resume": {"bank": i, "start": n}``: run that bank from its snippet ``n`` on,
+appending to ``bank-<i>.jsonl``.)
+
 ``requires`` (optional) names modules a snippet needs: when one cannot be found the snippet is not
 run and its record says ``"skipped": "torchvision"``.
 
 torch and numpy are imported once. With ``"fork": true`` (POSIX) every bank then runs in its own
 child forked from this warm interpreter (so a crash or a hang stays inside its bank and costs no
-second torch import), and after a snippet that timed out the rest of its bank runs in a fresh
-child (an interrupted snippet may have left a module half imported or a global half set);
-otherwise the banks run in this process. In a bank, every snippet is
+second torch import); otherwise the banks run in this process. In a bank, every snippet is
 exec()'d in a fresh namespace with its stdout captured, after resetting the global state a
 snippet may change (default dtype, print options, grad mode, warning filters) and seeding the
 random generators from the job's ``seed``, so that a snippet relying on unseeded randomness prints
 different values in the two runs. Nothing here runs a torch operation before forking.
+
+A snippet that times out may have been stopped anywhere, e.g. halfway through importing a module:
+that module is dropped from ``sys.modules`` but what it had imported or registered (submodules,
+torch operators, a registry entry) stays, so importing it again fails or behaves differently.
+So the process a snippet timed out in runs nothing more: the rest of its bank runs in a fresh
+child forked from the warm interpreter (with fork), or in a fresh interpreter started for it
+(without). Either way every later snippet starts as clean as the first.
 
 Results are JSON lines in RESULTS_DIR, flushed one by one, so the parent still learns what
 finished (and which snippet was running) when a bank must be killed:
@@ -46,6 +55,7 @@ import os
 import platform
 import random
 import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -55,11 +65,12 @@ from typing import Any, TextIO
 LAZY_HEAVY = ("optim", "torch.jit", "torch.compile", "torch.export", "_dynamo")
 """Snippet text that hints at torch's lazily imported heavy parts (torch._dynamo: ~2 s to import;
 torch.export needs it too)."""
-RESTART = 75
-"""A forked bank's exit status after a snippet timed out: the parent forks a fresh child for
-the snippets after it."""
 BANK_MARGIN = 5.0
 """Seconds a forked bank gets on top of its snippets' timeouts before it is killed."""
+STARTUP_ALLOWANCE = 120.0
+"""Seconds a fresh interpreter (started after a timeout, without fork) gets for importing torch."""
+RESTART_EXIT = 75
+"""Exit status of a forked bank that stopped after a snippet timed out, leaving snippets to run."""
 
 
 class SnippetTimeout(BaseException):
@@ -133,13 +144,14 @@ def _missing(modules: list[str]) -> str | None:
     return None
 
 
-def _run_one(code: str, name: str, timeout: float) -> tuple[str, str | None, dict[str, Any]]:
+def _run_one(code: str, name: str, timeout: float) -> tuple[str, str | None, dict[str, Any], bool]:
     """Exec ``code`` in a fresh namespace; return (captured stdout, error or None, details of
-    the exception: its class names and message)."""
+    the exception: its class names and message, whether it timed out)."""
     out = io.StringIO()
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     error: str | None = None
     details: dict[str, Any] = {}
+    timed_out = False
     use_alarm = hasattr(signal, "setitimer") and timeout > 0
     with warnings.catch_warnings(), contextlib.redirect_stdout(out):
         warnings.simplefilter("ignore")
@@ -154,11 +166,11 @@ def _run_one(code: str, name: str, timeout: float) -> tuple[str, str | None, dic
                     signal.setitimer(signal.ITIMER_REAL, 0)
         except SnippetTimeout:
             error = f"timed out after {timeout:g} s"
-            details = {"timed_out": True}
+            timed_out = True
         except BaseException as exc:  # a snippet's failure is a result, not a crash
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             details = {"error_types": _names(type(exc)), "error_message": str(exc)}
-    return out.getvalue(), error, details
+    return out.getvalue(), error, details, timed_out
 
 
 def _emit(stream: TextIO, record: dict[str, Any]) -> None:
@@ -173,17 +185,14 @@ def _run_bank(
     seed: int,
     timeout: float,
     start: int = 0,
-    stop_after_timeout: bool = False,
 ) -> int | None:
-    """Run one bank's snippets in order from ``start``, appending JSON lines to ``path``.
+    """Run one bank's snippets in order from index ``start``, appending JSON lines to ``path``.
 
-    With ``stop_after_timeout``, stop after a snippet that timed out and return the index of the
-    next one: a snippet interrupted anywhere (in the middle of an import, holding a half-set
-    global) leaves this interpreter in a state the next snippet must not inherit. None: the
-    bank is done.
+    Stops after a snippet that timed out and returns the index of the next one (None once the
+    bank is done): this process may hold a half-imported module now, and must run no more.
     """
     torch, numpy, numpy_print = libraries
-    with open(path, "w" if start == 0 else "a", encoding="utf-8") as results:
+    with open(path, "a", encoding="utf-8") as results:
         for index in range(start, len(snippets)):
             snippet = snippets[index]
             _emit(results, {"event": "start", "id": snippet["id"]})
@@ -194,7 +203,7 @@ def _run_bank(
                 continue
             _reset_state(torch, numpy, numpy_print, seed * 100_003 + index)
             started = time.perf_counter()
-            stdout, error, details = _run_one(snippet["code"], snippet["id"], timeout)
+            stdout, error, details, timed_out = _run_one(snippet["code"], snippet["id"], timeout)
             _emit(
                 results,
                 {
@@ -207,13 +216,14 @@ def _run_bank(
                     "seconds": round(time.perf_counter() - started, 4),
                 },
             )
-            if stop_after_timeout and details.get("timed_out"):
+            if timed_out and index + 1 < len(snippets):
                 return index + 1
     return None
 
 
 def _wait(pid: int, limit: float) -> str:
-    """Wait for a forked bank; kill it past ``limit`` seconds. Return its status text."""
+    """Wait for a forked bank; kill it past ``limit`` seconds. Return its status text
+    (``"restart"`` for :data:`RESTART_EXIT`)."""
     deadline = time.monotonic() + limit
     delay = 0.002
     while True:
@@ -229,7 +239,15 @@ def _wait(pid: int, limit: float) -> str:
     if os.WIFSIGNALED(status):
         return f"killed by signal {os.WTERMSIG(status)}"
     code = os.WEXITSTATUS(status)
+    if code == RESTART_EXIT:
+        return "restart"
     return "ok" if code == 0 else f"exit status {code}"
+
+
+def _done_count(path: str) -> int:
+    """How many snippets of a bank have a ``done`` record in ``path``."""
+    with open(path, encoding="utf-8") as handle:
+        return sum(json.loads(line)["event"] == "done" for line in handle if line.strip())
 
 
 def _run_forked(
@@ -239,8 +257,11 @@ def _run_forked(
     seed: int,
     timeout: float,
 ) -> str:
-    """Run one bank in children forked from this warm interpreter (a fresh one after each
-    snippet that timed out, for the snippets after it); return the status text."""
+    """Run one bank in a child forked from this warm interpreter; return its status text.
+
+    After a snippet times out, the rest of the bank runs in a new child forked from this
+    (untouched) interpreter.
+    """
     start = 0
     while True:
         sys.stdout.flush()
@@ -249,10 +270,8 @@ def _run_forked(
         if pid == 0:  # the child: run the bank, then leave without running any cleanup
             code = 0
             try:
-                after = _run_bank(
-                    snippets, path, libraries, seed, timeout, start, stop_after_timeout=True
-                )
-                code = 0 if after is None else RESTART
+                if _run_bank(snippets, path, libraries, seed, timeout, start) is not None:
+                    code = RESTART_EXIT
             except BaseException:  # reported through the exit status
                 traceback.print_exc()
                 code = 1
@@ -260,23 +279,60 @@ def _run_forked(
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
-        outcome = _wait(pid, timeout * (len(snippets) - start) + BANK_MARGIN)
-        if outcome != f"exit status {RESTART}":
-            return outcome
-        start = _finished(path)
+        status = _wait(pid, timeout * (len(snippets) - start) + BANK_MARGIN)
+        if status != "restart":
+            return status
+        start = _done_count(path)
 
 
-def _finished(path: str) -> int:
-    """How many snippets of a bank have a ``done`` record in its results file."""
-    with open(path, encoding="utf-8") as results:
-        return sum(json.loads(line).get("event") == "done" for line in results if line.strip())
+def _run_in_process(
+    snippets: list[dict[str, Any]],
+    path: str,
+    libraries: tuple[Any, Any, dict[str, Any]],
+    seed: int,
+    timeout: float,
+    bank: int,
+    start: int = 0,
+) -> str:
+    """Run one bank in this interpreter (no fork); after a timeout, run the rest in a fresh
+    interpreter started for it. Return the bank's status text."""
+    rest = _run_bank(snippets, path, libraries, seed, timeout, start)
+    if rest is None:
+        return "ok"
+    job = {
+        "seed": seed,
+        "timeout": timeout,
+        "fork": False,
+        "banks": [snippets],
+        "resume": {"bank": bank, "start": rest},
+    }
+    limit = STARTUP_ALLOWANCE + timeout * (len(snippets) - rest) + BANK_MARGIN
+    try:
+        proc = subprocess.run(
+            [sys.executable, os.path.abspath(__file__), os.path.dirname(path)],
+            input=json.dumps(job),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=limit,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"killed after {limit:g} s"
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        return f"exit status {proc.returncode}: " + " | ".join(tail)
+    lines = proc.stdout.strip().splitlines()  # its status is the last line it printed
+    return lines[-1] if lines else "ok"
 
 
 def main(argv: list[str]) -> int:
     """Run the job read from stdin, writing results into the folder ``argv[1]``."""
     job = json.load(sys.stdin)
     folder = argv[1]
-    fork = bool(job.get("fork")) and hasattr(os, "fork")
+    resume = job.get("resume")
+    fork = bool(job.get("fork")) and hasattr(os, "fork") and resume is None
     heavy = sum(
         any(word in snippet["code"] for snippet in bank for word in LAZY_HEAVY)
         for bank in job["banks"]
@@ -288,6 +344,12 @@ def main(argv: list[str]) -> int:
         signal.signal(signal.SIGALRM, _on_alarm)
     timeout = float(job["timeout"])
     seed = int(job["seed"])
+    if resume is not None:  # the rest of a bank, after a timeout: its status goes to stdout
+        bank = int(resume["bank"])
+        path = os.path.join(folder, f"bank-{bank}.jsonl")
+        start = int(resume["start"])
+        print(_run_in_process(job["banks"][0], path, libraries, seed, timeout, bank, start))
+        return 0
     versions = {
         "torch": getattr(torch, "__version__", None),
         "numpy": getattr(numpy, "__version__", None),
@@ -301,8 +363,7 @@ def main(argv: list[str]) -> int:
             if fork:
                 outcome = _run_forked(snippets, path, libraries, seed, timeout)
             else:
-                _run_bank(snippets, path, libraries, seed, timeout)
-                outcome = "ok"
+                outcome = _run_in_process(snippets, path, libraries, seed, timeout, index)
             _emit(status, {"bank": index, "status": outcome})
     return 0
 

@@ -2,7 +2,9 @@
 
 Snippets run bank by bank in warm interpreters (``_runner.py``): torch is imported once per run,
 each bank runs in its own child forked from that interpreter (one interpreter per bank and run
-where the OS cannot fork), and every snippet is exec()'d in a fresh namespace. Everything runs
+where the OS cannot fork), and every snippet is exec()'d in a fresh namespace; after a snippet
+times out, the rest of its bank runs in a fresh process (the timed-out one may hold a
+half-imported module). Everything runs
 TWICE, with different ``PYTHONHASHSEED`` values, different seeds for the random generators and
 each bank's snippets in reverse order. A snippet is a problem when it raises or times out, when
 its output differs between the two runs, when the output shows a memory address or a timing, or

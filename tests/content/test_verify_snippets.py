@@ -142,6 +142,79 @@ def test_bundled_banks_agree_with_installed_torch() -> None:
     assert report.ok, report.format()
 
 
+_REGISTRY = '''
+NAMES = []
+
+
+def register(name):
+    """Like registering a torch operator: a name may be registered once per process."""
+    if name in NAMES:
+        raise RuntimeError(f"operator {name!r} is already registered")
+    NAMES.append(name)
+'''
+_HALFMOD = """
+import builtins
+
+import halfmod_registry
+
+hang = builtins.__dict__.pop("HALFMOD_HANG", False)
+halfmod_registry.register("halfmod::twice")
+while hang:
+    pass
+"""
+_HALF_BANK = """bank: verify-half-import
+title: {{zh: 导入超时, en: Import timeout}}
+questions:
+  - id: half-import-hangs
+    type: code_output
+    difficulty: 1
+    tags: [fixture]
+    prompt: {{zh: "输出什么？", en: "What does it print?"}}
+    explanation: {{zh: 导入时超时。, en: It times out while importing.}}
+    code: |
+      import builtins, sys
+      sys.path.insert(0, {folder!r})
+      builtins.HALFMOD_HANG = True
+      import halfmod
+    answer: "never"
+  - id: half-import-after
+    type: code_output
+    difficulty: 1
+    tags: [fixture]
+    prompt: {{zh: "输出什么？", en: "What does it print?"}}
+    explanation: {{zh: 导入成功。, en: The import works.}}
+    code: |
+      import sys
+      sys.path.insert(0, {folder!r})
+      import halfmod
+      print(halfmod.halfmod_registry.NAMES)
+    answer: "['halfmod::twice']"
+"""
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["fork", "no-fork"])
+def test_snippet_after_a_timeout_mid_import_starts_clean(
+    tmp_path: Path, fork: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snippet timed out halfway through importing a module (which had registered an operator
+    already) leaves that module half-imported; the next snippet of the bank imports it again
+    and must find a clean process, not 'operator ... is already registered'."""
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    (modules / "halfmod_registry.py").write_text(_REGISTRY, encoding="utf-8")
+    (modules / "halfmod.py").write_text(_HALFMOD, encoding="utf-8")
+    bank = tmp_path / "half.yaml"
+    bank.write_text(_HALF_BANK.format(folder=str(modules)), encoding="utf-8")
+    if not fork:
+        monkeypatch.setattr(snippets, "_can_fork", lambda: False)
+    report = verify_snippets([bank], timeout=1)
+    assert [p.id for p in report.problems] == ["half-import-hangs"], [
+        str(p) for p in report.problems
+    ]
+    assert "timed out after 1 s" in report.problems[0].message
+    assert output_lines(report.outputs["half-import-after"]) == ["['halfmod::twice']"]
+
+
 def test_snippets_after_a_timeout_start_from_a_clean_interpreter() -> None:
     """A snippet interrupted by its timeout halfway through an import (a module left in
     sys.modules, a global set) does not leak into the next snippets of its bank: they run in a

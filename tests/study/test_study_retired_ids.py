@@ -9,9 +9,11 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cli_support import run_grader
 
 from grader.course import resolve_course
 from grader.study.clock import FakeClock
@@ -133,3 +135,32 @@ def test_stats_command_with_a_retired_question(course_dir: Path, tmp_path: Path)
     assert data["answered"] == 1 and data["by_bank"] == {
         "fx-advanced": data["by_bank"]["fx-advanced"]
     }
+
+
+def test_stats_counts_no_retired_question_as_due(course_dir: Path, tmp_path: Path) -> None:
+    """`grader stats` (the installed command, as a learner runs it) counts as due and mastered
+    only the questions still in the course: a retired question's card, due long ago, is a review
+    the learner could never clear. Its answers stay in the history."""
+    clock = FakeClock()  # January 2025: both cards are long due by the real clock stats uses
+    study = _open(course_dir, tmp_path / "data", clock)
+    _answer(study, RETIRED)
+    study.new_session("practice", ids=("fx-single",), seed=1).answer(0)
+    assert set(study.store.cards()) == {RETIRED, "fx-single"}
+    study.close()
+    _retire(course_dir, RETIRED)
+
+    args = ("--course", str(course_dir), "--data-dir", str(tmp_path / "data"))
+    done = run_grader("stats", "--format", "json", *args, cwd=tmp_path)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["answered"], data["due"], data["mastered"]) == (2, 1, 0)
+    text = run_grader("stats", "--lang", "en", *args, cwd=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert "1 due" in text.stdout, text.stdout
+
+    study = _open(course_dir, tmp_path / "data", FakeClock(clock.now() + timedelta(days=400)))
+    assert study.stats().due == 1 and study.mastery().due == 1
+    review = study.new_session("review", count=50)
+    assert [i.question_id for i in review.items][:1] == ["fx-single"]
+    assert RETIRED not in {i.question_id for i in review.items}
+    study.close()
