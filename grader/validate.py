@@ -208,6 +208,7 @@ def validate_paths(
                 report.ids_added[str(registry_path)] = added
         problems += _registry_problems(registry_path, folder_reports)
         problems += _seed_problems(folder / SEEDS_NAME, folder_reports)
+        problems += _template_problems(folder, folder_reports, update_ids, report)
 
     for folder, solutions in targets.exercises:
         _, exercise_problems = lint_exercise(folder, solutions)
@@ -216,6 +217,46 @@ def validate_paths(
     report.exercises = len(targets.exercises)
     report.problems = sort_problems(problems)
     return report
+
+
+def _template_problems(
+    folder: Path,
+    reports: Sequence[tuple[Path, FileReport]],
+    update_ids: bool,
+    report: ValidationReport,
+) -> list[Problem]:
+    """Check the parametrised questions of ``folder/generated/`` (``grader.bank.params``):
+    each file's own problems, ids already used by a bank, ids missing from the registry."""
+    from grader.bank.params import load_templates, template_files
+
+    problems: list[Problem] = []
+    taken = {i.id: f"{path}:{r.lines.get(i.id, '?')}" for path, r in reports for i in r.info}
+    found: list[tuple[str, int, str]] = []
+    for path in template_files(folder):
+        loaded = load_templates(path)
+        problems += loaded.problems
+        for template in loaded.templates:
+            if template.id in taken:
+                message = f"duplicate id '{template.id}' (first defined at {taken[template.id]})"
+                problems.append(Problem(str(path), template.line, template.id, message))
+            taken[template.id] = f"{path}:{template.line}"
+            found.append((str(path), template.line, template.id))
+        report.questions += len(loaded.templates)
+    registry_path = folder / REGISTRY_NAME
+    if update_ids and found:
+        added = update_registry(registry_path, [qid for _, _, qid in found])
+        if added:
+            report.ids_added.setdefault(str(registry_path), []).extend(added)
+    registry = read_registry(registry_path)
+    if registry is not None:
+        for where, line, qid in found:
+            if qid not in registry.ids:
+                message = (
+                    f"id '{qid}' is not in the id registry {registry_path}; "
+                    "run `grader validate --update-ids` to add it"
+                )
+                problems.append(Problem(where, line, qid, message))
+    return problems
 
 
 def _bank_id(report: FileReport) -> str | None:
