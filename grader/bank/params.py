@@ -589,6 +589,8 @@ def instance_fields(
     Validate it with ``grader.bank.bankfile.QUESTION_ADAPTER``."""
     shown = answer if template.type == "code_output" else format_value(answer)
     fields = template.render_fields(values, {"answer": shown, **(computed or {})})
+    if template.type != "code_output":
+        fields.pop("code", None)  # only computes the answer; the prompt states the set-up
     if template.type == "single":
         options = [str(shown), *distractors]
         rng = random.Random(f"{seed}/options")
