@@ -44,7 +44,7 @@ def show(
     from grader.bank.params import cached_instance, derive_seed, find_template
     from grader.course import resolve_course
     from grader.errors import UsageError
-    from grader.study.paths import data_dir as resolve_data_dir
+    from grader.study.paths import instance_cache_dir
 
     if seed is None and (learner is None or attempt is None):
         raise UsageError("give --seed, or both --learner and --attempt")
@@ -61,7 +61,7 @@ def show(
     if seed is None:
         assert learner is not None and attempt is not None
         seed = derive_seed(learner, question_id, attempt)
-    cache = resolve_data_dir(data_dir) / active.key / "instances"
+    cache = instance_cache_dir(active.key, data_dir)
     fields = cached_instance(cache, template, seed)
     problem = None
     if fields is None:

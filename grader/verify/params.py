@@ -114,29 +114,40 @@ def compute_instances(
 ) -> list[Instance]:
     """Every (template, seed) instance, computed in ONE warm interpreter; each is stored in
     ``cache_dir`` when given."""
+    pairs = [(template, seed) for template in templates for seed in seeds]
+    return compute_pairs(pairs, timeout=timeout, cache_dir=cache_dir, path=path)
+
+
+def compute_pairs(
+    pairs: Sequence[tuple[Template, int]],
+    *,
+    timeout: float = 10.0,
+    cache_dir: Path | None = None,
+    path: str = "<generated>",
+) -> list[Instance]:
+    """The instance of each (template, seed) pair, computed in ONE warm interpreter."""
     plans: list[tuple[Template, int, int, dict[str, Any], list[str]]] = []
     jobs: list[Snippet] = []
     failed: list[Instance] = []
-    for template in templates:
+    for template, seed in pairs:
         redraws = REDRAWS if template.type == "single" else 1
-        for seed in seeds:
-            for retry in range(redraws):
-                try:
-                    values = template.draw(seed, retry)
-                    code = render(template.code, values)
-                    rules = [render(rule, values) for rule in template.wrong_rules]
-                except (Unsatisfiable, ParamError) as exc:
-                    failed.append(Instance(template, seed, {}, None, None, str(exc)))
-                    break
-                key = f"{template.id}@{seed}/{retry}"
-                names = ["answer", *template.computed]
-                jobs.append(Snippet(path, template.line, key, _with_trailer(code, names), ""))
-                for n, rule in enumerate(rules):
-                    rule_code = _with_trailer(rule, ["answer"])
-                    jobs.append(Snippet(path, template.line, f"{key}#wrong{n}", rule_code, ""))
-                plans.append(
-                    (template, seed, retry, values, [f"{key}#wrong{n}" for n in range(len(rules))])
-                )
+        for retry in range(redraws):
+            try:
+                values = template.draw(seed, retry)
+                code = render(template.code, values)
+                rules = [render(rule, values) for rule in template.wrong_rules]
+            except (Unsatisfiable, ParamError) as exc:
+                failed.append(Instance(template, seed, {}, None, None, str(exc)))
+                break
+            key = f"{template.id}@{seed}/{retry}"
+            names = ["answer", *template.computed]
+            jobs.append(Snippet(path, template.line, key, _with_trailer(code, names), ""))
+            for n, rule in enumerate(rules):
+                rule_code = _with_trailer(rule, ["answer"])
+                jobs.append(Snippet(path, template.line, f"{key}#wrong{n}", rule_code, ""))
+            plans.append(
+                (template, seed, retry, values, [f"{key}#wrong{n}" for n in range(len(rules))])
+            )
     run = _run_job([jobs], seed=1, timeout=timeout, fork=False)[0] if jobs else None
     torch_version = str(run.versions.get("torch")) if run is not None else ""
     done: dict[tuple[str, int], Instance] = {}
@@ -274,3 +285,23 @@ def verify_params(
                         Problem(str(path), instance.template.line, instance.template.id, message)
                     )
     return report
+
+
+def main(argv: Sequence[str]) -> int:
+    """``python -m grader.verify.params QUESTIONS CACHE ID:SEED ...``: compute these instances
+    into the cache, in one warm runner (the quiz's background worker)."""
+    questions, cache, *pairs = argv
+    wanted: dict[str, list[int]] = {}
+    for pair in pairs:
+        qid, _, seed = pair.rpartition(":")
+        wanted.setdefault(qid, []).append(int(seed))
+    templates = [t for path in template_files(questions) for t in load_templates(path).templates]
+    todo = [(t, seed) for t in templates for seed in wanted.get(t.id, ())]
+    compute_pairs(todo, cache_dir=Path(cache))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
