@@ -126,10 +126,10 @@ def compute_pairs(
     path: str = "<generated>",
 ) -> list[Instance]:
     """The instance of each (template, seed) pair, computed in ONE warm interpreter."""
-    plans: list[tuple[Template, int, int, dict[str, Any], list[str]]] = []
+    plans: list[tuple[int, Template, int, int, dict[str, Any], str]] = []
     jobs: list[Snippet] = []
     failed: list[Instance] = []
-    for template, seed in pairs:
+    for index, (template, seed) in enumerate(pairs):
         redraws = REDRAWS if template.type == "single" else 1
         for retry in range(redraws):
             try:
@@ -139,24 +139,22 @@ def compute_pairs(
             except (Unsatisfiable, ParamError) as exc:
                 failed.append(Instance(template, seed, {}, None, None, str(exc)))
                 break
-            key = f"{template.id}@{seed}/{retry}"
+            key = f"{template.id}@{seed}/{retry}#{index}"
             names = ["answer", *template.computed]
             jobs.append(Snippet(path, template.line, key, _with_trailer(code, names), ""))
             for n, rule in enumerate(rules):
                 rule_code = _with_trailer(rule, ["answer"])
                 jobs.append(Snippet(path, template.line, f"{key}#wrong{n}", rule_code, ""))
-            plans.append(
-                (template, seed, retry, values, [f"{key}#wrong{n}" for n in range(len(rules))])
-            )
+            plans.append((index, template, seed, retry, values, key))
     run = _run_job([jobs], seed=1, timeout=timeout, fork=False)[0] if jobs else None
     torch_version = str(run.versions.get("torch")) if run is not None else ""
-    done: dict[tuple[str, int], Instance] = {}
-    for template, seed, retry, values, wrong_keys in plans:
-        if (template.id, seed) in done and done[(template.id, seed)].problem is None:
-            continue
+    done: dict[int, Instance] = {}
+    for index, template, seed, retry, values, key in plans:
+        if index in done and done[index].problem is None:
+            continue  # an earlier draw of this seed already gave an instance
         assert run is not None
-        instance = _instance(template, seed, retry, values, wrong_keys, run.done, run.failure)
-        done[(template.id, seed)] = instance
+        instance = _instance(template, seed, retry, values, key, run.done, run.failure)
+        done[index] = instance
         if instance.problem is None and cache_dir is not None and instance.fields is not None:
             store_instance(cache_dir, template, seed, torch_version, instance.fields)
     return failed + list(done.values())
@@ -167,11 +165,11 @@ def _instance(
     seed: int,
     retry: int,
     values: dict[str, Any],
-    wrong_keys: list[str],
+    key: str,
     done: dict[str, dict[str, Any]],
     failure: str | None,
 ) -> Instance:
-    key = f"{template.id}@{seed}/{retry}"
+    wrong_keys = [f"{key}#wrong{n}" for n in range(len(template.wrong_rules))]
 
     def failed(message: str) -> Instance:
         return Instance(template, seed, values, None, None, message)

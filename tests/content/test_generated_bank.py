@@ -52,10 +52,26 @@ def test_at_least_forty_bilingual_questions_over_every_topic() -> None:
     assert {t.id for t in templates} <= registered
 
 
+def _readme_templates(tmp_path: Path) -> list:
+    """The three examples of questions/README.md, "Parametrised questions"."""
+    text = (QUESTIONS / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml params\n(.*?)```", text, re.S)
+    assert len(blocks) == 3
+    body = "".join(f"  {line}\n" for block in blocks for line in block.splitlines())
+    path = tmp_path / "readme.yaml"
+    path.write_text("bank: readme\ntitle: {zh: 示例, en: Examples}\nquestions:\n" + body)
+    loaded = load_templates(path)
+    assert loaded.problems == []
+    assert {t.type for t in loaded.templates} == {"code_output", "numeric", "single"}
+    return loaded.templates
+
+
 def test_two_instances_of_every_question_compute_in_one_runner(tmp_path: Path) -> None:
-    """Seeds 0 and 1 of every question, one interpreter (CI's share of `verify --instances`)."""
-    templates = _templates()
-    instances = compute_instances(templates, [0, 1], cache_dir=tmp_path)
+    """Seeds 0 and 1 of every question and of the README's examples, in one interpreter (CI's
+    share of `verify --instances`)."""
+    templates = _templates() + _readme_templates(tmp_path)
+    cache = tmp_path / "cache"
+    instances = compute_instances(templates, [0, 1], cache_dir=cache)
     assert [i.problem for i in instances if i.problem] == []
     assert len(instances) == 2 * len(templates)
     singles = [i for i in instances if i.template.type == "single"]
@@ -64,7 +80,8 @@ def test_two_instances_of_every_question_compute_in_one_runner(tmp_path: Path) -
         assert instance.question is not None
         options = [o.en for o in instance.question.options]  # type: ignore[attr-defined]
         assert len(options) == len(set(options)) >= 2
-    assert len(list(tmp_path.glob("*.json"))) == len(instances)
+    keys = {(i.template.content_hash, i.seed) for i in instances}  # one README copy is identical
+    assert len(list(cache.glob("*.json"))) == len(keys) > len(instances) - 3
 
 
 BAD = """\
