@@ -18,6 +18,7 @@ Placeholders: ``{name}``; ``{{`` and ``}}`` write a literal brace (a dict litera
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
@@ -306,9 +307,11 @@ class TemplateFile:
     problems: list[Problem] = field(default_factory=list)
 
 
-def load_templates(path: str | Path) -> TemplateFile:
+def load_templates(path: str | Path, *, sample: bool = True) -> TemplateFile:
     """Read and check one file of parametrised questions (``bank:``, ``title:``, ``questions:``,
-    each question with ``params:``); every problem names the file and line."""
+    each question with ``params:``); every problem names the file and line. ``sample=False``
+    leaves out drawing ``VALIDATE_SEEDS`` seeds per question (the quiz's launch: ``grader
+    validate`` has done it)."""
     display = str(path)
     result = TemplateFile(display)
     try:
@@ -358,7 +361,7 @@ def load_templates(path: str | Path) -> TemplateFile:
             _p.append(Problem(display, doc.line_of(("questions", _i, *loc)), _q, message))
 
         template = _check_template(item, line, report)
-        if template is not None and not problems:
+        if template is not None and not problems and sample:
             _check_instances(template, report)
         result.problems.extend(problems)
         if template is not None and not problems:
@@ -668,6 +671,7 @@ def find_template(questions: str | Path, question_id: str) -> tuple[Template | N
     return None, []
 
 
+@functools.cache
 def installed_torch() -> str:
     """The installed torch's version, read from its metadata (torch is not imported)."""
     from importlib.metadata import PackageNotFoundError, version

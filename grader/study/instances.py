@@ -59,7 +59,7 @@ def load_generated(course: Course, store: ProgressStore, cache_dir: Path) -> Gen
         return found
     learner = store.learner_id()
     for path in files:
-        loaded = load_templates(path)
+        loaded = load_templates(path, sample=False)
         found.problems += [str(p) for p in loaded.problems]
         questions: list[Any] = []
         for template in loaded.templates:
