@@ -97,6 +97,19 @@ def test_the_app_shows_the_precomputed_instance_without_torch(tmp_path: Path) ->
     assert now is not None and ahead is not None  # this attempt's, and the next one's
     answer = f"{now['answer']:g}"
 
+    exam = Study.open(course, data)  # an exam on it, interrupted before it is submitted ...
+    shown_in_exam = exam.catalog.questions["gen-app-numel"]
+    exam.new_session("exam", ids=("gen-app-numel",)).answer(answer)
+    exam.close()
+    resumed = Study.open(course, data)  # ... and resumed: the same attempt, the same numbers
+    session = resumed.active_exam()
+    assert session is not None and session.question(session.current) == shown_in_exam
+    session.submit()  # stores the answer: the next attempt is a new one
+    resumed.close()
+    first_attempt = load_templates(generated).templates[0]
+    assert cached_instance(cache, first_attempt, derive_seed(learner, template.id, 1)) == ahead
+    answer = f"{ahead['answer']:g}"
+
     done = subprocess.run(
         [sys.executable, "-c", APP, str(folder), str(data), answer],
         capture_output=True,
@@ -106,10 +119,10 @@ def test_the_app_shows_the_precomputed_instance_without_torch(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    values = template.draw(derive_seed(learner, template.id, 0))
+    values = template.draw(derive_seed(learner, template.id, 1))  # the review's numbers
     shown = re.sub(r"\s", " ", result["shown"])
     assert f"torch.zeros({values['n']}, 1) + torch.zeros({values['m']})" in shown
-    assert result["answers"] == [[answer, 1.0]]
+    assert len(result["answers"]) == 2 and [answer, 1.0] in result["answers"]  # exam + review
     assert "✔ Correct" in result["after"]
-    assert result["worker"] is False  # both instances were ready: the app started no worker
+    assert result["worker"] is True  # shown at once; the worker computes the attempt after
     assert result["torch"] == []
