@@ -74,6 +74,12 @@ def test_two_instances_of_every_question_compute_in_one_runner(tmp_path: Path) -
     instances = compute_instances(templates, [0, 1], cache_dir=cache)
     assert [i.problem for i in instances if i.problem] == []
     assert len(instances) == 2 * len(templates)
+    (pooled, *_) = [i for i in instances if i.template.id == "gen-conv-pool-stack"]
+    assert pooled.fields is not None
+    c, h = pooled.values["c"], pooled.values["h"]
+    assert (
+        f"the pooled shape is (2, {c}, {h // 2}, {h // 2});" in pooled.fields["explanation"]["en"]
+    )
     singles = [i for i in instances if i.template.type == "single"]
     assert singles
     for instance in singles:
