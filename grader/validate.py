@@ -31,6 +31,7 @@ from grader.bank.bankfile import FileReport
 from grader.bank.lint import lint_bank_file, lint_exercise_file
 from grader.bank.lint_claims import lint_claims_text
 from grader.bank.loader import NOT_BANKS, bank_files, link_reports, load_bank_file
+from grader.bank.params import GENERATED_FOLDER, load_templates
 from grader.bank.problems import Problem, sort_problems
 from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
 from grader.bank.source import decode, gc_paused, parse
@@ -165,6 +166,8 @@ def validate_paths(
     """
     targets = find_targets(paths)
     files = bank_files(targets.bank_paths)
+    named_templates = [f for f in files if f.parent.name == GENERATED_FOLDER]
+    files = [f for f in files if f.parent.name != GENERATED_FOLDER]
     with gc_paused():
         reports = [(path, load_bank_file(path, cache=cache)) for path in files]
     result = link_reports(reports)
@@ -214,6 +217,10 @@ def validate_paths(
         _, exercise_problems = lint_exercise(folder, solutions)
         problems += exercise_problems
         problems += lint_exercise_file(folder / "exercise.yaml", typography=typography)
+    for path in named_templates:  # a file of parametrised questions named on its own
+        loaded = load_templates(path)
+        problems += loaded.problems
+        report.questions += len(loaded.templates)
     report.exercises = len(targets.exercises)
     report.problems = sort_problems(problems)
     return report
@@ -227,7 +234,7 @@ def _template_problems(
 ) -> list[Problem]:
     """Check the parametrised questions of ``folder/generated/`` (``grader.bank.params``):
     each file's own problems, ids already used by a bank, ids missing from the registry."""
-    from grader.bank.params import load_templates, template_files
+    from grader.bank.params import template_files
 
     problems: list[Problem] = []
     taken = {i.id: f"{path}:{r.lines.get(i.id, '?')}" for path, r in reports for i in r.info}

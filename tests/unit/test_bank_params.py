@@ -174,6 +174,8 @@ def test_validate_reports_template_problems_and_unregistered_ids(tmp_path: Path)
     report = validate_paths([questions], cache=False)
     shown = [str(p) for p in report.problems]
     assert any("generated/gen.yaml:17: gen-ok: prompt.en: unknown placeholder" in p for p in shown)
+    alone = [str(p) for p in validate_paths([generated], cache=False).problems]  # named alone
+    assert alone == [p for p in shown if "generated/gen.yaml" in p] and alone
     generated.write_text(HEADER + GOOD, encoding="utf-8")
     shown = [str(p) for p in validate_paths([questions], cache=False).problems]
     assert shown == [
