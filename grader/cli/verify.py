@@ -93,11 +93,12 @@ def verify(
         ex_dirs = sorted(d.parent for d in active.exercises.glob("*/exercise.yaml"))
     lines: list[str] = []
     report = None
-    if snippets and bank_paths:
-        report = verify_snippets(bank_paths)
+    plain_banks = [p for p in bank_paths if p.name != "generated" and p.parent.name != "generated"]
+    if snippets and plain_banks:
+        report = verify_snippets(plain_banks)
         lines.extend(str(p) for p in report.problems)
     params_report = None
-    param_folders = [p for p in bank_paths if p.is_dir()]
+    param_folders = [p for p in bank_paths if p.is_dir() or p.parent.name == "generated"]
     if snippets and param_folders and instances:
         from grader.verify.params import verify_params
 

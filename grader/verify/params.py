@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from grader.bank.bankfile import QUESTION_ADAPTER
 from grader.bank.model import QuestionBase
 from grader.bank.params import (
+    GENERATED_FOLDER,
     ParamError,
     Template,
     Unsatisfiable,
@@ -262,26 +263,29 @@ def verify_params(
     seed reproducing it (``grader show ID --seed N``)."""
     report = ParamsReport()
     seeds = list(range(instances))
+    files = []
     for folder in folders:
-        for path in template_files(folder):
-            loaded = load_templates(path)
-            report.problems += loaded.problems
-            report.questions += len(loaded.templates)
-            if not loaded.templates or not seeds:
-                continue
-            computed = compute_instances(
-                loaded.templates, seeds, cache_dir=cache_dir, path=str(path)
-            )
-            report.instances += len(computed)
-            for instance in computed:
-                if instance.problem is not None:
-                    message = (
-                        f"seed {instance.seed}: {instance.problem} "
-                        f"(reproduce: grader show {instance.template.id} --seed {instance.seed})"
-                    )
-                    report.problems.append(
-                        Problem(str(path), instance.template.line, instance.template.id, message)
-                    )
+        if folder.is_file():  # a file of parametrised questions named on its own
+            files.append(folder)
+        else:
+            files += template_files(folder.parent if folder.name == GENERATED_FOLDER else folder)
+    for path in files:
+        loaded = load_templates(path)
+        report.problems += loaded.problems
+        report.questions += len(loaded.templates)
+        if not loaded.templates or not seeds:
+            continue
+        computed = compute_instances(loaded.templates, seeds, cache_dir=cache_dir, path=str(path))
+        report.instances += len(computed)
+        for instance in computed:
+            if instance.problem is not None:
+                message = (
+                    f"seed {instance.seed}: {instance.problem} "
+                    f"(reproduce: grader show {instance.template.id} --seed {instance.seed})"
+                )
+                report.problems.append(
+                    Problem(str(path), instance.template.line, instance.template.id, message)
+                )
     return report
 
 

@@ -67,3 +67,24 @@ def test_bad_arguments_are_usage_errors(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "give --seed" in missing.stderr
     unknown = run(tmp_path, "gen-nope", "--seed", "1")
     assert unknown.returncode == 2 and "no parametrised question 'gen-nope'" in unknown.stderr
+
+
+def test_verify_instances_reports_the_seed_that_fails(tmp_path: Path) -> None:
+    """`grader verify --instances N` on a file of parametrised questions: a shape that cannot
+    broadcast for some draws is reported with the command reproducing it."""
+    folder = course(tmp_path)
+    generated = folder / "questions" / "generated" / "cli.yaml"
+    generated.write_text(QUESTIONS.replace("torch.zeros({n}, 1)", "torch.zeros({n}, 2)"))
+    env = {"GRADER_DATA_DIR": str(tmp_path / "data"), "GRADER_CACHE_DIR": str(tmp_path / "c")}
+    args = ("verify", "--no-exercises", "--no-variants", "--instances", "6", str(generated))
+    done = run_grader(*args, cwd=tmp_path, env=env)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines and all(
+        line.startswith(f"{generated}:4: gen-cli-shape: seed ")
+        and "the code raises RuntimeError" in line
+        and "(reproduce: grader show gen-cli-shape --seed " in line
+        for line in lines
+    )
+    assert 0 < len(lines) <= 6
+    assert "verified 6 instances of 1 parametrised questions" in done.stderr
