@@ -208,7 +208,6 @@ class Constraint:
 
     kind: str
     names: tuple[str, ...]
-    line: int
 
     def holds(self, values: Mapping[str, Any]) -> bool:
         return _holds(self.kind, [values[n] for n in self.names])
@@ -570,7 +569,7 @@ def _check_constraints(
             if allowed and kinds[name] not in allowed:
                 report(where, f"{kind}: '{name}' is a {kinds[name]}, needs {' or '.join(allowed)}")
                 return None
-        found.append(Constraint(str(kind), tuple(names), 0))
+        found.append(Constraint(str(kind), tuple(names)))
     return tuple(found)
 
 
@@ -695,7 +694,7 @@ def store_instance(
     import os
 
     cache_dir.mkdir(parents=True, exist_ok=True)
-    target = _cache_file(cache_dir, template, _seed_key(seed), _short(torch_version))
+    target = _cache_file(cache_dir, template, seed, _short(torch_version))
     temporary = target.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(json.dumps(fields, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, target)
@@ -709,16 +708,12 @@ def cached_instance(
     import json
 
     version = _short(torch_version or installed_torch())
-    target = _cache_file(cache_dir, template, _seed_key(seed), version)
+    target = _cache_file(cache_dir, template, seed, version)
     try:
         data: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data
-
-
-def _seed_key(seed: int) -> int:
-    return seed
 
 
 def _short(version: str) -> str:
