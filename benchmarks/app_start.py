@@ -7,7 +7,9 @@ when the first question's header ("Question 1 of") has been drawn. For compariso
     python benchmarks/app_start.py            # 7 runs each, prints the median and the best
     python benchmarks/app_start.py --runs 3
 
-Cases: the bundled banks with a warm bank cache (the usual start), the same with the bank cache
+Cases: the bundled banks with a warm bank cache (the usual start; parametrised questions read
+from the instance cache, which the first run's background worker fills), the same banks without
+``questions/generated/`` (what the parametrised questions cost at launch), the same with the bank cache
 turned off (first start after an edit), the small fixture course of the tests, and the home
 screen (``grader quiz`` without ``--mode``; the clock stops when "Banks" is drawn).
 """
@@ -97,8 +99,14 @@ def main() -> None:
     quiz = [*grader_command(), "quiz", "--mode", "practice", "--lang", "en", "--seed", "1"]
     fixture = [*quiz, "--course", str(FIXTURE_COURSE)]
     home = [*grader_command(), "quiz", "--lang", "en"]
+    plain = work / "plain"  # the same banks without the parametrised questions, side by side
+    shutil.copytree(
+        ROOT / "questions", plain / "questions", ignore=shutil.ignore_patterns("generated")
+    )
+    without = [*quiz, "--course", str(plain)]
     cases = [
         ("grader quiz, bundled banks, warm bank cache", quiz, warm, MARKER),
+        ("grader quiz, bundled banks minus questions/generated/", without, warm, MARKER),
         ("grader quiz, bundled banks, no bank cache", quiz, cold, MARKER),
         ("grader quiz, fixture course (9 questions)", fixture, warm, MARKER),
         ("grader quiz (home screen, bundled banks)", home, warm, "Banks"),

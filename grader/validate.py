@@ -31,6 +31,7 @@ from grader.bank.bankfile import FileReport
 from grader.bank.lint import lint_bank_file, lint_exercise_file
 from grader.bank.lint_claims import lint_claims_text
 from grader.bank.loader import NOT_BANKS, bank_files, link_reports, load_bank_file
+from grader.bank.params import GENERATED_FOLDER, load_templates
 from grader.bank.problems import Problem, sort_problems
 from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
 from grader.bank.source import decode, gc_paused, parse
@@ -171,6 +172,8 @@ def validate_paths(
     """
     targets = find_targets(paths)
     files = bank_files(targets.bank_paths)
+    named_templates = [f for f in files if f.parent.name == GENERATED_FOLDER]
+    files = [f for f in files if f.parent.name != GENERATED_FOLDER]
     with gc_paused():
         reports = [(path, load_bank_file(path, cache=cache)) for path in files]
     result = link_reports(reports)
@@ -214,14 +217,59 @@ def validate_paths(
                 report.ids_added[str(registry_path)] = added
         problems += _registry_problems(registry_path, folder_reports)
         problems += _seed_problems(folder / SEEDS_NAME, folder_reports)
+        problems += _template_problems(folder, folder_reports, update_ids, report)
 
     for folder, solutions in targets.exercises:
         _, exercise_problems = lint_exercise(folder, solutions)
         problems += exercise_problems
         problems += lint_exercise_file(folder / "exercise.yaml", typography=typography)
+    for path in named_templates:  # a file of parametrised questions named on its own
+        loaded = load_templates(path)
+        problems += loaded.problems
+        report.questions += len(loaded.templates)
     report.exercises = len(targets.exercises)
     report.problems = sort_problems(problems)
     return report
+
+
+def _template_problems(
+    folder: Path,
+    reports: Sequence[tuple[Path, FileReport]],
+    update_ids: bool,
+    report: ValidationReport,
+) -> list[Problem]:
+    """Check the parametrised questions of ``folder/generated/`` (``grader.bank.params``):
+    each file's own problems, ids already used by a bank, ids missing from the registry."""
+    from grader.bank.params import template_files
+
+    problems: list[Problem] = []
+    taken = {i.id: f"{path}:{r.lines.get(i.id, '?')}" for path, r in reports for i in r.info}
+    found: list[tuple[str, int, str]] = []
+    for path in template_files(folder):
+        loaded = load_templates(path)
+        problems += loaded.problems
+        for template in loaded.templates:
+            if template.id in taken:
+                message = f"duplicate id '{template.id}' (first defined at {taken[template.id]})"
+                problems.append(Problem(str(path), template.line, template.id, message))
+            taken[template.id] = f"{path}:{template.line}"
+            found.append((str(path), template.line, template.id))
+        report.questions += len(loaded.templates)
+    registry_path = folder / REGISTRY_NAME
+    if update_ids and found:
+        added = update_registry(registry_path, [qid for _, _, qid in found])
+        if added:
+            report.ids_added.setdefault(str(registry_path), []).extend(added)
+    registry = read_registry(registry_path)
+    if registry is not None:
+        for where, line, qid in found:
+            if qid not in registry.ids:
+                message = (
+                    f"id '{qid}' is not in the id registry {registry_path}; "
+                    "run `grader validate --update-ids` to add it"
+                )
+                problems.append(Problem(where, line, qid, message))
+    return problems
 
 
 def _bank_id(report: FileReport) -> str | None:

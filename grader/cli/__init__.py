@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "grader.cli.verify:verify",
         "Execute code_output snippets, verify blocks, solutions, starters and variants.",
     ),
+    "show": (
+        "grader.cli.show:show",
+        "Show one instance of a parametrised question, reproduced from its seed.",
+    ),
     "list": (
         "grader.cli.listing:list_banks",
         "List banks with question counts per type and difficulty.",

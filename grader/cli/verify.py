@@ -36,6 +36,14 @@ from grader.course import resolve_course
     help="Check variants/<id>/manifest.yaml beside exercises/ and grade every variant it lists "
     "(correct: full marks; buggy: loses points in exactly its `fails` checks, and scores > 0).",
 )
+@click.option(
+    "--instances",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Instances (seeds 0..N-1) of every parametrised question (questions/generated/) to "
+    "render and execute; 0 skips them.",
+)
 @format_option()
 def verify(
     paths: tuple[Path, ...],
@@ -43,6 +51,7 @@ def verify(
     snippets: bool,
     check_exercises: bool,
     check_variants: bool,
+    instances: int,
     fmt: str,
 ) -> None:
     """Execute the content: code_output answers, verify blocks, solutions, starters and variants.
@@ -53,6 +62,8 @@ def verify(
     with variants"); CUDA exercises are skipped without a GPU, as the summary says. A question's
     verify blocks must print their `output` or raise their `raises` (questions/README.md,
     "Verified claims"); one that needs a module not installed is skipped, as the summary says.
+    Every parametrised question (questions/generated/) is rendered and executed for
+    --instances seeds; a failing instance names the seed that reproduces it.
     Every problem is printed as `path:line: id: message`, then a summary on stderr.
     Exit status: 0 all verified, 1 problems found, 2 a path does not exist.
     """
@@ -82,9 +93,17 @@ def verify(
         ex_dirs = sorted(d.parent for d in active.exercises.glob("*/exercise.yaml"))
     lines: list[str] = []
     report = None
-    if snippets and bank_paths:
-        report = verify_snippets(bank_paths)
+    plain_banks = [p for p in bank_paths if p.name != "generated" and p.parent.name != "generated"]
+    if snippets and plain_banks:
+        report = verify_snippets(plain_banks)
         lines.extend(str(p) for p in report.problems)
+    params_report = None
+    param_folders = [p for p in bank_paths if p.is_dir() or p.parent.name == "generated"]
+    if snippets and param_folders and instances:
+        from grader.verify.params import verify_params
+
+        params_report = verify_params(param_folders, instances)
+        lines.extend(str(p) for p in params_report.problems)
     ex_problems = []
     variant_report = None
     if (check_exercises or check_variants) and ex_dirs:
@@ -107,6 +126,7 @@ def verify(
                         "problems": [str(p) for p in ex_problems],
                     },
                     "variants": variant_report.to_dict() if variant_report else None,
+                    "params": params_report.to_dict() if params_report else None,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -117,6 +137,8 @@ def verify(
             click.echo(line)
         if report is not None:
             click.echo(report.format().splitlines()[-1], err=True)
+        if params_report is not None:
+            click.echo(params_report.summary(), err=True)
         if check_exercises:
             click.echo(f"verified {len(ex_dirs)} exercises: {len(ex_problems)} problems", err=True)
         if variant_report is not None:

@@ -68,10 +68,17 @@ class Catalog:
     problems: tuple[str, ...] = ()
     """Problems of the banks (``path:line: id: message``); their questions are left out."""
     _bank_of: dict[str, str] = field(default_factory=dict, repr=False)
+    fixed_hashes: dict[str, str] = field(default_factory=dict, repr=False)
+    """Content hashes given instead of computed: a parametrised question's instance changes
+    every attempt, and its template's hash stands for it (``grader.study.instances``)."""
 
     @classmethod
     def of(
-        cls, banks: Iterable[Bank], course: Course | None = None, problems: tuple[str, ...] = ()
+        cls,
+        banks: Iterable[Bank],
+        course: Course | None = None,
+        problems: tuple[str, ...] = (),
+        fixed_hashes: dict[str, str] | None = None,
     ) -> Catalog:
         """A catalog of ``banks`` (ids must be unique across them)."""
         ordered = tuple(sorted(banks, key=lambda b: b.bank))
@@ -84,7 +91,13 @@ class Catalog:
                         f"and {bank.bank!r}; ids must be unique across a course"
                     )
                 bank_of[question.id] = bank.bank
-        return cls(course=course, banks=ordered, problems=problems, _bank_of=bank_of)
+        return cls(
+            course=course,
+            banks=ordered,
+            problems=problems,
+            _bank_of=bank_of,
+            fixed_hashes=dict(fixed_hashes or {}),
+        )
 
     @cached_property
     def questions(self) -> dict[str, QuestionBase]:
@@ -94,7 +107,8 @@ class Catalog:
     @cached_property
     def hashes(self) -> dict[str, str]:
         """The content hash of every question by id."""
-        return {qid: content_hash(q) for qid, q in self.questions.items()}
+        fixed = self.fixed_hashes
+        return {qid: fixed.get(qid) or content_hash(q) for qid, q in self.questions.items()}
 
     def bank(self, bank_id: str) -> Bank:
         """The bank with id ``bank_id`` (KeyError when absent)."""

@@ -4,13 +4,15 @@ opened together. The CLI and the app both start from here."""
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass
 from typing import Any
 
 from grader.course import Course
 from grader.study.clock import Clock, SystemClock
 from grader.study.content import Catalog, load_catalog
-from grader.study.paths import course_store_path
+from grader.study.instances import load_generated, start_precompute
+from grader.study.paths import course_store_path, instance_cache_dir
 from grader.study.scheduling import Mastery, ReviewScheduler
 from grader.study.session import Mode, QuizSession, SessionError
 from grader.study.stats import Stats, compute_stats
@@ -28,6 +30,9 @@ class Study:
     clock: Clock
     scheduler: ReviewScheduler
     course_key: str
+    precompute: subprocess.Popen[bytes] | None = None
+    """The background worker computing parametrised instances not cached yet (and the next
+    attempt's), or None (``grader.study.instances``)."""
 
     @classmethod
     def open(
@@ -46,12 +51,26 @@ class Study:
         Raises:
             grader.errors.BankError: the banks do not load.
         """
-        catalog = catalog if catalog is not None else load_catalog(course)
-        clock = clock or SystemClock()
         store = ProgressStore(course_store_path(course.key, data_dir))
+        precompute = None
+        if catalog is None:
+            catalog = load_catalog(course)
+            cache = instance_cache_dir(course.key, data_dir)
+            generated = load_generated(course, store, cache)
+            if generated.banks or generated.problems:
+                catalog = Catalog.of(
+                    [*catalog.banks, *generated.banks],
+                    course,
+                    catalog.problems + tuple(generated.problems),
+                    generated.hashes,
+                )
+            precompute = start_precompute(course.questions, cache, generated.wanted)
+        clock = clock or SystemClock()
         scheduler = ReviewScheduler(store, clock, enable_fuzzing=enable_fuzzing)
         scheduler.sync_content(catalog.hashes)
-        return cls(catalog, store, clock, scheduler, course.key)
+        study = cls(catalog, store, clock, scheduler, course.key)
+        study.precompute = precompute
+        return study
 
     def new_session(self, mode: Mode, **options: Any) -> QuizSession:
         """A new session (options as :meth:`QuizSession.create`).

@@ -11,7 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["APP_NAME", "STORE_FILENAME", "course_store_path", "data_dir"]
+__all__ = [
+    "APP_NAME",
+    "STORE_FILENAME",
+    "course_store_path",
+    "data_dir",
+    "instance_cache_dir",
+]
 
 APP_NAME = "torch-grader"
 STORE_FILENAME = "progress.sqlite3"
@@ -32,3 +38,8 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 def course_store_path(course_key: str, override: str | os.PathLike[str] | None = None) -> Path:
     """The SQLite file holding the progress of the course named ``course_key``."""
     return data_dir(override) / course_key / STORE_FILENAME
+
+
+def instance_cache_dir(course_key: str, override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder caching the computed instances of the course's parametrised questions."""
+    return data_dir(override) / course_key / "instances"

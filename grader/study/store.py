@@ -79,6 +79,9 @@ CREATE TABLE IF NOT EXISTS sessions (
     updated_at TEXT NOT NULL,
     state TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS learner (
+    id TEXT NOT NULL
+);
 """
 
 
@@ -384,6 +387,19 @@ class ProgressStore:
                 )
                 added["sessions"] += cur.rowcount
         return added
+
+    def learner_id(self) -> str:
+        """This learner's random id (created on first use, kept by ``reset``): with a question id
+        and an attempt number it seeds a parametrised question (``grader.bank.params``)."""
+        import secrets
+
+        with self.transaction() as db:
+            row = db.execute("SELECT id FROM learner LIMIT 1").fetchone()
+            if row is not None:
+                return str(row["id"])
+            learner = secrets.token_hex(16)
+            db.execute("INSERT INTO learner (id) VALUES (?)", (learner,))
+        return learner
 
     def reset(self) -> None:
         """Delete every answer, card, review and session of this course."""

@@ -1,0 +1,102 @@
+"""Provides the quiz's parametrised questions: this learner's instance of each, read from the
+instance cache, and a background process that computes the ones not there yet.
+
+The quiz never imports torch and never waits on it. For each parametrised question of the
+course (``questions/generated/``, ``grader.bank.params``) the attempt number is the number of
+answers the learner has given to it; the seed is SHA-256 of (learner id, question id, attempt)
+(``ProgressStore.learner_id``). An instance already computed for that seed (cache keyed by the
+question's content hash, the seed and the installed torch's version, read from its metadata) is
+in the quiz; one that is not is left out this time. A detached worker process
+(``python -m grader.verify.params``, the ``grader verify`` runner) then computes the missing
+instances and, ahead of time, the NEXT attempt's, while the learner works: a review gets new
+numbers, and they are ready when it comes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.bank.model import Bank, BankText
+from grader.bank.params import (
+    Template,
+    cached_instance,
+    derive_seed,
+    load_templates,
+    template_files,
+)
+from grader.course import Course
+from grader.study.store import ProgressStore
+
+__all__ = ["Generated", "load_generated", "start_precompute"]
+
+
+@dataclass
+class Generated:
+    """This learner's ready instances, and the (question, seed) pairs still to compute."""
+
+    banks: list[Bank] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)
+    """A stable content hash per question (its template's, not the instance's: new numbers
+    are the same question, and its history stays current)."""
+    wanted: list[tuple[Template, int]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def load_generated(course: Course, store: ProgressStore, cache_dir: Path) -> Generated:
+    """The instances of every parametrised question of ``course`` for this learner's current
+    attempt that are in ``cache_dir``; the current and next attempts not there are ``wanted``."""
+    from pydantic import ValidationError
+
+    from grader.bank.bankfile import QUESTION_ADAPTER
+
+    found = Generated()
+    files = template_files(course.questions)
+    if not files:
+        return found
+    learner = store.learner_id()
+    for path in files:
+        loaded = load_templates(path, sample=False)
+        found.problems += [str(p) for p in loaded.problems]
+        questions: list[Any] = []
+        for template in loaded.templates:
+            attempt = len(store.answers(template.id))
+            for ahead in (0, 1):
+                seed = derive_seed(learner, template.id, attempt + ahead)
+                fields = cached_instance(cache_dir, template, seed)
+                question = None
+                if fields is not None:
+                    try:
+                        question = QUESTION_ADAPTER.validate_python(fields)
+                    except ValidationError:
+                        question = None
+                if question is None:
+                    found.wanted.append((template, seed))
+                elif ahead == 0:
+                    questions.append(question)
+                    found.hashes[template.id] = template.content_hash[:16]
+        if questions and loaded.bank and loaded.title:
+            title = BankText(zh=str(loaded.title["zh"]), en=str(loaded.title["en"]))
+            found.banks.append(Bank(bank=loaded.bank, title=title, questions=tuple(questions)))
+    return found
+
+
+def start_precompute(
+    questions: Path, cache_dir: Path, wanted: list[tuple[Template, int]]
+) -> subprocess.Popen[bytes] | None:
+    """Start the worker that computes ``wanted`` into ``cache_dir`` (None when nothing is
+    wanted); it runs on its own, the caller never waits for it."""
+    if not wanted:
+        return None
+    pairs = [f"{template.id}:{seed}" for template, seed in wanted]
+    command = [sys.executable, "-m", "grader.verify.params", str(questions), str(cache_dir), *pairs]
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )

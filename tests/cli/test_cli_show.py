@@ -1,0 +1,90 @@
+"""`grader show QUESTION --seed N`: an instructor reproduces a learner's instance of a parametrised
+question, as the installed command prints it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from cli_support import run_grader
+
+from grader.bank.params import derive_seed
+
+QUESTIONS = """\
+bank: gen-cli
+title: {zh: 命令行, en: CLI}
+questions:
+  - id: gen-cli-shape
+    type: code_output
+    difficulty: 1
+    tags: [broadcasting]
+    params:
+      n: {int: [2, 9]}
+      m: {int: [2, 9]}
+    prompt: {zh: "打印什么？", en: "What does it print?"}
+    code: |
+      import torch
+      print((torch.zeros({n}, 1) + torch.zeros({m})).shape)
+    explanation: {zh: "得到 {answer}。", en: "It gives {answer}."}
+"""
+
+
+def course(tmp_path: Path) -> Path:
+    folder = tmp_path / "course"
+    (folder / "questions" / "generated").mkdir(parents=True, exist_ok=True)
+    (folder / "questions" / "generated" / "cli.yaml").write_text(QUESTIONS, encoding="utf-8")
+    return folder
+
+
+def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"GRADER_DATA_DIR": str(tmp_path / "data"), "GRADER_CACHE_DIR": str(tmp_path / "c")}
+    return run_grader("show", *args, "--course", str(course(tmp_path)), cwd=tmp_path, env=env)
+
+
+def test_a_seed_reproduces_the_instance_and_its_computed_answer(tmp_path: Path) -> None:
+    done = run(tmp_path, "gen-cli-shape", "--seed", "5", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    n, m = int(shown["params"]["n"]), int(shown["params"]["m"])
+    assert shown["question"]["answer"] == f"torch.Size([{n}, {m}])"  # what torch printed
+    assert f"torch.zeros({n}, 1) + torch.zeros({m})" in shown["question"]["code"]
+    again = run(tmp_path, "gen-cli-shape", "--seed", "5", "--format", "json")  # from the cache
+    assert json.loads(again.stdout) == shown
+    text = run(tmp_path, "gen-cli-shape", "--seed", "5")
+    assert f"answer: torch.Size([{n}, {m}])" in text.stdout
+    assert f"explanation (zh): 得到 torch.Size([{n}, {m}])。" in text.stdout
+
+
+def test_learner_and_attempt_give_the_derived_seed(tmp_path: Path) -> None:
+    done = run(tmp_path, "gen-cli-shape", "--learner", "abc", "--attempt", "2", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["seed"] == derive_seed("abc", "gen-cli-shape", 2)
+
+
+def test_bad_arguments_are_usage_errors(tmp_path: Path) -> None:
+    missing = run(tmp_path, "gen-cli-shape")
+    assert missing.returncode == 2 and "give --seed" in missing.stderr
+    unknown = run(tmp_path, "gen-nope", "--seed", "1")
+    assert unknown.returncode == 2 and "no parametrised question 'gen-nope'" in unknown.stderr
+
+
+def test_verify_instances_reports_the_seed_that_fails(tmp_path: Path) -> None:
+    """`grader verify --instances N` on a file of parametrised questions: a shape that cannot
+    broadcast for some draws is reported with the command reproducing it."""
+    folder = course(tmp_path)
+    generated = folder / "questions" / "generated" / "cli.yaml"
+    generated.write_text(QUESTIONS.replace("torch.zeros({n}, 1)", "torch.zeros({n}, 2)"))
+    env = {"GRADER_DATA_DIR": str(tmp_path / "data"), "GRADER_CACHE_DIR": str(tmp_path / "c")}
+    args = ("verify", "--no-exercises", "--no-variants", "--instances", "6", str(generated))
+    done = run_grader(*args, cwd=tmp_path, env=env)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines and all(
+        line.startswith(f"{generated}:4: gen-cli-shape: seed ")
+        and "the code raises RuntimeError" in line
+        and "(reproduce: grader show gen-cli-shape --seed " in line
+        for line in lines
+    )
+    assert 0 < len(lines) <= 6
+    assert "verified 6 instances of 1 parametrised questions" in done.stderr

@@ -1,0 +1,156 @@
+"""The parametrised questions of questions/generated/: they load, cover the issue's topics in both
+languages, and a few instances of each compute cleanly in ONE warm runner; `grader verify`'s
+instance check catches code that raises, distractors that all equal the answer, and text that
+the question model rejects, each with the seed that reproduces it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from grader.bank.params import load_templates, template_files
+from grader.verify.params import compute_instances, verify_params
+
+QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+TOPICS = {
+    "broadcasting": "broadcasting",
+    "view/reshape/permute": ("view", "reshape", "permute"),
+    "indexing": "indexing",
+    "dtype promotion": "type-promotion",
+    "gradient values": "gradient",
+    "parameter counts": "parameters",
+    "conv output sizes": ("nn.Conv2d", "nn.Conv1d", "nn.ConvTranspose2d"),
+    "DataLoader batch counts": "DataLoader",
+}
+
+
+def _templates() -> list:
+    found = []
+    for path in template_files(QUESTIONS):
+        loaded = load_templates(path)
+        assert loaded.problems == []
+        found += loaded.templates
+    return found
+
+
+def test_at_least_forty_bilingual_questions_over_every_topic() -> None:
+    templates = _templates()
+    assert len(templates) >= 40
+    for template in templates:
+        for key in ("prompt", "explanation"):
+            text = template.fields[key]
+            assert CJK.search(text["zh"]), (template.id, key)
+            assert not CJK.search(text["en"]), (template.id, key)
+    for topic, tags in TOPICS.items():
+        wanted = (tags,) if isinstance(tags, str) else tags
+        count = sum(any(t in template.fields["tags"] for t in wanted) for template in templates)
+        assert count >= 3, topic
+    registered = set((QUESTIONS / "ids.txt").read_text(encoding="utf-8").split())
+    assert {t.id for t in templates} <= registered
+
+
+def _readme_templates(tmp_path: Path) -> list:
+    """The three examples of questions/README.md, "Parametrised questions"."""
+    text = (QUESTIONS / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml params\n(.*?)```", text, re.S)
+    assert len(blocks) == 3
+    body = "".join(f"  {line}\n" for block in blocks for line in block.splitlines())
+    path = tmp_path / "readme.yaml"
+    path.write_text("bank: readme\ntitle: {zh: 示例, en: Examples}\nquestions:\n" + body)
+    loaded = load_templates(path)
+    assert loaded.problems == []
+    assert {t.type for t in loaded.templates} == {"code_output", "numeric", "single"}
+    return loaded.templates
+
+
+def test_two_instances_of_every_question_compute_in_one_runner(tmp_path: Path) -> None:
+    """Seeds 0 and 1 of every question and of the README's examples, in one interpreter (CI's
+    share of `verify --instances`)."""
+    templates = _templates() + _readme_templates(tmp_path)
+    cache = tmp_path / "cache"
+    instances = compute_instances(templates, [0, 1], cache_dir=cache)
+    assert [i.problem for i in instances if i.problem] == []
+    assert len(instances) == 2 * len(templates)
+    (pooled, *_) = [i for i in instances if i.template.id == "gen-conv-pool-stack"]
+    assert pooled.fields is not None
+    c, h = pooled.values["c"], pooled.values["h"]
+    assert (
+        f"the pooled shape is (2, {c}, {h // 2}, {h // 2});" in pooled.fields["explanation"]["en"]
+    )
+    singles = [i for i in instances if i.template.type == "single"]
+    assert singles
+    for instance in singles:
+        assert instance.question is not None
+        options = [o.en for o in instance.question.options]  # type: ignore[attr-defined]
+        assert len(options) == len(set(options)) >= 2
+    keys = {(i.template.content_hash, i.seed) for i in instances}  # one README copy is identical
+    assert len(list(cache.glob("*.json"))) == len(keys) > len(instances) - 3
+
+
+BAD = """\
+bank: gen-bad
+title: {zh: 坏题, en: Bad}
+questions:
+  - id: gen-raises-sometimes
+    type: numeric
+    difficulty: 1
+    tags: [x]
+    params:
+      n: {int: [0, 1]}
+    prompt: {zh: "n = {n}，答案？", en: "n = {n}: the answer?"}
+    code: |
+      answer = 1 / {n}
+    explanation: {zh: "是 {answer}。", en: "It is {answer}."}
+  - id: gen-no-distractor
+    type: single
+    difficulty: 1
+    tags: [x]
+    params:
+      n: {int: [2, 3]}
+    prompt: {zh: "{n} 的平方？", en: "The square of {n}?"}
+    code: |
+      answer = {n} ** 2
+    wrong_rules:
+      - |
+        answer = {n} * {n}
+    explanation: {zh: "是 {answer}。", en: "It is {answer}."}
+  - id: gen-escaped-placeholder
+    type: numeric
+    difficulty: 1
+    tags: [x]
+    params:
+      n: {int: [2, 3]}
+    prompt: {zh: "{{n}} 是多少？", en: "What is {{n}}?"}
+    code: |
+      answer = {n}
+    explanation: {zh: "是 {answer}。", en: "It is {answer}."}
+"""
+
+
+@pytest.fixture
+def bad_course(tmp_path: Path) -> Path:
+    questions = tmp_path / "questions"
+    (questions / "generated").mkdir(parents=True)
+    (questions / "generated" / "bad.yaml").write_text(BAD, encoding="utf-8")
+    return questions
+
+
+def test_verify_reports_each_failing_instance_with_its_seed(bad_course: Path) -> None:
+    report = verify_params([bad_course], instances=8)
+    shown = sorted(str(p) for p in report.problems)
+    assert report.questions == 3 and report.instances == 24
+    raising = [p for p in shown if "gen-raises-sometimes" in p]
+    assert raising and all("the code raises ZeroDivisionError" in p for p in raising)
+    assert all(
+        re.search(r"seed \d+: .*grader show gen-raises-sometimes --seed \d+", p) for p in raising
+    )
+    assert len(raising) == 1  # n = 1 works: only seed 6 draws n = 0
+    assert "seed 6: " in raising[0]
+    no_distractor = [p for p in shown if "gen-no-distractor" in p]
+    assert len(no_distractor) == 8
+    assert all("every distractor equals the answer" in p for p in no_distractor)
+    left = [p for p in shown if "gen-escaped-placeholder" in p]
+    assert len(left) == 8 and all("the rendering leaves {n}" in p for p in left)
