@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,10 +94,14 @@ def start_precompute(
         return None
     pairs = [f"{template.id}:{seed}" for template, seed in wanted]
     command = [sys.executable, "-m", "grader.verify.params", str(questions), str(cache_dir), *pairs]
-    return subprocess.Popen(
+    worker = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    # Reaped when it ends, by a thread of its own: no zombie is left, and a Popen dropped while
+    # the worker still runs is not reported as a leaked subprocess.
+    threading.Thread(target=worker.wait, name="grader-precompute-reaper", daemon=True).start()
+    return worker
