@@ -24,6 +24,7 @@ from textual.screen import Screen
 
 from grader.study.context import Study
 from grader.study.duration import format_duration
+from grader.study.exam_lock import ExamInUse, ExamLock
 from grader.study.session import Mode, SessionError
 from grader.tui import cjk
 from grader.tui.grading_job import GradingService
@@ -106,6 +107,8 @@ class QuizApp(App[None]):
         self.grading = grading or GradingService()
         """The sandboxed grader's handle (its warm worker starts when an exercise opens)."""
         self.set_reactive(QuizApp.lang, lang)
+        self.exam_lock = ExamLock(study.store.path)
+        """Held while an exam screen is open, so a second tab or window cannot open it too."""
 
     # -- screens ---------------------------------------------------------------------------
 
@@ -133,10 +136,13 @@ class QuizApp(App[None]):
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
         start = self.start
-        started = False
+        started = refused = False
         if start.mode == "exam":
             started = self.resume_exam()
-        if start.mode is not None and not started:
+            # still stored as running: another tab holds it, so starting a new one (which
+            # abandons it) is refused too
+            refused = not started and self.study.store.active_session("exam") is not None
+        if start.mode is not None and not started and not refused:
             started = self.start_session(
                 start.mode,
                 banks=start.banks,
@@ -159,9 +165,13 @@ class QuizApp(App[None]):
         for key in ("count", "time_limit_s", "seed"):
             if options.get(key) is None:
                 options[key] = getattr(self.start, key)
+        if mode == "exam" and not self.lock_exam():
+            return False
         try:
             session = self.study.new_session(mode, lang=self.lang, **options)
         except SessionError:
+            if mode == "exam":
+                self.exam_lock.release()
             key = "nothing_due" if mode == "review" else "no_questions"
             self.notify(t(key, self.lang), severity="warning")
             return False
@@ -169,17 +179,30 @@ class QuizApp(App[None]):
         return True
 
     def resume_exam(self) -> bool:
-        """Show the stored unfinished exam, if there is one."""
+        """Show the stored unfinished exam, if there is one (and no other tab has it open)."""
+        if self.study.store.active_session("exam") is None or not self.lock_exam():
+            return False
         try:
             session = self.study.active_exam()
         except SessionError:
-            return False
+            session = None
         if session is None:
+            self.exam_lock.release()
             return False
         session.lang = self.lang
         self.open_screen("exam", session)
         left = format_duration(session.remaining_s or 0)
         self.notify(t("exam_resumed", self.lang, time=left), timeout=6)
+        return True
+
+    def lock_exam(self) -> bool:
+        """Take the course's exam lock (the exam screen lets it go when it closes); False,
+        telling the learner, when another tab or window holds it."""
+        try:
+            self.exam_lock.acquire()
+        except ExamInUse:
+            self.notify(t("exam_in_use", self.lang), severity="error", timeout=10)
+            return False
         return True
 
     def open_stats(self) -> None:
