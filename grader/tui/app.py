@@ -7,6 +7,11 @@ on first use; a new area (e.g. code exercises) adds its screens there and a way 
 Keys shared by every screen: ``l`` / F2 switch the language (every text on screen, the app's own
 labels included; F2 comes first in every footer), Ctrl+Q quits (Textual's usual key, not shown). Letter and digit keys act only while focus is not in a text box;
 each action also has a Ctrl- or function key, shown in the footer.
+
+In a browser (``grader serve``) the browser keeps some keys for itself: F5 and Ctrl+R reload the
+page, Ctrl+N, Ctrl+T and Ctrl+W open and close windows and tabs (:data:`BROWSER_TAKEN`). There the
+app rebinds the actions on them (:data:`BROWSER_KEYMAP`, by binding id, so the footer shows the
+new key) and hides Ctrl+O (``$EDITOR`` cannot suspend a web page).
 """
 
 from __future__ import annotations
@@ -34,9 +39,24 @@ from grader.tui.strings import t
 if TYPE_CHECKING:
     from grader.study.exercise_study import ExerciseStudy
 
-__all__ = ["MIN_SIZE", "SCREENS", "QuizApp", "StartOptions"]
+__all__ = ["BROWSER_KEYMAP", "BROWSER_TAKEN", "MIN_SIZE", "SCREENS", "QuizApp", "StartOptions"]
 
 cjk.install()
+
+BROWSER_TAKEN = frozenset(
+    {"f5", "ctrl+r", "ctrl+n", "ctrl+t", "ctrl+w", "ctrl+shift+n", "ctrl+shift+t", "ctrl+shift+w"}
+)
+"""Keys a browser acts on itself (reload, new window, new tab, close tab) before a page sees them."""
+
+BROWSER_KEYMAP: dict[str, str] = {
+    "run_checks": "f3",  # F5 reloads the page (and F7 selects all in the editor)
+    "next": "pagedown",  # Ctrl+N opens a browser window
+    "prev": "pageup",  # beside Next
+    "finish": "ctrl+e",  # Ctrl+T opens a browser tab ("e" for end)
+}
+"""Binding id -> the key it gets in a browser, for every action whose key the browser takes."""
+
+_KEY_NAMES = {"escape": "Esc", "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter"}
 
 MIN_SIZE = (64, 16)
 """The smallest terminal (columns, rows) the app draws itself in; below it a notice is shown."""
@@ -98,8 +118,10 @@ class QuizApp(App[None]):
         start: StartOptions | None = None,
         exercises: ExerciseStudy | None = None,
         grading: GradingService | None = None,
+        browser: bool | None = None,
     ):
         super().__init__()
+        self._browser = browser
         self.study = study
         self.start = start or StartOptions()
         self.exercises = exercises
@@ -109,6 +131,20 @@ class QuizApp(App[None]):
         self.set_reactive(QuizApp.lang, lang)
         self.exam_lock = ExamLock(study.store.path)
         """Held while an exam screen is open, so a second tab or window cannot open it too."""
+
+    @property
+    def in_browser(self) -> bool:
+        """Whether the app runs in a web page (``grader serve``): the ``browser`` argument, else
+        whether Textual's web driver runs it."""
+        return self.is_web if self._browser is None else self._browser
+
+    def shown_key(self, binding_id: str, key: str) -> str:
+        """How the key of the binding ``binding_id`` (``key`` outside a browser) is written."""
+        if self.in_browser:
+            key = BROWSER_KEYMAP.get(binding_id, key)
+        *modifiers, name = key.split("+")
+        name = _KEY_NAMES.get(name, name.upper() if len(name) <= 3 else name.capitalize())
+        return "+".join([*(m.capitalize() for m in modifiers), name])
 
     # -- screens ---------------------------------------------------------------------------
 
@@ -134,6 +170,8 @@ class QuizApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
+        if self.in_browser:
+            self.update_keymap(BROWSER_KEYMAP)
         localize_bindings(self, self.lang)
         start = self.start
         started = refused = False
