@@ -186,6 +186,7 @@ def quiz(**options: Any) -> None:
     F6 submits for the hidden checks in the sandbox, Esc cancels a running job.
     Your files are kept in the workspace folder (--workspace).
     """
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    served = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")  # a tab of `grader serve`
+    if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("grader quiz needs a terminal (stdin and stdout must be a TTY)")
     run_quiz(**options)
