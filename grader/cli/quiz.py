@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
@@ -64,7 +64,6 @@ def run_quiz(
     _check_names("bank", banks, study.catalog.bank_ids)
     _check_names("tag", tags, study.catalog.tags)
     _check_names("question", questions, list(study.catalog.questions))
-    exercises = _open_exercises(active_course, study, workspace, data_dir)
     from grader.tui.app import QuizApp, StartOptions
     from grader.tui.grading_job import GradingService
 
@@ -78,10 +77,21 @@ def run_quiz(
         seed=seed,
     )
     grading = GradingService()
+    app: QuizApp | None = None
+
+    def warn(message: str) -> None:
+        if app is not None:
+            app.notify(message, severity="warning", timeout=8)
+
+    def exercises() -> Any:
+        # loaded when a screen first needs them (the home screen), not before the first question
+        return _open_exercises(active_course, study, workspace, data_dir, warn=warn)
+
     try:
-        QuizApp(
+        app = QuizApp(
             study, lang=lang or default_lang(), start=start, exercises=exercises, grading=grading
-        ).run()
+        )
+        app.run()
     finally:
         grading.close()
         study.close()
@@ -92,8 +102,11 @@ def _open_exercises(
     study: Any,
     workspace: str | os.PathLike[str] | None,
     data_dir: str | os.PathLike[str] | None,
+    *,
+    warn: Callable[[str], None] | None = None,
 ) -> Any:
-    """The course's code exercises for the app, or None (with a warning) when they cannot load."""
+    """The course's code exercises for the app, or None (with a warning, on stderr unless
+    ``warn`` takes it) when they cannot load."""
     from grader.errors import BankError
     from grader.study.exercise_study import ExerciseStudy
 
@@ -102,7 +115,11 @@ def _open_exercises(
             course, study.store, workspace=workspace, data_dir=data_dir, clock=study.clock
         )
     except BankError as exc:
-        click.echo(f"warning: code exercises left out: {exc.message}", err=True)
+        message = f"warning: code exercises left out: {exc.message}"
+        if warn is None:
+            click.echo(message, err=True)
+        else:
+            warn(message)
         return None
     return exercises if exercises.exercises else None
 

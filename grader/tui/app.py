@@ -116,7 +116,7 @@ class QuizApp(App[None]):
         *,
         lang: str = "en",
         start: StartOptions | None = None,
-        exercises: ExerciseStudy | None = None,
+        exercises: ExerciseStudy | Callable[[], ExerciseStudy | None] | None = None,
         grading: GradingService | None = None,
         browser: bool | None = None,
     ):
@@ -124,13 +124,21 @@ class QuizApp(App[None]):
         self._browser = browser
         self.study = study
         self.start = start or StartOptions()
-        self.exercises = exercises
-        """The course's code exercises (None: the exercise screens are not offered)."""
+        self._exercises = exercises
         self.grading = grading or GradingService()
         """The sandboxed grader's handle (its warm worker starts when an exercise opens)."""
         self.set_reactive(QuizApp.lang, lang)
         self.exam_lock = ExamLock(study.store.path)
         """Held while an exam screen is open, so a second tab or window cannot open it too."""
+
+    @property
+    def exercises(self) -> ExerciseStudy | None:
+        """The course's code exercises (None: the exercise screens are not offered); a loader
+        given instead runs when first asked, so a quiz's first question does not wait for it."""
+        if callable(self._exercises):
+            loader, self._exercises = self._exercises, None
+            self._exercises = loader()
+        return self._exercises
 
     @property
     def in_browser(self) -> bool:
