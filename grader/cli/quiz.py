@@ -93,6 +93,8 @@ def run_quiz(
         )
         app.run()
     finally:
+        if app is not None:
+            app.exam_lock.release()
         grading.close()
         study.close()
 
