@@ -73,8 +73,15 @@ def time_to_first_question(
         raise RuntimeError(f"{marker!r} not seen; output:\n{ANSI.sub('', seen)[-2000:]}")
     finally:
         os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = -signal.SIGKILL
+        CPU_TIMES.append(usage.ru_utime + usage.ru_stime)
         os.close(master)
+
+
+CPU_TIMES: list[float] = []
+"""CPU seconds (user + system) of each child timed by time_to_first_question, until it was
+killed: steadier than wall time on a loaded machine, since waiting for a core is not counted."""
 
 
 def time_command(args: list[str]) -> float:
@@ -177,15 +184,22 @@ def main() -> None:
         )
     )
     samples: dict[str, list[float]] = {name: [] for name, *_ in cases}
+    cpu: dict[str, list[float]] = {name: [] for name, *_ in cases}
     for _ in range(runs):
         for name, args, env, marker in cases:
             samples[name].append(time_to_first_question(args, env, marker))
+            cpu[name].append(CPU_TIMES[-1])
     floor = statistics.median(samples[floor_case[0]])
+    floor_cpu = statistics.median(cpu[floor_case[0]])
+    print("wall time to the first question (CPU time of the process until then, in brackets):")
     for name, *_ in cases:
         ratio = statistics.median(samples[name]) / floor
+        cpu_ms = statistics.median(cpu[name]) * 1000
+        cpu_ratio = statistics.median(cpu[name]) / floor_cpu
         print(
             summary(name, samples[name])
-            + ("" if name == floor_case[0] else f"   {ratio:.2f}× floor")
+            + f"   [cpu {cpu_ms:4.0f} ms]"
+            + ("" if name == floor_case[0] else f"   {ratio:.2f}× floor [{cpu_ratio:.2f}×]")
         )
     shutil.rmtree(work, ignore_errors=True)
 
