@@ -9,9 +9,15 @@ when the first question's header ("Question 1 of") has been drawn. For compariso
 
 Cases: the bundled banks with a warm bank cache (the usual start; parametrised questions read
 from the instance cache, which the first run's background worker fills), the same banks without
-``questions/generated/`` (what the parametrised questions cost at launch), the same with the bank cache
-turned off (first start after an edit), the small fixture course of the tests, and the home
-screen (``grader quiz`` without ``--mode``; the clock stops when "Banks" is drawn).
+``questions/generated/`` (what the parametrised questions cost at launch), the same with the bank
+cache turned off (first start after an edit), the small fixture course of the tests, a generated
+course of 2,000 questions (warm cache), and the home screen (``grader quiz`` without ``--mode``;
+the clock stops when "Banks" is drawn).
+
+The floor is a minimal Textual app (one ``Static`` reading "Question 1 of 1") timed the same way:
+what any Textual app costs before its first paint on this machine. Each grader case is also
+printed as a ratio to the floor. The cases run interleaved (one run of each per round), so a
+machine that slows down in the middle slows every case alike.
 """
 
 from __future__ import annotations
@@ -69,8 +75,15 @@ def time_to_first_question(
         raise RuntimeError(f"{marker!r} not seen; output:\n{ANSI.sub('', seen)[-2000:]}")
     finally:
         os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = -signal.SIGKILL
+        CPU_TIMES.append(usage.ru_utime + usage.ru_stime)
         os.close(master)
+
+
+CPU_TIMES: list[float] = []
+"""CPU seconds (user + system) of each child timed by time_to_first_question, until it was
+killed: steadier than wall time on a loaded machine, since waiting for a core is not counted."""
 
 
 def time_command(args: list[str]) -> float:
@@ -85,6 +98,55 @@ def summary(name: str, samples: list[float]) -> str:
         f"{name:<46} median {statistics.median(samples) * 1000:7.0f} ms   "
         f"best {min(samples) * 1000:7.0f} ms   (n={len(samples)})"
     )
+
+
+FLOOR_APP = """
+from textual.app import App
+from textual.widgets import Footer, Static
+
+class Floor(App):
+    def compose(self):
+        yield Static("Question 1 of 1")
+        yield Footer()
+
+Floor().run()
+"""
+"""The floor: a minimal Textual app whose first paint shows the marker."""
+
+GENERATED_QUESTION = """\
+  - id: gen-{n:04d}
+    type: single
+    difficulty: {difficulty}
+    tags: [generated, t{tag}]
+    prompt:
+      zh: 第 {n} 题：调用 `loss.backward()` 之后，叶子张量的梯度保存在哪里？
+      en: "Question {n}: after `loss.backward()`, where is the gradient of a leaf tensor stored?"
+    options:
+      - {{zh: 张量的 `.grad` 属性, en: "in the tensor's `.grad` attribute"}}
+      - {{zh: "`loss.grad` 属性", en: "in `loss.grad`"}}
+      - {{zh: 优化器的状态字典, en: "in the optimizer's state dict"}}
+    answer: 0
+    explanation:
+      zh: 反向传播把梯度累加到叶子张量的 `.grad` 属性中。
+      en: Backpropagation accumulates gradients into each leaf tensor's `.grad`.
+"""
+
+
+def generated_course(folder: Path, questions: int = 2000, per_bank: int = 200) -> Path:
+    """A course of ``questions`` single-choice questions in banks of ``per_bank``."""
+    banks = folder / "questions"
+    banks.mkdir(parents=True)
+    for first in range(0, questions, per_bank):
+        number = first // per_bank
+        items = "".join(
+            GENERATED_QUESTION.format(n=n, difficulty=1 + n % 5, tag=n % 7)
+            for n in range(first, min(first + per_bank, questions))
+        )
+        head = f"bank: gen-{number:02d}\ntitle: {{zh: 生成题库 {number}, en: Generated {number}}}\n"
+        (banks / f"gen-{number:02d}.yaml").write_text(
+            head + "questions:\n" + items, encoding="utf-8"
+        )
+    return folder
 
 
 def main() -> None:
@@ -104,14 +166,19 @@ def main() -> None:
         ROOT / "questions", plain / "questions", ignore=shutil.ignore_patterns("generated")
     )
     without = [*quiz, "--course", str(plain)]
+    big = [*quiz, "--course", str(generated_course(work / "big"))]
+    floor_case = ("floor: a minimal Textual app", [sys.executable, "-c", FLOOR_APP], warm, MARKER)
     cases = [
+        floor_case,
         ("grader quiz, bundled banks, warm bank cache", quiz, warm, MARKER),
         ("grader quiz, bundled banks minus questions/generated/", without, warm, MARKER),
         ("grader quiz, bundled banks, no bank cache", quiz, cold, MARKER),
         ("grader quiz, fixture course (9 questions)", fixture, warm, MARKER),
+        ("grader quiz, generated course (2,000 questions)", big, warm, MARKER),
         ("grader quiz (home screen, bundled banks)", home, warm, "Banks"),
     ]
-    time_to_first_question(quiz, warm)  # fill the bank cache and the OS file cache
+    for _, args, env, marker in cases:  # fill the bank caches and the OS file cache
+        time_to_first_question(args, env, marker)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {sys.platform}")
     print(
         summary(
@@ -124,8 +191,24 @@ def main() -> None:
             [time_command([sys.executable, "-c", "import textual"]) for _ in range(runs)],
         )
     )
-    for name, args, env, marker in cases:
-        print(summary(name, [time_to_first_question(args, env, marker) for _ in range(runs)]))
+    samples: dict[str, list[float]] = {name: [] for name, *_ in cases}
+    cpu: dict[str, list[float]] = {name: [] for name, *_ in cases}
+    for _ in range(runs):
+        for name, args, env, marker in cases:
+            samples[name].append(time_to_first_question(args, env, marker))
+            cpu[name].append(CPU_TIMES[-1])
+    floor = statistics.median(samples[floor_case[0]])
+    floor_cpu = statistics.median(cpu[floor_case[0]])
+    print("wall time to the first question (CPU time of the process until then, in brackets):")
+    for name, *_ in cases:
+        ratio = statistics.median(samples[name]) / floor
+        cpu_ms = statistics.median(cpu[name]) * 1000
+        cpu_ratio = statistics.median(cpu[name]) / floor_cpu
+        print(
+            summary(name, samples[name])
+            + f"   [cpu {cpu_ms:4.0f} ms]"
+            + ("" if name == floor_case[0] else f"   {ratio:.2f}× floor [{cpu_ratio:.2f}×]")
+        )
     shutil.rmtree(work, ignore_errors=True)
 
 

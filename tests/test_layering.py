@@ -78,6 +78,7 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
     {"publish": ("gradescope.py", "pinned_wheel.py", "handout.py", "ci_kit.py")},
     {"interop": ("interop/",)},
     {"tui": ("tui/",)},
+    {"serve": ("serve.py",)},
     {"cli": ("cli/", "__main__.py")},
 )
 

@@ -14,7 +14,7 @@ import bisect
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from grader.bank.model import Bank, Question, QuestionBase
@@ -27,7 +27,7 @@ from grader.errors import did_you_mean
 
 __all__ = ["FileReport", "QUESTION_ADAPTER", "QuestionInfo", "check_bank_bytes"]
 
-QUESTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
+QUESTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question, config=ConfigDict(defer_build=True))
 """Validates one question mapping into its type's model."""
 
 

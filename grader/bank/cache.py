@@ -19,14 +19,16 @@ import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pydantic
 
-from grader.bank.bankfile import FileReport
+if TYPE_CHECKING:  # imported where needed: the study layer's catalog cache uses cache_dir only
+    from grader.bank.bankfile import FileReport
 
 log = logging.getLogger(__name__)
 
-__all__ = ["cache_dir", "load", "store"]
+__all__ = ["cache_dir", "engine_key", "load", "store"]
 
 _FORMAT = 1
 _ENGINE_MODULES = (
@@ -54,6 +56,12 @@ def _engine_key() -> str:
     return h.hexdigest()[:16]
 
 
+def engine_key() -> str:
+    """A hash of the engine's own source, pydantic's version and Python's (what the cache's
+    folder is named after)."""
+    return _engine_key()
+
+
 def cache_dir() -> Path | None:
     """The folder of this engine's cache entries, or None when caching is turned off."""
     override = os.environ.get("GRADER_CACHE_DIR")
@@ -78,6 +86,8 @@ def load(digest: str) -> FileReport | None:
             report = pickle.load(fh)
     except Exception:  # missing, truncated or corrupt: treat as a miss
         return None
+    from grader.bank.bankfile import FileReport
+
     return report if isinstance(report, FileReport) else None
 
 

@@ -105,7 +105,7 @@ class VerifyBlock(BaseModel):
     ``grader.bank.rules``; ``questions/README.md``, "Verified claims").
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     claim: NonBlank | None = None
     """What the block shows, in a few words (for authors; learners never see it)."""
@@ -127,7 +127,7 @@ class VerifyBlock(BaseModel):
 class QuestionBase(BaseModel):
     """Fields every question has."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
     """Unique across the course, stable forever (progress refers to it)."""
@@ -283,7 +283,7 @@ QUESTION_MODELS: dict[str, type[QuestionBase]] = {
 class Bank(BaseModel):
     """One YAML file: a topic with its questions."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     bank: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     """The bank's id (conventionally the file's stem)."""

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 #: command name -> "module:attribute" of its click command, and a one-line summary for --help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "quiz": ("grader.cli.quiz:quiz", "Open the terminal app on a quiz (practice, exam or review)."),
+    "serve": ("grader.cli.serve:serve", "Serve the app in a web browser (one learner's progress)."),
     "validate": ("grader.cli.validate:validate", "Lint question banks and exercises (no torch)."),
     "verify": (
         "grader.cli.verify:verify",

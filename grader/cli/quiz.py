@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
@@ -69,7 +69,6 @@ def run_quiz(
     _check_names("bank", banks, study.catalog.bank_ids)
     _check_names("tag", tags, study.catalog.tags)
     _check_names("question", questions, list(study.catalog.questions))
-    exercises = _open_exercises(active_course, study, workspace, data_dir)
     from grader.tui.app import QuizApp, StartOptions
     from grader.tui.grading_job import GradingService
 
@@ -83,11 +82,24 @@ def run_quiz(
         seed=seed,
     )
     grading = GradingService()
+    app: QuizApp | None = None
+
+    def warn(message: str) -> None:
+        if app is not None:
+            app.notify(message, severity="warning", timeout=8)
+
+    def exercises() -> Any:
+        # loaded when a screen first needs them (the home screen), not before the first question
+        return _open_exercises(active_course, study, workspace, data_dir, warn=warn)
+
     try:
-        QuizApp(
+        app = QuizApp(
             study, lang=lang or default_lang(), start=start, exercises=exercises, grading=grading
-        ).run()
+        )
+        app.run()
     finally:
+        if app is not None:
+            app.exam_lock.release()
         grading.close()
         study.close()
 
@@ -97,8 +109,11 @@ def _open_exercises(
     study: Any,
     workspace: str | os.PathLike[str] | None,
     data_dir: str | os.PathLike[str] | None,
+    *,
+    warn: Callable[[str], None] | None = None,
 ) -> Any:
-    """The course's code exercises for the app, or None (with a warning) when they cannot load."""
+    """The course's code exercises for the app, or None (with a warning, on stderr unless
+    ``warn`` takes it) when they cannot load."""
     from grader.errors import BankError
     from grader.study.exercise_study import ExerciseStudy
 
@@ -107,7 +122,11 @@ def _open_exercises(
             course, study.store, workspace=workspace, data_dir=data_dir, clock=study.clock
         )
     except BankError as exc:
-        click.echo(f"warning: code exercises left out: {exc.message}", err=True)
+        message = f"warning: code exercises left out: {exc.message}"
+        if warn is None:
+            click.echo(message, err=True)
+        else:
+            warn(message)
         return None
     return exercises if exercises.exercises else None
 
@@ -191,6 +210,7 @@ def quiz(**options: Any) -> None:
     F6 submits for the hidden checks in the sandbox, Esc cancels a running job.
     Your files are kept in the workspace folder (--workspace).
     """
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    served = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")  # a tab of `grader serve`
+    if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("grader quiz needs a terminal (stdin and stdout must be a TTY)")
     run_quiz(**options)

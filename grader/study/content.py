@@ -155,15 +155,25 @@ def load_catalog(course: Course) -> Catalog:
     Raises:
         BankError: the course has no questions/ folder, or no question loads at all.
     """
-    from grader.bank.loader import load_banks
+    from grader.study import catalog_cache
 
     folder = course.questions
     if not folder.is_dir():
         raise BankError(f"{folder}: no questions/ folder in this course")
+    key = catalog_cache.catalog_key(folder)
+    cached = catalog_cache.load(folder, key)
+    if cached is not None:  # the models as last built: no YAML, no validation (a fast start)
+        banks, problems, hashes = cached
+        catalog = Catalog.of(banks, course, problems)
+        catalog.__dict__["hashes"] = hashes  # the cached_property, filled in
+        return catalog
+    from grader.bank.loader import load_banks
+
     result = load_banks([folder])
     problems = tuple(str(p) for p in result.problems)
     catalog = Catalog.of([loaded.bank for loaded in result.banks], course, problems)
     if not catalog.questions:
         listing = "".join(f"\n{p}" for p in problems)
         raise BankError(f"{folder}: no question could be loaded{listing}")
+    catalog_cache.store(folder, key, (catalog.banks, problems, catalog.hashes))
     return catalog

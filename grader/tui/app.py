@@ -7,6 +7,11 @@ on first use; a new area (e.g. code exercises) adds its screens there and a way 
 Keys shared by every screen: ``l`` / F2 switch the language (every text on screen, the app's own
 labels included; F2 comes first in every footer), Ctrl+Q quits (Textual's usual key, not shown). Letter and digit keys act only while focus is not in a text box;
 each action also has a Ctrl- or function key, shown in the footer.
+
+In a browser (``grader serve``) the browser keeps some keys for itself: F5 and Ctrl+R reload the
+page, Ctrl+N, Ctrl+T and Ctrl+W open and close windows and tabs (:data:`BROWSER_TAKEN`). There the
+app rebinds the actions on them (:data:`BROWSER_KEYMAP`, by binding id, so the footer shows the
+new key) and hides Ctrl+O (``$EDITOR`` cannot suspend a web page).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from textual.screen import Screen
 
 from grader.study.context import Study
 from grader.study.duration import format_duration
+from grader.study.exam_lock import ExamInUse, ExamLock
 from grader.study.session import Mode, SessionError
 from grader.tui import cjk
 from grader.tui.grading_job import GradingService
@@ -33,9 +39,24 @@ from grader.tui.strings import t
 if TYPE_CHECKING:
     from grader.study.exercise_study import ExerciseStudy
 
-__all__ = ["MIN_SIZE", "SCREENS", "QuizApp", "StartOptions"]
+__all__ = ["BROWSER_KEYMAP", "BROWSER_TAKEN", "MIN_SIZE", "SCREENS", "QuizApp", "StartOptions"]
 
 cjk.install()
+
+BROWSER_TAKEN = frozenset(
+    {"f5", "ctrl+r", "ctrl+n", "ctrl+t", "ctrl+w", "ctrl+shift+n", "ctrl+shift+t", "ctrl+shift+w"}
+)
+"""Keys a browser acts on itself (reload, new window, new tab, close tab) before a page sees them."""
+
+BROWSER_KEYMAP: dict[str, str] = {
+    "run_checks": "f3",  # F5 reloads the page (and F7 selects all in the editor)
+    "next": "pagedown",  # Ctrl+N opens a browser window
+    "prev": "pageup",  # beside Next
+    "finish": "ctrl+e",  # Ctrl+T opens a browser tab ("e" for end)
+}
+"""Binding id -> the key it gets in a browser, for every action whose key the browser takes."""
+
+_KEY_NAMES = {"escape": "Esc", "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter"}
 
 MIN_SIZE = (64, 16)
 """The smallest terminal (columns, rows) the app draws itself in; below it a notice is shown."""
@@ -96,17 +117,43 @@ class QuizApp(App[None]):
         *,
         lang: str = "en",
         start: StartOptions | None = None,
-        exercises: ExerciseStudy | None = None,
+        exercises: ExerciseStudy | Callable[[], ExerciseStudy | None] | None = None,
         grading: GradingService | None = None,
+        browser: bool | None = None,
     ):
         super().__init__()
+        self._browser = browser
         self.study = study
         self.start = start or StartOptions()
-        self.exercises = exercises
-        """The course's code exercises (None: the exercise screens are not offered)."""
+        self._exercises = exercises
         self.grading = grading or GradingService()
         """The sandboxed grader's handle (its warm worker starts when an exercise opens)."""
         self.set_reactive(QuizApp.lang, lang)
+        self.exam_lock = ExamLock(study.store.path)
+        """Held while an exam screen is open, so a second tab or window cannot open it too."""
+
+    @property
+    def exercises(self) -> ExerciseStudy | None:
+        """The course's code exercises (None: the exercise screens are not offered); a loader
+        given instead runs when first asked, so a quiz's first question does not wait for it."""
+        if callable(self._exercises):
+            loader, self._exercises = self._exercises, None
+            self._exercises = loader()
+        return self._exercises
+
+    @property
+    def in_browser(self) -> bool:
+        """Whether the app runs in a web page (``grader serve``): the ``browser`` argument, else
+        whether Textual's web driver runs it."""
+        return self.is_web if self._browser is None else self._browser
+
+    def shown_key(self, binding_id: str, key: str) -> str:
+        """How the key of the binding ``binding_id`` (``key`` outside a browser) is written."""
+        if self.in_browser:
+            key = BROWSER_KEYMAP.get(binding_id, key)
+        *modifiers, name = key.split("+")
+        name = _KEY_NAMES.get(name, name.upper() if len(name) <= 3 else name.capitalize())
+        return "+".join([*(m.capitalize() for m in modifiers), name])
 
     # -- screens ---------------------------------------------------------------------------
 
@@ -132,12 +179,17 @@ class QuizApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
+        if self.in_browser:
+            self.update_keymap(BROWSER_KEYMAP)
         localize_bindings(self, self.lang)
         start = self.start
-        started = False
+        started = refused = False
         if start.mode == "exam":
             started = self.resume_exam()
-        if start.mode is not None and not started:
+            # still stored as running: another tab holds it, so starting a new one (which
+            # abandons it) is refused too
+            refused = not started and self.study.store.active_session("exam") is not None
+        if start.mode is not None and not started and not refused:
             started = self.start_session(
                 start.mode,
                 banks=start.banks,
@@ -160,9 +212,13 @@ class QuizApp(App[None]):
         for key in ("count", "time_limit_s", "seed"):
             if options.get(key) is None:
                 options[key] = getattr(self.start, key)
+        if mode == "exam" and not self.lock_exam():
+            return False
         try:
             session = self.study.new_session(mode, lang=self.lang, **options)
         except SessionError:
+            if mode == "exam":
+                self.exam_lock.release()
             key = "nothing_due" if mode == "review" else "no_questions"
             self.notify(t(key, self.lang), severity="warning")
             return False
@@ -170,17 +226,30 @@ class QuizApp(App[None]):
         return True
 
     def resume_exam(self) -> bool:
-        """Show the stored unfinished exam, if there is one."""
+        """Show the stored unfinished exam, if there is one (and no other tab has it open)."""
+        if self.study.store.active_session("exam") is None or not self.lock_exam():
+            return False
         try:
             session = self.study.active_exam()
         except SessionError:
-            return False
+            session = None
         if session is None:
+            self.exam_lock.release()
             return False
         session.lang = self.lang
         self.open_screen("exam", session)
         left = format_duration(session.remaining_s or 0)
         self.notify(t("exam_resumed", self.lang, time=left), timeout=6)
+        return True
+
+    def lock_exam(self) -> bool:
+        """Take the course's exam lock (the exam screen lets it go when it closes); False,
+        telling the learner, when another tab or window holds it."""
+        try:
+            self.exam_lock.acquire()
+        except ExamInUse:
+            self.notify(t("exam_in_use", self.lang), severity="error", timeout=10)
+            return False
         return True
 
     def open_stats(self) -> None:

@@ -68,8 +68,8 @@ EXERCISE_STRINGS: dict[str, Text] = {
     "ex_device_wait": Text(zh="设备：检测中…", en="Device: detecting…"),
     "ex_no_gpu": Text(zh="本机没有 GPU", en="no GPU here"),
     "ex_idle": Text(
-        zh="F5 运行公开检查，F6 提交隐藏检查评分。",
-        en="F5 runs the public checks, F6 submits for the hidden checks.",
+        zh="{run} 运行公开检查，F6 提交隐藏检查评分。",
+        en="{run} runs the public checks, F6 submits for the hidden checks.",
     ),
     "ex_starting": Text(
         zh="正在启动评分进程（首次需导入 torch）…", en="Starting the grader (importing torch)…"

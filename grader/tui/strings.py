@@ -123,6 +123,10 @@ STRINGS: dict[str, Text] = {
     "exam_resumed": Text(
         zh="已恢复未完成的考试，剩余 {time}。", en="Resumed your unfinished exam: {time} left."
     ),
+    "exam_in_use": Text(
+        zh="这场考试已在另一个标签页或窗口中打开。请在那里继续，或先关闭那个页面。",
+        en="This exam is open in another tab or window. Carry on there, or close that one first.",
+    ),
     # report
     "report_title": Text(zh="考试报告", en="Exam report"),
     "summary_title": Text(zh="本轮小结（按第一次作答计分）", en="Session summary (first tries)"),

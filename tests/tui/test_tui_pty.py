@@ -181,3 +181,46 @@ def test_sigkill_keeps_the_exam(tmp_path: Path) -> None:
         assert responses == {"fx-true-false": True, "fx-numeric": None}
     else:
         assert responses == {"fx-true-false": None, "fx-numeric": "1"}
+
+
+def test_a_second_app_cannot_open_the_running_exam(tmp_path: Path) -> None:
+    """Two app processes on one data directory (two browser tabs of ``grader serve``): the second
+    is told the exam is open elsewhere and leaves it alone; once the first is gone it resumes."""
+    exam_args = [*_grader_command(), "quiz", "--course", str(COURSE), "--lang", "en", "--seed", "1"]
+    exam_args += ["--question", "fx-true-false", "--question", "fx-numeric"]
+    first = Terminal([*exam_args, "--time", "5m"], _env(tmp_path))
+    try:
+        first.wait_for("05:00 left")
+        first.mark()
+        first.send("1")
+        first.wait_for("1/2 answered")
+        store = ProgressStore(course_store_path(resolve_course(COURSE).key, tmp_path / "data"))
+        before = store.active_session("exam")
+        store.close()
+        assert before is not None
+        # --time would start a new exam (abandoning the stored one); --mode exam resumes it
+        second = Terminal([*exam_args, "--mode", "exam"], _env(tmp_path))
+        try:
+            second.wait_for("open in another tab or window")
+            second.mark()
+            second.send("\x1b[13~")  # F3: the home screen's statistics, so it is usable
+            second.wait_for("Statistics")
+        finally:
+            second.kill()
+        first.mark()
+        first.send("\x0e")  # Ctrl+N, then answer the other question
+        first.wait_for("Question 2")
+        first.send("2")
+        first.wait_for("2/2 answered")
+    finally:
+        first.kill()
+    store = ProgressStore(course_store_path(resolve_course(COURSE).key, tmp_path / "data"))
+    after = store.active_session("exam")
+    store.close()
+    assert after is not None and after.id == before.id
+    assert all(item["response"] is not None for item in after.state["items"])
+    third = Terminal([*exam_args, "--mode", "exam"], _env(tmp_path))  # the first one is dead
+    try:
+        third.wait_for("Resumed your unfinished exam")
+    finally:
+        third.kill()

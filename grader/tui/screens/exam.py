@@ -61,6 +61,10 @@ class ExamScreen(LocalizedScreen):
         await self.show_current()
         self.timer = self.set_interval(1.0, self.tick)
 
+    def on_unmount(self) -> None:
+        """Let another tab or window open the exam now (QuizApp.lock_exam took the lock)."""
+        self.app.exam_lock.release()
+
     @property
     def view(self) -> QuestionView:
         return self.query_one(QuestionView)

@@ -185,6 +185,8 @@ class ExerciseScreen(LocalizedScreen):
             return None if self.running else True
         if action == "solution":
             return self.exercises.state(self.exercise.id).status == "accepted"
+        if action == "external_editor":
+            return not self.app.in_browser  # a web page cannot be suspended for $EDITOR
         return True
 
     def action_hint(self) -> None:

@@ -14,11 +14,12 @@ from grader.tui.widgets.device_picker import DevicePicker
 __all__ = ["ExerciseToolbar"]
 
 _BUTTONS = {
-    "run-checks": ("run_checks", "F5"),
-    "submit": ("submit_code", "F6"),
-    "cancel": ("cancel_job", "Esc"),
+    "run-checks": ("run_checks", "f5"),
+    "submit": ("submit_code", "f6"),
+    "cancel": ("cancel_job", "escape"),
 }
-"""Button id -> (strings-table key of its label, the key shown after the label)."""
+"""Button id -> (strings-table key of its label (also its binding's id), its key outside a
+browser); the label shows the key the app binds (``QuizApp.shown_key``)."""
 
 
 class ExerciseToolbar(Horizontal):
@@ -52,8 +53,9 @@ class ExerciseToolbar(Horizontal):
 
     def apply_lang(self, lang: str) -> None:
         self.lang = lang
-        for button_id, (key, shown_key) in _BUTTONS.items():
-            self.query_one(f"#{button_id}", Button).label = f"{t(key, lang)} ({shown_key})"
+        for button_id, (key, bound) in _BUTTONS.items():
+            shown = self.app.shown_key(key, bound)  # type: ignore[attr-defined]
+            self.query_one(f"#{button_id}", Button).label = f"{t(key, lang)} ({shown})"
         self.show_watching(self.watching)
         self.device_picker.apply_lang(lang)
 

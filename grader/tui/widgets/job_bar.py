@@ -63,7 +63,10 @@ class JobBar(Horizontal):
     def set_status(self, key: str, values: dict[str, Any] | None = None) -> None:
         """Show the strings-table text ``key`` (kept, so a language switch re-renders it)."""
         self._status = (key, values or {})
-        self.query_one("#job-status", Static).update(Content(t(key, self.lang, **self._status[1])))
+        values = self._status[1]
+        if key == "ex_idle":
+            values = {"run": self.app.shown_key("run_checks", "f5")}  # type: ignore[attr-defined]
+        self.query_one("#job-status", Static).update(Content(t(key, self.lang, **values)))
 
     @property
     def status_key(self) -> str:
