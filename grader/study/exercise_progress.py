@@ -31,6 +31,12 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from grader.study.exercise_review import (
+    export_review_rows,
+    import_review_rows,
+    reset_reviews,
+    review_stats,
+)
 from grader.study.store import ProgressStore
 
 if TYPE_CHECKING:
@@ -249,15 +255,19 @@ def exercise_states(
     return {i: _state(i, by_id.get(i, []), i in started) for i in ids}
 
 
-def exercise_stats(store: ProgressStore) -> dict[str, Any]:
+def exercise_stats(store: ProgressStore, now: datetime | None = None) -> dict[str, Any]:
     """The exercise part of ``grader stats --format json``.
 
     ``{"started": int, "public_pass": int, "accepted": int, "submissions": int,
     "check_runs": int, "by_exercise": {id: {"status", "best_score", "max_score", "submissions",
     "check_runs", "accepted_at"}}}``; ``started`` counts every exercise past ``not_started``.
+    With ``now``, also the spaced review's ``scheduled``, ``due``, ``reviews`` and
+    ``review_hints`` (see :func:`grader.study.exercise_review.review_stats`).
     """
     states = exercise_states(store)
+    extra = {} if now is None else review_stats(store, now)
     return {
+        **extra,
         "started": sum(s.status != "not_started" for s in states.values()),
         "public_pass": sum(s.status == "public_pass" for s in states.values()),
         "accepted": sum(s.status == "accepted" for s in states.values()),
@@ -273,6 +283,7 @@ def reset_exercises(store: ProgressStore) -> int:
     with store.transaction() as db:
         deleted = db.execute("DELETE FROM exercise_runs").rowcount
         db.execute("DELETE FROM exercise_starts")
+    reset_reviews(store)
     return int(deleted)
 
 
@@ -290,7 +301,7 @@ def export_exercise_rows(store: ProgressStore) -> dict[str, list[dict[str, Any]]
             {"exercise_id": row[0], "started_at": row[1]}
             for row in db.execute("SELECT exercise_id, started_at FROM exercise_starts")
         ]
-    return {"exercise_runs": exported, "exercise_starts": starts}
+    return {"exercise_runs": exported, "exercise_starts": starts, **export_review_rows(store)}
 
 
 def import_exercise_rows(store: ProgressStore, data: dict[str, Any]) -> dict[str, int]:
@@ -318,7 +329,8 @@ def import_exercise_rows(store: ProgressStore, data: dict[str, Any]) -> dict[str
             )
         starts.append((str(row["exercise_id"]), str(row["started_at"])))
     ensure_tables(store)
-    added = {"exercise_runs": 0, "exercise_starts": 0}
+    review_added = import_review_rows(store, data)  # validates all of its rows before writing
+    added: dict[str, int] = {"exercise_runs": 0, "exercise_starts": 0}
     with store.transaction() as db:
         for run in loaded:
             added["exercise_runs"] += db.execute(
@@ -329,6 +341,7 @@ def import_exercise_rows(store: ProgressStore, data: dict[str, Any]) -> dict[str
             added["exercise_starts"] += db.execute(
                 "INSERT OR IGNORE INTO exercise_starts VALUES (?, ?)", start
             ).rowcount
+    added.update(review_added)
     return added
 
 

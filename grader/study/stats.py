@@ -16,10 +16,11 @@ from typing import Any
 from fsrs import Card
 
 from grader.study.clock import Clock
+from grader.study.exercise_review import exercise_due_days
 from grader.study.scheduling import ReviewScheduler
 from grader.study.store import AnswerRecord, ProgressStore
 
-__all__ = ["Stats", "Tally", "compute_stats", "streak_days"]
+__all__ = ["FORECAST_DAYS", "Stats", "Tally", "compute_stats", "due_forecast", "streak_days"]
 
 
 @dataclass
@@ -130,3 +131,35 @@ def compute_stats(store: ProgressStore, clock: Clock) -> Stats:
         due=due,
         outdated=outdated,
     )
+
+
+FORECAST_DAYS = 14
+"""Days in the due-review forecast of ``grader stats`` (today and the 13 after it)."""
+
+
+def due_forecast(
+    store: ProgressStore, clock: Clock, days: int = FORECAST_DAYS
+) -> list[dict[str, Any]]:
+    """Reviews falling due on each of the next ``days`` days, today first:
+    ``[{"day": "YYYY-MM-DD", "questions": int, "exercises": int}, ...]``.
+
+    Today's counts include every overdue review. A card's day is its due time's distance in
+    calendar days from now (UTC), counted from the learner's local today.
+    """
+    today = clock.today()
+    now_day = clock.now().date()
+    rows: list[dict[str, Any]] = [
+        {"day": (today + timedelta(days=i)).isoformat(), "questions": 0, "exercises": 0}
+        for i in range(days)
+    ]
+
+    def add(due_day: date, kind: str) -> None:
+        offset = max(0, (due_day - now_day).days)
+        if offset < days:
+            rows[offset][kind] += 1
+
+    for stored in store.cards().values():
+        add(Card.from_dict(stored.card).due.date(), "questions")  # type: ignore[arg-type]
+    for due_day in exercise_due_days(store):
+        add(due_day, "exercises")
+    return rows
