@@ -45,7 +45,7 @@ EXERCISE_STRINGS: dict[str, Text] = {
     # home
     "ex_due_home": Text(
         zh="待复习编程练习 {n} 道（打开即重新开始）",
-        en="{n} exercise reviews due (open one to start it afresh)",
+        en="Exercise reviews due: {n} (opening one starts it afresh)",
     ),
     "ex_home_button": Text(zh="编程练习（已通过 {a}/{n}）", en="Exercises ({a}/{n} accepted)"),
     # list
