@@ -68,17 +68,17 @@ def render_text(data: dict[str, Any], lang: str) -> str:
                 submissions=exercises["submissions"],
             )
         )
-        if exercises.get("scheduled"):
-            lines.append(
-                t(
-                    "ex_review_line",
-                    lang,
-                    due=exercises["due"],
-                    scheduled=exercises["scheduled"],
-                    reviews=exercises["reviews"],
-                    hints=exercises["review_hints"],
-                )
+    if exercises and exercises.get("scheduled"):
+        lines.append(
+            t(
+                "ex_review_line",
+                lang,
+                due=exercises["due"],
+                scheduled=exercises["scheduled"],
+                reviews=exercises["reviews"],
+                hints=exercises["review_hints"],
             )
+        )
     lines += chart_lines(data, lang)
     for key, column in (("by_bank", "col_bank"), ("by_tag", "col_tag")):
         rows = data[key]

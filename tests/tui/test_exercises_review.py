@@ -23,6 +23,7 @@ from grader.study.exercise_review import reviews
 from grader.tui.screens.home import HomeScreen
 from grader.tui.screens.solution import SolutionScreen
 
+
 async def go_home(pilot) -> None:  # type: ignore[no-untyped-def]
     """Esc until the home screen (the editor, the exercise, the list)."""
     for _ in range(4):
@@ -38,9 +39,7 @@ STARTER = (MINI_COURSE / "exercises" / "add-one" / "starter.py").read_text()
 
 
 @pilot_test
-async def test_an_accepted_exercise_comes_back_for_review(
-    data_dir: Path, clock: FakeClock
-) -> None:
+async def test_an_accepted_exercise_comes_back_for_review(data_dir: Path, clock: FakeClock) -> None:
     app = make_exercise_app(data_dir, clock)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_exercise(pilot)
