@@ -27,7 +27,7 @@ def stats_data(
     from grader.study.clock import SystemClock
     from grader.study.exercise_progress import exercise_stats
     from grader.study.paths import course_store_path
-    from grader.study.stats import compute_stats, due_forecast
+    from grader.study.stats import compute_stats, due_forecast, hint_stats
     from grader.study.store import ProgressStore
 
     path = course_store_path(resolve_course(course).key, data_dir)
@@ -38,6 +38,7 @@ def stats_data(
         data["exercises"] = exercise_stats(store, clock.now())
         data["due_forecast"] = due_forecast(store, clock)
         data["today"] = clock.today().isoformat()
+        data["hints"] = hint_stats(store)
         return data
     finally:
         store.close()
@@ -77,6 +78,17 @@ def render_text(data: dict[str, Any], lang: str) -> str:
                 scheduled=exercises["scheduled"],
                 reviews=exercises["reviews"],
                 hints=exercises["review_hints"],
+            )
+        )
+    hints = data.get("hints")
+    if hints and any(hints.values()):
+        lines.append(
+            t(
+                "stats_hints",
+                lang,
+                q=hints["question_hints"],
+                n=hints["answers_with_hints"],
+                e=hints["exercise_hints"],
             )
         )
     lines += chart_lines(data, lang)
@@ -154,7 +166,8 @@ def _cells(count: int, most: int) -> int:
     '"by_exercise" (status and best score of each), and the spaced review of exercises: '
     '"scheduled", "due", "reviews", "review_hints"; "due_forecast" lists '
     '{"day", "questions", "exercises"} due on each of the next 14 days (overdue ones today); '
-    '"today" is the local day.',
+    '"today" is the local day; "hints" has "question_hints", "answers_with_hints" and '
+    '"exercise_hints".',
 )
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of the text format."

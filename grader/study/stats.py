@@ -16,11 +16,19 @@ from typing import Any
 from fsrs import Card
 
 from grader.study.clock import Clock
-from grader.study.exercise_review import exercise_due_days
+from grader.study.exercise_review import exercise_due_days, reviews
 from grader.study.scheduling import ReviewScheduler
 from grader.study.store import AnswerRecord, ProgressStore
 
-__all__ = ["FORECAST_DAYS", "Stats", "Tally", "compute_stats", "due_forecast", "streak_days"]
+__all__ = [
+    "FORECAST_DAYS",
+    "Stats",
+    "Tally",
+    "compute_stats",
+    "due_forecast",
+    "hint_stats",
+    "streak_days",
+]
 
 
 @dataclass
@@ -163,3 +171,15 @@ def due_forecast(
     for due_day in exercise_due_days(store):
         add(due_day, "exercises")
     return rows
+
+
+def hint_stats(store: ProgressStore) -> dict[str, int]:
+    """Hints used: ``question_hints`` (shown before first tries at questions),
+    ``answers_with_hints`` (first tries that had one or more), ``exercise_hints`` (shown in
+    exercise reviews and before first acceptances, see :mod:`grader.study.exercise_review`)."""
+    first = [r for r in store.answers() if r.attempt == 1]
+    return {
+        "question_hints": sum(r.hints for r in first),
+        "answers_with_hints": sum(r.hints > 0 for r in first),
+        "exercise_hints": sum(r.hints for r in reviews(store)),
+    }

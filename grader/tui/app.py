@@ -186,7 +186,10 @@ class QuizApp(App[None]):
     def open_stats(self) -> None:
         """Show the statistics screen."""
         names = {b.bank: b.title for b in self.study.catalog.banks}
-        self.open_screen("stats", self.study.stats(), self.study.clock.today(), names)
+        from grader.study.stats import hint_stats
+
+        hints = hint_stats(self.study.store)
+        self.open_screen("stats", self.study.stats(), self.study.clock.today(), names, hints)
 
     def go_home(self) -> None:
         """Show the home screen: back down to it, or (started straight into a quiz) instead of

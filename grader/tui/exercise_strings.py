@@ -42,6 +42,10 @@ EXERCISE_STRINGS: dict[str, Text] = {
         en="Reviews due in the next {days} days (█ questions, ▒ exercises)",
     ),
     "stats_chart_none": Text(zh="（没有）", en="(none)"),
+    "stats_hints": Text(
+        zh="用过的提示：{n} 道题共 {q} 个，编程练习 {e} 个",
+        en="Hints used: {q} on {n} questions, {e} in code exercises",
+    ),
     # home
     "ex_due_home": Text(
         zh="待复习编程练习 {n} 道（打开即重新开始）",

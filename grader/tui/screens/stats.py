@@ -37,9 +37,12 @@ def _table(rows: dict[str, Tally], first: str, lang: str, names: dict[str, str])
     return "\n".join(lines)
 
 
-def stats_markdown(stats: Stats, lang: str, bank_names: dict[str, str]) -> tuple[str, str]:
+def stats_markdown(
+    stats: Stats, lang: str, bank_names: dict[str, str], hints: dict[str, int] | None = None
+) -> tuple[str, str]:
     """The statistics as Markdown in ``lang``: the summary (shown above the chart) and the
-    per-bank and per-tag tables (shown below it)."""
+    per-bank and per-tag tables (shown below it). ``hints``: the hints used
+    (:func:`grader.study.stats.hint_stats`), shown under the summary once any was used."""
     total = stats.total
     summary = [f"# {t('stats_title', lang)}"]
     if not total.answered:
@@ -53,6 +56,16 @@ def stats_markdown(stats: Stats, lang: str, bank_names: dict[str, str]) -> tuple
             ]
         )
     )
+    if hints and any(hints.values()):
+        summary.append(
+            t(
+                "stats_hints",
+                lang,
+                q=hints["question_hints"],
+                n=hints["answers_with_hints"],
+                e=hints["exercise_hints"],
+            )
+        )
     tables = []
     if total.answered:
         tables = [
@@ -69,8 +82,15 @@ class StatsScreen(LocalizedScreen):
 
     BINDINGS = [*LANG_BINDINGS, Binding("escape", "back", "Back", id="back")]
 
-    def __init__(self, stats: Stats, today: date, bank_names: dict[str, Text]) -> None:
+    def __init__(
+        self,
+        stats: Stats,
+        today: date,
+        bank_names: dict[str, Text],
+        hints: dict[str, int] | None = None,
+    ) -> None:
         super().__init__()
+        self.hints = hints
         self.stats = stats
         self.today = today
         self.bank_names = bank_names
@@ -79,7 +99,7 @@ class StatsScreen(LocalizedScreen):
         return {bank: name.get(lang) for bank, name in self.bank_names.items()}
 
     def compose(self) -> ComposeResult:
-        summary, tables = stats_markdown(self.stats, self.lang, self._names(self.lang))
+        summary, tables = stats_markdown(self.stats, self.lang, self._names(self.lang), self.hints)
         with VerticalScroll(id="stats-scroll"):
             yield Markdown(summary, id="stats")
             yield Static(Content(self.t("stats_over_time")), id="chart-title")
@@ -91,7 +111,7 @@ class StatsScreen(LocalizedScreen):
         self.app.pop_screen()
 
     def apply_lang(self, lang: str) -> None:
-        summary, tables = stats_markdown(self.stats, lang, self._names(lang))
+        summary, tables = stats_markdown(self.stats, lang, self._names(lang), self.hints)
         self.query_one("#stats", Markdown).update(summary)
         self.query_one("#stats-tables", Markdown).update(tables)
         self.query_one("#chart-title", Static).update(Content(t("stats_over_time", lang)))
