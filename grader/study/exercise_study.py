@@ -148,7 +148,7 @@ class ExerciseStudy:
         with ``hints``); the accepted code is kept then. See :mod:`grader.study.exercise_review`.
         """
         now = self.clock.now()
-        run = record_result(self.store, result, now, self.clock.today())
+        run = record_result(self.store, result, now, self.clock.today(), hints)
         if result.kind != "hidden" or result.incomplete:
             return run
         exercise = self.exercise(result.exercise)

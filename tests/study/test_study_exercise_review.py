@@ -144,3 +144,20 @@ def test_an_old_store_gains_the_review_tables(tmp_path: Path, clock: FakeClock) 
     assert study.due() == []
     study.record(_result("hidden", [P, P]))
     assert [r.first for r in reviews(store)] == [True]
+
+
+def test_run_hints_are_stored_and_transferred(study: ExerciseStudy, tmp_path: Path) -> None:
+    """The hints shown before a run are stored with it and exported; an export made before
+    hint counts (runs without "hints") still imports, with none."""
+    from grader.study.exercise_progress import runs
+
+    study.record(_result("public", [F, P]), hints=2)
+    study.record(_result("public", [P, P]))
+    assert [r.hints for r in runs(study.store)] == [2, 0]
+    exported = json.loads(json.dumps(export_exercise_rows(study.store)))
+    assert [r["hints"] for r in exported["exercise_runs"]] == [2, 0]
+    for row in exported["exercise_runs"]:
+        del row["hints"]
+    with ProgressStore(tmp_path / "other.sqlite3") as other:
+        assert import_exercise_rows(other, exported)["exercise_runs"] == 2
+        assert [r.hints for r in runs(other)] == [0, 0]

@@ -19,6 +19,7 @@ from fsrs import Rating
 from quiz_pilot import pilot_test
 
 from grader.study.clock import FakeClock
+from grader.study.exercise_progress import runs
 from grader.study.exercise_review import reviews
 from grader.tui.screens.home import HomeScreen
 from grader.tui.screens.solution import SolutionScreen
@@ -79,3 +80,4 @@ async def test_an_accepted_exercise_comes_back_for_review(data_dir: Path, clock:
     last = reviews(app.study.store)[-1]
     assert (last.rating, last.hints, last.first) == (int(Rating.Hard), 1, False)
     assert accepted.read_text() == MINE  # kept, never overwritten
+    assert runs(app.study.store)[-1].hints == 1  # stored with the run too
