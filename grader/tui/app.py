@@ -186,10 +186,11 @@ class QuizApp(App[None]):
     def open_stats(self) -> None:
         """Show the statistics screen."""
         names = {b.bank: b.title for b in self.study.catalog.banks}
-        from grader.study.stats import hint_stats
+        from grader.study.stats import due_forecast, hint_stats
 
-        hints = hint_stats(self.study.store)
-        self.open_screen("stats", self.study.stats(), self.study.clock.today(), names, hints)
+        store, clock = self.study.store, self.study.clock
+        extra = (hint_stats(store), due_forecast(store, clock))
+        self.open_screen("stats", self.study.stats(), clock.today(), names, *extra)
 
     def go_home(self) -> None:
         """Show the home screen: back down to it, or (started straight into a quiz) instead of

@@ -1,9 +1,10 @@
-"""Provides StatsScreen: answers, accuracy per bank and per tag, the streak, mastery, and a chart
-of accuracy by day."""
+"""Provides StatsScreen: answers, accuracy per bank and per tag, the streak, mastery, hints used,
+a chart of accuracy by day and one of the reviews due in the next 14 days."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +17,7 @@ from grader.study.stats import Stats, Tally
 from grader.tui.screens.base import LANG_BINDINGS, LocalizedScreen
 from grader.tui.strings import streak_key, t
 from grader.tui.widgets.accuracy_chart import AccuracyChart
+from grader.tui.widgets.due_chart import DueChart
 
 __all__ = ["StatsScreen", "stats_markdown"]
 
@@ -88,9 +90,12 @@ class StatsScreen(LocalizedScreen):
         today: date,
         bank_names: dict[str, Text],
         hints: dict[str, int] | None = None,
+        forecast: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__()
         self.hints = hints
+        self.forecast = forecast or []
+        """Reviews due per day (:func:`grader.study.stats.due_forecast`); none: no chart."""
         self.stats = stats
         self.today = today
         self.bank_names = bank_names
@@ -104,8 +109,17 @@ class StatsScreen(LocalizedScreen):
             yield Markdown(summary, id="stats")
             yield Static(Content(self.t("stats_over_time")), id="chart-title")
             yield AccuracyChart(self.stats.by_day, self.today)
+            if self.forecast:
+                yield Static(Content(self._due_title(self.lang)), id="due-chart-title")
+                if any(r["questions"] or r["exercises"] for r in self.forecast):
+                    yield DueChart(self.forecast)
+                else:
+                    yield Static(Content(self.t("stats_chart_none")), id="due-chart-none")
             yield Markdown(tables, id="stats-tables")
         yield Footer()
+
+    def _due_title(self, lang: str) -> str:
+        return t("stats_chart_due", lang, days=len(self.forecast))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -115,3 +129,7 @@ class StatsScreen(LocalizedScreen):
         self.query_one("#stats", Markdown).update(summary)
         self.query_one("#stats-tables", Markdown).update(tables)
         self.query_one("#chart-title", Static).update(Content(t("stats_over_time", lang)))
+        if self.forecast:
+            self.query_one("#due-chart-title", Static).update(Content(self._due_title(lang)))
+            for none in self.query("#due-chart-none").results(Static):
+                none.update(Content(t("stats_chart_none", lang)))
