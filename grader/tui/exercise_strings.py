@@ -70,6 +70,7 @@ EXERCISE_STRINGS: dict[str, Text] = {
     "st_in_progress": Text(zh="进行中", en="in progress"),
     "st_public_pass": Text(zh="公开检查通过", en="public checks pass"),
     "st_accepted": Text(zh="已通过", en="accepted"),
+    "st_review_due": Text(zh="待复习", en="review due"),
     "dev_cpu": Text(zh="CPU", en="CPU"),
     "dev_cuda": Text(zh="GPU（CUDA）", en="GPU (CUDA)"),
     "dev_any": Text(zh="CPU 或 GPU", en="CPU or GPU"),

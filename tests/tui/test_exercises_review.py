@@ -58,6 +58,10 @@ async def test_an_accepted_exercise_comes_back_for_review(data_dir: Path, clock:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Exercise reviews due: 1" in screen_text(app)
+        await pilot.press("f4")  # the list says which one
+        await pilot.pause()
+        row = next(line.split() for line in screen_text(app).splitlines() if "add-one" in line)
+        assert row[:4] == ["add-one", "review", "due", "4/4"]
     app = make_exercise_app(data_dir, clock)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_exercise(pilot)
