@@ -22,7 +22,7 @@ EXERCISE_STRINGS: dict[str, Text] = {
     "reset_code": Text(zh="重置", en="Reset"),
     "solution": Text(zh="参考解答", en="Solution"),
     "save": Text(zh="保存", en="Save"),
-    "my_code": Text(zh="我的通过代码", en="My accepted code"),
+    "my_code": Text(zh="我的解答", en="My solution"),
     # grader stats
     "ex_stats_line": Text(
         zh="编程练习：已通过 {accepted} 道，已开始 {started} 道，共提交 {submissions} 次",
@@ -154,6 +154,7 @@ EXERCISE_STRINGS: dict[str, Text] = {
         zh="还没有保存的通过代码（练习通过后才会保存）。",
         en="No accepted code is kept yet (it is kept once the exercise is accepted).",
     ),
+    "ex_in_review": Text(zh="复习中（F3 看你的解答）", en="in review (F3: your solution)"),
     "ex_review_started": Text(
         zh="复习：从起始代码重新做一遍。你通过的代码已保存，按 F3 查看。",
         en="Review: start again from the starter. Your accepted code is kept; F3 shows it.",

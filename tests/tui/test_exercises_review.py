@@ -66,6 +66,7 @@ async def test_an_accepted_exercise_comes_back_for_review(data_dir: Path, clock:
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_exercise(pilot)
         assert screen.editor.text == STARTER  # a fresh workspace
+        assert "accepted · best 4/4 · in review (F3: your solution)" in screen_text(app)
         assert (data_dir / "workspace" / "add-one.py").read_text() == STARTER
         await pilot.press("f3")  # the accepted code, one key away
         await wait_for(pilot, lambda: isinstance(app.screen, SolutionScreen), timeout=5)
@@ -78,6 +79,7 @@ async def test_an_accepted_exercise_comes_back_for_review(data_dir: Path, clock:
         await paste_code(pilot, screen, "def add_one(x):\n    return 1 + x\n")
         await pilot.press("f6")
         await wait_idle(pilot, screen)
+        assert "in review" not in screen_text(app)  # rated: the review is over
         await go_home(pilot)
         await pilot.pause()
         assert "Exercise reviews due" not in screen_text(app)

@@ -74,7 +74,7 @@ class ExerciseScreen(LocalizedScreen):
         Binding("f8", "toggle_watch", "Watch", id="watch", priority=True),
         Binding("f9", "reset", "Reset", id="reset_code", priority=True),
         Binding("f4", "solution", "Solution", id="solution", priority=True),
-        Binding("f3", "my_code", "My accepted code", id="my_code", priority=True),
+        Binding("f3", "my_code", "My solution", id="my_code", priority=True),
         Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False),
         Binding("escape", "back", "Back", id="back"),
         Binding("question_mark", "hint", show=False),
@@ -169,6 +169,8 @@ class ExerciseScreen(LocalizedScreen):
         if state.best_score is not None and state.max_score is not None:
             best = self.t("ex_best", best=points(state.best_score), max=points(state.max_score))
             status += f" · {best}"
+        if self.exercises.in_review(self.exercise):
+            status += f" · {self.t('ex_in_review')}"
         header = self.t(
             "ex_header",
             title=spec.title.get(self.lang),
