@@ -11,6 +11,8 @@ Tables:
 - ``exercise_runs``: one row per graded run: public checks ("Run checks") or hidden checks
   ("Submit"), with the score, the device and the hashes of what was graded.
 - ``exercise_starts``: when the learner first changed the starter of an exercise.
+- ``exercise_run_hints``: the hints shown on the exercise screen before a run (by the run's
+  ``uid``; runs without a row had none), a table of its own so stores of any age gain it.
 
 Status of an exercise, highest first (:data:`STATUSES`):
 
@@ -31,6 +33,12 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from grader.study.exercise_review import (
+    export_review_rows,
+    import_review_rows,
+    reset_reviews,
+    review_stats,
+)
 from grader.study.store import ProgressStore
 
 if TYPE_CHECKING:
@@ -77,6 +85,10 @@ _TABLES = (
         exercise_id TEXT PRIMARY KEY,
         started_at TEXT NOT NULL
     )""",
+    """CREATE TABLE IF NOT EXISTS exercise_run_hints (
+        uid TEXT PRIMARY KEY,
+        hints INTEGER NOT NULL
+    )""",
 )
 
 
@@ -102,6 +114,8 @@ class ExerciseRun:
     """When (UTC)."""
     day: str
     """The learner's local day, ``YYYY-MM-DD``."""
+    hints: int = 0
+    """Hints shown on the exercise screen before this run."""
 
 
 @dataclass(frozen=True)
@@ -139,9 +153,10 @@ def ensure_tables(store: ProgressStore) -> None:
 
 
 def record_result(
-    store: ProgressStore, result: ExerciseResult, ran_at: datetime, day: date
+    store: ProgressStore, result: ExerciseResult, ran_at: datetime, day: date, hints: int = 0
 ) -> ExerciseRun:
-    """Store a graded run (committed before this returns) and return it."""
+    """Store a graded run (committed before this returns) and return it; ``hints``: the hints
+    shown before it."""
     run = ExerciseRun(
         uid=uuid.uuid4().hex,
         exercise_id=result.exercise,
@@ -156,12 +171,11 @@ def record_result(
         submission_hash=result.provenance.submission_hash,
         ran_at=ran_at,
         day=day.isoformat(),
+        hints=hints,
     )
     ensure_tables(store)
     with store.transaction() as db:
-        db.execute(
-            "INSERT OR IGNORE INTO exercise_runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", _run_row(run)
-        )
+        _insert_run(db, run)
     return run
 
 
@@ -177,13 +191,16 @@ def mark_started(store: ProgressStore, exercise_id: str, when: datetime) -> None
 def runs(store: ProgressStore, exercise_id: str | None = None) -> list[ExerciseRun]:
     """Every stored run (of one exercise when given), oldest first."""
     ensure_tables(store)
-    sql = "SELECT * FROM exercise_runs"
+    sql = (
+        "SELECT exercise_runs.*, COALESCE(exercise_run_hints.hints, 0) AS hints"
+        " FROM exercise_runs LEFT JOIN exercise_run_hints USING (uid)"
+    )
     args: tuple[str, ...] = ()
     if exercise_id is not None:
         sql += " WHERE exercise_id = ?"
         args = (exercise_id,)
     with store.transaction() as db:
-        rows = db.execute(sql + " ORDER BY ran_at, rowid", args).fetchall()
+        rows = db.execute(sql + " ORDER BY ran_at, exercise_runs.rowid", args).fetchall()
     return [
         ExerciseRun(
             uid=row["uid"],
@@ -199,6 +216,7 @@ def runs(store: ProgressStore, exercise_id: str | None = None) -> list[ExerciseR
             submission_hash=row["submission_hash"],
             ran_at=datetime.fromisoformat(row["ran_at"]),
             day=row["day"],
+            hints=int(row["hints"]),
         )
         for row in rows
     ]
@@ -249,15 +267,19 @@ def exercise_states(
     return {i: _state(i, by_id.get(i, []), i in started) for i in ids}
 
 
-def exercise_stats(store: ProgressStore) -> dict[str, Any]:
+def exercise_stats(store: ProgressStore, now: datetime | None = None) -> dict[str, Any]:
     """The exercise part of ``grader stats --format json``.
 
     ``{"started": int, "public_pass": int, "accepted": int, "submissions": int,
     "check_runs": int, "by_exercise": {id: {"status", "best_score", "max_score", "submissions",
     "check_runs", "accepted_at"}}}``; ``started`` counts every exercise past ``not_started``.
+    With ``now``, also the spaced review's ``scheduled``, ``due``, ``reviews`` and
+    ``review_hints`` (see :func:`grader.study.exercise_review.review_stats`).
     """
     states = exercise_states(store)
+    extra = {} if now is None else review_stats(store, now)
     return {
+        **extra,
         "started": sum(s.status != "not_started" for s in states.values()),
         "public_pass": sum(s.status == "public_pass" for s in states.values()),
         "accepted": sum(s.status == "accepted" for s in states.values()),
@@ -273,6 +295,8 @@ def reset_exercises(store: ProgressStore) -> int:
     with store.transaction() as db:
         deleted = db.execute("DELETE FROM exercise_runs").rowcount
         db.execute("DELETE FROM exercise_starts")
+        db.execute("DELETE FROM exercise_run_hints")
+    reset_reviews(store)
     return int(deleted)
 
 
@@ -290,7 +314,7 @@ def export_exercise_rows(store: ProgressStore) -> dict[str, list[dict[str, Any]]
             {"exercise_id": row[0], "started_at": row[1]}
             for row in db.execute("SELECT exercise_id, started_at FROM exercise_starts")
         ]
-    return {"exercise_runs": exported, "exercise_starts": starts}
+    return {"exercise_runs": exported, "exercise_starts": starts, **export_review_rows(store)}
 
 
 def import_exercise_rows(store: ProgressStore, data: dict[str, Any]) -> dict[str, int]:
@@ -304,7 +328,8 @@ def import_exercise_rows(store: ProgressStore, data: dict[str, Any]) -> dict[str
     loaded: list[ExerciseRun] = []
     for i, row in enumerate(_rows(data, "exercise_runs")):
         where = f"exercise_runs[{i}]"
-        if not isinstance(row, dict) or set(row) != names:
+        if not isinstance(row, dict) or not names - {"hints"} <= set(row) <= names:
+            # "hints" may be missing: exports made before hint counts have none
             raise ValueError(f"{where}: expected an object with {', '.join(sorted(names))}")
         try:
             loaded.append(ExerciseRun(**{**row, "ran_at": datetime.fromisoformat(row["ran_at"])}))
@@ -318,17 +343,16 @@ def import_exercise_rows(store: ProgressStore, data: dict[str, Any]) -> dict[str
             )
         starts.append((str(row["exercise_id"]), str(row["started_at"])))
     ensure_tables(store)
-    added = {"exercise_runs": 0, "exercise_starts": 0}
+    review_added = import_review_rows(store, data)  # validates all of its rows before writing
+    added: dict[str, int] = {"exercise_runs": 0, "exercise_starts": 0}
     with store.transaction() as db:
         for run in loaded:
-            added["exercise_runs"] += db.execute(
-                "INSERT OR IGNORE INTO exercise_runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                _run_row(run),
-            ).rowcount
+            added["exercise_runs"] += _insert_run(db, run)
         for start in starts:
             added["exercise_starts"] += db.execute(
                 "INSERT OR IGNORE INTO exercise_starts VALUES (?, ?)", start
             ).rowcount
+    added.update(review_added)
     return added
 
 
@@ -337,6 +361,16 @@ def _rows(data: dict[str, Any], key: str) -> list[Any]:
     if not isinstance(rows, list):
         raise ValueError(f"{key}: expected a list")
     return rows
+
+
+def _insert_run(db: Any, run: ExerciseRun) -> int:
+    """Insert a run and its hint count unless its uid is stored; returns the rows added."""
+    added = db.execute(
+        "INSERT OR IGNORE INTO exercise_runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", _run_row(run)
+    ).rowcount
+    if added and run.hints:
+        db.execute("INSERT OR IGNORE INTO exercise_run_hints VALUES (?, ?)", (run.uid, run.hints))
+    return int(added)
 
 
 def _run_row(run: ExerciseRun) -> tuple[Any, ...]:

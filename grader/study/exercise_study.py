@@ -26,6 +26,16 @@ from grader.study.exercise_progress import (
     mark_started,
     record_result,
 )
+from grader.study.exercise_review import (
+    add_review_hint,
+    due_exercises,
+    ensure_review_tables,
+    has_card,
+    rate,
+    review_hints,
+    review_is_open,
+    start_review,
+)
 from grader.study.store import ProgressStore
 from grader.study.workspace import Workspace, default_workspace
 
@@ -65,6 +75,7 @@ class ExerciseStudy:
             grader.errors.BankError: an exercise folder is malformed.
         """
         ensure_tables(store)
+        ensure_review_tables(store)
         root = Path(workspace) if workspace else default_workspace(course.key, data_dir)
         return cls(
             exercises=load_exercises(course.exercises, course.solutions),
@@ -89,8 +100,33 @@ class ExerciseStudy:
         return exercise_states(self.store, [exercise_id])[exercise_id]
 
     def open_code(self, exercise: Exercise) -> str:
-        """The learner's code (the starter, copied into the workspace, the first time)."""
+        """The learner's code (the starter, copied into the workspace, the first time).
+
+        When the exercise's spaced review is due, the review starts here: the accepted code is
+        kept (:meth:`Workspace.keep_accepted`) and the workspace file is the starter again.
+        """
+        if exercise.id in self.due() and not review_is_open(self.store, exercise.id):
+            self.workspace.keep_accepted(exercise, self.workspace.open(exercise))
+            start_review(self.store, exercise.id, self.clock.now())
+            return self.workspace.reset(exercise)
         return self.workspace.open(exercise)
+
+    def due(self) -> list[str]:
+        """The course's exercises whose spaced review is due now, most overdue first."""
+        ids = {e.id for e in self.exercises}
+        return [i for i in due_exercises(self.store, self.clock.now()) if i in ids]
+
+    def in_review(self, exercise: Exercise) -> bool:
+        """True while a review of ``exercise`` is open (started, not yet rated)."""
+        return review_is_open(self.store, exercise.id)
+
+    def hint_shown(self, exercise: Exercise) -> None:
+        """Count a hint shown in the open review of ``exercise`` (none open: nothing)."""
+        add_review_hint(self.store, exercise.id)
+
+    def accepted_code(self, exercise: Exercise) -> str | None:
+        """The learner's kept accepted code of ``exercise``, or None."""
+        return self.workspace.accepted(exercise)
 
     def save_code(self, exercise: Exercise, text: str) -> Path:
         """Write the learner's code to the workspace; the first change from the starter marks
@@ -104,9 +140,36 @@ class ExerciseStudy:
         """Put the starter back in the workspace (runs and status are kept); returns it."""
         return self.workspace.reset(exercise)
 
-    def record(self, result: ExerciseResult) -> ExerciseRun:
-        """Store a graded run (committed before this returns)."""
-        return record_result(self.store, result, self.clock.now(), self.clock.today())
+    def record(self, result: ExerciseResult, hints: int = 0) -> ExerciseRun:
+        """Store a graded run (committed before this returns) and drive the spaced review.
+
+        ``hints``: hints shown on the screen so far. A complete submission rates the open review
+        (with the hints counted in it), or schedules the exercise at its first acceptance (rated
+        with ``hints``); the accepted code is kept then. See :mod:`grader.study.exercise_review`.
+        """
+        now = self.clock.now()
+        run = record_result(self.store, result, now, self.clock.today(), hints)
+        if result.kind != "hidden" or result.incomplete:
+            return run
+        exercise = self.exercise(result.exercise)
+        reviewing = review_is_open(self.store, exercise.id)
+        if not reviewing and (not result.full_marks or has_card(self.store, exercise.id)):
+            return run
+        if reviewing:
+            hints = review_hints(self.store, exercise.id)
+        else:
+            self.workspace.keep_accepted(exercise, self.workspace.read(exercise))
+        rate(
+            self.store,
+            exercise.id,
+            full_marks=result.full_marks,
+            score=result.score,
+            max_score=result.max_score,
+            hints=hints,
+            now=now,
+            day=self.clock.today(),
+        )
+        return run
 
     def accepted_count(self) -> tuple[int, int]:
         """(accepted exercises, all exercises) of the course."""

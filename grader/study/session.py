@@ -432,5 +432,6 @@ class QuizSession:
                 answered_at=now,
                 day=self.clock.today().isoformat(),
                 lang=self.lang,
+                hints=item.hints_shown,
             )
         )

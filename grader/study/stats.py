@@ -12,7 +12,7 @@ card of one is a review the learner could never clear).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,10 +20,19 @@ from typing import Any
 from fsrs import Card
 
 from grader.study.clock import Clock
+from grader.study.exercise_review import exercise_due_days, reviews
 from grader.study.scheduling import ReviewScheduler
 from grader.study.store import AnswerRecord, ProgressStore
 
-__all__ = ["Stats", "Tally", "compute_stats", "streak_days"]
+__all__ = [
+    "FORECAST_DAYS",
+    "Stats",
+    "Tally",
+    "compute_stats",
+    "due_forecast",
+    "hint_stats",
+    "streak_days",
+]
 
 
 @dataclass
@@ -138,3 +147,55 @@ def compute_stats(store: ProgressStore, clock: Clock, question_ids: Iterable[str
         due=due,
         outdated=outdated,
     )
+
+
+FORECAST_DAYS = 14
+"""Days in the due-review forecast of ``grader stats`` (today and the 13 after it)."""
+
+
+def due_forecast(
+    store: ProgressStore,
+    clock: Clock,
+    days: int = FORECAST_DAYS,
+    *,
+    question_ids: Collection[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Reviews falling due on each of the next ``days`` days, today first:
+    ``[{"day": "YYYY-MM-DD", "questions": int, "exercises": int}, ...]``.
+
+    Today's counts include every overdue review. A card's day is its due time's distance in
+    calendar days from now (UTC), counted from the learner's local today. With
+    ``question_ids`` (the questions now in the course), a retired question's card is left out:
+    it never comes up again.
+    """
+    today = clock.today()
+    now_day = clock.now().date()
+    rows: list[dict[str, Any]] = [
+        {"day": (today + timedelta(days=i)).isoformat(), "questions": 0, "exercises": 0}
+        for i in range(days)
+    ]
+
+    def add(due_day: date, kind: str) -> None:
+        offset = max(0, (due_day - now_day).days)
+        if offset < days:
+            rows[offset][kind] += 1
+
+    for question_id, stored in store.cards().items():
+        if question_ids is not None and question_id not in question_ids:
+            continue
+        add(Card.from_dict(stored.card).due.date(), "questions")  # type: ignore[arg-type]
+    for due_day in exercise_due_days(store):
+        add(due_day, "exercises")
+    return rows
+
+
+def hint_stats(store: ProgressStore) -> dict[str, int]:
+    """Hints used: ``question_hints`` (shown before first tries at questions),
+    ``answers_with_hints`` (first tries that had one or more), ``exercise_hints`` (shown in
+    exercise reviews and before first acceptances, see :mod:`grader.study.exercise_review`)."""
+    first = [r for r in store.answers() if r.attempt == 1]
+    return {
+        "question_hints": sum(r.hints for r in first),
+        "answers_with_hints": sum(r.hints > 0 for r in first),
+        "exercise_hints": sum(r.hints for r in reviews(store)),
+    }

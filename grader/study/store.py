@@ -12,6 +12,9 @@ Tables:
   with the bank and tags it had then, so the stats need no bank.
 - ``cards`` and ``review_logs``: the FSRS state of each question and its rating history.
 - ``sessions``: quiz sessions (an unfinished exam is ``active`` until submitted).
+- ``answer_hints``: how many hints were shown before an answer (by the answer's ``uid``; answers
+  without a row had none). A table of its own, added with ``CREATE TABLE IF NOT EXISTS``, so a
+  store of any age gains it on opening and an older grader still writes ``answers`` as before.
 
 Rows that belong to an older version of a question (its content hash changed) keep their data
 and get ``outdated = 1``.
@@ -71,6 +74,10 @@ CREATE TABLE IF NOT EXISTS review_logs (
     log TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS review_logs_question ON review_logs(question_id);
+CREATE TABLE IF NOT EXISTS answer_hints (
+    uid TEXT PRIMARY KEY,
+    hints INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
     mode TEXT NOT NULL,
@@ -115,6 +122,8 @@ class AnswerRecord:
     lang: str
     outdated: bool = False
     """True once the question's content changed after this answer."""
+    hints: int = 0
+    """Hints shown before this answer (kept in the ``answer_hints`` table)."""
 
 
 @dataclass(frozen=True)
@@ -210,19 +219,20 @@ class ProgressStore:
 
     def record_answer(self, record: AnswerRecord) -> None:
         """Store a graded answer (committed before this returns)."""
-        self._db.execute(
-            "INSERT OR IGNORE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            _answer_row(record),
-        )
+        with self.transaction() as db:
+            _insert_answer(db, record)
 
     def answers(self, question_id: str | None = None) -> list[AnswerRecord]:
         """Every stored answer (of one question when given), oldest first."""
-        sql = "SELECT * FROM answers"
+        sql = (
+            "SELECT answers.*, COALESCE(answer_hints.hints, 0) AS hints FROM answers"
+            " LEFT JOIN answer_hints USING (uid)"
+        )
         args: tuple[str, ...] = ()
         if question_id is not None:
             sql += " WHERE question_id = ?"
             args = (question_id,)
-        rows = self._db.execute(sql + " ORDER BY answered_at, rowid", args).fetchall()
+        rows = self._db.execute(sql + " ORDER BY answered_at, answers.rowid", args).fetchall()
         return [_answer_from_row(row) for row in rows]
 
     # -- FSRS cards and reviews ------------------------------------------------------------
@@ -349,11 +359,7 @@ class ProgressStore:
         added = {"answers": 0, "reviews": 0, "cards": 0, "sessions": 0}
         with self.transaction() as db:
             for record in answers:
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    _answer_row(record),
-                )
-                added["answers"] += cur.rowcount
+                added["answers"] += _insert_answer(db, record)
             for review in reviews:
                 cur = db.execute(
                     "INSERT OR IGNORE INTO review_logs VALUES (?,?,?,?,?,?,?,?)",
@@ -404,8 +410,21 @@ class ProgressStore:
     def reset(self) -> None:
         """Delete every answer, card, review and session of this course."""
         with self.transaction() as db:
-            for table in ("answers", "cards", "review_logs", "sessions"):
+            for table in ("answers", "answer_hints", "cards", "review_logs", "sessions"):
                 db.execute(f"DELETE FROM {table}")
+
+
+def _insert_answer(db: sqlite3.Connection, record: AnswerRecord) -> int:
+    """Insert an answer and its hint count unless its uid is stored; returns the rows added."""
+    added = db.execute(
+        "INSERT OR IGNORE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        _answer_row(record),
+    ).rowcount
+    if added and record.hints:
+        db.execute(
+            "INSERT OR IGNORE INTO answer_hints VALUES (?, ?)", (record.uid, int(record.hints))
+        )
+    return int(added)
 
 
 def _answer_row(r: AnswerRecord) -> tuple[Any, ...]:
@@ -445,6 +464,7 @@ def _answer_from_row(row: sqlite3.Row) -> AnswerRecord:
         day=row["day"],
         lang=row["lang"],
         outdated=bool(row["outdated"]),
+        hints=int(row["hints"]),
     )
 
 

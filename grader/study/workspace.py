@@ -3,7 +3,8 @@
 Each exercise has one file, ``<workspace>/<exercise id>.py``, created from the exercise's
 ``starter.py`` the first time the exercise is opened and kept across restarts. The built-in editor,
 the learner's ``$EDITOR`` and any other editor all work on that file; a reset copies the starter
-over it again.
+over it again. ``<workspace>/accepted/<exercise id>.py`` keeps the learner's first accepted code,
+written once and never overwritten (spaced review starts the exercise afresh from the starter).
 
 The workspace is ``--workspace DIR`` when given, else ``<data dir>/<course key>/workspace`` (next
 to the course's progress store, see :mod:`grader.study.paths`).
@@ -19,9 +20,11 @@ from pathlib import Path
 from grader.exercises.model import Exercise
 from grader.study.paths import data_dir
 
-__all__ = ["WORKSPACE_DIRNAME", "Workspace", "default_workspace"]
+__all__ = ["ACCEPTED_DIRNAME", "WORKSPACE_DIRNAME", "Workspace", "default_workspace"]
 
 WORKSPACE_DIRNAME = "workspace"
+ACCEPTED_DIRNAME = "accepted"
+"""The folder inside the workspace holding each exercise's accepted code."""
 
 
 def default_workspace(course_key: str, data_override: str | os.PathLike[str] | None = None) -> Path:
@@ -89,6 +92,32 @@ class Workspace:
         text = self.starter_text(exercise)
         self.write(exercise, text)
         return text
+
+    def accepted_path(self, exercise: Exercise) -> Path:
+        """Where the learner's accepted code of ``exercise`` is kept (see
+        :mod:`grader.study.exercise_review`)."""
+        return self.root / ACCEPTED_DIRNAME / f"{exercise.id}.py"
+
+    def keep_accepted(self, exercise: Exercise, text: str) -> bool:
+        """Keep ``text`` as the accepted code of ``exercise`` unless some is already kept (it is
+        never overwritten); returns True when it was written."""
+        path = self.accepted_path(exercise)
+        if path.is_file():
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("x", encoding="utf-8", newline="") as out:
+                out.write(text)
+        except FileExistsError:
+            return False
+        return True
+
+    def accepted(self, exercise: Exercise) -> str | None:
+        """The kept accepted code of ``exercise``, or None."""
+        try:
+            return self.accepted_path(exercise).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def exists(self, exercise: Exercise) -> bool:
         """True once the exercise has been opened (its file is in the workspace)."""

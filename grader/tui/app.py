@@ -50,6 +50,7 @@ BROWSER_TAKEN = frozenset(
 
 BROWSER_KEYMAP: dict[str, str] = {
     "run_checks": "f3",  # F5 reloads the page (and F7 selects all in the editor)
+    "my_code": "f10",  # F3 is Run checks there
     "next": "pagedown",  # Ctrl+N opens a browser window
     "prev": "pageup",  # beside Next
     "finish": "ctrl+e",  # Ctrl+T opens a browser tab ("e" for end)
@@ -255,7 +256,12 @@ class QuizApp(App[None]):
     def open_stats(self) -> None:
         """Show the statistics screen."""
         names = {b.bank: b.title for b in self.study.catalog.banks}
-        self.open_screen("stats", self.study.stats(), self.study.clock.today(), names)
+        from grader.study.stats import due_forecast, hint_stats
+
+        store, clock = self.study.store, self.study.clock
+        current = self.study.catalog.questions.keys()
+        extra = (hint_stats(store), due_forecast(store, clock, question_ids=current))
+        self.open_screen("stats", self.study.stats(), clock.today(), names, *extra)
 
     def go_home(self) -> None:
         """Show the home screen: back down to it, or (started straight into a quiz) instead of

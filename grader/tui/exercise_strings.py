@@ -22,12 +22,35 @@ EXERCISE_STRINGS: dict[str, Text] = {
     "reset_code": Text(zh="重置", en="Reset"),
     "solution": Text(zh="参考解答", en="Solution"),
     "save": Text(zh="保存", en="Save"),
+    "my_code": Text(zh="我的解答", en="My solution"),
     # grader stats
     "ex_stats_line": Text(
         zh="编程练习：已通过 {accepted} 道，已开始 {started} 道，共提交 {submissions} 次",
         en="Code exercises: {accepted} accepted, {started} started, {submissions} submissions",
     ),
+    "ex_review_line": Text(
+        zh="练习复习：现在到期 {due} 道，已排期 {scheduled} 道，已复习 {reviews} 次（用了 {hints} 个提示）",
+        en="Exercise reviews: {due} due now, {scheduled} scheduled, {reviews} done "
+        "({hints} hints used)",
+    ),
+    "stats_chart_accuracy": Text(
+        zh="近 {days} 天每日正确率（括号内为答题数）",
+        en="Accuracy by day, last {days} days (answers in brackets)",
+    ),
+    "stats_chart_due": Text(
+        zh="未来 {days} 天到期的复习（█ 题目，▒ 编程练习）",
+        en="Reviews due in the next {days} days (█ questions, ▒ exercises)",
+    ),
+    "stats_chart_none": Text(zh="（没有）", en="(none)"),
+    "stats_hints": Text(
+        zh="用过的提示：{n} 道题共 {q} 个，编程练习 {e} 个",
+        en="Hints used: {q} on {n} questions, {e} in code exercises",
+    ),
     # home
+    "ex_due_home": Text(
+        zh="待复习编程练习 {n} 道（打开即重新开始）",
+        en="Exercise reviews due: {n} (opening one starts it afresh)",
+    ),
     "ex_home_button": Text(zh="编程练习（已通过 {a}/{n}）", en="Exercises ({a}/{n} accepted)"),
     # list
     "ex_list_title": Text(zh="编程练习", en="Code exercises"),
@@ -47,6 +70,7 @@ EXERCISE_STRINGS: dict[str, Text] = {
     "st_in_progress": Text(zh="进行中", en="in progress"),
     "st_public_pass": Text(zh="公开检查通过", en="public checks pass"),
     "st_accepted": Text(zh="已通过", en="accepted"),
+    "st_review_due": Text(zh="待复习", en="review due"),
     "dev_cpu": Text(zh="CPU", en="CPU"),
     "dev_cuda": Text(zh="GPU（CUDA）", en="GPU (CUDA)"),
     "dev_any": Text(zh="CPU 或 GPU", en="CPU or GPU"),
@@ -125,6 +149,16 @@ EXERCISE_STRINGS: dict[str, Text] = {
         zh="本课程没有提供参考解答。", en="This course ships no reference solution."
     ),
     "ex_solution_title": Text(zh="参考解答", en="Reference solution"),
+    "ex_mine_title": Text(zh="你通过的代码", en="Your accepted code"),
+    "ex_mine_missing": Text(
+        zh="还没有保存的通过代码（练习通过后才会保存）。",
+        en="No accepted code is kept yet (it is kept once the exercise is accepted).",
+    ),
+    "ex_in_review": Text(zh="复习中（F3 看你的解答）", en="in review (F3: your solution)"),
+    "ex_review_started": Text(
+        zh="复习：从起始代码重新做一遍。你通过的代码已保存，按 F3 查看。",
+        en="Review: start again from the starter. Your accepted code is kept; F3 shows it.",
+    ),
     "close": Text(zh="关闭", en="Close"),
     # results
     "res_title_public": Text(zh="公开检查结果", en="Public checks"),

@@ -42,6 +42,19 @@ def test_every_action_has_a_key_the_browser_leaves_alone(owner: type) -> None:
         assert any(k not in BROWSER_TAKEN for k in keys), (owner.__name__, action, keys)
 
 
+@pytest.mark.parametrize("owner", _classes(), ids=lambda c: c.__name__)
+def test_no_two_actions_share_a_key_in_a_browser(owner: type) -> None:
+    """Moving an action onto a free key must not land it on another action's key (Run checks
+    took F3 in a browser, where the exercise screen's "my solution" already was)."""
+    actions_by_key: dict[str, set[str]] = {}
+    for binding in owner.BINDINGS:
+        for key in binding.key.split(","):
+            key = BROWSER_KEYMAP.get(binding.id or "", key.strip())
+            actions_by_key.setdefault(key, set()).add(binding.action)
+    shared = {key: actions for key, actions in actions_by_key.items() if len(actions) > 1}
+    assert not shared, (owner.__name__, shared)
+
+
 def test_the_keymap_covers_every_taken_key() -> None:
     """No binding anywhere sits on a browser key without a browser replacement."""
     for owner in _classes():

@@ -84,7 +84,7 @@ class GradingRun:
         """Store the run, show its results, and point at the first line a failure names."""
         screen = self.screen
         was_accepted = self._accepted()
-        screen.exercises.record(result)
+        screen.exercises.record(result, hints=screen.pane.hints.shown)
         self._show_running(False)
         screen.pane.results.show(result, screen.lang)
         screen.update_header()

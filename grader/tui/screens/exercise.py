@@ -14,6 +14,8 @@ The screen only composes, labels and routes; each job is a part of its own:
 - :class:`~grader.tui.controllers.grading_run.GradingRun`: Run checks / Submit in a thread
   worker, Esc / Ctrl+G cancels (killing the whole grading process tree), results stored;
 - :class:`~grader.tui.controllers.code_reset.CodeReset`: back to the starter (F9);
+- spaced review (:mod:`grader.study.exercise_review`): opening a due exercise starts it afresh
+  from the starter; F3 shows the learner's kept accepted code; hints shown count in the review;
 - widgets: :class:`ExercisePane` (statement, :class:`HintsPanel`, results, solution),
   :class:`ExerciseToolbar`, :class:`CodeEditor`, :class:`JobBar`.
 """
@@ -47,6 +49,7 @@ from grader.tui.widgets.check_results import points
 from grader.tui.widgets.code_editor import CodeEditor
 from grader.tui.widgets.exercise_pane import ExercisePane
 from grader.tui.widgets.exercise_toolbar import ExerciseToolbar
+from grader.tui.widgets.hints_panel import HintsPanel
 from grader.tui.widgets.job_bar import JobBar
 
 __all__ = ["ExerciseScreen"]
@@ -71,6 +74,7 @@ class ExerciseScreen(LocalizedScreen):
         Binding("f8", "toggle_watch", "Watch", id="watch", priority=True),
         Binding("f9", "reset", "Reset", id="reset_code", priority=True),
         Binding("f4", "solution", "Solution", id="solution", priority=True),
+        Binding("f3", "my_code", "My solution", id="my_code", priority=True),
         Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False),
         Binding("escape", "back", "Back", id="back"),
         Binding("question_mark", "hint", show=False),
@@ -110,6 +114,8 @@ class ExerciseScreen(LocalizedScreen):
         self.editor.focus()
         self.watcher.start()
         self.grading_run.start_worker()
+        if self.exercises.in_review(self.exercise):
+            self.notify(self.t("ex_review_started"), timeout=8)
 
     def on_unmount(self) -> None:
         self.code.save_now()
@@ -163,6 +169,8 @@ class ExerciseScreen(LocalizedScreen):
         if state.best_score is not None and state.max_score is not None:
             best = self.t("ex_best", best=points(state.best_score), max=points(state.max_score))
             status += f" · {best}"
+        if self.exercises.in_review(self.exercise):
+            status += f" · {self.t('ex_in_review')}"
         header = self.t(
             "ex_header",
             title=spec.title.get(self.lang),
@@ -187,10 +195,20 @@ class ExerciseScreen(LocalizedScreen):
             return self.exercises.state(self.exercise.id).status == "accepted"
         if action == "external_editor":
             return not self.app.in_browser  # a web page cannot be suspended for $EDITOR
+        if action == "my_code":
+            return self.exercises.accepted_code(self.exercise) is not None
         return True
 
     def action_hint(self) -> None:
         self.pane.hints.reveal_next()
+
+    def action_my_code(self) -> None:
+        """Show the learner's accepted code (kept when it was accepted, read-only)."""
+        text = self.exercises.accepted_code(self.exercise)
+        if text is None:
+            self.notify(self.t("ex_mine_missing"), severity="warning")
+            return
+        self.app.open_screen("solution", self.exercise, text, "ex_mine_title")
 
     def action_solution(self) -> None:
         """Show the reference solution, once the exercise is accepted."""
@@ -242,6 +260,10 @@ class ExerciseScreen(LocalizedScreen):
     @on(TextArea.Changed, "#editor")
     def _edited(self, event: TextArea.Changed) -> None:
         self.code.edited(event.text_area.text)
+
+    def on_hints_panel_revealed(self, message: HintsPanel.Revealed) -> None:
+        """A hint was shown: counted in the open review, if any (it rates the review)."""
+        self.exercises.hint_shown(self.exercise)
 
     def on_worker_ready(self, message: WorkerReady) -> None:
         self.grading_run.worker_ready(message)

@@ -86,6 +86,7 @@ class ExerciseListScreen(LocalizedScreen):
             table.columns[ColumnKey(key)].label = Text(t(key, lang))
         table.clear()
         states = self.exercises.states()
+        due = set(self.exercises.due())
         rows = []
         for exercise in self.exercises.exercises:
             state = states[exercise.id]
@@ -93,7 +94,7 @@ class ExerciseListScreen(LocalizedScreen):
             rows.append(
                 [
                     exercise.id,
-                    status_label(state, lang),
+                    t("st_review_due", lang) if exercise.id in due else status_label(state, lang),
                     best_label(state),
                     points(spec.points),
                     t(f"dev_{spec.device}", lang),

@@ -49,6 +49,7 @@ class HomeScreen(LocalizedScreen):
                     self._mode_labels(), selected=[MODES.index(self.initial_mode)], id="modes"
                 )
                 yield Static("", id="due-total")
+                yield Static("", id="due-exercises")
                 yield Static("", id="mastery-rule", classes="muted")
                 yield Button("", id="resume", variant="warning", compact=True)
                 with Horizontal(id="home-buttons"):
@@ -120,6 +121,10 @@ class HomeScreen(LocalizedScreen):
         self.query_one("#banks", ChoiceList).set_labels(self._bank_labels())
         self.query_one("#start", Button).label = self.t("start")
         self.query_one("#open-stats", Button).label = self.t("stats")
+        due_exercises = self.query_one("#due-exercises", Static)
+        due_count = len(self.app.exercises.due()) if self.app.exercises is not None else 0
+        due_exercises.display = due_count > 0
+        due_exercises.update(Content(self.t("ex_due_home", n=due_count)))
         exercises_button = self.query_one("#open-exercises", Button)
         exercises_button.display = self.app.exercises is not None
         if self.app.exercises is not None:

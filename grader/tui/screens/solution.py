@@ -17,14 +17,16 @@ __all__ = ["SolutionScreen"]
 
 
 class SolutionScreen(LocalizedModal):
-    """The reference solution ``text`` of ``exercise``; dismissed by Esc."""
+    """The reference solution ``text`` of ``exercise`` (or, with ``title_key="ex_mine_title"``,
+    the learner's own accepted code); dismissed by Esc."""
 
     BINDINGS = [*LANG_BINDINGS, Binding("escape", "close", "Close", id="close")]
 
-    def __init__(self, exercise: Exercise, text: str) -> None:
+    def __init__(self, exercise: Exercise, text: str, title_key: str = "ex_solution_title") -> None:
         super().__init__()
         self.exercise = exercise
         self.text = text
+        self.title_key = title_key
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self._title()), id="title-bar")
@@ -40,7 +42,7 @@ class SolutionScreen(LocalizedModal):
         self.query_one("#solution-code", TextArea).focus()
 
     def _title(self) -> str:
-        return f"{self.t('ex_solution_title')} · {self.exercise.spec.title.get(self.lang)}"
+        return f"{self.t(self.title_key)} · {self.exercise.spec.title.get(self.lang)}"
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Button, Markdown
 
 from grader.exercises.model import Exercise
@@ -21,6 +22,13 @@ class HintsPanel(Vertical):
         exercise: The exercise whose hints these are.
         lang: "zh" or "en".
     """
+
+    class Revealed(Message):
+        """One more hint is shown (from F1 or the button); ``shown`` counts them."""
+
+        def __init__(self, shown: int) -> None:
+            super().__init__()
+            self.shown = shown
 
     def __init__(self, exercise: Exercise, lang: str, *, id: str | None = "hints-panel") -> None:
         super().__init__(id=id)
@@ -43,6 +51,7 @@ class HintsPanel(Vertical):
             self.notify(t("ex_no_more_hints", self.lang))
             return False
         self.shown += 1
+        self.post_message(self.Revealed(self.shown))
         self._refresh()
         self.query_one("#hints", Markdown).scroll_visible(animate=False)
         return True
