@@ -54,10 +54,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.skip(reason=f"needs CUDA: {reason}"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium (a Playwright ``Browser``) for the whole session, shared by every
-    browser test; skipped without Chromium, failed on CI (tests/browser_support.py)."""
+    """One headless Chromium (a Playwright ``Browser``) per test module; skipped without
+    Chromium, failed on CI (tests/browser_support.py).
+
+    Not one per session: Playwright's sync API keeps an asyncio event loop running on this
+    thread while it is open, and every later ``asyncio.run`` (the Pilot tests) would fail with
+    "cannot be called from a running event loop". Closed with its module, it leaves none.
+    A module that uses it should hold browser tests only."""
     from browser_support import launched_browser
 
     with launched_browser() as launched:
