@@ -100,6 +100,8 @@ class GradeResult:
     item_scores: dict[str, dict[str, float]] = field(default_factory=dict)
     """Student -> item -> credit in [0, 1] (only the items the student's exam had)."""
     picks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pending: dict[str, set[str]] = field(default_factory=dict)
+    """Student -> items awaiting manual grading (left out of the item analysis)."""
     """Student -> item -> the option picked (original index) for choice questions."""
 
 
@@ -327,6 +329,8 @@ def grade_exam(
                 except (TypeError, ValueError):
                     score, note = 0.0, "unreadable response"
             scores[label] = score
+            if note == "awaiting manual grading":
+                result.pending.setdefault(sid, set()).add(label)
             if isinstance(question, SingleQuestion | CodeOutputQuestion) and getattr(
                 question, "options", None
             ):
@@ -453,8 +457,12 @@ def write_analysis(key: ExamKey, result: GradeResult, out: Path) -> None:
     from grader.exam.report_html import write_reports
 
     info = {label: ci for label, q in key.questions.items() if (ci := choice_info(q)) is not None}
+    scores = {
+        sid: {i: v for i, v in row.items() if i not in result.pending.get(sid, set())}
+        for sid, row in result.item_scores.items()
+    }
     exam, items = analyse(
-        result.item_scores,
+        scores,
         items=list(key.questions),
         picks=result.picks,
         choice_info=info,

@@ -64,10 +64,14 @@ def _scatter(items: Sequence[ItemStats]) -> str:
         f'<text x="12" y="{height / 2}" font-size="11" transform="rotate(-90 12 {height / 2})" '
         'text-anchor="middle">discrimination 区分度 (−1–1)</text>'
     ]
+    placed: dict[tuple[int, int], int] = {}
     for s in items:
         d = s.discrimination if s.discrimination is not None else 0.0
         x = pad + s.facility * (width - 2 * pad)
         y = pad + (1 - (d + 1) / 2) * (height - 2 * pad)
+        spot = (round(x / 8), round(y / 8))
+        stacked = placed.get(spot, 0)  # labels of points at one spot go one under another
+        placed[spot] = stacked + 1
         colour = "#c0392b" if s.flags else "#27ae60"
         parts.append(
             f'<circle class="item-point" data-item="{escape(s.item)}" cx="{x:.1f}" cy="{y:.1f}" '
@@ -75,7 +79,8 @@ def _scatter(items: Sequence[ItemStats]) -> str:
         )
         if s.flags:
             parts.append(
-                f'<text class="item-label" x="{x + 7:.1f}" y="{y - 6:.1f}" font-size="11">'
+                f'<text class="item-label" x="{x + 7:.1f}" y="{y - 6 + 12 * stacked:.1f}" '
+                'font-size="11">'
                 f"{escape(s.item)}</text>"
             )
     parts.append("</svg>")

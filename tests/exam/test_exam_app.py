@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from exam_support import HERE, build
 
@@ -22,6 +24,13 @@ from grader.tui.screens.exam import ExamScreen  # noqa: E402
 from grader.tui.screens.handed_in import HandedInScreen  # noqa: E402
 
 SECRETS = ("A view reads the same data under another shape.", "Transposing swaps")
+
+
+def _run(coroutine: Any) -> Any:
+    """Run an app test in a thread of its own: the session's Playwright browser (if a browser
+    test ran first) keeps an event loop on the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _app(exam: Path, data: Path, clock: FakeClock) -> QuizApp:
@@ -48,7 +57,7 @@ def test_sit_kill_resume_and_hand_in(tmp_path: Path) -> None:
 
     item = read_exam_file(exam).items[0]
     picked = item["options"][1] if item["type"] == "code_output" else 1
-    asyncio.run(first_sitting())
+    _run(first_sitting())
     assert not (out / "alice.answers.json").exists()
     clock.advance(240)  # four minutes with the app closed still count
 
@@ -67,7 +76,7 @@ def test_sit_kill_resume_and_hand_in(tmp_path: Path) -> None:
             assert "alice.answers.json" in text and "Hand in this file" in text
             assert "Score" not in text and "%" not in text
 
-    asyncio.run(second_sitting())
+    _run(second_sitting())
     handed = json.loads((out / "alice.answers.json").read_text(encoding="utf-8"))
     first = read_exam_file(exam).items[0]["item"]
     by_item = {a["item"]: a for a in handed["answers"]}
@@ -91,8 +100,8 @@ def test_deadline_passed_while_closed_hands_in(tmp_path: Path) -> None:
                 assert isinstance(app.screen, HandedInScreen)
         return app
 
-    asyncio.run(sit(0))
+    _run(sit(0))
     clock.advance(11 * 60)  # past the ten minutes, with the app closed
-    asyncio.run(sit(1))
+    _run(sit(1))
     handed = json.loads((out / "bob.answers.json").read_text(encoding="utf-8"))
     assert handed["timed_out"] is True and handed["time_used_s"] == 600.0
