@@ -97,6 +97,10 @@ def run_exam_file(file: Path, *, lang: str | None = None, data_dir: Any = None) 
 
     exam_file = read_exam_file(file)
     study = open_class_exam(exam_file, data_dir)
+    done = study.handed_in_file()
+    if done is not None:
+        study.close()
+        raise UsageError(f"this exam was already handed in: {done} (hand in that file)")
     try:
         QuizApp(study, lang=lang or default_lang(), start=StartOptions(mode="exam")).run()
     finally:

@@ -164,6 +164,13 @@ class ClassExamStudy(Study):
         assert self.exam_file is not None
         return f"class-{self.exam_file.exam_id}-{self.exam_file.student}"
 
+    def handed_in_file(self) -> str | None:
+        """The answers file this exam was already handed in as, or None."""
+        row = self.store.session(self.session_id)
+        if row is None or row.status == "active":
+            return None
+        return str(row.state.get("filters", {}).get("handed_in", "?"))
+
     def _attach(self, session: QuizSession) -> ClassExamSession:
         assert isinstance(session, ClassExamSession)
         session.exam_file = self.exam_file

@@ -105,3 +105,17 @@ def test_deadline_passed_while_closed_hands_in(tmp_path: Path) -> None:
     _run(sit(1))
     handed = json.loads((out / "bob.answers.json").read_text(encoding="utf-8"))
     assert handed["timed_out"] is True and handed["time_used_s"] == 600.0
+
+
+def test_take_needs_a_terminal_and_refuses_a_second_sitting(tmp_path: Path) -> None:
+    from cli_support import run_grader
+
+    out = build(tmp_path, ["carol"], spec=HERE / "views_spec.yaml")
+    done = run_grader("exam", "take", str(out / "carol.exam"), cwd=tmp_path)
+    assert done.returncode == 2 and "needs a terminal" in done.stderr
+    study = open_class_exam(read_exam_file(out / "carol.exam"), tmp_path / "data")
+    try:
+        study.new_session("exam").submit()
+        assert study.handed_in_file() == str(out / "carol.answers.json")
+    finally:
+        study.close()
