@@ -172,3 +172,35 @@ def test_analyze_progress_exports(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("[]")
     done = run_grader("analyze", "bad.json", "--course", str(COURSE), "--out", "a", cwd=tmp_path)
     assert done.returncode == 2 and "grader progress export" in done.stderr
+
+
+def test_different_questions_per_student_report_each_items_n(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "exam: mixed\nseed: another-long-secret-for-mixing\nsame_questions: false\n"
+        "draw:\n  - bank: exam-basics\n    count: 3\n"
+    )
+    students = [f"s{n}" for n in range(5)]
+    out = build(tmp_path, students, spec=spec)
+    key = load(out / "key.json")
+    seen = {s: {i["item"] for i in key["students"][s]["items"]} for s in students}
+    assert len({frozenset(v) for v in seen.values()}) > 1
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for n, student in enumerate(students):
+        shutil.copy(answer_all(out / f"{student}.exam", tmp_path / f"d{n}", {}), answers)
+    results = tmp_path / "results"
+    done = run_grader(
+        "exam", "grade", str(out / "key.json"), str(answers), "--out", str(results), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    table = list(csv.DictReader((results / "analysis.csv").read_text("utf-8-sig").splitlines()))
+    counts = {r["item"]: int(r["n"]) for r in table}
+    short = {k for k, e in key["questions"].items() if e["question"]["type"] == "short"}
+    expected = {
+        label: sum(label in seen[s] for s in students)
+        for label in key["questions"]
+        if label not in short
+    }
+    assert counts == {k: v for k, v in expected.items() if v}
+    assert any(v < len(students) for v in counts.values())
