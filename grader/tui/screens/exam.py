@@ -73,12 +73,12 @@ class ExamScreen(LocalizedScreen):
         parts = []
         if remaining is not None:
             parts.append(self.t("exam_left", time=format_duration(remaining)))
+        parts.append(self.t("exam_answered", a=answered, n=len(session)))
         deadline = getattr(session, "deadline_at", None)
         if deadline is not None:
             # A class exam's deadline is wall-clock: it keeps running while the app is closed.
-            shown = deadline.astimezone().strftime("%Y-%m-%d %H:%M")
+            shown = deadline.astimezone().strftime("%m-%d %H:%M")
             parts.append(self.t("exam_deadline", time=shown))
-        parts.append(self.t("exam_answered", a=answered, n=len(session)))
         if flagged:
             parts.append("⚑ " + self.t("exam_flagged", n=flagged))
         return "  ·  ".join(parts)
