@@ -215,9 +215,9 @@ def analyse(
         _flags(stats)
         results.append(stats)
     values = [totals[s] for s in students]
-    complete = [
-        [matrix[s][i] for i in labels] for s in students if all(i in matrix[s] for i in labels)
-    ]
+    # α over the items every student saw (all of them when everyone had the same exam).
+    common = [i for i in labels if all(i in matrix[s] for s in students)]
+    complete = [[matrix[s][i] for i in common] for s in students]
     alpha = cronbach_alpha(complete)
     sd = statistics.stdev(values) if len(values) > 1 else None
     exam = ExamStats(

@@ -46,6 +46,8 @@ def test_analysis_html_renders(browser, tmp_path: Path) -> None:
     html = page_path.read_text(encoding="utf-8")
     assert "<script" not in html and not re.search(r"(src|href)=\"https?:", html)
     dom = dump_dom(page_path)
+    # α is computed over the items everyone saw, the pending short answer left out.
+    assert re.search(r"α / KR-20 -?\d\.\d\d", dom), "alpha is reported"
     assert re.search(r'<svg id="score-histogram"[^>]*>.*?<rect class="bar"', dom, re.S)
     scatter = dom.split('<svg id="facility-discrimination"', 1)[1].split("</svg>", 1)[0]
     points = set(re.findall(r'class="item-point" data-item="(Q\d\d)"', scatter))
