@@ -27,8 +27,8 @@ SECRETS = ("A view reads the same data under another shape.", "Transposing swaps
 
 
 def _run(coroutine: Any) -> Any:
-    """Run an app test in a thread of its own: the session's Playwright browser (if a browser
-    test ran first) keeps an event loop on the main thread."""
+    """Run an app test in a thread of its own: the session's Playwright ``browser`` fixture, once
+    some test used it, keeps an event loop on the main thread."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
 
