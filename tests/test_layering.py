@@ -75,6 +75,7 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
     {"verify": ("verify/",)},
     {"study": ("study/",)},
     {"batch": ("batch/",)},
+    {"exam": ("exam/",)},
     {"publish": ("gradescope.py", "pinned_wheel.py", "handout.py", "ci_kit.py")},
     {"interop": ("interop/",)},
     {"tui": ("tui/",)},

@@ -59,6 +59,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "grader.cli.exporting:export_questions",
         "Export question banks to Moodle XML or GIFT.",
     ),
+    "exam": (
+        "grader.cli.exam:exam",
+        "Build, sit and grade a class exam (no answers in its files).",
+    ),
+    "analyze": ("grader.cli.analyze:analyze", "Item analysis of many learners' progress exports."),
 }
 
 

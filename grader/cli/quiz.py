@@ -178,6 +178,13 @@ def _open_exercises(
     help="Folder for your code-exercise files (default: workspace/ beside the progress in the "
     "data directory).",
 )
+@click.option(
+    "--exam",
+    "exam_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Sit a class exam file from your instructor (as `grader exam take FILE`).",
+)
 @course_option
 @data_dir_option
 def quiz(**options: Any) -> None:
@@ -213,4 +220,12 @@ def quiz(**options: Any) -> None:
     served = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")  # a tab of `grader serve`
     if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("grader quiz needs a terminal (stdin and stdout must be a TTY)")
+    exam_file = options.pop("exam_file")
+    if exam_file is not None:
+        from pathlib import Path
+
+        from grader.cli.exam import run_exam_file
+
+        run_exam_file(Path(exam_file), lang=options["lang"], data_dir=options["data_dir"])
+        return
     run_quiz(**options)

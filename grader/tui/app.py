@@ -68,6 +68,7 @@ SCREENS: dict[str, str] = {
     "review": "grader.tui.screens.quiz:QuizScreen",
     "exam": "grader.tui.screens.exam:ExamScreen",
     "report": "grader.tui.screens.report:ReportScreen",
+    "handed_in": "grader.tui.screens.handed_in:HandedInScreen",
     "stats": "grader.tui.screens.stats:StatsScreen",
     "confirm": "grader.tui.screens.confirm:ConfirmScreen",
     "too_small": "grader.tui.screens.too_small:TooSmallScreen",

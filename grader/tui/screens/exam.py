@@ -78,6 +78,11 @@ class ExamScreen(LocalizedScreen):
         if remaining is not None:
             parts.append(self.t("exam_left", time=format_duration(remaining)))
         parts.append(self.t("exam_answered", a=answered, n=len(session)))
+        deadline = getattr(session, "deadline_at", None)
+        if deadline is not None:
+            # A class exam's deadline is wall-clock: it keeps running while the app is closed.
+            shown = deadline.astimezone().strftime("%m-%d %H:%M")
+            parts.append(self.t("exam_deadline", time=shown))
         if flagged:
             parts.append("⚑ " + self.t("exam_flagged", n=flagged))
         return "  ·  ".join(parts)
@@ -115,6 +120,10 @@ class ExamScreen(LocalizedScreen):
         self.timer.stop()
         if timed_out:
             self.notify(self.t("time_up"), severity="warning", timeout=8)
+        handed_in = getattr(self.session, "handed_in", None)
+        if handed_in is not None:  # a class exam: no grade here, only where the file is
+            self.app.open_screen("handed_in", handed_in, replace=True)
+            return
         self.app.open_screen("report", self.session, replace=True)
 
     @on(AnswerWidget.Changed)
@@ -174,6 +183,9 @@ class ExamScreen(LocalizedScreen):
         """Leave the exam (it stays saved and can be resumed from the home screen)."""
         self.timer.stop()
         self.session.tick()
+        if hasattr(self.session, "handed_in"):  # a class exam: quit; it resumes on reopening
+            self.app.exit()
+            return
         self.app.go_home()
 
     def apply_lang(self, lang: str) -> None:

@@ -1,0 +1,36 @@
+"""``grader analyze EXPORTS…``: item analysis of self-study progress exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader.cli.options import course_option
+
+__all__ = ["analyze"]
+
+
+@click.command("analyze", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument(
+    "exports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for analysis.md, analysis.csv and analysis.html.",
+)
+@course_option
+def analyze(exports: tuple[Path, ...], out: Path, course: Path | None) -> None:
+    """Item analysis (facility, discrimination, α...) over many learners' `grader progress
+    export` files, one file per learner, each question scored by its first try."""
+    from grader.course import resolve_course
+    from grader.exam.report_html import write_reports
+    from grader.exam.selfstudy import analyse_exports
+    from grader.study.content import load_catalog
+
+    catalog = load_catalog(resolve_course(course))
+    exam, items = analyse_exports(list(exports), catalog)
+    write_reports(out, "Item analysis of self-study 自学数据试题分析", exam, items)
+    click.echo(f"analysed {exam.n} learner(s), {len(items)} question(s) into {out}/")

@@ -1,0 +1,65 @@
+"""Provides the item analysis of self-study data: many learners' ``grader progress export``
+files (``grader analyze EXPORTS…``).
+
+Each file is one learner; each question they answered is an item they saw, scored by their
+first try (what the stats and FSRS count), so each item is analysed over its own N.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from grader.errors import UsageError
+from grader.exam.analysis import ExamStats, ItemStats, analyse
+from grader.study.content import Catalog
+
+__all__ = ["analyse_exports"]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the export: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not a progress export (not JSON: {exc})") from None
+    if not isinstance(data, dict) or data.get("format") != "torch-grader-progress":
+        raise UsageError(f"{path}: not a file written by `grader progress export`")
+    return data
+
+
+def analyse_exports(
+    paths: list[Path], catalog: Catalog | None = None
+) -> tuple[ExamStats, list[ItemStats]]:
+    """Item statistics over the learners of ``paths`` (option tables need ``catalog``)."""
+    from grader.exam.grade import choice_info
+
+    matrix: dict[str, dict[str, float]] = {}
+    picks: dict[str, dict[str, Any]] = {}
+    for number, path in enumerate(paths):
+        learner = f"{number + 1}:{path.name}"
+        first: dict[str, tuple[str, Any]] = {}
+        rows = matrix.setdefault(learner, {})
+        for answer in sorted(
+            _read(path).get("answers", []), key=lambda a: str(a.get("answered_at"))
+        ):
+            qid = answer.get("question_id")
+            if not isinstance(qid, str) or qid in rows:
+                continue
+            rows[qid] = float(answer.get("score") or 0.0)
+            first[qid] = (str(answer.get("answered_at")), answer.get("response"))
+        picks[learner] = {q: r for q, (_, r) in first.items() if isinstance(r, int)}
+    info: dict[str, tuple[list[str], list[int]]] = {}
+    types: dict[str, str] = {}
+    if catalog is not None:
+        for qid in {q for r in matrix.values() for q in r}:
+            question = catalog.questions.get(qid)
+            if question is None:
+                continue
+            types[qid] = question.type
+            ci = choice_info(question)
+            if ci is not None:
+                info[qid] = ci
+    return analyse(matrix, picks=picks, choice_info=info, question_ids={}, types=types)

@@ -1,0 +1,250 @@
+"""Provides the exam spec (``SPEC.yaml``): what ``grader exam build`` draws, read with file:line
+errors.
+
+::
+
+    exam: midterm-2026          # the exam's id (letters, digits, dashes)
+    title: {zh: 期中考试, en: Midterm}
+    seed: 7f3c9a0e5b2d4c1f8a6e  # a secret of at least 16 characters; kept in the key only
+    time_limit: 45m             # per student, from when they open the file
+    deadline: 2026-12-08T10:00:00+00:00   # optional wall-clock end for everyone
+    same_questions: true        # false: each student gets their own draw
+    draw:
+      - bank: autograd          # a bank, a tag, or both
+        count: 3
+        difficulty: [1, 2]      # optional: only these difficulties
+      - tag: broadcasting
+        count: 2
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from grader.errors import UsageError
+from grader.i18n import Text
+
+__all__ = ["MIN_SEED_LENGTH", "Draw", "ExamSpec", "SpecError", "load_spec"]
+
+MIN_SEED_LENGTH = 16
+"""A shorter seed could be guessed by trying every value against a student's file."""
+
+
+class SpecError(UsageError):
+    """A spec that cannot be used; the message starts with ``file:line:``."""
+
+
+@dataclass(frozen=True)
+class Draw:
+    """One line of ``draw:``: ``count`` questions from a bank and/or a tag."""
+
+    count: int
+    bank: str | None = None
+    tag: str | None = None
+    difficulty: tuple[int, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ExamSpec:
+    """A parsed ``SPEC.yaml``."""
+
+    exam: str
+    seed: str | None
+    draws: tuple[Draw, ...]
+    title: Text | None = None
+    time_limit_s: float | None = None
+    deadline: datetime | None = None
+    same_questions: bool = True
+    path: Path = field(default=Path("SPEC.yaml"))
+
+
+def _scalar(node: Node, where: str, what: str) -> str:
+    if not isinstance(node, ScalarNode):
+        raise SpecError(f"{where}:{node.start_mark.line + 1}: {what} must be a single value")
+    return str(node.value)
+
+
+def _mapping(node: Node, where: str, what: str) -> dict[str, Node]:
+    if not isinstance(node, MappingNode):
+        raise SpecError(
+            f"{where}:{node.start_mark.line + 1}: {what} must be a mapping (key: value)"
+        )
+    out: dict[str, Node] = {}
+    for key, value in node.value:
+        name = _scalar(key, where, "a key")
+        if name in out:
+            raise SpecError(f"{where}:{key.start_mark.line + 1}: '{name}' is given twice")
+        out[name] = value
+    return out
+
+
+def _int(node: Node, where: str, what: str, low: int = 1) -> int:
+    text = _scalar(node, where, what)
+    try:
+        value = int(text)
+    except ValueError:
+        raise SpecError(
+            f"{where}:{node.start_mark.line + 1}: {what} must be a whole number, not {text!r}"
+        ) from None
+    if value < low:
+        raise SpecError(f"{where}:{node.start_mark.line + 1}: {what} must be at least {low}")
+    return value
+
+
+TOP_KEYS = ("exam", "title", "seed", "time_limit", "deadline", "same_questions", "draw")
+DRAW_KEYS = ("bank", "tag", "count", "difficulty")
+
+
+def load_spec(path: Path) -> ExamSpec:
+    """Read ``path``.
+
+    Raises:
+        SpecError: unreadable YAML, an unknown key, a missing or wrong value (``file:line:``).
+    """
+    from grader.study.duration import parse_duration
+
+    where = str(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SpecError(f"{where}: cannot read the spec: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise SpecError(f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if root is None:
+        raise SpecError(f"{where}:1: the spec is empty")
+    top = _mapping(root, where, "the spec")
+    for key, node in top.items():
+        if key not in TOP_KEYS:
+            raise SpecError(
+                f"{where}:{node.start_mark.line + 1}: unknown key '{key}'; "
+                f"a spec has {', '.join(TOP_KEYS)}"
+            )
+    for key in ("exam", "draw"):
+        if key not in top:
+            raise SpecError(f"{where}:1: '{key}' is missing")
+    exam = _scalar(top["exam"], where, "exam")
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", exam):
+        raise SpecError(
+            f"{where}:{top['exam'].start_mark.line + 1}: exam id {exam!r} may hold only letters, "
+            "digits, '-' and '_'"
+        )
+    seed: str | None = None
+    if "seed" in top:
+        seed = _scalar(top["seed"], where, "seed")
+        if len(seed) < MIN_SEED_LENGTH:
+            raise SpecError(
+                f"{where}:{top['seed'].start_mark.line + 1}: the seed has {len(seed)} characters; "
+                f"use at least {MIN_SEED_LENGTH} (a short seed can be found by trying every value "
+                "against a student's exam file), or leave it out to draw a fresh one"
+            )
+    title: Text | None = None
+    if "title" in top:
+        raw = _mapping(top["title"], where, "title")
+        if set(raw) != {"zh", "en"}:
+            raise SpecError(
+                f"{where}:{top['title'].start_mark.line + 1}: title is {{zh: ..., en: ...}}"
+            )
+        title = Text(
+            zh=_scalar(raw["zh"], where, "title.zh"), en=_scalar(raw["en"], where, "title.en")
+        )
+    time_limit_s: float | None = None
+    if "time_limit" in top:
+        text = _scalar(top["time_limit"], where, "time_limit")
+        try:
+            time_limit_s = float(parse_duration(text))
+        except ValueError as exc:
+            raise SpecError(
+                f"{where}:{top['time_limit'].start_mark.line + 1}: time_limit: {exc}"
+            ) from None
+    deadline: datetime | None = None
+    if "deadline" in top:
+        text = _scalar(top["deadline"], where, "deadline")
+        try:
+            deadline = datetime.fromisoformat(text)
+        except ValueError:
+            deadline = None
+        if deadline is None or deadline.tzinfo is None:
+            raise SpecError(
+                f"{where}:{top['deadline'].start_mark.line + 1}: deadline {text!r} must be an ISO "
+                "time with its UTC offset, e.g. 2026-12-08T10:00:00+00:00"
+            )
+    same = True
+    if "same_questions" in top:
+        text = _scalar(top["same_questions"], where, "same_questions").lower()
+        if text not in ("true", "false"):
+            raise SpecError(
+                f"{where}:{top['same_questions'].start_mark.line + 1}: same_questions is true or false"
+            )
+        same = text == "true"
+    draw_node = top["draw"]
+    if not isinstance(draw_node, SequenceNode) or not draw_node.value:
+        raise SpecError(
+            f"{where}:{draw_node.start_mark.line + 1}: draw must be a list of "
+            "{bank: ..., tag: ..., count: N}"
+        )
+    draws = []
+    for node in draw_node.value:
+        line = node.start_mark.line + 1
+        entry = _mapping(node, where, "a draw")
+        for key, value in entry.items():
+            if key not in DRAW_KEYS:
+                raise SpecError(
+                    f"{where}:{value.start_mark.line + 1}: unknown key '{key}' in a draw; "
+                    f"a draw has {', '.join(DRAW_KEYS)}"
+                )
+        if "count" not in entry:
+            raise SpecError(f"{where}:{line}: this draw has no count")
+        if "bank" not in entry and "tag" not in entry:
+            raise SpecError(f"{where}:{line}: this draw names neither a bank nor a tag")
+        difficulty: tuple[int, ...] = ()
+        if "difficulty" in entry:
+            dnode = entry["difficulty"]
+            items = dnode.value if isinstance(dnode, SequenceNode) else [dnode]
+            difficulty = tuple(_int(d, where, "difficulty") for d in items)
+            bad = [d for d in difficulty if d > 5]
+            if bad:
+                raise SpecError(f"{where}:{dnode.start_mark.line + 1}: difficulty runs from 1 to 5")
+        draws.append(
+            Draw(
+                count=_int(entry["count"], where, "count"),
+                bank=_scalar(entry["bank"], where, "bank") if "bank" in entry else None,
+                tag=_scalar(entry["tag"], where, "tag") if "tag" in entry else None,
+                difficulty=difficulty,
+                line=line,
+            )
+        )
+    return ExamSpec(
+        exam=exam,
+        seed=seed,
+        draws=tuple(draws),
+        title=title,
+        time_limit_s=time_limit_s,
+        deadline=deadline,
+        same_questions=same,
+        path=path,
+    )
+
+
+def spec_summary(spec: ExamSpec) -> dict[str, Any]:
+    """The spec as JSON data (for the key)."""
+    return {
+        "exam": spec.exam,
+        "time_limit_s": spec.time_limit_s,
+        "deadline": spec.deadline.isoformat() if spec.deadline else None,
+        "same_questions": spec.same_questions,
+        "draw": [
+            {"bank": d.bank, "tag": d.tag, "count": d.count, "difficulty": list(d.difficulty)}
+            for d in spec.draws
+        ],
+    }

@@ -1,0 +1,147 @@
+"""``grader exam build``: per-student files that hold no answers, and the key that does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_support import run_grader
+from exam_support import COURSE, SPEC, build, load
+
+from grader.exam.student_file import STUDENT_KEYS
+
+#: Keys that would carry or mark an answer; none may appear anywhere in a student file.
+ANSWER_KEYS = {
+    "answer",
+    "answers",
+    "explanation",
+    "tolerance",
+    "rel_tolerance",
+    "regex",
+    "reference",
+    "key_points",
+    "credit",
+    "partial_credit",
+    "seed",
+    "correct",
+    "key",
+    "verify",
+    "accepted",
+    "case_sensitive",
+    "gives_away",
+    "id",
+    "bank",
+    "order",
+}
+
+
+def _keys(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_bundled_course_is_refused_and_says_why(tmp_path: Path) -> None:
+    done = run_grader("exam", "build", str(SPEC), "--out", str(tmp_path / "x"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "bundled course" in done.stderr and "answers included" in done.stderr
+    assert "--allow-public-bank" in done.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_spec_errors_name_file_and_line(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("exam: q\nseed: short\ndraw:\n  - bank: exam-basics\n    count: 2\n")
+    done = run_grader(
+        "exam", "build", str(spec), "--course", str(COURSE), "--out", "o", cwd=tmp_path
+    )
+    assert done.returncode == 2 and f"{spec}:2:" in done.stderr and "at least 16" in done.stderr
+    spec.write_text("exam: q\ndraw:\n  - bank: exam-basics\n    count: 99\n")
+    done = run_grader(
+        "exam", "build", str(spec), "--course", str(COURSE), "--out", "o", cwd=tmp_path
+    )
+    assert done.returncode == 2 and f"{spec}:3:" in done.stderr and "only 8 match" in done.stderr
+    spec.write_text("exam: q\ndraw:\n  - bank: exam-basics\n    cuont: 2\n")
+    done = run_grader(
+        "exam", "build", str(spec), "--course", str(COURSE), "--out", "o", cwd=tmp_path
+    )
+    assert done.returncode == 2 and f"{spec}:4:" in done.stderr and "'cuont'" in done.stderr
+
+
+def test_one_file_per_student_same_questions_reproducible(tmp_path: Path) -> None:
+    out = build(tmp_path, ["alice", "bob", "carol"])
+    assert sorted(p.name for p in out.iterdir()) == [
+        "alice.exam",
+        "bob.exam",
+        "carol.exam",
+        "key.json",
+    ]
+    files = {s: load(out / f"{s}.exam") for s in ("alice", "bob", "carol")}
+    sets = {s: sorted(i["item"] for i in f["items"]) for s, f in files.items()}
+    assert sets["alice"] == sets["bob"] == sets["carol"] and len(sets["alice"]) == 8
+    assert len({tuple(i["item"] for i in f["items"]) for f in files.values()}) > 1
+    for f in files.values():
+        assert {"zh", "en"} <= set(f["items"][0]["prompt"])
+    again = build(tmp_path / "second", ["alice", "bob", "carol"])
+    assert (again / "alice.exam").read_text() == (out / "alice.exam").read_text()
+    shared = build(tmp_path / "shared", None)
+    assert sorted(p.name for p in shared.iterdir()) == ["class.exam", "key.json"]
+
+
+def test_student_file_cannot_give_the_key(tmp_path: Path) -> None:
+    students = [f"s{n:02d}" for n in range(12)]
+    out = build(tmp_path, students)
+    key = load(out / "key.json")
+    texts = []
+    for entry in key["questions"].values():
+        q = entry["question"]
+        texts += [q["explanation"]["en"], q["explanation"]["zh"], entry["id"]]
+        if q["type"] == "fill":
+            texts += q["answer"]
+        if q["type"] == "short":
+            texts += [q["reference"]["en"], q["reference"]["zh"]]
+            texts += [p["en"] for p in q["key_points"]]
+        for hint in q.get("hints") or ():
+            if hint.get("gives_away"):
+                texts += [hint["en"], hint["zh"]]
+    right_positions: dict[str, set[int]] = {}
+    for student in students:
+        raw = (out / f"{student}.exam").read_text(encoding="utf-8")
+        data = json.loads(raw)
+        # No answer, explanation, accepted answer, reference or give-away hint, as text ...
+        for text in texts:
+            assert text not in raw, (student, text)
+        assert key["seed"] not in raw
+        # ... no field that carries or marks one, anywhere ...
+        assert not (_keys(data) & ANSWER_KEYS), _keys(data) & ANSWER_KEYS
+        for item in data["items"]:
+            assert set(item) <= set(STUDENT_KEYS)
+            for option in item.get("options", ()):
+                assert isinstance(option, str) or set(option) == {"zh", "en"}
+        # ... and where the right option sits depends on the student.
+        orders = {i["item"]: i["order"] for i in key["students"][student]["items"]}
+        for label, entry in key["questions"].items():
+            q = entry["question"]
+            if q["type"] == "single":
+                right_positions.setdefault(label, set()).add(orders[label].index(q["answer"]))
+            if q["type"] == "order":
+                shown = [
+                    o["en"] for o in next(i for i in data["items"] if i["item"] == label)["options"]
+                ]
+                assert shown != [o["en"] for o in q["options"]], "an order item shown solved"
+    assert all(len(p) > 1 for p in right_positions.values()), right_positions
+
+
+def test_orders_come_from_the_secret_seed_only(tmp_path: Path) -> None:
+    """The orders depend on the seed (another seed, other orders); the seed is in the key only
+    (checked above) and too long to try every value (spec errors, above)."""
+    out = build(tmp_path, ["alice"])
+    other_spec = tmp_path / "other.yaml"
+    other_spec.write_text(
+        SPEC.read_text().replace("c0ffee-tea-and-biscuits-2026", "another-secret-seed-42xyz")
+    )
+    other = build(tmp_path / "o", ["alice"], spec=other_spec)
+    mine = [i["item"] for i in load(out / "alice.exam")["items"]]
+    assert mine != [i["item"] for i in load(other / "alice.exam")["items"]]
