@@ -26,9 +26,11 @@ This module never imports torch; the versions verified against come back from th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -339,25 +341,12 @@ def _run_job(
     with tempfile.TemporaryDirectory(prefix="grader-verify-") as work:
         folder = Path(work)
         failure = None
-        try:
-            proc = subprocess.run(
-                [sys.executable, str(_RUNNER), str(folder)],
-                input=json.dumps(job),
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-                cwd=work,
-                env=env,
-                timeout=limit,
-            )
-            if proc.returncode != 0:
-                tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-                failure = f"the interpreter exited with status {proc.returncode}: " + " | ".join(
-                    tail
-                )
-        except subprocess.TimeoutExpired:
+        returncode, output = _run_runner(folder, json.dumps(job), env, limit)
+        if returncode is None:
             failure = f"the interpreter was killed after {limit:g} s"
+        elif returncode != 0:
+            tail = output.strip().splitlines()[-3:]
+            failure = f"the interpreter exited with status {returncode}: " + " | ".join(tail)
         versions_file = folder / "versions.json"
         versions = json.loads(versions_file.read_text()) if versions_file.exists() else {}
         statuses: dict[int, str] = {}
@@ -373,6 +362,40 @@ def _run_job(
             why = None if status == "ok" else (status or failure or "the bank did not run")
             results.append(_RunResult(versions, done, running, why))
     return results
+
+
+def _run_runner(
+    folder: Path, job: str, env: dict[str, str], limit: float
+) -> tuple[int | None, str]:
+    """Run ``_runner.py`` on ``job`` in its own process group; return its exit status (None when
+    it was killed after ``limit`` seconds) and what it printed.
+
+    Its output goes to files, not pipes, and the whole group is killed once it ends: a process a
+    snippet started (a DDP worker stuck in its exit, say) may outlive the runner, and a pipe it
+    kept open would make the wait for the runner's output last forever.
+    """
+    job_file = folder / "job.json"
+    job_file.write_text(job, encoding="utf-8")
+    log_file = folder / "runner.log"
+    with open(job_file, "rb") as stdin, open(log_file, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, str(_RUNNER), str(folder)],
+            stdin=stdin,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            returncode: int | None = proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        finally:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)  # the runner and whatever it left behind
+            proc.wait()
+    return returncode, log_file.read_text(encoding="utf-8", errors="replace")
 
 
 def _not_run(key: str, run: _RunResult) -> str:
