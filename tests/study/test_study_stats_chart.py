@@ -5,6 +5,7 @@ counts with the hints used, in both languages and in JSON."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,10 +26,33 @@ def _answer(uid: str, score: float, day: str, when: datetime) -> AnswerRecord:
     )
 
 
-def _store(data_dir: Path) -> None:
+_QUESTION = """  - id: {qid}
+    type: true_false
+    difficulty: 1
+    tags: [t]
+    prompt: {{zh: 对吗？, en: Right?}}
+    answer: true
+    explanation: {{zh: 对。, en: Yes.}}
+"""
+
+
+def _course(tmp_path: Path) -> Path:
+    """The mini course's exercises beside a bank holding q1, q2 and q3: only questions the
+    course has count as due (a retired one never comes up again)."""
+    course = tmp_path / "course"
+    if not course.exists():
+        shutil.copytree(MINI_COURSE, course)
+        (course / "questions").mkdir()
+        bank = "bank: b\ntitle: {zh: 题库, en: Bank}\nquestions:\n"
+        bank += "".join(_QUESTION.format(qid=qid) for qid in ("q1", "q2", "q3"))
+        (course / "questions" / "b.yaml").write_text(bank, encoding="utf-8")
+    return course
+
+
+def _store(tmp_path: Path) -> None:
     now = datetime.now(UTC)
     today = datetime.now().astimezone().date()
-    path = course_store_path(resolve_course(MINI_COURSE).key, data_dir)
+    path = course_store_path(resolve_course(_course(tmp_path)).key, tmp_path / "data")
     with ProgressStore(path) as store:
         for i, score in enumerate((1.0, 1.0, 0.0, 1.0)):  # today: 3 of 4 right
             store.record_answer(_answer(f"a{i}", score, today.isoformat(), now))
@@ -65,7 +89,7 @@ def _stats(tmp_path: Path, *args: str) -> str:
     done = run_grader(
         "stats",
         "--course",
-        str(MINI_COURSE),
+        str(_course(tmp_path)),
         "--data-dir",
         str(tmp_path / "data"),
         *args,
@@ -77,7 +101,7 @@ def _stats(tmp_path: Path, *args: str) -> str:
 
 
 def test_stats_draws_both_charts_at_80_columns(tmp_path: Path) -> None:
-    _store(tmp_path / "data")
+    _store(tmp_path)
     text = _stats(tmp_path, "--lang", "en")
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 80
@@ -103,7 +127,7 @@ def test_stats_draws_both_charts_at_80_columns(tmp_path: Path) -> None:
 
 
 def test_stats_charts_in_chinese_and_json(tmp_path: Path) -> None:
-    _store(tmp_path / "data")
+    _store(tmp_path)
     text = _stats(tmp_path, "--lang", "zh")
     assert "近 14 天每日正确率" in text and "未来 14 天到期的复习" in text
     assert "练习复习：现在到期 1 道，已排期 1 道，已复习 1 次（用了 2 个提示）" in text
@@ -112,7 +136,7 @@ def test_stats_charts_in_chinese_and_json(tmp_path: Path) -> None:
         "zh",
         "stats",
         "--course",
-        str(MINI_COURSE),
+        str(_course(tmp_path)),
         "--data-dir",
         str(tmp_path / "data"),
         cwd=tmp_path,
