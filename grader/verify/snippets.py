@@ -385,7 +385,7 @@ def _run_runner(
             stderr=subprocess.STDOUT,
             cwd=folder,
             env=env,
-            start_new_session=True,
+            process_group=0,  # a group of its own; a new session (setsid) hung the gloo DDP snippets
         )
         try:
             returncode: int | None = proc.wait(timeout=limit)
