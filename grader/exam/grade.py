@@ -39,7 +39,7 @@ from grader.bank.model import (
 )
 from grader.errors import UsageError
 from grader.exam.build import KEY_FORMAT
-from grader.exam.student_file import ANSWERS_FORMAT
+from grader.exam.student_file import ANSWERS_FORMAT, read_document
 
 __all__ = ["ExamKey", "GradeResult", "grade_exam", "read_key"]
 
@@ -61,14 +61,7 @@ def read_key(path: Path) -> ExamKey:
     Raises:
         UsageError: unreadable, or not a key written by ``grader exam build``.
     """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read the key: {exc.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not a key file (not JSON: {exc})") from None
-    if not isinstance(data, dict) or data.get("format") != KEY_FORMAT:
-        raise UsageError(f"{path}: not an exam key written by `grader exam build`")
+    data = read_document(path, KEY_FORMAT, "the key", "an exam key", "grader exam build")
     try:
         questions: dict[str, QuestionBase] = {
             label: _QUESTION.validate_python(entry["question"])

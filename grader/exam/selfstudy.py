@@ -7,27 +7,20 @@ first try (what the stats and FSRS count), so each item is analysed over its own
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from grader.errors import UsageError
 from grader.exam.analysis import ExamStats, ItemStats, analyse
+from grader.exam.student_file import read_document
 from grader.study.content import Catalog
 
 __all__ = ["analyse_exports"]
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read the export: {exc.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not a progress export (not JSON: {exc})") from None
-    if not isinstance(data, dict) or data.get("format") != "torch-grader-progress":
-        raise UsageError(f"{path}: not a file written by `grader progress export`")
-    return data
+    return read_document(
+        path, "torch-grader-progress", "the export", "a progress export", "grader progress export"
+    )
 
 
 def analyse_exports(

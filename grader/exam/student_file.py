@@ -39,6 +39,28 @@ STUDENT_KEYS = ("item", "type", "prompt", "options", "code", "points", "hints")
 """Every key an item of a student file may have (a test checks no other appears)."""
 
 
+def read_document(
+    path: Path,
+    fmt: str,
+    what: str,
+    kind: str,
+    writer: str,
+    error: type[UsageError] = UsageError,
+) -> dict[str, Any]:
+    """The JSON object in ``path`` whose ``format`` is ``fmt`` (a file ``writer`` wrote), or
+    ``error`` saying what is wrong: unreadable (``cannot read {what}``), not JSON, or another
+    kind of file (``not {kind}``)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise error(f"{path}: not {kind} (not JSON: {exc})") from None
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise error(f"{path}: not {kind} written by `{writer}`")
+    return data
+
+
 class ExamFileError(UsageError):
     """A student exam file that cannot be read."""
 
@@ -62,14 +84,9 @@ def read_exam_file(path: Path) -> ExamFile:
     Raises:
         ExamFileError: unreadable, not JSON, or not an exam file.
     """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ExamFileError(f"{path}: cannot read the exam file: {exc.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ExamFileError(f"{path}: not an exam file (not JSON: {exc})") from None
-    if not isinstance(data, dict) or data.get("format") != EXAM_FORMAT:
-        raise ExamFileError(f"{path}: not an exam file written by `grader exam build`")
+    data = read_document(
+        path, EXAM_FORMAT, "the exam file", "an exam file", "grader exam build", ExamFileError
+    )
     deadline = data.get("deadline")
     return ExamFile(
         path=path,
