@@ -5,7 +5,7 @@ on first use; a new area (e.g. code exercises) adds its screens there and a way 
 (a home-screen button calling :meth:`QuizApp.open_screen`).
 
 Keys shared by every screen: ``l`` / F2 switch the language (every text on screen, the app's own
-labels included; F2 comes first in every footer), Ctrl+Q quits (Textual's usual key, not shown). Letter and digit keys act only while focus is not in a text box;
+labels included; F2 comes first in every footer), Ctrl+Q quits (Textual's usual key, shown last in every footer). Letter and digit keys act only while focus is not in a text box;
 each action also has a Ctrl- or function key, shown in the footer.
 
 In a browser (``grader serve``) the browser keeps some keys for itself: F5 and Ctrl+R reload the
@@ -108,7 +108,7 @@ class QuizApp(App[None]):
     BINDINGS = [
         Binding("f2", "switch_lang", "中文", id="lang", priority=True),
         Binding("l", "switch_lang", show=False),
-        Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
     lang: reactive[str] = reactive("en", init=False)

@@ -188,3 +188,23 @@ async def test_ctrl_c_says_how_to_quit_in_the_learners_language(
         assert toast.title == "要退出吗？" and toast.message.startswith("按 ")
         assert "退出本应用" in toast.message and "quit" not in toast.message.lower()
         assert app.is_running
+
+
+@pilot_test
+async def test_the_footer_names_the_quit_key(data_dir: Path, clock: FakeClock) -> None:
+    """Every screen's footer ends with the quit key, in the app's language."""
+    app = make_app(data_dir, clock, lang="en", mode="practice", questions=("fx-single",))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        def shown() -> list[tuple[str, str]]:
+            return [
+                (key, active.binding.description)
+                for key, active in app.active_bindings.items()
+                if active.binding.show
+            ]
+
+        assert shown()[-1] == ("ctrl+q", "Quit"), shown()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert shown()[-1] == ("ctrl+q", "退出"), shown()
