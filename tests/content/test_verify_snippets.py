@@ -137,9 +137,20 @@ def test_output_lines_rule() -> None:
 
 
 def test_bundled_banks_agree_with_installed_torch() -> None:
-    """Every bundled code_output snippet prints exactly its declared answer (one interpreter per bank)."""
+    """Every bundled code_output snippet prints exactly its declared answer (one interpreter per bank).
+
+    A bank whose only problems are timeouts is verified once more with a longer limit: its
+    gloo snippets start several processes, which on a loaded 2-core CI machine can pass the
+    10 s limit (and gloo's shutdown now and then stalls). A wrong output, an exception, or a
+    snippet that times out twice still fails.
+    """
     report = verify_snippets([ROOT / "questions"])
     assert report.snippets > 0
+    slow = {p.path for p in report.problems if "timed out after" in p.message}
+    if slow and all("timed out after" in p.message for p in report.problems):
+        again = verify_snippets(sorted(slow), timeout=60)
+        assert again.ok, f"{report.format()}\n\nverified again with 60 s:\n{again.format()}"
+        return
     assert report.ok, report.format()
 
 
