@@ -47,12 +47,12 @@ class Problem:
         head = str(self)
         if self.excerpt is None or self.line is None or self.column is None:
             return head
-        caret = _blank_like(self.excerpt[: self.column - 1]) + "^"
+        caret = blank_like(self.excerpt[: self.column - 1]) + "^"
         width = max(5, len(str(self.line)))
         return f"{head}\n{self.line:>{width}} | {self.excerpt}\n{'':>{width}} | {caret}"
 
 
-def _blank_like(text: str) -> str:
+def blank_like(text: str) -> str:
     """Whitespace as wide on a terminal as ``text``: tabs kept, CJK counted twice."""
     out = []
     for char in text:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.bank.problems import blank_like
 from grader.i18n import Text
 
 MAX_LISTED = 50
@@ -24,15 +25,15 @@ def caret_excerpt(source: str, lineno: int | None, offset: int | None, width: in
     lines = source.splitlines()
     if not lineno or not 1 <= lineno <= len(lines):
         return ""
-    line = lines[lineno - 1].replace("\t", " ")  # one column per character, as offset counts
+    line = lines[lineno - 1]
     stripped = line.lstrip()
     column = max(0, (offset or 1) - 1 - (len(line) - len(stripped)))
     start = max(0, column - width // 2) if len(stripped) > width else 0
     shown = stripped[start : start + width]
     if not shown.strip():
         return ""
-    caret = min(column - start, len(shown))
-    return f"\n\n    {shown}\n    {' ' * caret}^"
+    # The caret lines up on a terminal as the compiler's problems do: tabs kept, CJK twice as wide.
+    return f"\n\n    {shown}\n    {blank_like(shown[: column - start])}^"
 
 
 def compile_verdict(
