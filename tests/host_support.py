@@ -32,3 +32,12 @@ def without_gpu(env: dict[str, str] | None = None) -> dict[str, str]:
     hidden = dict(os.environ if env is None else env)
     hidden["CUDA_VISIBLE_DEVICES"] = ""
     return hidden
+
+
+def process_alive(pid: int) -> bool:
+    """True while ``pid`` runs; a zombie (dead, not yet reaped) or a gone process is not."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

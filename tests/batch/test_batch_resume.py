@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from batch_helpers import COURSE, GRADER, SUBS, read_gradebook
+from host_support import process_alive
 
 from grader.processes import descendants
 
@@ -31,14 +32,6 @@ def _journal(out: Path) -> dict[tuple[str, str], float]:
     finally:
         db.close()
     return {(s, e): t for s, e, t in rows}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _counts(stderr: str) -> tuple[int, int]:
@@ -73,9 +66,9 @@ def test_sigkill_then_rerun_grades_only_what_is_missing(tmp_path, grader_batch):
     before = _journal(out)
     assert 3 <= len(before) < len(students)
     deadline = time.monotonic() + 10
-    while any(_alive(p) for p in children) and time.monotonic() < deadline:
+    while any(process_alive(p) for p in children) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [p for p in children if _alive(p)], "grading processes outlived the batch"
+    assert not [p for p in children if process_alive(p)], "grading processes outlived the batch"
 
     again = grader_batch("add-one", str(root), "--out", str(out))
     assert again.returncode == 0, again.stderr

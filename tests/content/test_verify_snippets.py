@@ -10,6 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from host_support import process_alive
 
 from grader.bank.loader import load_banks
 from grader.errors import UsageError
@@ -247,15 +248,6 @@ def test_a_process_left_behind_by_a_snippet_neither_blocks_nor_survives() -> Non
     pids = {int(line) for line in report.outputs["fixture-orphan"].split()}
     assert pids
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+    while time.monotonic() < deadline and any(process_alive(pid) for pid in pids):
         time.sleep(0.1)
-    assert not any(_alive(pid) for pid in pids), pids
-
-
-def _alive(pid: int) -> bool:
-    """True while ``pid`` runs (a zombie, already killed, counts as gone)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+    assert not any(process_alive(pid) for pid in pids), pids
