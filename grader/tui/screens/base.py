@@ -4,10 +4,11 @@ and footer key descriptions that follow the language."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from textual import events
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
@@ -68,10 +69,54 @@ class _Localized:
         self.app.check_size()
         self.fit_footer()
 
+    FOOTER_SPARE: ClassVar[tuple[str, ...]] = ()
+    """Ids of bindings the footer leaves out, first one first, while a narrow terminal cannot
+    show every key; their keys keep working. The quit key, last, then always stays in sight."""
+
     def fit_footer(self) -> None:
         """Use the compact footer below 100 columns, so every key still fits."""
         for footer in self.query(Footer):  # type: ignore[attr-defined]
             footer.compact = self.app.size.width < COMPACT_FOOTER_BELOW
+        if self.FOOTER_SPARE:
+            self.refresh_bindings()  # type: ignore[attr-defined]  # the footer recomposes
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's bindings, less the spare ones a footer of this width has no room for."""
+        bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        if not self.FOOTER_SPARE:
+            return bindings
+        width = self.app.size.width
+        compact = width < COMPACT_FOOTER_BELOW
+        shown: dict[str, ActiveBinding] = {}  # one footer item per action, as Footer groups them
+        for active in bindings.values():
+            if active.binding.show:
+                shown.setdefault(active.binding.action, active)
+
+        def needed() -> int:
+            items = [
+                cell_len(self.app.get_key_display(a.binding)) + cell_len(a.binding.description)
+                for a in shown.values()
+            ]
+            # compact: "key desc" items one space apart; else " key " + "desc " side by side
+            return sum(items) + (2 * len(items) - 1 if compact else 3 * len(items))
+
+        hidden: set[str] = set()
+        for spare in self.FOOTER_SPARE:
+            if needed() <= width:
+                break
+            for action, active in list(shown.items()):
+                if active.binding.id == spare:
+                    del shown[action]
+                    hidden.add(spare)
+        if not hidden:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if active.binding.id in hidden
+            else active
+            for key, active in bindings.items()
+        }
 
 
 # The mixin's ``app`` is a QuizApp (an App[None]); MessagePump types it App[object], and App is

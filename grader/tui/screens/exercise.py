@@ -64,6 +64,7 @@ class ExerciseScreen(LocalizedScreen):
         grading: The app's handle on the grader.
     """
 
+    FOOTER_SPARE = ("watch", "ext_editor", "reset_code", "back", "hint")
     BINDINGS = [
         *LANG_BINDINGS,
         Binding("f1", "hint", "Hint", id="hint", priority=True),
