@@ -47,10 +47,11 @@ def make_exercise_app(
     lang: str = "en",
     workspace: Path | None = None,
     grading: GradingService | None = None,
+    browser: bool = False,
 ) -> QuizApp:
     """The app with the mini course's exercises, its workspace in ``data_dir``/workspace.
 
-    ``grading``: the grader to use (default: the shared one).
+    ``grading``: the grader to use (default: the shared one); ``browser``: with the browser's keys.
     """
     study = open_study(data_dir, clock)
     exercises = ExerciseStudy.open(
@@ -59,7 +60,13 @@ def make_exercise_app(
         workspace=workspace or data_dir / "workspace",
         clock=clock,
     )
-    return QuizApp(study, lang=lang, exercises=exercises, grading=grading or shared_grading())
+    return QuizApp(
+        study,
+        lang=lang,
+        exercises=exercises,
+        grading=grading or shared_grading(),
+        browser=browser,
+    )
 
 
 async def open_exercise(pilot: Any, exercise_id: str = "add-one") -> Any:

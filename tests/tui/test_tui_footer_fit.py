@@ -18,6 +18,10 @@ WANTED = {
     "en": ("f1 Hint", "f5 Run checks", "f6 Submit", "f4 Solution", "f3 My solution"),
     "zh": ("f1 提示", "f5 运行检查", "f6 提交评分", "f4 参考解答", "f3 我的解答"),
 }
+IN_BROWSER = {  # F5 reloads a page: Run checks moves to F3, My solution to F10
+    "en": ("f1 Hint", "f3 Run checks", "f6 Submit", "f4 Solution", "f10 My solution"),
+    "zh": ("f1 提示", "f3 运行检查", "f6 提交评分", "f4 参考解答", "f10 我的解答"),
+}
 QUIT = {"en": "^q Quit", "zh": "^q 退出"}
 
 
@@ -25,25 +29,27 @@ def footer(app: object) -> str:
     return screen_text(app).splitlines()[-1].rstrip()  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("browser", [False, True], ids=["terminal", "browser"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pilot_test
 async def test_an_accepted_exercise_keeps_its_keys_and_quit_in_an_80_column_footer(
-    data_dir: Path, clock: FakeClock, lang: str
+    data_dir: Path, clock: FakeClock, lang: str, browser: bool
 ) -> None:
-    app = make_exercise_app(data_dir, clock, lang=lang)
+    wanted = (IN_BROWSER if browser else WANTED)[lang]
+    app = make_exercise_app(data_dir, clock, lang=lang, browser=browser)
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_exercise(pilot)
         await paste_code(pilot, screen, "def add_one(x):\n    return x + 1\n")
         await pilot.press("f6")
         await wait_idle(pilot, screen)
         wide = footer(app)
-        assert all(key in wide for key in WANTED[lang]), wide
+        assert all(key in wide for key in wanted), wide
         assert "f8" in wide and "esc" in wide and wide.endswith(QUIT[lang]), wide
 
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         narrow = footer(app)
-        assert all(key in narrow for key in WANTED[lang]), narrow
+        assert all(key in narrow for key in wanted), narrow
         assert narrow.endswith(QUIT[lang]), narrow  # nothing cut off at the right edge
         assert "f8" not in narrow and "^o" not in narrow, narrow
 
