@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from grader.bank.loader import load_banks
 from grader.exercises.loader import load_exercises
-from grader.i18n import Text
+from grader.i18n import LANGS, Text
 
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
@@ -212,6 +212,21 @@ def test_no_text_in_grader_is_a_plain_zh_en_dict() -> None:
             if any(v is not None and CJK.search(v) for v in values):
                 found.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}: {keys}")
     assert not found, "bilingual texts written as dicts, not Text:\n" + "\n".join(found)
+
+
+def test_no_function_in_grader_takes_a_positional_en_zh_pair() -> None:
+    """A helper ``f(stats, en, zh)`` is the positional pair again, at every call: take a ``Text``,
+    or make the two languages keyword-only (``*, en, zh``), as the check API does."""
+    found = []
+    for path in GRADER_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                positional = [a.arg for a in node.args.posonlyargs + node.args.args]
+                pair = [a for a in positional if a in LANGS or a.endswith(("_en", "_zh"))]
+                if pair:
+                    rel = path.relative_to(ROOT).as_posix()
+                    found.append(f"{rel}:{node.lineno}: {node.name}({', '.join(positional)})")
+    assert not found, "positional language parameters:\n" + "\n".join(found)
 
 
 def test_bundled_check_messages_have_each_language_in_its_slot() -> None:
