@@ -79,7 +79,7 @@ def fail(*args: str | Text, en: str | None = None, zh: str | None = None) -> NoR
     ``fail(text)`` with a :class:`grader.i18n.Text`. The positional ``fail(en, zh)`` is
     deprecated (see the module docstring).
     """
-    raise CheckFailed(check_message("fail()", args, en, zh))
+    raise CheckFailed(check_message("fail()", args, en=en, zh=zh))
 
 
 def expect(
@@ -91,7 +91,8 @@ def expect(
     ``expect(cond, en="...", zh="...")`` or ``expect(cond, text)``; the positional
     ``expect(cond, en, zh)`` is deprecated.
     """
-    message = check_message("expect()", args, en, zh)  # a wrong call fails even when cond holds
+    # Built before the condition is looked at, so a wrong call fails even when cond holds.
+    message = check_message("expect()", args, en=en, zh=zh)
     if not condition:
         raise CheckFailed(message)
 

@@ -71,3 +71,12 @@ def test_a_line_added_to_the_block_changes_what_ci_runs(tmp_path: Path) -> None:
         f"# x\n\n```bash\n# set-up\n{first}\n{second}\n```\n", encoding="utf-8"
     )
     assert _extracted_by_ci_run(tmp_path) == first
+
+
+def test_the_ci_line_runs_the_linters_and_the_type_checker() -> None:
+    """CI runs only this line, so each check CI must run is a command of it: ruff's lint and
+    format checks over the whole tree, mypy (its configuration is in pyproject.toml), pytest."""
+    second = _first_code_block(README.read_text(encoding="utf-8"))[1]
+    commands = [part.strip() for part in second.split("&&")]
+    for wanted in ("ruff check .", "ruff format --check .", "mypy"):
+        assert wanted in commands, f"README's test command does not run `{wanted}`: {second}"

@@ -32,6 +32,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader.i18n import Text
+
 __all__ = [
     "ExamStats",
     "ItemStats",
@@ -153,9 +155,9 @@ class ExamStats:
     totals: list[float]
 
 
-def _flag(stats: ItemStats, en: str, zh: str) -> None:
-    stats.flags.append(en)
-    stats.flags_zh.append(zh)
+def _flag(stats: ItemStats, text: Text) -> None:
+    stats.flags.append(text.en)
+    stats.flags_zh.append(text.zh)
 
 
 def analyse(
@@ -242,28 +244,36 @@ def _flags(stats: ItemStats) -> None:
     if stats.facility > EASY:
         _flag(
             stats,
-            f"too easy: {stats.facility:.0%} of the credit was earned",
-            f"太容易：得分率 {stats.facility:.0%}",
+            Text(
+                zh=f"太容易：得分率 {stats.facility:.0%}",
+                en=f"too easy: {stats.facility:.0%} of the credit was earned",
+            ),
         )
     elif stats.facility < HARD:
         _flag(
             stats,
-            f"too hard: only {stats.facility:.0%} of the credit was earned",
-            f"太难：得分率只有 {stats.facility:.0%}",
+            Text(
+                zh=f"太难：得分率只有 {stats.facility:.0%}",
+                en=f"too hard: only {stats.facility:.0%} of the credit was earned",
+            ),
         )
     d = stats.discrimination
     if d is not None and d < 0:
         _flag(
             stats,
-            f"negative discrimination ({d:.2f}): stronger students did worse here; "
-            "the key may be wrong",
-            f"区分度为负（{d:.2f}）：总分高的学生反而答错更多，答案可能标错了",
+            Text(
+                zh=f"区分度为负（{d:.2f}）：总分高的学生反而答错更多，答案可能标错了",
+                en=f"negative discrimination ({d:.2f}): stronger students did worse here; "
+                "the key may be wrong",
+            ),
         )
     elif d is not None and d < LOW_DISCRIMINATION:
         _flag(
             stats,
-            f"low discrimination ({d:.2f}): it barely separates strong and weak students",
-            f"区分度低（{d:.2f}）：几乎分不出强弱",
+            Text(
+                zh=f"区分度低（{d:.2f}）：几乎分不出强弱",
+                en=f"low discrimination ({d:.2f}): it barely separates strong and weak students",
+            ),
         )
     if stats.options:
         for k, name in enumerate(stats.options):
@@ -272,16 +282,20 @@ def _flags(stats: ItemStats) -> None:
             if stats.all_picks and stats.all_picks[k] == 0:
                 _flag(
                     stats,
-                    f"distractor {chr(65 + k)} ({name[:40]}) was picked by nobody",
-                    f"干扰项 {chr(65 + k)}（{name[:40]}）无人选择",
+                    Text(
+                        zh=f"干扰项 {chr(65 + k)}（{name[:40]}）无人选择",
+                        en=f"distractor {chr(65 + k)} ({name[:40]}) was picked by nobody",
+                    ),
                 )
             key_top = max((stats.top_picks[j] for j in stats.key), default=0.0)
             if stats.top_picks and stats.top_picks[k] > key_top:
                 _flag(
                     stats,
-                    f"the top third picked distractor {chr(65 + k)} more often than the "
-                    "key: check the key",
-                    f"高分组选干扰项 {chr(65 + k)} 多于正确答案：请检查答案",
+                    Text(
+                        zh=f"高分组选干扰项 {chr(65 + k)} 多于正确答案：请检查答案",
+                        en=f"the top third picked distractor {chr(65 + k)} more often than the "
+                        "key: check the key",
+                    ),
                 )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.i18n import LANGS
+from grader.i18n import LANGS, Text
 from grader.interop.html_markdown import (
     has_cjk,
     is_language_neutral,
@@ -55,9 +55,9 @@ FALSE_LABEL = "\ue021"
 OTHER_LABEL = "\ue022"
 """Stands for 'any other answer' (Moodle's ``*`` answer, GIFT's ``~`` after the numbers)."""
 _WORDS = {
-    TRUE_LABEL: {"zh": "正确", "en": "True"},
-    FALSE_LABEL: {"zh": "错误", "en": "False"},
-    OTHER_LABEL: {"zh": "其他答案", "en": "Any other answer"},
+    TRUE_LABEL: Text(zh="正确", en="True"),
+    FALSE_LABEL: Text(zh="错误", en="False"),
+    OTHER_LABEL: Text(zh="其他答案", en="Any other answer"),
 }
 
 
@@ -208,7 +208,7 @@ def resolve(draft: Draft, lang_map: Mapping[str, str]) -> Resolved:
             if converted.markdown.strip():
                 markdown = converted.markdown
                 for token, words in _WORDS.items():
-                    markdown = markdown.replace(token, words[lang])
+                    markdown = markdown.replace(token, words.get(lang))
                 texts[lang] = markdown
                 result.notes += [f"{where} ({lang}): {n}" for n in converted.notes]
         if not split.marked and not marked and len(texts) == 1:

@@ -16,7 +16,7 @@ from grader.protocol import clip_text
 from grader.tracebacks import TEXT_LIMIT
 
 
-def check_message(what: str, args: tuple[object, ...], en: object, zh: object) -> Text:
+def check_message(what: str, args: tuple[object, ...], *, en: object, zh: object) -> Text:
     """The text of ``fail``, ``expect`` or ``CheckFailed``: ``en=`` and ``zh=``, one ``Text``, or
     the deprecated ``(en, zh)`` in that order (``("...", zh="...")`` too, as before)."""
     if len(args) == 1 and isinstance(args[0], Text) and en is None and zh is None:
@@ -48,7 +48,7 @@ class CheckFailed(AssertionError):
     """The message, in both languages."""
 
     def __init__(self, *args: str | Text, en: str | None = None, zh: str | None = None) -> None:
-        self.text = check_message(type(self).__name__, args, en, zh)
+        self.text = check_message(type(self).__name__, args, en=en, zh=zh)
         super().__init__(self.text.en)
 
     @property

@@ -3,9 +3,10 @@ a ``zh`` slot.
 
 Walked: the app's string table, the reports' and results' texts, the sandbox policy's messages
 and reasons, every ``Text(...)`` written in ``grader/``, every failure message of the bundled
-checks (``fail``/``expect``/``CheckFailed`` in ``exercises/``), and every text of the bundled
-banks and exercise specs, loaded as the app loads them. A swapped pair (``Text(zh="passed",
-en="通过")``) fails here, naming where it is.
+checks (``fail``/``expect``/``CheckFailed``/``Text`` in ``exercises/``), and every text of the
+bundled banks and exercise specs, loaded as the app loads them. A swapped pair (``Text(zh="passed",
+en="通过")``) fails here, naming where it is, and so does a text in ``grader/`` written as a plain
+``{"zh": ..., "en": ...}`` dict, which these checks could not read.
 
 "Chinese" is any CJK character, punctuation included (``、`` and ``（）`` mark a zh text that is
 otherwise code). Two kinds of text are not judged: one identical in both languages (code, a
@@ -26,7 +27,7 @@ from pydantic import BaseModel
 
 from grader.bank.loader import load_banks
 from grader.exercises.loader import load_exercises
-from grader.i18n import Text
+from grader.i18n import LANGS, Text
 
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
@@ -41,8 +42,9 @@ ALLOWED = {
 }
 """Texts whose languages are deliberately the other way round, with the reason."""
 
-CHECK_CALLS = {"fail": 0, "expect": 1, "CheckFailed": 0, "Unsendable": 0}
-"""The check API's message calls, and how many positional arguments come before the message."""
+CHECK_CALLS = {"fail": 0, "expect": 1, "CheckFailed": 0, "Unsendable": 0, "Text": 0}
+"""The check API's message calls (and ``Text``, which checks may build a message with), and how
+many positional arguments come before the message."""
 
 
 def problem(where: str, zh: str, en: str) -> str | None:
@@ -193,8 +195,42 @@ def test_texts_written_in_grader_have_each_language_in_its_slot() -> None:
     assert not found, "\n".join(found)
 
 
+def test_no_text_in_grader_is_a_plain_zh_en_dict() -> None:
+    """A learner-facing text written as ``{"zh": "...", "en": "..."}`` is a second bilingual form
+    that the checks above do not read: write ``Text(zh=..., en=...)`` (``.to_dict()`` gives the
+    JSON shape). A mapping of other things keyed by language (regexes, language names) is not a
+    text and has no Chinese literal."""
+    found = []
+    for path in GRADER_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Dict):
+                continue
+            keys = [_literal(k) if k is not None else None for k in node.keys]  # None: **spread
+            if set(keys) != {"zh", "en"}:
+                continue
+            values = [_literal(v) for v in node.values]
+            if any(v is not None and CJK.search(v) for v in values):
+                found.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}: {keys}")
+    assert not found, "bilingual texts written as dicts, not Text:\n" + "\n".join(found)
+
+
+def test_no_function_in_grader_takes_a_positional_en_zh_pair() -> None:
+    """A helper ``f(stats, en, zh)`` is the positional pair again, at every call: take a ``Text``,
+    or make the two languages keyword-only (``*, en, zh``), as the check API does."""
+    found = []
+    for path in GRADER_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                positional = [a.arg for a in node.args.posonlyargs + node.args.args]
+                pair = [a for a in positional if a in LANGS or a.endswith(("_en", "_zh"))]
+                if pair:
+                    rel = path.relative_to(ROOT).as_posix()
+                    found.append(f"{rel}:{node.lineno}: {node.name}({', '.join(positional)})")
+    assert not found, "positional language parameters:\n" + "\n".join(found)
+
+
 def test_bundled_check_messages_have_each_language_in_its_slot() -> None:
-    """Every ``fail``/``expect``/``CheckFailed`` message of the bundled checks."""
+    """Every ``fail``/``expect``/``CheckFailed`` message and ``Text`` of the bundled checks."""
     assert len(CHECK_FILES) > 20
     found = [p for path in CHECK_FILES for p in _source_problems(path, CHECK_CALLS)]
     assert not found, "\n".join(found)

@@ -14,14 +14,14 @@ from typing import Any
 from exam_support import HERE, build
 
 sys.path.insert(0, str(HERE.parent / "tui"))
-from quiz_pilot import SIZE, screen_text  # noqa: E402
+from quiz_pilot import SIZE, screen_text
 
-from grader.exam.sitting import open_class_exam  # noqa: E402
-from grader.exam.student_file import read_exam_file  # noqa: E402
-from grader.study.clock import FakeClock  # noqa: E402
-from grader.tui.app import QuizApp, StartOptions  # noqa: E402
-from grader.tui.screens.exam import ExamScreen  # noqa: E402
-from grader.tui.screens.handed_in import HandedInScreen  # noqa: E402
+from grader.exam.sitting import open_class_exam
+from grader.exam.student_file import read_exam_file
+from grader.study.clock import FakeClock
+from grader.tui.app import QuizApp, StartOptions
+from grader.tui.screens.exam import ExamScreen
+from grader.tui.screens.handed_in import HandedInScreen
 
 SECRETS = ("A view reads the same data under another shape.", "Transposing swaps")
 

@@ -12,7 +12,7 @@ import pytest
 from exam_support import HERE, build
 
 sys.path.insert(0, str(HERE.parent / "tui"))
-from test_tui_pty import Terminal, _env, _grader_command  # noqa: E402
+from test_tui_pty import Terminal, _env, _grader_command
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 

@@ -10,6 +10,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from grader.checks import (
+    Text,
     assert_close,
     assert_tensor,
     executor_object,
@@ -264,37 +265,37 @@ def transformed(row, calls_before, dtype=torch.float32):
 
 
 def diagnose_transformed(x, row, k):
-    """Why x is not ``transformed(row, k)``: a bilingual reason from its values alone."""
+    """Why x is not ``transformed(row, k)``: a reason, from its values alone."""
     a = x.detach().to(torch.float64)
     if torch.equal(a, transformed(row, k, torch.float64)):
-        return (
-            "the transform was given a float64 tensor: convert x to float32 first, then call the "
-            "transform on it",
-            "传给 transform 的是 float64 张量：应先把 x 转成 float32，再对它调用 transform",
+        return Text(
+            zh="传给 transform 的是 float64 张量：应先把 x 转成 float32，再对它调用 transform",
+            en="the transform was given a float64 tensor: convert x to float32 first, then call "
+            "the transform on it",
         )
     offsets = (a - transformed(row, 0)) / TRANSFORM_STEP
     before = round(float(offsets[0])) if offsets.numel() else k
     if before != k and torch.equal(a, transformed(row, before)):
-        return (
-            f"the transform had already been called {before} times before this access, expected "
-            f"{k}: call it exactly once per ds[i], inside __getitem__ only",
-            f"在这次访问之前 transform 已被调用了 {before} 次，应为 {k} 次："
+        return Text(
+            zh=f"在这次访问之前 transform 已被调用了 {before} 次，应为 {k} 次："
             "每次 ds[i] 恰好调用一次，且只在 __getitem__ 里调用",
+            en=f"the transform had already been called {before} times before this access, "
+            f"expected {k}: call it exactly once per ds[i], inside __getitem__ only",
         )
     row32 = transformed(row, 0) / TRANSFORM_SCALE
     twice = (a - row32 * TRANSFORM_SCALE**2) / TRANSFORM_STEP
     m = round(float(twice[0])) if twice.numel() else 0
     if torch.equal(a, row32 * TRANSFORM_SCALE**2 + m * TRANSFORM_STEP):
-        return (
-            "the transform was applied twice to this sample (in __init__ and again in "
-            "__getitem__?): call it exactly once per ds[i], inside __getitem__ only",
-            "这个样本被 transform 变换了两次（在 __init__ 里一次，在 __getitem__ 里又一次？）："
+        return Text(
+            zh="这个样本被 transform 变换了两次（在 __init__ 里一次，在 __getitem__ 里又一次？）："
             "每次 ds[i] 恰好调用一次，且只在 __getitem__ 里调用",
+            en="the transform was applied twice to this sample (in __init__ and again in "
+            "__getitem__?): call it exactly once per ds[i], inside __getitem__ only",
         )
-    return (
-        "these are not the values of one call of the transform on the float32 x (was it applied "
-        "more than once, or its result changed?)",
-        "这不是对 float32 的 x 调用一次 transform 得到的值（是不是调用了不止一次，或者改动了它的结果？）",
+    return Text(
+        zh="这不是对 float32 的 x 调用一次 transform 得到的值（是不是调用了不止一次，或者改动了它的结果？）",
+        en="these are not the values of one call of the transform on the float32 x (was it "
+        "applied more than once, or its result changed?)",
     )
 
 
@@ -326,8 +327,8 @@ def test_transform(submission):
         expected = transformed(FLOAT_ROWS[i], k)
         assert_tensor(x, shape=tuple(expected.shape), what_en=what_en, what_zh=what_zh)
         if not torch.equal(x, expected):
-            en, zh = diagnose_transformed(x, FLOAT_ROWS[i], k)
-            fail(en=f"{what_en}: {en}", zh=f"{what_zh}：{zh}")
+            why = diagnose_transformed(x, FLOAT_ROWS[i], k)
+            fail(en=f"{what_en}: {why.en}", zh=f"{what_zh}：{why.zh}")
         got_y = values_of(y, f"y of ds[{i}]", f"ds[{i}] 的 y")
         expect(
             got_y == [float(LABELS[i])],

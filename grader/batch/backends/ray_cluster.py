@@ -179,7 +179,6 @@ class RayBackend:
         self._last_scan = 0.0
         self._progress = _Progress()
         self._lost: list[Outcome] = []
-        self._cpu: list[float] = []
         self._versions = _Versions(
             grader=__version__,
             fingerprint=grader_fingerprint(),

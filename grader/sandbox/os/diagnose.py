@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from grader.i18n import Text
 from grader.sandbox.os import layers as sandbox_layers
 from grader.sandbox.os import paths, probe
 
@@ -179,13 +180,13 @@ def diagnose(smoke: bool = True) -> dict[str, Any]:
     report["scratch"] = scratch_probe()
     if not report["scratch"]["private_tmpfs"]:
         report["notes"].append(
-            {
-                "en": "No private mount namespace here: the executor's scratch quota is enforced by "
+            Text(
+                zh="本机无法创建私有挂载命名空间：执行进程临时文件夹的配额改为在检查之间计数"
+                "（并用 RLIMIT_FSIZE 限制单个文件），且该文件夹不是 noexec。",
+                en="No private mount namespace here: the executor's scratch quota is enforced by "
                 "counting its files between checks (and RLIMIT_FSIZE per file), and the scratch "
                 "folder is not noexec.",
-                "zh": "本机无法创建私有挂载命名空间：执行进程临时文件夹的配额改为在检查之间计数"
-                "（并用 RLIMIT_FSIZE 限制单个文件），且该文件夹不是 noexec。",
-            }
+            ).to_dict()
         )
     if smoke and "torch_error" not in facts:
         report["smoke"]["cpu"] = smoke_test(cuda=False)
@@ -194,11 +195,11 @@ def diagnose(smoke: bool = True) -> dict[str, Any]:
             report["cuda"]["sandbox_verified"] = bool(report["smoke"]["cuda"]["ok"])
     if not cuda:
         report["notes"].append(
-            {
-                "en": "No GPU here: the CUDA sandbox paths (device nodes, driver files, no "
+            Text(
+                zh="本机没有 GPU：CUDA 沙箱路径（设备节点、驱动文件、不设 RLIMIT_AS）未经验证。",
+                en="No GPU here: the CUDA sandbox paths (device nodes, driver files, no "
                 "RLIMIT_AS) are unverified on this machine.",
-                "zh": "本机没有 GPU：CUDA 沙箱路径（设备节点、驱动文件、不设 RLIMIT_AS）未经验证。",
-            }
+            ).to_dict()
         )
     problems: list[str] = []
     if "torch_error" in facts:
