@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from grader.course import Course
 from grader.study.clock import Clock, SystemClock
 from grader.study.content import Catalog, load_catalog
-from grader.study.instances import load_generated, start_precompute
+from grader.study.instances import load_generated, start_precompute, wanted_after
 from grader.study.paths import course_store_path, instance_cache_dir
 from grader.study.scheduling import Mastery, ReviewScheduler
 from grader.study.session import Mode, QuizSession, SessionError
 from grader.study.stats import Stats, compute_stats
 from grader.study.store import ProgressStore
+
+if TYPE_CHECKING:
+    from grader.bank.params import Template
 
 __all__ = ["Study"]
 
@@ -33,6 +37,14 @@ class Study:
     precompute: subprocess.Popen[bytes] | None = None
     """The background worker computing parametrised instances not cached yet (and the next
     attempt's), or None (``grader.study.instances``)."""
+    templates: dict[str, Template] = field(default_factory=dict)
+    """The course's parametrised questions by id (empty when it has none)."""
+    cache_dir: Path | None = None
+    """Where their computed instances are cached."""
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    """The workers started during the session (:meth:`compute_ahead`)."""
+    requested: set[tuple[str, int]] = field(default_factory=set)
+    """(question id, seed) pairs a worker was started for."""
 
     @classmethod
     def open(
@@ -53,6 +65,8 @@ class Study:
         """
         store = ProgressStore(course_store_path(course.key, data_dir))
         precompute = None
+        generated = None
+        cache = None
         if catalog is None:
             catalog = load_catalog(course)
             cache = instance_cache_dir(course.key, data_dir)
@@ -70,7 +84,28 @@ class Study:
         scheduler.sync_content(catalog.hashes)
         study = cls(catalog, store, clock, scheduler, course.key)
         study.precompute = precompute
+        if generated is not None and generated.templates:
+            study.templates = generated.templates
+            study.cache_dir = cache
+            study.requested = {(t.id, seed) for t, seed in generated.wanted}
         return study
+
+    def compute_ahead(self, question_ids: list[str]) -> None:
+        """After answers to ``question_ids`` were stored: start a background worker for the
+        instances of the attempts after them that are not cached yet (the quiz never waits)."""
+        if not self.templates or self.cache_dir is None or self.catalog.course is None:
+            return
+        wanted = wanted_after(
+            self.templates, question_ids, self.store, self.cache_dir, self.requested
+        )
+        worker = start_precompute(self.catalog.course.questions, self.cache_dir, wanted)
+        if worker is not None:
+            self.workers.append(worker)
+
+    def _with_ahead(self, session: QuizSession) -> QuizSession:
+        if self.templates:
+            session.on_answers = self.compute_ahead
+        return session
 
     def new_session(self, mode: Mode, **options: Any) -> QuizSession:
         """A new session (options as :meth:`QuizSession.create`).
@@ -81,8 +116,10 @@ class Study:
             unfinished = self.active_exam()
             if unfinished is not None:
                 unfinished.submit()
-        return QuizSession.create(
-            mode, self.catalog, self.store, self.clock, self.scheduler, **options
+        return self._with_ahead(
+            QuizSession.create(
+                mode, self.catalog, self.store, self.clock, self.scheduler, **options
+            )
         )
 
     def active_exam(self) -> QuizSession | None:
@@ -96,7 +133,9 @@ class Study:
         if row is None:
             return None
         try:
-            return QuizSession.resume(row, self.catalog, self.store, self.clock, self.scheduler)
+            return self._with_ahead(
+                QuizSession.resume(row, self.catalog, self.store, self.clock, self.scheduler)
+            )
         except SessionError:
             self.store.save_session(row.id, row.mode, "abandoned", row.state, self.clock.now())
             return None
