@@ -72,7 +72,13 @@ def build_cmd(
         )
     catalog = load_catalog(active)
     rows = read_roster(roster) if roster is not None else None
-    generated = read_generated(active.questions)
+    generated, problems = read_generated(active.questions)
+    if problems:
+        click.echo(
+            f"note: {len(problems)} problem(s) in {active.questions / 'generated'} left some "
+            f"parametrised questions out (first: {problems[0]}); run `grader validate`",
+            err=True,
+        )
     result = build_exam(parsed, catalog, out, rows, generated=generated)
     click.echo(
         f"wrote {len(result.student_files)} exam file(s) of {result.item_count} question(s) "

@@ -134,25 +134,19 @@ class Generated:
         return next(b for b, t in self.templates if t.id == question_id)
 
 
-def read_generated(questions: Path) -> Generated:
-    """The parametrised questions of a course's questions folder (``generated/``).
-
-    Raises:
-        UsageError: a file of them has problems (the first few, ``file:line``).
-    """
+def read_generated(questions: Path) -> tuple[Generated, list[str]]:
+    """The parametrised questions of a course's questions folder (``generated/``), and the
+    problems (``file:line: id: message``) that left some of them out (``grader validate``
+    reports them too)."""
     from grader.bank.params import load_templates, template_files
 
     found: list[tuple[str, Template]] = []
+    problems: list[str] = []
     for path in template_files(questions):
         loaded = load_templates(path, sample=False)
-        if loaded.problems:
-            shown = "; ".join(str(p) for p in loaded.problems[:3])
-            raise UsageError(
-                f"the course's parametrised questions have problems: {shown} "
-                "(run `grader validate` for all of them)"
-            )
+        problems += [str(p) for p in loaded.problems]
         found += [(str(loaded.bank), t) for t in loaded.templates]
-    return Generated(tuple(found))
+    return Generated(tuple(found)), problems
 
 
 Drawn = QuestionBase | Template

@@ -226,3 +226,21 @@ def test_analyze_counts_a_parametrised_question_as_one_item(tmp_path: Path) -> N
     ]
     assert (row["type"], row["n"], row["facility"]) == ("single", "3", "0.667")
     assert row["top_third_picks"] == ""
+
+
+def test_a_broken_parametrised_question_is_left_out_with_a_note(tmp_path: Path) -> None:
+    """A parametrised question with a problem is not drawn; the build says so and goes on."""
+    course = _course(tmp_path)
+    broken = GENERATED.replace("answer = (torch.zeros({n}, 1)", "answer = (torch.zeros({k}, 1)")
+    (course / "questions" / "generated" / "gen.yaml").write_text(broken, encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text(SPEC.replace("count: 2\n", "count: 1\n"), "utf-8")
+    done = run_grader(
+        "exam", "build", "spec.yaml", "--course", str(course), "--out", "exam", cwd=tmp_path,
+        timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "note: 1 problem(s) in " in done.stderr and "gen-exam-numel" in done.stderr
+    assert "unknown placeholder '{k}'" in done.stderr
+    key = load(tmp_path / "exam" / "key.json")
+    assert "gen-exam-numel" not in {e["id"] for e in key["questions"].values()}
+    assert "gen-exam-shape" in {e["id"] for e in key["questions"].values()}
