@@ -45,6 +45,11 @@ class Study:
     """The workers started during the session (:meth:`compute_ahead`)."""
     requested: set[tuple[str, int]] = field(default_factory=set)
     """(question id, seed) pairs a worker was started for."""
+    generated_banks: set[str] = field(default_factory=set)
+    """The ids of the banks of parametrised questions."""
+    stale: bool = False
+    """An answer to a parametrised question was stored, or the launch's worker has work that
+    may have finished, since the catalog's instances were read (:meth:`refresh_generated`)."""
 
     @classmethod
     def open(
@@ -88,13 +93,47 @@ class Study:
             study.templates = generated.templates
             study.cache_dir = cache
             study.requested = {(t.id, seed) for t, seed in generated.wanted}
+            study.generated_banks = generated.bank_ids
+            study.stale = precompute is not None
         return study
+
+    def refresh_generated(self) -> None:
+        """Put each parametrised question's instance for the attempt the learner is at NOW in
+        the catalog (a review later in the same run gets the new numbers computed ahead); one
+        not cached yet is left out, as at launch. Sessions already made keep their catalog."""
+        course = self.catalog.course
+        if not self.stale or not self.templates or self.cache_dir is None or course is None:
+            return
+        if self.precompute is not None and self.precompute.poll() is None and not self.workers:
+            return  # only the launch's worker has run, and it is not done yet: nothing is new
+        generated = load_generated(course, self.store, self.cache_dir)
+        self.stale = bool(generated.wanted)  # some still computing: look again next time
+        plain = [b for b in self.catalog.banks if b.bank not in self.generated_banks]
+        catalog = Catalog.of(
+            [*plain, *generated.banks],
+            course,
+            self.catalog.problems,
+            {**self.catalog.fixed_hashes, **generated.hashes},
+        )
+        if catalog.questions == self.catalog.questions:
+            return
+        old = self.catalog.hashes
+        catalog.__dict__["hashes"] = {  # the cached_property, filled in: nothing to recompute
+            qid: generated.hashes.get(qid) or old[qid] for qid in catalog.questions
+        }
+        self.catalog = catalog
+        wanted = [(t, seed) for t, seed in generated.wanted if (t.id, seed) not in self.requested]
+        self.requested.update((t.id, seed) for t, seed in wanted)
+        worker = start_precompute(course.questions, self.cache_dir, wanted)
+        if worker is not None:
+            self.workers.append(worker)
 
     def compute_ahead(self, question_ids: list[str]) -> None:
         """After answers to ``question_ids`` were stored: start a background worker for the
         instances of the attempts after them that are not cached yet (the quiz never waits)."""
         if not self.templates or self.cache_dir is None or self.catalog.course is None:
             return
+        self.stale = True
         wanted = wanted_after(
             self.templates, question_ids, self.store, self.cache_dir, self.requested
         )
@@ -110,12 +149,15 @@ class Study:
     def new_session(self, mode: Mode, **options: Any) -> QuizSession:
         """A new session (options as :meth:`QuizSession.create`).
 
-        A new exam first submits any unfinished one, so at most one exam is ever active.
+        A new exam first submits any unfinished one, so at most one exam is ever active. The
+        parametrised questions are those of the learner's current attempts
+        (:meth:`refresh_generated`).
         """
         if mode == "exam":
             unfinished = self.active_exam()
             if unfinished is not None:
                 unfinished.submit()
+        self.refresh_generated()
         return self._with_ahead(
             QuizSession.create(
                 mode, self.catalog, self.store, self.clock, self.scheduler, **options

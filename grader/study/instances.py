@@ -48,6 +48,8 @@ class Generated:
     problems: list[str] = field(default_factory=list)
     templates: dict[str, Template] = field(default_factory=dict)
     """Every parametrised question of the course, by id."""
+    bank_ids: set[str] = field(default_factory=set)
+    """The bank id of every file of parametrised questions (with instances ready or not)."""
 
 
 def load_generated(course: Course, store: ProgressStore, cache_dir: Path) -> Generated:
@@ -65,6 +67,8 @@ def load_generated(course: Course, store: ProgressStore, cache_dir: Path) -> Gen
     for path in files:
         loaded = load_templates(path, sample=False)
         found.problems += [str(p) for p in loaded.problems]
+        if loaded.bank:
+            found.bank_ids.add(loaded.bank)
         questions: list[Any] = []
         for template in loaded.templates:
             found.templates[template.id] = template
