@@ -31,7 +31,7 @@ from grader.bank.bankfile import FileReport
 from grader.bank.lint import lint_bank_file, lint_exercise_file
 from grader.bank.lint_claims import lint_claims_text
 from grader.bank.loader import NOT_BANKS, bank_files, link_reports, load_bank_file
-from grader.bank.params import GENERATED_FOLDER, load_templates
+from grader.bank.params import GENERATED_FOLDER, load_templates, template_files
 from grader.bank.problems import Problem, sort_problems
 from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
 from grader.bank.source import decode, gc_paused, parse
@@ -218,6 +218,10 @@ def validate_paths(
         problems += _registry_problems(registry_path, folder_reports)
         problems += _seed_problems(folder / SEEDS_NAME, folder_reports)
         problems += _template_problems(folder, folder_reports, update_ids, report)
+        for path in template_files(folder):
+            found_problems, found_warnings = _lint_templates(path, pending[folder], typography)
+            problems += found_problems
+            warnings += found_warnings
 
     for folder, solutions in targets.exercises:
         _, exercise_problems = lint_exercise(folder, solutions)
@@ -227,7 +231,12 @@ def validate_paths(
         loaded = load_templates(path)
         problems += loaded.problems
         report.questions += len(loaded.templates)
+        pending_here, _ = read_pending(path.parent.parent / PENDING_NAME)
+        found_problems, found_warnings = _lint_templates(path, pending_here, typography)
+        problems += found_problems
+        warnings += found_warnings
     report.exercises = len(targets.exercises)
+    report.warnings = sort_problems(warnings)
     report.problems = sort_problems(problems)
     return report
 
@@ -240,8 +249,6 @@ def _template_problems(
 ) -> list[Problem]:
     """Check the parametrised questions of ``folder/generated/`` (``grader.bank.params``):
     each file's own problems, ids already used by a bank, ids missing from the registry."""
-    from grader.bank.params import template_files
-
     problems: list[Problem] = []
     taken = {i.id: f"{path}:{r.lines.get(i.id, '?')}" for path, r in reports for i in r.info}
     found: list[tuple[str, int, str]] = []
@@ -270,6 +277,22 @@ def _template_problems(
                 )
                 problems.append(Problem(where, line, qid, message))
     return problems
+
+
+def _lint_templates(
+    path: Path, pending: set[str], typography: bool
+) -> tuple[list[Problem], list[Problem]]:
+    """The lints of a file of parametrised questions, as a bank file's: (problems, warnings);
+    the claims lint's findings are warnings when its bank is in ``verify_pending.txt``."""
+    text, _ = decode(path.read_bytes()) if path.is_file() else (None, None)
+    doc = parse(text)[0] if text is not None else None
+    bank_id = doc.data.get("bank") if doc is not None and isinstance(doc.data, dict) else None
+    waived = isinstance(bank_id, str) and bank_id in pending
+    problems = lint_bank_file(path, typography=typography, claims=not waived)
+    warnings = []
+    if waived:
+        warnings = [replace(p, message=f"warning: {p.message}") for p in _claims_lint(path)]
+    return problems, warnings
 
 
 def _bank_id(report: FileReport) -> str | None:

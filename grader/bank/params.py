@@ -87,11 +87,12 @@ class Unsatisfiable(ValueError):
     """No draw within ``MAX_DRAWS`` satisfied every constraint."""
 
 
-def derive_seed(learner: str, question_id: str, attempt: int) -> int:
+def derive_seed(learner: str, question_id: str, attempt: int | str) -> int:
     """The seed of one attempt: SHA-256 of learner id, question id and attempt number (64 bits).
 
     Not Python's ``hash()``, which is salted per process: the same three values give the same
-    seed on every machine and in every run.
+    seed on every machine and in every run. A class exam passes, instead of an attempt number,
+    a label naming the exam (``grader.exam.build``).
     """
     digest = hashlib.sha256(f"{learner}\x00{question_id}\x00{attempt}".encode()).digest()
     return int.from_bytes(digest[:8], "big")

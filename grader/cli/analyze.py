@@ -24,13 +24,24 @@ __all__ = ["analyze"]
 @course_option
 def analyze(exports: tuple[Path, ...], out: Path, course: Path | None) -> None:
     """Item analysis (facility, discrimination, α...) over many learners' `grader progress
-    export` files, one file per learner, each question scored by its first try."""
+    export` files, one file per learner, each question scored by its first try.
+
+    A parametrised question (questions/generated/) is one item over every learner, whatever
+    numbers each got, without an option table.
+    """
+    from grader.bank.params import load_templates, template_files
     from grader.course import resolve_course
     from grader.exam.report_html import write_reports
     from grader.exam.selfstudy import analyse_exports
     from grader.study.content import load_catalog
 
-    catalog = load_catalog(resolve_course(course))
-    exam, items = analyse_exports(list(exports), catalog)
+    active = resolve_course(course)
+    catalog = load_catalog(active)
+    parametrised = {
+        t.id: t.type
+        for path in template_files(active.questions)
+        for t in load_templates(path, sample=False).templates
+    }
+    exam, items = analyse_exports(list(exports), catalog, parametrised)
     write_reports(out, "Item analysis of self-study 自学数据试题分析", exam, items)
     click.echo(f"analysed {exam.n} learner(s), {len(items)} question(s) into {out}/")

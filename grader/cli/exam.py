@@ -51,9 +51,14 @@ def exam() -> None:
 def build_cmd(
     spec: Path, out: Path, roster: Path | None, allow_public_bank: bool, course: Path | None
 ) -> None:
-    """Draw the exam of SPEC and write one exam file per student and the instructor key."""
+    """Draw the exam of SPEC and write one exam file per student and the instructor key.
+
+    A parametrised question (questions/generated/) gets its own numbers for every student;
+    its instances are computed now, by running their code against the installed torch, and
+    their answers go into the key only.
+    """
     from grader.course import resolve_course
-    from grader.exam.build import build_exam, read_roster
+    from grader.exam.build import build_exam, read_generated, read_roster
     from grader.exam.spec import load_spec
     from grader.study.content import load_catalog
 
@@ -67,7 +72,14 @@ def build_cmd(
         )
     catalog = load_catalog(active)
     rows = read_roster(roster) if roster is not None else None
-    result = build_exam(parsed, catalog, out, rows)
+    generated, problems = read_generated(active.questions)
+    if problems:
+        click.echo(
+            f"note: {len(problems)} problem(s) in {active.questions / 'generated'} left some "
+            f"parametrised questions out (first: {problems[0]}); run `grader validate`",
+            err=True,
+        )
+    result = build_exam(parsed, catalog, out, rows, generated=generated)
     click.echo(
         f"wrote {len(result.student_files)} exam file(s) of {result.item_count} question(s) "
         f"to {out}/"

@@ -1,4 +1,5 @@
-"""``grader list``: the banks of the active course with question counts per type and difficulty."""
+"""``grader list``: the banks of the active course with question counts per type and difficulty,
+the parametrised ones (``questions/generated/``) marked as such."""
 
 from __future__ import annotations
 
@@ -15,35 +16,60 @@ from grader.i18n import Lang, Text
 
 if TYPE_CHECKING:
     from grader.bank.loader import LoadedBank, LoadResult
+    from grader.bank.params import TemplateFile
 
 
-def bank_counts(banks: Sequence[LoadedBank]) -> dict[str, Any]:
+def bank_counts(
+    banks: Sequence[LoadedBank], generated: Sequence[TemplateFile] = ()
+) -> dict[str, Any]:
     """The ``--format json`` document: ``{"banks": [{"bank", "questions", "types",
-    "difficulty"}], "total"}``. Every type and difficulty 1..5 is present (0 when unused), so
-    consumers need no defaults. Counts come from ``LoadedBank.info``: no model is built."""
+    "difficulty", "parametrised"}], "total", "parametrised"}``. Every type and difficulty 1..5
+    is present (0 when unused), so consumers need no defaults. Counts come from
+    ``LoadedBank.info``: no model is built. The files of parametrised questions
+    (``generated``) are banks with ``"parametrised": true``; the top-level ``parametrised``
+    counts their questions, which ``total`` includes."""
     from grader.bank.model import QUESTION_TYPES
 
     rows: list[dict[str, Any]] = []
-    for loaded in banks:
-        types = Counter(i.type for i in loaded.info)
-        levels = Counter(i.difficulty for i in loaded.info)
+
+    def row(bank: str, kinds: list[str], levels: list[int], parametrised: bool) -> None:
+        types, counted = Counter(kinds), Counter(levels)
         rows.append(
             {
-                "bank": loaded.id,
-                "questions": len(loaded.info),
+                "bank": bank,
+                "questions": len(kinds),
                 "types": {t: types.get(t, 0) for t in QUESTION_TYPES},
-                "difficulty": {str(d): levels.get(d, 0) for d in range(1, 6)},
+                "difficulty": {str(d): counted.get(d, 0) for d in range(1, 6)},
+                "parametrised": parametrised,
             }
         )
-    return {"banks": rows, "total": sum(row["questions"] for row in rows)}
+
+    for loaded in banks:
+        row(
+            loaded.id,
+            [i.type for i in loaded.info],
+            [i.difficulty for i in loaded.info],
+            False,
+        )
+    for file in generated:
+        if file.templates:
+            levels = [int(t.fields.get("difficulty", 0)) for t in file.templates]
+            row(str(file.bank), [t.type for t in file.templates], levels, True)
+    return {
+        "banks": rows,
+        "total": sum(r["questions"] for r in rows),
+        "parametrised": sum(r["questions"] for r in rows if r["parametrised"]),
+    }
 
 
-def _load(course_dir: Path | None) -> LoadResult:
+def _load(course_dir: Path | None) -> tuple[LoadResult, list[TemplateFile]]:
     from grader.bank.loader import LoadResult, load_banks
+    from grader.bank.params import load_templates, template_files
     from grader.course import resolve_course
 
     folder = resolve_course(course_dir).questions
-    return load_banks([folder]) if folder.is_dir() else LoadResult()
+    generated = [load_templates(path, sample=False) for path in template_files(folder)]
+    return (load_banks([folder]) if folder.is_dir() else LoadResult()), generated
 
 
 @click.command("list", context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,18 +84,26 @@ def _load(course_dir: Path | None) -> LoadResult:
 def list_banks(fmt: str, course: Path | None, lang: str | None) -> None:
     """List the question banks with question counts per type and per difficulty (1-5).
 
+    The banks of parametrised questions (questions/generated/: fresh numbers for every learner
+    and attempt) are listed too, marked with * (JSON: "parametrised": true), and counted in the
+    total; the JSON's top-level "parametrised" counts their questions.
+
     Only questions without problems are counted; run `grader validate` to see the others.
     """
     from grader.i18n import default_lang
 
-    result = _load(course)
-    document = bank_counts(result.banks)
-    problems = len(result.problems)
+    result, generated = _load(course)
+    document = bank_counts(result.banks, generated)
+    problems = len(result.problems) + sum(len(g.problems) for g in generated)
     if fmt == "json":
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         chosen: Lang = "zh" if lang == "zh" else "en" if lang == "en" else default_lang()
-        _print_table(document, {b.id: b.title.get(chosen) for b in result.banks}, chosen)
+        titles = {b.id: b.title.get(chosen) for b in result.banks}
+        for file in generated:
+            if file.title:
+                titles[str(file.bank)] = str(file.title.get(chosen, ""))
+        _print_table(document, titles, chosen)
     if problems:
         click.echo(
             f"note: {problems} problem{'s' if problems != 1 else ''} in the banks left some "
@@ -96,6 +130,11 @@ _HEADERS = {
     "legend": Text(
         zh="d1..d5：难度，从 1（记忆）到 5（专家）",
         en="d1..d5: difficulty, 1 (recall) to 5 (expert)",
+    ),
+    "parametrised": Text(
+        zh="*：随机参数题，每位学习者每次作答的数字都不同，答案由 torch 算出（questions/generated/）",
+        en="*: parametrised, fresh numbers for every learner and attempt, answers computed by "
+        "torch (questions/generated/)",
     ),
 }
 
@@ -127,7 +166,7 @@ def _print_table(document: dict[str, Any], titles: dict[str, str], lang: Lang) -
         table.add_column(f"d{d}", justify="right", footer=_cell(level_totals.get(d, 0)))
     for bank in document["banks"]:
         table.add_row(
-            bank["bank"],
+            bank["bank"] + (" *" if bank["parametrised"] else ""),
             titles.get(bank["bank"], ""),
             str(bank["questions"]),
             *(_cell(bank["types"].get(t, 0)) for t in _SHORT),
@@ -135,6 +174,8 @@ def _print_table(document: dict[str, Any], titles: dict[str, str], lang: Lang) -
         )
     console.print(table)
     console.print(head["legend"], style="dim")
+    if document["parametrised"]:
+        console.print(head["parametrised"], style="dim")
 
 
 def _cell(n: int) -> str:

@@ -55,7 +55,8 @@ def validate(
     parse still has its other questions checked.
 
     Every text a learner reads (a bank's title, description, prompt, hint, explanation, options,
-    reference, key points; an exercise's title, statement and hints) is linted too. It must not
+    reference, key points, the parametrised questions of questions/generated/ included; an
+    exercise's title, statement and hints) is linted too. It must not
     cite the seed notes ("the seed's", 种子文档), which learners never see; and, unless
     --no-typography, it must follow CJK typography: no space beside full-width punctuation (one
     made by YAML folding a line break included), no line break inside a Chinese paragraph

@@ -63,7 +63,8 @@ def verify(
     verify blocks must print their `output` or raise their `raises` (questions/README.md,
     "Verified claims"); one that needs a module not installed is skipped, as the summary says.
     Every parametrised question (questions/generated/) is rendered and executed for
-    --instances seeds; a failing instance names the seed that reproduces it.
+    --instances seeds; a failing instance names the seed that reproduces it. Their verify
+    blocks run as a bank's do.
     Every problem is printed as `path:line: id: message`, then a summary on stderr.
     Exit status: 0 all verified, 1 problems found, 2 a path does not exist.
     """

@@ -4,6 +4,15 @@ Every random choice comes from ``random.Random`` seeded with an HMAC-SHA256 of t
 seed and a label (``questions`` for the shared draw, ``student:<id>`` for one student's orders),
 so a build is reproducible from the seed, and a student who knows their own id and every public
 bank still cannot recompute another order without the seed (which is only in the key).
+
+A parametrised question of the course (``questions/generated/``, ``grader.bank.params``) is
+drawn like any other, and each student gets an instance of their own: its seed is
+``derive_seed(student id, question id, exam label)``, the derivation the quiz uses, where the
+exam label is the exam id and a tag of the secret seed (so nobody can compute a student's
+numbers from the public exam id). The instances are computed here, at build time, by running
+the rendered code in the sandboxed runner ``grader verify`` uses (``grader.verify.params``);
+the student's file gets the rendered question without its answer, and the key gets each
+student's seed and computed instance, which ``grader exam grade`` grades that student against.
 """
 
 from __future__ import annotations
@@ -15,10 +24,11 @@ import json
 import random
 import re
 import secrets
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.bank.model import (
     CodeOutputQuestion,
@@ -27,12 +37,24 @@ from grader.bank.model import (
     QuestionBase,
     SingleQuestion,
 )
+from grader.bank.params import Template, derive_seed, placeholders
 from grader.errors import UsageError
 from grader.exam.spec import ExamSpec, spec_summary
 from grader.exam.student_file import EXAM_FORMAT, FORMAT_VERSION
 from grader.study.content import Catalog
 
-__all__ = ["KEY_FORMAT", "BuildResult", "build_exam", "read_roster", "student_item"]
+if TYPE_CHECKING:
+    from grader.verify.params import Instance
+
+__all__ = [
+    "KEY_FORMAT",
+    "BuildResult",
+    "Generated",
+    "build_exam",
+    "read_generated",
+    "read_roster",
+    "student_item",
+]
 
 KEY_FORMAT = "torch-grader-exam-key"
 SHARED_STUDENT = "class"
@@ -91,21 +113,67 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def _draw(spec: ExamSpec, catalog: Catalog, rng: random.Random) -> list[QuestionBase]:
-    chosen: list[QuestionBase] = []
+@dataclass(frozen=True)
+class Generated:
+    """The parametrised questions of the course, each with the id of its bank."""
+
+    templates: tuple[tuple[str, Template], ...] = ()
+
+    @property
+    def bank_ids(self) -> list[str]:
+        return sorted({bank for bank, _ in self.templates})
+
+    def select(self, bank: str | None, tag: str | None) -> list[Template]:
+        return [
+            t
+            for b, t in self.templates
+            if (bank is None or b == bank) and (tag is None or tag in t.fields.get("tags", ()))
+        ]
+
+    def bank_of(self, question_id: str) -> str:
+        return next(b for b, t in self.templates if t.id == question_id)
+
+
+def read_generated(questions: Path) -> tuple[Generated, list[str]]:
+    """The parametrised questions of a course's questions folder (``generated/``), and the
+    problems (``file:line: id: message``) that left some of them out (``grader validate``
+    reports them too)."""
+    from grader.bank.params import load_templates, template_files
+
+    found: list[tuple[str, Template]] = []
+    problems: list[str] = []
+    for path in template_files(questions):
+        loaded = load_templates(path, sample=False)
+        problems += [str(p) for p in loaded.problems]
+        found += [(str(loaded.bank), t) for t in loaded.templates]
+    return Generated(tuple(found)), problems
+
+
+Drawn = QuestionBase | Template
+"""A drawn question: a question of a bank, or a parametrised question (one instance per
+student)."""
+
+
+def _draw(
+    spec: ExamSpec, catalog: Catalog, rng: random.Random, generated: Generated
+) -> list[Drawn]:
+    chosen: list[Drawn] = []
     taken: set[str] = set()
+    banks = sorted({*catalog.bank_ids, *generated.bank_ids})
     for draw in spec.draws:
-        if draw.bank is not None and draw.bank not in catalog.bank_ids:
+        if draw.bank is not None and draw.bank not in banks:
             raise UsageError(
                 f"{spec.path}:{draw.line}: no bank '{draw.bank}' in the course "
-                f"(it has: {', '.join(catalog.bank_ids)})"
+                f"(it has: {', '.join(banks)})"
             )
+        candidates: list[Drawn] = [
+            *catalog.select([draw.bank] if draw.bank else (), [draw.tag] if draw.tag else ()),
+            *generated.select(draw.bank, draw.tag),
+        ]
         pool = [
             q
-            for q in catalog.select(
-                [draw.bank] if draw.bank else (), [draw.tag] if draw.tag else ()
-            )
-            if q.id not in taken and (not draw.difficulty or q.difficulty in draw.difficulty)
+            for q in candidates
+            if q.id not in taken and (not draw.difficulty or _difficulty(q) in draw.difficulty)
         ]
         if len(pool) < draw.count:
             raise UsageError(
@@ -116,6 +184,34 @@ def _draw(spec: ExamSpec, catalog: Catalog, rng: random.Random) -> list[Question
         chosen.extend(picked)
         taken.update(q.id for q in picked)
     return chosen
+
+
+def _difficulty(question: Drawn) -> int:
+    if isinstance(question, Template):
+        return int(question.fields.get("difficulty", 0))
+    return question.difficulty
+
+
+def exam_label(spec: ExamSpec, seed: str) -> str:
+    """The third value of a student's ``derive_seed`` in this exam: the exam id and a tag of
+    the secret seed."""
+    tag = hmac.new(seed.encode(), b"params", hashlib.sha256).hexdigest()[:16]
+    return f"exam:{spec.exam}:{tag}"
+
+
+def _cited_hints(template: Template) -> set[int]:
+    """Indices (in ``all_hints`` order) of the hints that cite a computed value (the answer or a
+    ``computed`` name): they give the answer away, so a student file leaves them out."""
+    computed = {"answer", *template.computed}
+    raw = template.fields.get("hints") or (
+        [template.fields["hint"]] if template.fields.get("hint") else []
+    )
+    cited = set()
+    for index, hint in enumerate(raw):
+        texts = [hint.get(lang, "") for lang in ("zh", "en")] if isinstance(hint, dict) else []
+        if any(computed & set(placeholders(str(text))) for text in texts):
+            cited.add(index)
+    return cited
 
 
 def _option_order(question: QuestionBase, rng: random.Random) -> list[int] | None:
@@ -138,9 +234,15 @@ def _text(value: Any) -> dict[str, str]:
     return {"zh": value.zh, "en": value.en}
 
 
-def student_item(label: str, question: QuestionBase, order: list[int] | None) -> dict[str, Any]:
+def student_item(
+    label: str,
+    question: QuestionBase,
+    order: list[int] | None,
+    left_out: Collection[int] = (),
+) -> dict[str, Any]:
     """What a student file holds of one question (``student_file.STUDENT_KEYS``): no answer,
-    explanation, tolerance, accepted answers, reference or hint that gives the answer away."""
+    explanation, tolerance, accepted answers, reference or hint that gives the answer away
+    (nor the hints at the indices ``left_out``)."""
     item: dict[str, Any] = {
         "item": label,
         "type": question.type,
@@ -155,10 +257,22 @@ def student_item(label: str, question: QuestionBase, order: list[int] | None) ->
             item["options"] = [_text(options[i]) for i in order]
     if isinstance(question, CodeOutputQuestion):
         item["code"] = question.code
-    hints = [_text(h) for h in question.all_hints if not h.gives_away]
+    hints = [
+        _text(h) for i, h in enumerate(question.all_hints) if not h.gives_away and i not in left_out
+    ]
     if hints:
         item["hints"] = hints
     return item
+
+
+Compute = Callable[[Sequence[tuple[Template, int]]], "list[Instance]"]
+
+
+def _compute(pairs: Sequence[tuple[Template, int]]) -> list[Instance]:
+    """The instances of ``pairs``, computed in ONE warm sandboxed runner (``grader verify``'s)."""
+    from grader.verify.params import compute_pairs
+
+    return compute_pairs(pairs, path="questions/generated")
 
 
 def build_exam(
@@ -168,18 +282,28 @@ def build_exam(
     roster: list[tuple[str, str]] | None,
     *,
     now: datetime | None = None,
+    generated: Generated | None = None,
+    compute: Compute = _compute,
 ) -> BuildResult:
     """Draw the exam and write ``out/<student>.exam`` per roster row (or ``out/class.exam``)
-    and ``out/key.json``."""
+    and ``out/key.json``; a parametrised question of ``generated`` gets one instance per
+    student, computed by ``compute``.
+
+    Raises:
+        UsageError: a draw the course cannot meet, or an instance whose code fails.
+    """
     now = now or datetime.now(UTC)
     seed = spec.seed or secrets.token_hex(16)
+    generated = generated or Generated()
     students = roster or [(SHARED_STUDENT, "")]
     out.mkdir(parents=True, exist_ok=True)
-    shared = _draw(spec, catalog, _rng(seed, "questions")) if spec.same_questions else None
+    shared = (
+        _draw(spec, catalog, _rng(seed, "questions"), generated) if spec.same_questions else None
+    )
     labels: dict[str, str] = {}
-    questions: dict[str, QuestionBase] = {}
+    questions: dict[str, Drawn] = {}
 
-    def label_of(question: QuestionBase) -> str:
+    def label_of(question: Drawn) -> str:
         if question.id not in labels:
             labels[question.id] = f"Q{len(labels) + 1:02d}"
             questions[labels[question.id]] = question
@@ -187,19 +311,50 @@ def build_exam(
 
     for question in shared or ():
         label_of(question)
-    key_students: dict[str, Any] = {}
-    files: list[Path] = []
+    attempt = exam_label(spec, seed)
+    draws: list[tuple[str, str, random.Random, list[Drawn]]] = []
     for sid, name in students:
         rng = _rng(seed, f"student:{sid}")
-        drawn = list(shared) if shared is not None else _draw(spec, catalog, rng)
+        drawn = list(shared) if shared is not None else _draw(spec, catalog, rng, generated)
         rng.shuffle(drawn)
+        draws.append((sid, name, rng, drawn))
+    pairs = [
+        (q, derive_seed(sid, q.id, attempt))
+        for sid, _, _, drawn in draws
+        for q in drawn
+        if isinstance(q, Template)
+    ]
+    instances = {(i.template.id, i.seed): i for i in compute(pairs)} if pairs else {}
+    shown: dict[str, QuestionBase] = {}  # one instance of each parametrised item, for the key
+    key_students: dict[str, Any] = {}
+    files: list[Path] = []
+    for sid, name, rng, drawn in draws:
         items = []
         key_items = []
-        for question in drawn:
-            label = label_of(question)
+        for drawn_question in drawn:
+            label = label_of(drawn_question)
+            entry: dict[str, Any] = {"item": label}
+            left_out: set[int] = set()
+            if isinstance(drawn_question, Template):
+                instance_seed = derive_seed(sid, drawn_question.id, attempt)
+                instance = instances.get((drawn_question.id, instance_seed))
+                if instance is None or instance.question is None:
+                    why = instance.problem if instance is not None else "it was not computed"
+                    raise UsageError(
+                        f"parametrised question '{drawn_question.id}': the instance of student "
+                        f"{sid!r} (seed {instance_seed}) failed: {why} (reproduce: grader show "
+                        f"{drawn_question.id} --seed {instance_seed})"
+                    )
+                question = instance.question
+                shown.setdefault(label, question)
+                left_out = _cited_hints(drawn_question)
+                entry["seed"] = instance_seed
+                entry["question"] = question.model_dump(mode="json", exclude_defaults=False)
+            else:
+                question = drawn_question
             order = _option_order(question, rng)
-            items.append(student_item(label, question, order))
-            key_items.append({"item": label, "order": order})
+            items.append(student_item(label, question, order, left_out))
+            key_items.append({**entry, "order": order})
         deadline = spec.deadline
         document = {
             "format": EXAM_FORMAT,
@@ -225,15 +380,31 @@ def build_exam(
         "spec": spec_summary(spec),
         "course": str(catalog.course.root) if catalog.course else None,
         "questions": {
-            label: {
-                "id": q.id,
-                "bank": catalog.bank_of(q.id),
-                "question": q.model_dump(mode="json", exclude_defaults=False),
-            }
-            for label, q in questions.items()
+            label: _key_question(catalog, generated, q, shown) for label, q in questions.items()
         },
         "students": key_students,
     }
     key_path = out / "key.json"
     key_path.write_text(json.dumps(key, ensure_ascii=False, indent=1), encoding="utf-8")
     return BuildResult(key_path=key_path, student_files=files, item_count=len(questions))
+
+
+def _key_question(
+    catalog: Catalog, generated: Generated, question: Drawn, shown: dict[str, QuestionBase]
+) -> dict[str, Any]:
+    """The key's entry of one item: its question; for a parametrised one, its bank, the
+    template's id and one student's instance (its type and points: each student's own instance
+    is in their entry of ``students``)."""
+    if isinstance(question, Template):
+        label = next(k for k, q in shown.items() if q.id == question.id)
+        return {
+            "id": question.id,
+            "bank": generated.bank_of(question.id),
+            "parametrised": True,
+            "question": shown[label].model_dump(mode="json", exclude_defaults=False),
+        }
+    return {
+        "id": question.id,
+        "bank": catalog.bank_of(question.id),
+        "question": question.model_dump(mode="json", exclude_defaults=False),
+    }

@@ -10,6 +10,9 @@ Checks: a student with no readable answers file is a row with status ``missing``
 crash); a file whose exam id or student does not match the key is rejected with its reason; a
 duplicate submission keeps the latest (by its ``submitted_at``, then the file's time) and is
 reported.
+
+A parametrised item (``grader.exam.build``) is graded, for each student, against that student's
+own instance in the key; the item analysis treats it as one item over every student.
 """
 
 from __future__ import annotations
@@ -53,6 +56,15 @@ class ExamKey:
     """Item label -> question (as it was when the exam was built)."""
     banks: dict[str, str]
     students: dict[str, dict[str, Any]]
+    instances: dict[str, dict[str, QuestionBase]] = field(default_factory=dict)
+    """Student -> parametrised item label -> that student's instance."""
+    parametrised: frozenset[str] = frozenset()
+    """The labels of the parametrised items."""
+
+    def question(self, student: str, label: str) -> QuestionBase:
+        """The question ``student`` answered as ``label``: their own instance of a
+        parametrised item, else the item's question."""
+        return self.instances.get(student, {}).get(label) or self.questions[label]
 
 
 def read_key(path: Path) -> ExamKey:
@@ -67,13 +79,25 @@ def read_key(path: Path) -> ExamKey:
             label: _QUESTION.validate_python(entry["question"])
             for label, entry in data["questions"].items()
         }
-    except (KeyError, ValidationError) as exc:
+        instances: dict[str, dict[str, QuestionBase]] = {
+            sid: {
+                item["item"]: _QUESTION.validate_python(item["question"])
+                for item in info["items"]
+                if "question" in item
+            }
+            for sid, info in data["students"].items()
+        }
+    except (KeyError, TypeError, ValidationError) as exc:
         raise UsageError(f"{path}: a question of the key is damaged: {exc}") from None
     return ExamKey(
         exam_id=data["exam_id"],
         questions=questions,
         banks={label: entry["bank"] for label, entry in data["questions"].items()},
         students=data["students"],
+        instances=instances,
+        parametrised=frozenset(
+            label for label, entry in data["questions"].items() if entry.get("parametrised")
+        ),
     )
 
 
@@ -264,7 +288,7 @@ def grade_exam(
     manual_rows: list[dict[str, Any]] = []
     result = GradeResult(rows=rows, rejected=rejected, duplicates=duplicates, pending_manual=0)
     max_points = {
-        sid: sum(key.questions[i["item"]].points for i in info["items"])
+        sid: sum(key.question(sid, i["item"]).points for i in info["items"])
         for sid, info in key.students.items()
     }
     for sid, info in key.students.items():
@@ -293,7 +317,7 @@ def grade_exam(
         pending = 0
         for entry in info["items"]:
             label, order = entry["item"], entry["order"]
-            question = key.questions[label]
+            question = key.question(sid, label)
             note = ""
             try:
                 response = to_bank_response(question, order, given.get(label))
@@ -324,8 +348,10 @@ def grade_exam(
             scores[label] = score
             if note == "awaiting manual grading":
                 result.pending.setdefault(sid, set()).add(label)
-            if isinstance(question, SingleQuestion | CodeOutputQuestion) and getattr(
-                question, "options", None
+            if (
+                isinstance(question, SingleQuestion | CodeOutputQuestion)
+                and getattr(question, "options", None)
+                and label not in key.parametrised  # each student's options differ
             ):
                 picks[label] = (
                     response
@@ -355,7 +381,7 @@ def grade_exam(
         result.pending_manual += pending
         result.item_scores[sid] = scores
         result.picks[sid] = picks
-        points = sum(scores[i] * key.questions[i].points for i in scores)
+        points = sum(scores[i] * key.question(sid, i).points for i in scores)
         rows.append(
             {
                 "student": sid,
@@ -449,7 +475,11 @@ def write_analysis(key: ExamKey, result: GradeResult, out: Path) -> None:
     from grader.exam.analysis import analyse
     from grader.exam.report_html import write_reports
 
-    info = {label: ci for label, q in key.questions.items() if (ci := choice_info(q)) is not None}
+    info = {
+        label: ci
+        for label, q in key.questions.items()
+        if label not in key.parametrised and (ci := choice_info(q)) is not None
+    }
     scores = {
         sid: {i: v for i, v in row.items() if i not in result.pending.get(sid, set())}
         for sid, row in result.item_scores.items()

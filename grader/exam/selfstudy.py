@@ -2,11 +2,14 @@
 files (``grader analyze EXPORTS…``).
 
 Each file is one learner; each question they answered is an item they saw, scored by their
-first try (what the stats and FSRS count), so each item is analysed over its own N.
+first try (what the stats and FSRS count), so each item is analysed over its own N. A
+parametrised question is one item over every learner, whatever numbers each got; it has no
+option table (each learner's options were different numbers).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +27,13 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def analyse_exports(
-    paths: list[Path], catalog: Catalog | None = None
+    paths: list[Path],
+    catalog: Catalog | None = None,
+    parametrised: Mapping[str, str] | None = None,
 ) -> tuple[ExamStats, list[ItemStats]]:
-    """Item statistics over the learners of ``paths`` (option tables need ``catalog``)."""
+    """Item statistics over the learners of ``paths`` (option tables need ``catalog``;
+    ``parametrised`` maps the ids of the parametrised questions to their types)."""
+    parametrised = parametrised or {}
     from grader.exam.grade import choice_info
 
     matrix: dict[str, dict[str, float]] = {}
@@ -43,13 +50,16 @@ def analyse_exports(
                 continue
             rows[qid] = float(answer.get("score") or 0.0)
             first[qid] = (str(answer.get("answered_at")), answer.get("response"))
-        picks[learner] = {q: r for q, (_, r) in first.items() if isinstance(r, int)}
+        picks[learner] = {
+            q: r for q, (_, r) in first.items() if isinstance(r, int) and q not in parametrised
+        }
     info: dict[str, tuple[list[str], list[int]]] = {}
-    types: dict[str, str] = {}
+    answered = {q for r in matrix.values() for q in r}
+    types: dict[str, str] = {q: t for q, t in parametrised.items() if q in answered}
     if catalog is not None:
-        for qid in {q for r in matrix.values() for q in r}:
+        for qid in answered:
             question = catalog.questions.get(qid)
-            if question is None:
+            if question is None or qid in parametrised:
                 continue
             types[qid] = question.type
             ci = choice_info(question)

@@ -9,7 +9,8 @@ question's content hash, the seed and the installed torch's version, read from i
 in the quiz; one that is not is left out this time. A detached worker process
 (``python -m grader.verify.params``, the ``grader verify`` runner) then computes the missing
 instances and, ahead of time, the NEXT attempt's, while the learner works: a review gets new
-numbers, and they are ready when it comes.
+numbers, and they are ready when it comes. During the session, each stored answer starts the
+same worker for the attempts after it (:func:`wanted_after`, ``Study.compute_ahead``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from grader.bank.params import (
 from grader.course import Course
 from grader.study.store import ProgressStore
 
-__all__ = ["Generated", "load_generated", "start_precompute"]
+__all__ = ["Generated", "load_generated", "start_precompute", "wanted_after"]
 
 
 @dataclass
@@ -45,6 +46,10 @@ class Generated:
     are the same question, and its history stays current)."""
     wanted: list[tuple[Template, int]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    templates: dict[str, Template] = field(default_factory=dict)
+    """Every parametrised question of the course, by id."""
+    bank_ids: set[str] = field(default_factory=set)
+    """The bank id of every file of parametrised questions (with instances ready or not)."""
 
 
 def load_generated(course: Course, store: ProgressStore, cache_dir: Path) -> Generated:
@@ -62,8 +67,11 @@ def load_generated(course: Course, store: ProgressStore, cache_dir: Path) -> Gen
     for path in files:
         loaded = load_templates(path, sample=False)
         found.problems += [str(p) for p in loaded.problems]
+        if loaded.bank:
+            found.bank_ids.add(loaded.bank)
         questions: list[Any] = []
         for template in loaded.templates:
+            found.templates[template.id] = template
             attempt = len(store.answers(template.id))
             for ahead in (0, 1):
                 seed = derive_seed(learner, template.id, attempt + ahead)
@@ -83,6 +91,33 @@ def load_generated(course: Course, store: ProgressStore, cache_dir: Path) -> Gen
             title = BankText(zh=str(loaded.title["zh"]), en=str(loaded.title["en"]))
             found.banks.append(Bank(bank=loaded.bank, title=title, questions=tuple(questions)))
     return found
+
+
+def wanted_after(
+    templates: dict[str, Template],
+    question_ids: list[str],
+    store: ProgressStore,
+    cache_dir: Path,
+    requested: set[tuple[str, int]],
+) -> list[tuple[Template, int]]:
+    """The instances to compute after answers to ``question_ids`` were stored: for each
+    parametrised one, the attempt the learner is at now (the next review's numbers) and the one
+    after it, unless cached or already in ``requested`` (which this adds them to)."""
+    learner = store.learner_id()
+    wanted = []
+    for qid in dict.fromkeys(question_ids):
+        template = templates.get(qid)
+        if template is None:
+            continue
+        attempt = len(store.answers(qid))
+        for ahead in (0, 1):
+            seed = derive_seed(learner, qid, attempt + ahead)
+            if (qid, seed) in requested:
+                continue
+            requested.add((qid, seed))
+            if cached_instance(cache_dir, template, seed) is None:
+                wanted.append((template, seed))
+    return wanted
 
 
 def start_precompute(

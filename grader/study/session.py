@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -140,6 +141,10 @@ class QuizSession:
     filters: dict[str, Any] = field(default_factory=dict)
     """The banks, tags and count the session was made from (for display and replay)."""
     _last_tick: datetime | None = field(default=None, repr=False)
+    on_answers: Callable[[list[str]], None] | None = field(default=None, repr=False, compare=False)
+    """Called with the ids of the questions whose answers were just stored (after a graded
+    answer, and after an exam's submission): the study computes the next attempts' instances
+    of parametrised questions ahead (``Study.compute_ahead``)."""
 
     # -- construction ----------------------------------------------------------------------
 
@@ -325,6 +330,8 @@ class QuizSession:
         if item.attempts == 1:
             item.first_score = score
         self._record(item, question, response, score)
+        if self.on_answers is not None:
+            self.on_answers([question.id])
         rated = item.attempts == 1
         if rated:
             self.scheduler.review(item.question_id, score, self.catalog.hashes[question.id])
@@ -408,6 +415,8 @@ class QuizSession:
                 self._record(item, question, item.response, item.score)
             self.status = "submitted"
             self.save()
+            if self.on_answers is not None:
+                self.on_answers([i.question_id for i in self.items if not is_blank(i.response)])
         return self.report()
 
     def report(self) -> ExamReport:

@@ -1,7 +1,8 @@
 """The coverage tables of the seed sections and syllabus topics, kept in ``questions/README.md``.
 
 The first table lists, for every bank, how many seed sections and syllabus topics it covers and how
-many questions, ``code_output`` questions and misconception questions it has; then, for every
+many questions, ``code_output`` questions and misconception questions it has; then the banks of
+parametrised questions (``generated/``), marked as such, with their counts per type; then, for every
 section of ``questions/seed_sections.yaml`` and, in a table of their own, every topic (its
 ``topics:`` list), how many questions name it as their ``source``. The block lives between
 the markers ``<!-- coverage:start -->`` and ``<!-- coverage:end -->`` of the README (appended at the
@@ -26,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from grader.bank.loader import LoadedBank, load_banks
+from grader.bank.params import PARAM_TYPES, load_templates, template_files
 from grader.course import bundled_root
 
 __all__ = [
@@ -147,6 +149,18 @@ def render_coverage(questions_dir: Path, banks: Sequence[LoadedBank] | None = No
             row[4] += "misconception" in q.tags
             if q.source:
                 by_source[q.source] += 1
+    generated = [load_templates(path, sample=False) for path in template_files(questions_dir)]
+    generated_rows: list[tuple[str, list[int]]] = []
+    for file in generated:
+        if not file.templates:
+            continue
+        kinds = Counter(t.type for t in file.templates)
+        misconceptions = sum("misconception" in t.fields.get("tags", ()) for t in file.templates)
+        counts = [len(file.templates), *(kinds[t] for t in PARAM_TYPES), misconceptions]
+        generated_rows.append((str(file.bank), counts))
+        for template in file.templates:
+            if template.fields.get("source"):
+                by_source[str(template.fields["source"])] += 1
     for section in sections:
         rows.setdefault(section.bank, [0, 0, 0, 0, 0])[0] += 1
     for topic in topics:
@@ -167,6 +181,17 @@ def render_coverage(questions_dir: Path, banks: Sequence[LoadedBank] | None = No
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
         lines.append(f"| {bank} | " + " | ".join(str(c) for c in counts) + " |")
     lines.append("| **total** | " + " | ".join(f"**{c}**" for c in totals) + " |")
+    if generated_rows:
+        lines += [
+            "",
+            "**Parametrised questions** (`generated/`: fresh numbers for every learner and "
+            "attempt, answers computed by torch), counted apart from the banks above:",
+            "",
+            "| bank (parametrised) | questions | " + " | ".join(PARAM_TYPES) + " | misconception |",
+            "| --- |" + " ---: |" * (len(PARAM_TYPES) + 2),
+        ]
+        for bank, counts in generated_rows:
+            lines.append(f"| {bank} (parametrised) | " + " | ".join(map(str, counts)) + " |")
     lines += [
         "",
         f"Every seed section and every topic needs at least {MIN_QUESTIONS_PER_SECTION} questions "

@@ -45,7 +45,7 @@ from grader.bank.params import (
     template_files,
 )
 from grader.bank.problems import Problem
-from grader.verify.snippets import Snippet, _run_job
+from grader.verify.snippets import Block, Snippet, _block_lines, _judge_block, _run_job, _run_twice
 
 __all__ = [
     "DEFAULT_INSTANCES",
@@ -240,19 +240,64 @@ class ParamsReport:
     questions: int = 0
     instances: int = 0
     problems: list[Problem] = field(default_factory=list)
+    blocks: int = 0
+    """Verify blocks run (each twice, as for the other banks)."""
 
     def summary(self) -> str:
+        blocks = f" and {self.blocks} verify blocks" if self.blocks else ""
         return (
-            f"verified {self.instances} instances of {self.questions} parametrised questions: "
-            f"{len(self.problems)} problems"
+            f"verified {self.instances} instances of {self.questions} parametrised "
+            f"questions{blocks}: {len(self.problems)} problems"
         )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "questions": self.questions,
             "instances": self.instances,
+            "blocks": self.blocks,
             "problems": [str(p) for p in self.problems],
         }
+
+
+def template_blocks(templates: Iterable[Template], path: Path) -> list[Block]:
+    """The verify blocks with code of ``templates`` (read from ``path``), at their lines. A
+    block's code is run as written: it shows the explanation's claim with numbers of its own."""
+    lines = _block_lines(path)
+    blocks = []
+    for template in templates:
+        raw = template.fields.get("verify")
+        if not isinstance(raw, list):
+            continue
+        here = lines.get(template.id, [])
+        for index, block in enumerate(raw):
+            if not isinstance(block, dict) or not isinstance(block.get("code"), str):
+                continue
+            requires = block.get("requires") or ()
+            blocks.append(
+                Block(
+                    str(path),
+                    here[index] if index < len(here) else template.line,
+                    template.id,
+                    index,
+                    block["code"],
+                    block.get("output"),
+                    block.get("raises"),
+                    block.get("match"),
+                    tuple(str(r) for r in requires),
+                )
+            )
+    return blocks
+
+
+def _check_blocks(blocks: Sequence[Block], timeout: float = 10.0) -> list[Problem]:
+    """Run ``blocks`` twice, as ``grader verify`` runs a bank's (``grader.verify.snippets``)."""
+    ((first, second),) = _run_twice([list(blocks)], timeout, jobs=2)
+    problems: list[Problem] = []
+    for block in blocks:
+        judged = _judge_block(block, first, second)
+        if not isinstance(judged, str):  # a str: skipped, a module it needs is not installed
+            problems += judged
+    return problems
 
 
 def verify_params(
@@ -260,7 +305,8 @@ def verify_params(
 ) -> ParamsReport:
     """Render and execute ``instances`` seeds (0, 1, ...) of every parametrised question in
     ``folder/generated/`` of each folder; every failing instance is a problem that names the
-    seed reproducing it (``grader show ID --seed N``)."""
+    seed reproducing it (``grader show ID --seed N``). Their verify blocks run too, twice, as
+    the other banks' do, and report as theirs do (``path:line: id: verify[i]: ...``)."""
     report = ParamsReport()
     seeds = list(range(instances))
     files = []
@@ -273,6 +319,10 @@ def verify_params(
         loaded = load_templates(path)
         report.problems += loaded.problems
         report.questions += len(loaded.templates)
+        blocks = template_blocks(loaded.templates, path)
+        if blocks:
+            report.blocks += len(blocks)
+            report.problems += _check_blocks(blocks)
         if not loaded.templates or not seeds:
             continue
         computed = compute_instances(loaded.templates, seeds, cache_dir=cache_dir, path=str(path))

@@ -37,9 +37,11 @@ def test_json(tmp_path: Path) -> None:
                     "short": 1,
                 },
                 "difficulty": {"1": 4, "2": 5, "3": 3, "4": 0, "5": 0},
+                "parametrised": False,
             }
         ],
         "total": 12,
+        "parametrised": 0,
     }
 
 
@@ -72,3 +74,56 @@ def test_chinese_table(tmp_path: Path) -> None:
         assert word in done.stdout, (word, done.stdout)
     for word in ("questions", "total", "single", "difficulty"):
         assert word not in done.stdout, (word, done.stdout)
+
+
+GENERATED = """\
+bank: gen-list
+title: {zh: 随机参数题, en: Fresh numbers}
+questions:
+  - id: gen-list-numel
+    type: numeric
+    difficulty: 2
+    tags: [x]
+    params:
+      n: {int: [2, 9]}
+    prompt: {zh: "`torch.zeros({n}).numel()` 是多少？", en: "What is `torch.zeros({n}).numel()`?"}
+    code: |
+      import torch
+      answer = torch.zeros({n}).numel()
+    explanation: {zh: "是 {answer}。", en: "It is {answer}."}
+  - id: gen-list-shape
+    type: code_output
+    difficulty: 3
+    tags: [x]
+    params:
+      n: {int: [2, 9]}
+    prompt: {zh: 打印什么？, en: What does it print?}
+    code: |
+      import torch
+      print(torch.zeros({n}, 2).shape)
+    explanation: {zh: "打印 {answer}。", en: "It prints {answer}."}
+"""
+
+
+def test_parametrised_banks_are_listed_marked_and_counted(tmp_path: Path) -> None:
+    """The files of questions/generated/ are banks of the list, marked as parametrised, with
+    their counts per type and difficulty, in the total."""
+    shutil.copytree(DATA / "good", tmp_path / "good")
+    (tmp_path / "good" / "questions" / "generated").mkdir()
+    (tmp_path / "good" / "questions" / "generated" / "gen.yaml").write_text(GENERATED, "utf-8")
+    env = {"GRADER_CACHE_DIR": str(tmp_path / "cache"), "GRADER_LANG": "en"}
+    done = run_grader("list", "--format", "json", "--course", "good", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert (document["total"], document["parametrised"]) == (14, 2)
+    (row,) = [b for b in document["banks"] if b["parametrised"]]
+    assert (row["bank"], row["questions"]) == ("gen-list", 2)
+    assert row["types"]["numeric"] == row["types"]["code_output"] == 1
+    assert row["difficulty"] == {"1": 0, "2": 1, "3": 1, "4": 0, "5": 0}
+    done = run_grader("list", "--course", "good", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("gen-list")]
+    assert line.split()[:2] == ["gen-list", "*"] and "Fresh numbers" in line
+    assert "*: parametrised, fresh numbers for every learner and attempt" in done.stdout
+    total = next(line for line in done.stdout.splitlines() if line.strip().startswith("total"))
+    assert total.split()[1] == "14"

@@ -76,3 +76,50 @@ def test_replace_block_replaces_only_the_marked_part() -> None:
     old = f"intro\n{START}\nold table\n{END}\noutro\n"
     assert replace_block(old, f"{START}\nnew\n{END}") == f"intro\n{START}\nnew\n{END}\noutro\n"
     assert replace_block("intro\n", f"{START}\nx\n{END}") == f"intro\n\n{START}\nx\n{END}\n"
+
+
+GENERATED = """\
+bank: gen-cover
+title: {zh: 随机参数题, en: Fresh numbers}
+questions:
+  - id: gen-cover-grad
+    type: numeric
+    difficulty: 2
+    tags: [autograd, misconception]
+    source: s000-q04
+    params:
+      c: {int: [2, 9]}
+    prompt: {zh: "`y = {c} * x` 时 `x.grad` 是多少？", en: "With `y = {c} * x`, what is `x.grad`?"}
+    code: |
+      answer = {c}
+    explanation: {zh: "是 {answer}。", en: "It is {answer}."}
+  - id: gen-cover-shape
+    type: code_output
+    difficulty: 1
+    tags: [shapes]
+    params:
+      n: {int: [2, 9]}
+    prompt: {zh: 打印什么？, en: What does it print?}
+    code: |
+      import torch
+      print(torch.zeros({n}).shape)
+    explanation: {zh: "打印 {answer}。", en: "It prints {answer}."}
+"""
+
+
+def test_render_lists_the_parametrised_banks(course: Path) -> None:
+    """The parametrised questions of generated/ have a table of their own, marked as such,
+    with their counts per type; their sources count for their sections."""
+    assert "(parametrised)" not in render_coverage(course)
+    (course / "generated").mkdir()
+    (course / "generated" / "gen.yaml").write_text(GENERATED, encoding="utf-8")
+    block = render_coverage(course)
+    assert (
+        "| bank (parametrised) | questions | code_output | numeric | single | true_false | fill "
+        "| misconception |" in block
+    )
+    assert "| gen-cover (parametrised) | 2 | 1 | 1 | 0 | 0 | 0 | 1 |" in block
+    assert (
+        "| `s000-q04` | 000 | 61 | 4. PyTorch中的autograd是什么？它有什么作用？ | autograd | 3 |"
+        in block
+    )

@@ -6,9 +6,11 @@ the question model rejects, each with the seed that reproduces it."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from cli_support import run_grader
 
 from grader.bank.params import load_templates, template_files
 from grader.verify.params import compute_instances, verify_params
@@ -154,3 +156,102 @@ def test_verify_reports_each_failing_instance_with_its_seed(bad_course: Path) ->
     assert all("every distractor equals the answer" in p for p in no_distractor)
     left = [p for p in shown if "gen-escaped-placeholder" in p]
     assert len(left) == 8 and all("the rendering leaves {n}" in p for p in left)
+
+
+CLAIMS = """\
+bank: gen-claims
+title: {zh: 断言, en: Claims}
+questions:
+  - id: gen-claim-unverified
+    type: numeric
+    difficulty: 1
+    tags: [x]
+    params:
+      n: {int: [2, 3]}
+    prompt: {zh: "`torch.zeros({n}).numel()` 是多少？", en: "What is `torch.zeros({n}).numel()`?"}
+    code: |
+      import torch
+      answer = torch.zeros({n}).numel()
+    explanation:
+      zh: "是 {answer} 。形状不对时 `view` 会抛出 RuntimeError。"
+      en: "It is {answer}. With a wrong shape, `view` raises a RuntimeError."
+  - id: gen-claim-verified
+    type: numeric
+    difficulty: 1
+    tags: [x]
+    params:
+      n: {int: [2, 3]}
+    prompt: {zh: "`torch.zeros({n}).view(-1).numel()` 是多少？", en: "What is `torch.zeros({n}).view(-1).numel()`?"}
+    code: |
+      import torch
+      answer = torch.zeros({n}).view(-1).numel()
+    explanation:
+      zh: "是 {answer}。`view` 不复制数据。"
+      en: "It is {answer}. `view` does not copy the data."
+    verify:
+      - claim: view shares the storage
+        code: |
+          import torch
+          x = torch.zeros(4)
+          print(x.view(2, 2).data_ptr() == x.data_ptr())
+        output: "True"
+      - claim: a wrong claim, that view copies
+        code: |
+          import torch
+          x = torch.zeros(4)
+          print(x.view(2, 2).data_ptr() == x.data_ptr())
+        output: "False"
+"""
+
+
+def test_validate_lints_the_generated_files(tmp_path: Path) -> None:
+    """`grader validate` runs the bank lints (claims, typography, seed citations) over
+    questions/generated/, whether it is given the questions folder or the file on its own."""
+    questions = tmp_path / "questions"
+    shutil.copytree(QUESTIONS.parent / "tests" / "data" / "banks" / "good" / "questions", questions)
+    (questions / "generated").mkdir()
+    (questions / "generated" / "claims.yaml").write_text(CLAIMS, encoding="utf-8")
+    with (questions / "ids.txt").open("a", encoding="utf-8") as registry:
+        registry.write("gen-claim-unverified\ngen-claim-verified\n")
+    where = "questions/generated/claims.yaml"
+    env = {"GRADER_CACHE_DIR": str(tmp_path / "cache")}
+    for target in ("questions", where):
+        done = run_grader("validate", target, cwd=tmp_path, env=env)
+        assert done.returncode == 1, done.stdout
+        lines = [line for line in done.stdout.splitlines() if line.startswith(where)]
+        assert [line.split(": ")[1] for line in lines] == ["gen-claim-unverified"] * 2, lines
+        assert lines[0] == (
+            f"{where}:15: gen-claim-unverified: explanation (zh): space beside full-width '。' "
+            "in '…{answer} 。形状不对时 `…'; delete the space (Chinese puts no space beside "
+            "full-width punctuation)"
+        )
+        assert lines[1] == (
+            f"{where}:15: gen-claim-unverified: explanation (zh) claims an error ('抛出') but "
+            "the question has no 'verify' block: add one whose code shows it (questions/README.md, "
+            '"Verified claims")'
+        )
+
+
+def test_verify_runs_the_verify_blocks_of_generated_questions(tmp_path: Path) -> None:
+    """The verify blocks of a parametrised question run as a bank's do: a wrong one is reported
+    at its line; the bundled ones (the explanations that claim an error or no copy) pass on the
+    installed torch."""
+    path = tmp_path / "generated" / "claims.yaml"
+    path.parent.mkdir()
+    path.write_text(CLAIMS, encoding="utf-8")
+    report = verify_params([path], instances=1)
+    assert report.blocks == 2
+    assert [str(p) for p in report.problems] == [
+        f"{path}:37: gen-claim-verified: verify[1]: expected 'False' got 'True'"
+    ]
+    bundled = verify_params([QUESTIONS], instances=0)
+    assert bundled.blocks >= 3 and [str(p) for p in bundled.problems] == []
+
+
+def test_the_bundled_generated_files_pass_the_bank_lints() -> None:
+    """What `grader validate` reports of questions/generated/: nothing (every explanation that
+    claims an error or no copy has a verify block, tested above to pass)."""
+    from grader.validate import validate_paths
+
+    report = validate_paths([QUESTIONS / "generated" / p.name for p in template_files(QUESTIONS)])
+    assert [str(p) for p in report.problems] == [] and report.questions >= 40
