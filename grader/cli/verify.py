@@ -42,7 +42,7 @@ from grader.course import resolve_course
     default=20,
     show_default=True,
     help="Instances (seeds 0..N-1) of every parametrised question (questions/generated/) to "
-    "render and execute; 0 skips them.",
+    "render and execute; 0 renders none (their verify blocks still run).",
 )
 @format_option()
 def verify(
@@ -100,7 +100,7 @@ def verify(
         lines.extend(str(p) for p in report.problems)
     params_report = None
     param_folders = [p for p in bank_paths if p.is_dir() or p.parent.name == "generated"]
-    if snippets and param_folders and instances:
+    if snippets and param_folders:  # with --instances 0 only their verify blocks run
         from grader.verify.params import verify_params
 
         params_report = verify_params(param_folders, instances)

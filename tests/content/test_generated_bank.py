@@ -247,6 +247,15 @@ def test_verify_runs_the_verify_blocks_of_generated_questions(tmp_path: Path) ->
     bundled = verify_params([QUESTIONS], instances=0)
     assert bundled.blocks >= 3 and [str(p) for p in bundled.problems] == []
 
+    # `grader verify --instances 0` renders no instance but still runs the blocks
+    done = run_grader(
+        "verify", str(path.parent), "--no-exercises", "--no-variants", "--instances", "0",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert f"{path}:37: gen-claim-verified: verify[1]: expected 'False' got 'True'" in done.stdout
+    assert "verified 0 instances" in done.stderr and "2 verify blocks" in done.stderr, done.stderr
+
 
 def test_the_bundled_generated_files_pass_the_bank_lints() -> None:
     """What `grader validate` reports of questions/generated/: nothing (every explanation that
