@@ -196,11 +196,7 @@ def validate_paths(
     for folder, listed in pending.items():
         here = {_bank_id(r) for path, r in reports if path.parent == folder}
         for bank_id in sorted(listed & here - unverified.get(folder, set())):
-            message = (
-                f"warning: bank '{bank_id}' is listed in {folder / PENDING_NAME} but every claim "
-                "in it has a verify block: remove it from the list, so that the rule applies"
-            )
-            warnings.append(Problem(str(folder / PENDING_NAME), None, None, message))
+            warnings.append(_stale_waiver(str(bank_id), folder / PENDING_NAME))
     report = ValidationReport(problems=problems, banks=len(result.banks))
     report.warnings = sort_problems(warnings)
     report.questions = sum(len(b.info) for b in result.banks)
@@ -219,7 +215,9 @@ def validate_paths(
         problems += _seed_problems(folder / SEEDS_NAME, folder_reports)
         problems += _template_problems(folder, folder_reports, update_ids, report)
         for path in template_files(folder):
-            found_problems, found_warnings = _lint_templates(path, pending[folder], typography)
+            found_problems, found_warnings = _lint_templates(
+                path, folder / PENDING_NAME, pending[folder], typography
+            )
             problems += found_problems
             warnings += found_warnings
 
@@ -231,8 +229,11 @@ def validate_paths(
         loaded = load_templates(path)
         problems += loaded.problems
         report.questions += len(loaded.templates)
-        pending_here, _ = read_pending(path.parent.parent / PENDING_NAME)
-        found_problems, found_warnings = _lint_templates(path, pending_here, typography)
+        pending_path = path.parent.parent / PENDING_NAME
+        pending_here, _ = read_pending(pending_path)
+        found_problems, found_warnings = _lint_templates(
+            path, pending_path, pending_here, typography
+        )
         problems += found_problems
         warnings += found_warnings
     report.exercises = len(targets.exercises)
@@ -280,10 +281,11 @@ def _template_problems(
 
 
 def _lint_templates(
-    path: Path, pending: set[str], typography: bool
+    path: Path, pending_path: Path, pending: set[str], typography: bool
 ) -> tuple[list[Problem], list[Problem]]:
     """The lints of a file of parametrised questions, as a bank file's: (problems, warnings);
-    the claims lint's findings are warnings when its bank is in ``verify_pending.txt``."""
+    the claims lint's findings are warnings when its bank is in ``verify_pending.txt``
+    (``pending_path``, holding ``pending``), and a listed bank that needs no waiver is one too."""
     text, _ = decode(path.read_bytes()) if path.is_file() else (None, None)
     doc = parse(text)[0] if text is not None else None
     bank_id = doc.data.get("bank") if doc is not None and isinstance(doc.data, dict) else None
@@ -292,7 +294,17 @@ def _lint_templates(
     warnings = []
     if waived:
         warnings = [replace(p, message=f"warning: {p.message}") for p in _claims_lint(path)]
+        if not warnings:
+            warnings.append(_stale_waiver(str(bank_id), pending_path))
     return problems, warnings
+
+
+def _stale_waiver(bank_id: str, pending_path: Path) -> Problem:
+    message = (
+        f"warning: bank '{bank_id}' is listed in {pending_path} but every claim "
+        "in it has a verify block: remove it from the list, so that the rule applies"
+    )
+    return Problem(str(pending_path), None, None, message)
 
 
 def _bank_id(report: FileReport) -> str | None:

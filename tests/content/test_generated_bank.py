@@ -264,3 +264,30 @@ def test_the_bundled_generated_files_pass_the_bank_lints() -> None:
 
     report = validate_paths([QUESTIONS / "generated" / p.name for p in template_files(QUESTIONS)])
     assert [str(p) for p in report.problems] == [] and report.questions >= 40
+
+
+def test_a_waiver_a_generated_bank_no_longer_needs_is_a_warning(tmp_path: Path) -> None:
+    """A parametrised bank listed in verify_pending.txt whose claims all have verify blocks is
+    named, as an ordinary bank is, so that the rule applies to it again."""
+    questions = tmp_path / "questions"
+    shutil.copytree(QUESTIONS.parent / "tests" / "data" / "banks" / "good" / "questions", questions)
+    (questions / "generated").mkdir()
+    verified_only = CLAIMS.split("  - id: gen-claim-unverified")[0] + (
+        "  - id: gen-claim-verified" + CLAIMS.split("  - id: gen-claim-verified")[1]
+    )
+    (questions / "generated" / "claims.yaml").write_text(verified_only, encoding="utf-8")
+    registry = questions / "ids.txt"
+    comments, ids = [], ["gen-claim-verified"]
+    for line in registry.read_text(encoding="utf-8").splitlines():
+        (comments if line.startswith("#") or not line.strip() else ids).append(line)
+    registry.write_text("\n".join([*comments, *sorted(ids)]) + "\n", encoding="utf-8")
+    (questions / "verify_pending.txt").write_text("gen-claims\n", encoding="utf-8")
+    env = {"GRADER_CACHE_DIR": str(tmp_path / "cache")}
+    for target in ("questions", "questions/generated/claims.yaml"):
+        done = run_grader("validate", target, cwd=tmp_path, env=env)
+        assert done.returncode == 0, done.stdout
+        assert done.stdout.splitlines() == [
+            "questions/verify_pending.txt: -: warning: bank 'gen-claims' is listed in "
+            "questions/verify_pending.txt but every claim in it has a verify block: remove it "
+            "from the list, so that the rule applies"
+        ], done.stdout
