@@ -88,3 +88,36 @@ def test_verify_instances_reports_the_seed_that_fails(tmp_path: Path) -> None:
     )
     assert 0 < len(lines) <= 6
     assert "verified 6 instances of 1 parametrised questions" in done.stderr
+
+
+GRADIENT = """\
+bank: gen-cli-grad
+title: {zh: 梯度, en: Gradients}
+questions:
+  - id: gen-cli-grad
+    type: numeric
+    difficulty: 2
+    tags: [autograd]
+    tolerance: 0.001
+    params:
+      x0: {choice: [1.8]}
+    prompt: {zh: "`x = {x0}`，`y = x ** 4`。`x.grad` 是多少？", en: "`x = {x0}`, `y = x ** 4`. What is `x.grad`?"}
+    code: |
+      import torch
+      x = torch.tensor({x0}, requires_grad=True)
+      (x ** 4).backward()
+      answer = x.grad.item()
+    explanation: {zh: "4·x³ = {answer}。", en: "4·x³ = {answer}."}
+"""
+
+
+def test_a_float32_answer_reads_rounded_in_the_explanation(tmp_path: Path) -> None:
+    """torch computes 4 * 1.8**3 in float32 as 23.3279972076416: the learner's explanation cites
+    23.328, the form the options of a `single` question use; the graded answer keeps the value."""
+    folder = course(tmp_path)
+    (folder / "questions" / "generated" / "grad.yaml").write_text(GRADIENT, encoding="utf-8")
+    done = run(tmp_path, "gen-cli-grad", "--seed", "0", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    question = json.loads(done.stdout)["question"]
+    assert question["explanation"] == {"zh": "4·x³ = 23.328。", "en": "4·x³ = 23.328."}
+    assert abs(question["answer"] - 23.328) < 1e-5
