@@ -89,6 +89,8 @@ def list_banks(fmt: str, course: Path | None, lang: str | None) -> None:
     total; the JSON's top-level "parametrised" counts their questions.
 
     Only questions without problems are counted; run `grader validate` to see the others.
+    In a terminal narrower than the table (80 columns), the titles, then the difficulty
+    columns, are left out (a line says so); piped, the whole table is printed.
     """
     from grader.i18n import default_lang
 
