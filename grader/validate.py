@@ -231,6 +231,7 @@ def validate_paths(
         loaded = load_templates(path)
         problems += loaded.problems
         report.questions += len(loaded.templates)
+        report.banks += int(loaded.bank is not None)
         pending_here, _ = read_pending(path.parent.parent / PENDING_NAME)
         found_problems, found_warnings = _lint_templates(path, pending_here, typography)
         problems += found_problems
@@ -262,6 +263,7 @@ def _template_problems(
             taken[template.id] = f"{path}:{template.line}"
             found.append((str(path), template.line, template.id))
         report.questions += len(loaded.templates)
+        report.banks += int(loaded.bank is not None)  # a parametrised bank counts as a bank
     registry_path = folder / REGISTRY_NAME
     if update_ids and found:
         added = update_registry(registry_path, [qid for _, _, qid in found])
