@@ -229,6 +229,7 @@ def validate_paths(
         loaded = load_templates(path)
         problems += loaded.problems
         report.questions += len(loaded.templates)
+        report.banks += int(loaded.bank is not None)
         pending_path = path.parent.parent / PENDING_NAME
         pending_here, _ = read_pending(pending_path)
         found_problems, found_warnings = _lint_templates(
@@ -263,6 +264,7 @@ def _template_problems(
             taken[template.id] = f"{path}:{template.line}"
             found.append((str(path), template.line, template.id))
         report.questions += len(loaded.templates)
+        report.banks += int(loaded.bank is not None)  # a parametrised bank counts as a bank
     registry_path = folder / REGISTRY_NAME
     if update_ids and found:
         added = update_registry(registry_path, [qid for _, _, qid in found])

@@ -586,11 +586,17 @@ def instance_fields(
     computed: Mapping[str, Any] | None = None,
     distractors: Sequence[str] = (),
     seed: int = 0,
+    shown: str | None = None,
 ) -> dict[str, Any]:
     """The question mapping of one instance: the rendered fields plus the computed answer (and,
     for ``single``, the options: the answer and the ``distractors``, in an order the seed picks).
+    ``shown`` is how the texts cite the answer (the runner's rounded form, so a float32
+    gradient reads ``11.664``, not ``11.6639986038208``); by default ``format_value(answer)``.
     Validate it with ``grader.bank.bankfile.QUESTION_ADAPTER``."""
-    shown = answer if template.type == "code_output" else format_value(answer)
+    if template.type == "code_output":
+        shown = answer
+    elif shown is None:
+        shown = format_value(answer)
     fields = template.render_fields(values, {"answer": shown, **(computed or {})})
     if template.type != "code_output":
         fields.pop("code", None)  # only computes the answer; the prompt states the set-up

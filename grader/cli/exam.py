@@ -95,6 +95,9 @@ def take_cmd(file: Path, lang: str | None, data_dir: str | None) -> None:
     """Sit the exam of FILE in the app; submitting writes <student>.answers.json beside it."""
     import sys
 
+    from grader.exam.student_file import read_exam_file
+
+    read_exam_file(file)  # a damaged file is named first, with or without a terminal
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("grader exam take needs a terminal (stdin and stdout must be a TTY)")
     run_exam_file(file, lang=lang, data_dir=data_dir)

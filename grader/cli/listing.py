@@ -89,6 +89,8 @@ def list_banks(fmt: str, course: Path | None, lang: str | None) -> None:
     total; the JSON's top-level "parametrised" counts their questions.
 
     Only questions without problems are counted; run `grader validate` to see the others.
+    In a terminal narrower than the table (80 columns), the titles, then the difficulty
+    columns, are left out (a line says so); piped, the whole table is printed.
     """
     from grader.i18n import default_lang
 
@@ -139,20 +141,81 @@ _HEADERS = {
 }
 
 
+_TIGHT_QUESTIONS = Text(zh="题数", en="count")
+"""The question-count header of the narrowest layout (80 columns)."""
+_NARROW = {
+    "title": Text(
+        zh="（窗口太窄，省略了标题；加宽窗口或用 --format json 查看）",
+        en="(titles left out: the window is too narrow; widen it or use --format json)",
+    ),
+    "levels": Text(
+        zh="（窗口太窄，省略了标题和难度列；加宽窗口或用 --format json 查看）",
+        en="(titles and difficulty columns left out: the window is too narrow; widen it or "
+        "use --format json)",
+    ),
+}
+
+
 def _print_table(document: dict[str, Any], titles: dict[str, str], lang: Lang) -> None:
-    """One row per bank: counts per type, then per difficulty ('-' for none)."""
-    from rich import box
+    """One row per bank: counts per type, then per difficulty ('-' for none).
+
+    In a terminal too narrow for the whole table (80 columns), the titles are left out, then
+    the difficulty columns, so that no count is cut to '…'; the legend says so."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.measure import Measurement
 
     console = Console()
     if not console.is_terminal:
         console = Console(width=200)  # piped: keep the table's natural width
-    table = Table(box=box.SIMPLE_HEAD, show_footer=True, show_edge=False, pad_edge=False)
     head = {key: text.get(lang) for key, text in _HEADERS.items()}
+    left_out = None
+    table = _table(document, titles, head, lang, with_title=True, with_levels=True)
+    narrower = (("title", True, False), ("levels", False, False), ("levels", False, True))
+    for narrow, with_levels, tight in narrower:
+        # The titles wrap; a table whose narrowest layout is still too wide cuts counts to '…'.
+        wide = console.options.update_width(10_000)  # unclamped: each column's own minimum
+        if Measurement.get(console, wide, table).maximum <= console.width or (
+            narrow == "title" and Measurement.get(console, wide, table).minimum <= console.width
+        ):
+            break
+        left_out = narrow
+        table = _table(
+            document, titles, head, lang, with_title=False, with_levels=with_levels, tight=tight
+        )
+    console.print(table)
+    if left_out != "levels":
+        console.print(head["legend"], style="dim")
+    if document["parametrised"]:
+        console.print(head["parametrised"], style="dim")
+    if left_out is not None:
+        console.print(_NARROW[left_out].get(lang), style="dim")
+
+
+def _table(
+    document: dict[str, Any],
+    titles: dict[str, str],
+    head: dict[str, str],
+    lang: Lang,
+    *,
+    with_title: bool,
+    with_levels: bool,
+    tight: bool = False,
+) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_footer=True,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=tight,  # one space between columns instead of two
+    )
     table.add_column(head["bank"], footer=head["total"], no_wrap=True)
-    table.add_column(head["title"])
-    table.add_column(head["questions"], justify="right", footer=str(document["total"]))
+    if with_title:
+        table.add_column(head["title"], overflow="fold")  # a Chinese title has no spaces
+    questions = _TIGHT_QUESTIONS.get(lang) if tight else head["questions"]
+    table.add_column(questions, justify="right", footer=str(document["total"]))
     type_totals: dict[str, int] = {}
     level_totals: dict[str, int] = {}
     for bank in document["banks"]:
@@ -162,20 +225,18 @@ def _print_table(document: dict[str, Any], titles: dict[str, str], lang: Lang) -
             level_totals[d] = level_totals.get(d, 0) + n
     for t, short in _SHORT.items():
         table.add_column(short.get(lang), justify="right", footer=_cell(type_totals.get(t, 0)))
-    for d in "12345":
+    levels = "12345" if with_levels else ""
+    for d in levels:
         table.add_column(f"d{d}", justify="right", footer=_cell(level_totals.get(d, 0)))
     for bank in document["banks"]:
         table.add_row(
             bank["bank"] + (" *" if bank["parametrised"] else ""),
-            titles.get(bank["bank"], ""),
+            *([titles.get(bank["bank"], "")] if with_title else []),
             str(bank["questions"]),
             *(_cell(bank["types"].get(t, 0)) for t in _SHORT),
-            *(_cell(bank["difficulty"].get(d, 0)) for d in "12345"),
+            *(_cell(bank["difficulty"].get(d, 0)) for d in levels),
         )
-    console.print(table)
-    console.print(head["legend"], style="dim")
-    if document["parametrised"]:
-        console.print(head["parametrised"], style="dim")
+    return table
 
 
 def _cell(n: int) -> str:

@@ -218,12 +218,16 @@ def quiz(**options: Any) -> None:
     Your files are kept in the workspace folder (--workspace).
     """
     served = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")  # a tab of `grader serve`
-    if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError("grader quiz needs a terminal (stdin and stdout must be a TTY)")
     exam_file = options.pop("exam_file")
     if exam_file is not None:
         from pathlib import Path
 
+        from grader.exam.student_file import read_exam_file
+
+        read_exam_file(Path(exam_file))  # a damaged file is named first, terminal or not
+    if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("grader quiz needs a terminal (stdin and stdout must be a TTY)")
+    if exam_file is not None:
         from grader.cli.exam import run_exam_file
 
         run_exam_file(Path(exam_file), lang=options["lang"], data_dir=options["data_dir"])

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from grader.cli.options import course_option, data_dir_option, format_option
+from grader.i18n import Text
 
 
 @click.command()
@@ -89,20 +90,36 @@ def _values(template: Any, seed: int) -> dict[str, str]:
         return {}
 
 
+_LABELS = {
+    "seed": Text(zh="随机种子", en="seed"),
+    "params": Text(zh="参数：", en="params: "),
+    "prompt": Text(zh="题干（{lang}）：", en="prompt ({lang}): "),
+    "code": Text(zh="代码：", en="code:"),
+    "answer": Text(zh="答案：", en="answer: "),
+    "explanation": Text(zh="解析（{lang}）：", en="explanation ({lang}): "),
+}
+"""The labels of the text report, in the language of `grader --lang` (the question's own texts
+are shown in both)."""
+
+
 def _text(question_id: str, seed: int, values: dict[str, Any], fields: dict[str, Any]) -> str:
-    lines = [f"{question_id}  seed {seed}  ({fields['type']})"]
-    lines.append("params: " + ", ".join(f"{k} = {v}" for k, v in values.items()))
+    from grader.i18n import default_lang
+
+    label = {key: text.get(default_lang()) for key, text in _LABELS.items()}
+    lines = [f"{question_id}  {label['seed']} {seed}  ({fields['type']})"]
+    lines.append(label["params"] + ", ".join(f"{k} = {v}" for k, v in values.items()))
     for lang in ("en", "zh"):
-        lines.append(f"prompt ({lang}): {fields['prompt'][lang]}")
+        lines.append(label["prompt"].format(lang=lang) + fields["prompt"][lang])
     if "code" in fields:
-        lines += ["code:", *("    " + line for line in str(fields["code"]).rstrip().splitlines())]
+        code = str(fields["code"]).rstrip().splitlines()
+        lines += [label["code"], *("    " + line for line in code)]
     if "options" in fields:
         for n, option in enumerate(fields["options"]):
             mark = "*" if n == fields["answer"] else " "
             lines.append(f"  {mark} {chr(ord('A') + n)}. {option['en']}")
     answer = fields["answer"]
     shown = fields["options"][answer]["en"] if "options" in fields else answer
-    lines.append(f"answer: {shown}")
+    lines.append(f"{label['answer']}{shown}")
     for lang in ("en", "zh"):
-        lines.append(f"explanation ({lang}): {fields['explanation'][lang]}")
+        lines.append(label["explanation"].format(lang=lang) + fields["explanation"][lang])
     return "\n".join(lines)

@@ -24,6 +24,7 @@ import json
 import random
 import re
 import secrets
+import shlex
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,6 +119,14 @@ class Generated:
     """The parametrised questions of the course, each with the id of its bank."""
 
     templates: tuple[tuple[str, Template], ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
+    """(question id, the file it is written in), for messages."""
+
+    def where(self, question_id: str) -> str:
+        """``file:line`` of a parametrised question (its id when the file is not known)."""
+        path = dict(self.files).get(question_id)
+        line = next((t.line for _, t in self.templates if t.id == question_id), None)
+        return f"{path}:{line}" if path and line else question_id
 
     @property
     def bank_ids(self) -> list[str]:
@@ -141,12 +150,14 @@ def read_generated(questions: Path) -> tuple[Generated, list[str]]:
     from grader.bank.params import load_templates, template_files
 
     found: list[tuple[str, Template]] = []
+    files: list[tuple[str, str]] = []
     problems: list[str] = []
     for path in template_files(questions):
         loaded = load_templates(path, sample=False)
         problems += [str(p) for p in loaded.problems]
         found += [(str(loaded.bank), t) for t in loaded.templates]
-    return Generated(tuple(found)), problems
+        files += [(t.id, str(path)) for t in loaded.templates]
+    return Generated(tuple(found), tuple(files)), problems
 
 
 Drawn = QuestionBase | Template
@@ -340,10 +351,16 @@ def build_exam(
                 instance = instances.get((drawn_question.id, instance_seed))
                 if instance is None or instance.question is None:
                     why = instance.problem if instance is not None else "it was not computed"
+                    course = (
+                        f" --course {shlex.quote(str(catalog.course.root))}"
+                        if catalog.course is not None and not catalog.course.bundled
+                        else ""
+                    )
                     raise UsageError(
-                        f"parametrised question '{drawn_question.id}': the instance of student "
-                        f"{sid!r} (seed {instance_seed}) failed: {why} (reproduce: grader show "
-                        f"{drawn_question.id} --seed {instance_seed})"
+                        f"{generated.where(drawn_question.id)}: parametrised question "
+                        f"'{drawn_question.id}': the instance of student {sid!r} (seed "
+                        f"{instance_seed}) failed: {why} (reproduce: grader show "
+                        f"{drawn_question.id} --seed {instance_seed}{course})"
                     )
                 question = instance.question
                 shown.setdefault(label, question)

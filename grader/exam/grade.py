@@ -371,6 +371,8 @@ def grade_exam(
                     "credit": score,
                     "note": note,
                     "prompt": {"zh": question.prompt.zh, "en": question.prompt.en},
+                    # the code the student was asked about (their own, for a parametrised one)
+                    **({"code": question.code} if isinstance(question, CodeOutputQuestion) else {}),
                     "your_answer": {
                         lang: _response_text(question, response, lang) for lang in ("zh", "en")
                     },
@@ -451,6 +453,7 @@ def _write_student_report(
             "",
             item["prompt"]["en"],
             "",
+            *(["```python", item["code"].rstrip("\n"), "```", ""] if "code" in item else []),
             f"- 你的答案 / Your answer: {item['your_answer']['zh']} / {item['your_answer']['en']}",
             f"- 正确答案 / Right answer: {item['right_answer']['zh']} / {item['right_answer']['en']}",
             f"- 解析: {item['explanation']['zh']}",

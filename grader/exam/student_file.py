@@ -78,23 +78,126 @@ class ExamFile:
     items: list[dict[str, Any]]
 
 
+ITEM_TYPES = (
+    "single",
+    "multiple",
+    "true_false",
+    "fill",
+    "numeric",
+    "order",
+    "code_output",
+    "short",
+)
+_CHOICES = ("single", "multiple", "order")
+
+
+def _bilingual(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("zh"), str)
+        and isinstance(value.get("en"), str)
+    )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _item_problem(item: Any, seen: set[str]) -> str | None:
+    """What is wrong with one item of a student file (None when nothing is)."""
+    if not isinstance(item, dict):
+        return "is not an object"
+    label = item.get("item")
+    if not isinstance(label, str) or not label:
+        return "has no 'item' label"
+    if label in seen:
+        return f"repeats the label {label!r}"
+    kind = item.get("type")
+    if kind not in ITEM_TYPES:
+        return f"has type {kind!r}, not one of {', '.join(ITEM_TYPES)}"
+    if not _bilingual(item.get("prompt")):
+        return "'prompt' is not a text with 'zh' and 'en'"
+    if "points" in item and not (_number(item["points"]) and item["points"] >= 0):
+        return f"'points' is {item['points']!r}, not a number of at least 0"
+    options = item.get("options")
+    if kind in _CHOICES and not (
+        isinstance(options, list) and len(options) >= 2 and all(map(_bilingual, options))
+    ):
+        return "'options' is not a list of at least 2 texts with 'zh' and 'en'"
+    if kind == "code_output":
+        if not isinstance(item.get("code"), str):
+            return "'code' is missing or not a text"
+        if options is not None and not (
+            isinstance(options, list) and all(isinstance(o, str) for o in options)
+        ):
+            return "'options' is not a list of texts"
+    hints = item.get("hints", [])
+    if not (isinstance(hints, list) and all(map(_bilingual, hints))):
+        return "'hints' is not a list of texts with 'zh' and 'en'"
+    return None
+
+
+def _check_exam(path: Path, data: dict[str, Any]) -> datetime | None:
+    """Raise ``ExamFileError`` naming the first field of ``data`` that the app cannot sit (an
+    edited or damaged file), else return its deadline."""
+
+    def damaged(where: str, what: str) -> ExamFileError:
+        return ExamFileError(
+            f"{path}: {where} {what}: the file is damaged or was edited; ask your teacher for "
+            "a fresh copy"
+        )
+
+    for key in ("exam_id", "student"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise damaged(f"'{key}'", "is missing or not a text")
+    title = data.get("title")
+    if title is not None and not _bilingual(title):
+        raise damaged("'title'", "is not a text with 'zh' and 'en'")
+    limit = data.get("time_limit_s")
+    if limit is not None and not (_number(limit) and limit > 0):
+        raise damaged("'time_limit_s'", f"is {limit!r}, not a positive number of seconds")
+    deadline = data.get("deadline")
+    when: datetime | None = None
+    if deadline is not None:
+        try:
+            when = datetime.fromisoformat(deadline) if isinstance(deadline, str) else None
+        except ValueError:
+            when = None
+        if when is None or when.tzinfo is None:
+            raise damaged("'deadline'", f"is {deadline!r}, not a date and time with its zone")
+    items = data.get("items")
+    if not isinstance(items, list) or not items:
+        raise damaged("'items'", "is missing or empty")
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        problem = _item_problem(item, seen)
+        if problem is not None:
+            label = item.get("item") if isinstance(item, dict) else None
+            where = f"item {index + 1}" + (f" ({label})" if isinstance(label, str) else "")
+            raise damaged(where, problem)
+        seen.add(item["item"])
+    return when
+
+
 def read_exam_file(path: Path) -> ExamFile:
     """Read a student exam file.
 
     Raises:
-        ExamFileError: unreadable, not JSON, or not an exam file.
+        ExamFileError: unreadable, not JSON, not an exam file, or a field the app cannot sit
+            (missing, of the wrong type, an unknown question type: an edited or damaged file),
+            named in the message.
     """
     data = read_document(
         path, EXAM_FORMAT, "the exam file", "an exam file", "grader exam build", ExamFileError
     )
-    deadline = data.get("deadline")
+    deadline = _check_exam(path, data)
     return ExamFile(
         path=path,
         exam_id=str(data["exam_id"]),
         student=str(data["student"]),
         title=data.get("title"),
         time_limit_s=data.get("time_limit_s"),
-        deadline=datetime.fromisoformat(deadline) if deadline else None,
+        deadline=deadline,
         items=list(data["items"]),
     )
 

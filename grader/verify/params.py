@@ -195,6 +195,8 @@ def _instance(
             return failed(f"'answer' is {bound['answer'][0]!r}, not a number or a bool")
     else:
         answer = bound["answer"][0]
+    # How the texts cite the answer: the trailer's rounded form (a float32 gradient as 11.664).
+    cited = None if template.type == "code_output" else str(bound["answer"][0])
     distractors: list[str] = []
     for wrong in wrong_keys:
         rule = done.get(wrong)
@@ -205,7 +207,7 @@ def _instance(
             distractors.append(shown)
     if template.type == "single" and not distractors:
         return failed(f"every distractor equals the answer {answer!r} (draw {retry})")
-    fields = instance_fields(template, values, answer, computed, distractors, seed)
+    fields = instance_fields(template, values, answer, computed, distractors, seed, cited)
     left = sorted({m for text in _texts(fields) for m in _LEFT.findall(text)})
     if left:
         return failed(f"the rendering leaves {', '.join(left)}")

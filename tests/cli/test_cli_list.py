@@ -127,3 +127,45 @@ def test_parametrised_banks_are_listed_marked_and_counted(tmp_path: Path) -> Non
     assert "*: parametrised, fresh numbers for every learner and attempt" in done.stdout
     total = next(line for line in done.stdout.splitlines() if line.strip().startswith("total"))
     assert total.split()[1] == "14"
+
+
+def test_a_terminal_of_80_columns_shows_every_count(tmp_path: Path) -> None:
+    """In an 80-column terminal (a real pseudo-terminal), the bundled course's table leaves out
+    the titles and the difficulty columns, and says so, instead of cutting every title, header
+    and two-digit count to '…'; every count is the JSON's, in both languages."""
+    import os
+    import sys
+    import time
+    import unicodedata
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
+    from test_tui_pty import Terminal, _env, _grader_command
+
+    env = {**_env(tmp_path), "COLUMNS": "80", "LINES": "60"}
+    counts = json.loads(
+        run_grader("list", "--format", "json", cwd=tmp_path, env=env, timeout=120).stdout
+    )
+    notes = {"en": "titles and difficulty columns left out", "zh": "省略了标题和难度列"}
+    for lang, total_word in (("en", "total"), ("zh", "合计")):
+        term = Terminal([*_grader_command(), "--lang", lang, "list"], env, size=(80, 60))
+        try:
+            deadline = time.monotonic() + 120
+            while term.process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.2)  # the last output
+            text = term.text()
+        finally:
+            if term.process.poll() is None:
+                term.kill()
+            else:
+                os.close(term.master)
+        lines = [line.rstrip() for line in text.replace("\r", "").splitlines()]
+        width = max(sum(1 + (unicodedata.east_asian_width(c) in "WF") for c in s) for s in lines)
+        assert width <= 80, text
+        assert "…" not in text, text
+        assert notes[lang] in text.replace("\n", ""), text
+        rows = {line.split()[0]: line.split() for line in lines if line.strip()}
+        for bank in counts["banks"]:
+            row = rows[bank["bank"]]
+            assert row[-9] == str(bank["questions"]), row  # count, then the eight types
+        assert rows[total_word][1] == str(counts["total"])

@@ -88,3 +88,60 @@ def test_verify_instances_reports_the_seed_that_fails(tmp_path: Path) -> None:
     )
     assert 0 < len(lines) <= 6
     assert "verified 6 instances of 1 parametrised questions" in done.stderr
+
+
+GRADIENT = """\
+bank: gen-cli-grad
+title: {zh: 梯度, en: Gradients}
+questions:
+  - id: gen-cli-grad
+    type: numeric
+    difficulty: 2
+    tags: [autograd]
+    tolerance: 0.001
+    params:
+      x0: {choice: [1.8]}
+    prompt: {zh: "`x = {x0}`，`y = x ** 4`。`x.grad` 是多少？", en: "`x = {x0}`, `y = x ** 4`. What is `x.grad`?"}
+    code: |
+      import torch
+      x = torch.tensor({x0}, requires_grad=True)
+      (x ** 4).backward()
+      answer = x.grad.item()
+    explanation: {zh: "4·x³ = {answer}。", en: "4·x³ = {answer}."}
+"""
+
+
+def test_a_float32_answer_reads_rounded_in_the_explanation(tmp_path: Path) -> None:
+    """torch computes 4 * 1.8**3 in float32 as 23.3279972076416: the learner's explanation cites
+    23.328, the form the options of a `single` question use; the graded answer keeps the value."""
+    folder = course(tmp_path)
+    (folder / "questions" / "generated" / "grad.yaml").write_text(GRADIENT, encoding="utf-8")
+    done = run(tmp_path, "gen-cli-grad", "--seed", "0", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    question = json.loads(done.stdout)["question"]
+    assert question["explanation"] == {"zh": "4·x³ = 23.328。", "en": "4·x³ = 23.328."}
+    assert abs(question["answer"] - 23.328) < 1e-5
+
+
+def test_the_labels_follow_grader_lang(tmp_path: Path) -> None:
+    """Under `grader --lang zh` the report's labels are Chinese (they were English whatever the
+    language); the question's own texts are shown in both languages either way."""
+    env = {"GRADER_DATA_DIR": str(tmp_path / "data"), "GRADER_CACHE_DIR": str(tmp_path / "c")}
+    args = ("show", "gen-cli-shape", "--seed", "5", "--course", str(course(tmp_path)))
+    zh = run_grader("--lang", "zh", *args, cwd=tmp_path, env=env)
+    assert zh.returncode == 0, zh.stderr
+    lines = zh.stdout.splitlines()
+    assert lines[0] == "gen-cli-shape  随机种子 5  (code_output)"
+    assert [line.split("：")[0] for line in lines if "：" in line][:3] == [
+        "参数",
+        "题干（en）",
+        "题干（zh）",
+    ]
+    answer = next(line for line in lines if line.startswith("答案："))
+    assert answer.startswith("答案：torch.Size([")
+    assert any(line.startswith("解析（zh）：得到 torch.Size([") for line in lines)
+    assert any(line.startswith("解析（en）：It gives torch.Size([") for line in lines)
+    assert not any(line.startswith(("answer:", "params:", "prompt (")) for line in lines)
+    en = run_grader("--lang", "en", *args, cwd=tmp_path, env=env)
+    assert en.stdout.splitlines()[0] == "gen-cli-shape  seed 5  (code_output)"
+    assert "\nanswer: torch.Size([" in en.stdout

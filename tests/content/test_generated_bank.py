@@ -215,9 +215,16 @@ def test_validate_lints_the_generated_files(tmp_path: Path) -> None:
         registry.write("gen-claim-unverified\ngen-claim-verified\n")
     where = "questions/generated/claims.yaml"
     env = {"GRADER_CACHE_DIR": str(tmp_path / "cache")}
+    summaries = {
+        # all_types.yaml and the parametrised file, a bank of its own as in `grader list` (the
+        # summary said "1 bank (14 questions)" and, for the file alone, "0 banks (2 questions)")
+        "questions": "4 problems in 2 banks (14 questions)",
+        where: "2 problems in 1 bank (2 questions)",
+    }
     for target in ("questions", where):
         done = run_grader("validate", target, cwd=tmp_path, env=env)
         assert done.returncode == 1, done.stdout
+        assert done.stderr.startswith(summaries[target]), done.stderr
         lines = [line for line in done.stdout.splitlines() if line.startswith(where)]
         assert [line.split(": ")[1] for line in lines] == ["gen-claim-unverified"] * 2, lines
         assert lines[0] == (

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from exam_support import HERE, build
 
 sys.path.insert(0, str(HERE.parent / "tui"))
 from quiz_pilot import SIZE, screen_text
 
 from grader.exam.sitting import open_class_exam
-from grader.exam.student_file import read_exam_file
+from grader.exam.student_file import ExamFileError, read_exam_file
 from grader.study.clock import FakeClock
 from grader.tui.app import QuizApp, StartOptions
 from grader.tui.screens.exam import ExamScreen
@@ -121,3 +123,53 @@ def test_take_needs_a_terminal_and_refuses_a_second_sitting(tmp_path: Path) -> N
         assert study.handed_in_file() == str(out / "carol.answers.json")
     finally:
         study.close()
+
+
+def test_a_damaged_or_edited_exam_file_is_named_not_a_traceback(tmp_path: Path) -> None:
+    """A student's file with a field the app cannot sit (edited by hand, cut short in a copy)
+    is refused by `grader exam take` and `grader quiz --exam` with the field and what is wrong,
+    before the app starts, instead of a traceback from inside it."""
+    from cli_support import run_grader
+
+    out = build(tmp_path, ["dana"], spec=HERE / "views_spec.yaml")
+    good = json.loads((out / "dana.exam").read_text(encoding="utf-8"))
+
+    def edited(change: Any) -> dict[str, Any]:
+        data = json.loads(json.dumps(good))
+        change(data)
+        return data
+
+    cases = {
+        "no-items": (edited(lambda d: d.pop("items")), "'items' is missing or empty"),
+        "no-id": (edited(lambda d: d.pop("exam_id")), "'exam_id' is missing or not a text"),
+        "deadline": (
+            edited(lambda d: d.update(deadline="tomorrow")),
+            "'deadline' is 'tomorrow', not a date and time with its zone",
+        ),
+        "limit": (
+            edited(lambda d: d.update(time_limit_s="lots")),
+            "'time_limit_s' is 'lots', not a positive number of seconds",
+        ),
+        "type": (
+            edited(lambda d: d["items"][0].update(type="essay")),
+            "item 1 (Q01) has type 'essay', not one of single,",
+        ),
+        "prompt": (
+            edited(lambda d: d["items"][1].update(prompt="a string")),
+            "item 2 (Q02) 'prompt' is not a text with 'zh' and 'en'",
+        ),
+        "options": (
+            edited(lambda d: d["items"][0].update(type="single", options=[])),
+            "item 1 (Q01) 'options' is not a list of at least 2 texts",
+        ),
+    }
+    for name, (data, message) in cases.items():
+        path = tmp_path / f"{name}.exam"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        for command in (("exam", "take"), ("quiz", "--exam")):
+            done = run_grader(*command, str(path), cwd=tmp_path)
+            assert done.returncode == 2, (name, command, done.stderr)
+            assert f"{path}: {message}" in done.stderr, (name, command, done.stderr)
+            assert "Traceback" not in done.stderr
+        with pytest.raises(ExamFileError, match=re.escape(message)):
+            read_exam_file(path)  # what the app reads, in a terminal too

@@ -101,6 +101,11 @@ def test_grade_class(tmp_path: Path) -> None:
     report = (results / "students" / "alice.md").read_text(encoding="utf-8")
     assert "Right answer" in report and "正确答案" in report
     assert "A view reads the same data under another shape." in report
+    # A code_output item shows the code it asked about (the prompt alone is "What does this
+    # code print?").
+    assert "```python\nimport torch\nprint(torch.zeros(2, 3).T.shape)\n```" in report
+    (coded,) = [i for i in load(results / "students" / "alice.json")["items"] if "code" in i]
+    assert coded["type"] == "code_output" and "torch.zeros(2, 3).T" in coded["code"]
     for name in ("analysis.md", "analysis.csv", "analysis.html"):
         assert (results / name).is_file()
     # The short answers go to the instructor, and come back with --manual.

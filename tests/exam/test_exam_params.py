@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -244,3 +245,49 @@ def test_a_broken_parametrised_question_is_left_out_with_a_note(tmp_path: Path) 
     key = load(tmp_path / "exam" / "key.json")
     assert "gen-exam-numel" not in {e["id"] for e in key["questions"].values()}
     assert "gen-exam-shape" in {e["id"] for e in key["questions"].values()}
+
+
+BROKEN = """\
+  - id: gen-exam-view
+    type: numeric
+    difficulty: 2
+    tags: [broken]
+    params:
+      n: {int: [4, 9]}
+    prompt:
+      zh: "`torch.zeros({n}).view(3)` 有多少个元素？"
+      en: "How many elements does `torch.zeros({n}).view(3)` have?"
+    code: |
+      import torch
+      answer = torch.zeros({n}).view(3).numel()
+    explanation: {zh: "共 {answer} 个。", en: "{answer} in all."}
+"""
+
+
+def test_an_instance_that_fails_names_its_file_line_and_a_command_that_reproduces_it(
+    tmp_path: Path,
+) -> None:
+    """A parametrised question whose code raises for a student's numbers stops the build with
+    the question's file:line and a `grader show` command that, run as printed, shows the
+    failure (it names the course: without it `grader show` looks in the bundled content)."""
+    course = _course(tmp_path)
+    generated = course / "questions" / "generated" / "gen.yaml"
+    generated.write_text(GENERATED + BROKEN, encoding="utf-8")
+    line = (GENERATED + BROKEN).splitlines().index("  - id: gen-exam-view") + 1
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        SPEC.replace("bank: gen-exam", "tag: broken").replace("count: 2\n", "count: 1\n", 2)
+    )
+    roster = write_roster(tmp_path / "roster.csv", ["alice"])
+    done = run_grader(
+        "exam", "build", str(spec), "--course", str(course), "--students", str(roster),
+        "--out", str(tmp_path / "exam"), cwd=tmp_path, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert f"{generated}:{line}: parametrised question 'gen-exam-view'" in done.stderr
+    assert "the code raises RuntimeError" in done.stderr
+    command = re.search(r"reproduce: grader (show [^)]*)\)", done.stderr)
+    assert command is not None, done.stderr
+    shown = run_grader(*shlex.split(command.group(1)), cwd=tmp_path, timeout=120)
+    assert shown.returncode == 1, shown.stderr  # the instance fails, as the build said
+    assert "the code raises RuntimeError" in shown.stdout + shown.stderr
