@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.course import Course
 from grader.study.clock import Clock, SystemClock
@@ -15,8 +15,10 @@ from grader.study.instances import load_generated, start_precompute
 from grader.study.paths import course_store_path, instance_cache_dir
 from grader.study.scheduling import Mastery, ReviewScheduler
 from grader.study.session import Mode, QuizSession, SessionError
-from grader.study.stats import Stats, compute_stats
 from grader.study.store import ProgressStore
+
+if TYPE_CHECKING:
+    from grader.study.stats import Stats
 
 __all__ = ["Study"]
 
@@ -110,6 +112,8 @@ class Study:
 
     def stats(self) -> Stats:
         """The learner's statistics."""
+        from grader.study.stats import compute_stats  # not before the first question
+
         return compute_stats(self.store, self.clock, self.catalog.questions)
 
     def close(self) -> None:

@@ -38,6 +38,11 @@ def _in_text_box(widget: object) -> bool:
 class QuizScreen(LocalizedScreen):
     """Practice or review over a :class:`QuizSession`."""
 
+    AUTO_FOCUS = "AnswerWidget *"
+    """Where the focus goes when the screen first shows, as ``show_current`` asks: Textual's
+    default (the first focusable widget) is the question's scroll view, so the first frame had
+    the focus there and the next restyled the question to move it."""
+
     BINDINGS = [
         *LANG_BINDINGS,
         Binding("ctrl+s", "submit", "Submit", id="submit", priority=True),
