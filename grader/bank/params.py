@@ -675,21 +675,27 @@ def find_template(questions: str | Path, question_id: str) -> tuple[Template | N
 def installed_torch() -> str:
     """The installed torch's version, read from its metadata (torch is not imported).
 
-    The ``torch-<version>.dist-info`` folder is looked for on ``sys.path`` first, in its order, as
-    ``importlib.metadata`` would find it: importing that module and scanning every distribution
-    cost about 25 ms of the quiz's launch. Anything else (an egg, a zip, no torch) asks
-    ``importlib.metadata``."""
+    The first ``torch-<version>.dist-info`` folder on ``sys.path`` gives it, as
+    ``importlib.metadata`` would find it, without importing that module and scanning every
+    distribution (~25 ms of the quiz's launch). A path entry that is a file (a zip) or holds a
+    ``torch-*.egg-info`` first, or no torch at all, is left to ``importlib.metadata``."""
     import os
     import sys
 
     for entry in sys.path:
+        folder = entry or "."
         try:
-            names = os.listdir(entry or ".")
+            names = os.listdir(folder)
+        except NotADirectoryError:
+            break  # a zip: importlib.metadata reads it
         except OSError:
             continue
-        for name in names:
-            if name.startswith("torch-") and name.endswith(".dist-info"):
-                version = _metadata_version(Path(entry or ".", name, "METADATA"))
+        found = sorted(n for n in names if n.lower().startswith("torch-"))
+        if any(n.lower().endswith(".egg-info") for n in found):
+            break
+        for name in found:
+            if name.lower().endswith(".dist-info"):
+                version = _metadata_version(Path(folder, name, "METADATA"))
                 if version is not None:
                     return version
     from importlib.metadata import PackageNotFoundError, version
@@ -701,20 +707,18 @@ def installed_torch() -> str:
 
 
 def _metadata_version(metadata: Path) -> str | None:
-    """The ``Version:`` of a distribution's METADATA file when it is torch's, else None."""
+    """The ``Version:`` header of a distribution's METADATA file, or None."""
     try:
         with open(metadata, encoding="utf-8") as fh:
-            fields = {}
             for line in fh:
                 if not line.strip():
                     break  # the headers end at the first blank line
                 key, _, value = line.partition(":")
-                fields[key.strip().lower()] = value.strip()
+                if key.strip().lower() == "version":
+                    return value.strip() or None
     except OSError:
         return None
-    if fields.get("name", "").lower() != "torch":
-        return None
-    return fields.get("version") or None
+    return None
 
 
 def _cache_file(cache_dir: Path, template: Template, seed: int, torch_version: str) -> Path:
