@@ -695,9 +695,9 @@ def installed_torch() -> str:
             break
         for name in found:
             if name.lower().endswith(".dist-info"):
-                version = _metadata_version(Path(folder, name, "METADATA"))
-                if version is not None:
-                    return version
+                found_version = _metadata_version(Path(folder, name, "METADATA"))
+                if found_version is not None:
+                    return found_version
     from importlib.metadata import PackageNotFoundError, version
 
     try:

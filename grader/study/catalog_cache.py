@@ -11,6 +11,9 @@ change to a bank file, even a new or removed one, is a miss, and the catalog is 
 the bank engine and stored again. One entry per questions folder (named after its path) lives in
 the bank cache's folder, so ``GRADER_CACHE_DIR=""`` turns both off; an entry that cannot be read
 is a miss.
+
+:class:`Memo` keeps, beside it, what the parametrised questions' launch builds from files (their
+checked templates, each cached instance validated, their bank), keyed by those files' bytes.
 """
 
 from __future__ import annotations
