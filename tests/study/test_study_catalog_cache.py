@@ -241,3 +241,77 @@ def test_a_warm_start_computes_no_content_hash(
 
     monkeypatch.setattr(content, "content_hash", no_hashing)
     assert _open(course, data).catalog.hashes == expected
+
+
+# -- the code exercises' memo (grader.study.exercise_study) ----------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _exercise_course(tmp_path: Path) -> Path:
+    folder = tmp_path / "excourse"
+    for name in ("attention-by-hand", "backward-linear"):
+        shutil.copytree(ROOT / "exercises" / name, folder / "exercises" / name)
+    return folder
+
+
+def _open_exercises(folder: Path, tmp_path: Path) -> list[Any]:
+    from grader.study.exercise_study import ExerciseStudy
+    from grader.study.store import ProgressStore
+
+    store = ProgressStore(tmp_path / "progress.sqlite")
+    try:
+        return ExerciseStudy.open(
+            resolve_course(folder), store, workspace=tmp_path / "ws"
+        ).exercises
+    finally:
+        store.close()
+
+
+def test_a_warm_home_screen_reads_the_exercises_without_yaml_or_validation(
+    course: Path, tmp_path: Path
+) -> None:
+    """The exercises' specs come from the memo on a second start: in a fresh interpreter no
+    YAML and no pydantic schema (its plugin scan imports importlib.metadata) is loaded."""
+    folder = _exercise_course(tmp_path)
+    first = _open_exercises(folder, tmp_path)
+    assert [e.id for e in first] == ["attention-by-hand", "backward-linear"]
+    code = (
+        "import json, sys\n"
+        "from grader.course import resolve_course\n"
+        "from grader.study.exercise_study import ExerciseStudy\n"
+        "from grader.study.store import ProgressStore\n"
+        f"store = ProgressStore({str(tmp_path / 'progress.sqlite')!r})\n"
+        f"found = ExerciseStudy.open(resolve_course({str(folder)!r}), store).exercises\n"
+        "loaded = [m for m in ('yaml', 'importlib.metadata') if m in sys.modules]\n"
+        "print(json.dumps({'loaded': loaded, 'titles': [e.spec.title.en for e in found],\n"
+        "    'solutions': [e.solution for e in found]}))\n"
+    )
+    env = {
+        "GRADER_CACHE_DIR": str(tmp_path / "cache"),
+        "GRADER_DATA_DIR": str(tmp_path / "data"),
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    warm = json.loads(done.stdout)
+    assert warm["loaded"] == [], done.stderr
+    assert warm["titles"] == [e.spec.title.en for e in first]
+    assert warm["solutions"] == [None, None]
+
+
+def test_an_edited_or_broken_exercise_is_seen(course: Path, tmp_path: Path) -> None:
+    """An edited exercise.yaml is read again; a broken one fails as it did before the memo."""
+    from grader.errors import BankError
+
+    folder = _exercise_course(tmp_path)
+    _open_exercises(folder, tmp_path)
+    spec = folder / "exercises" / "backward-linear" / "exercise.yaml"
+    text = spec.read_text(encoding="utf-8")
+    title = _open_exercises(folder, tmp_path)[1].spec.title.en
+    spec.write_text(text.replace(f"en: {title}", "en: A new title"), encoding="utf-8")
+    assert _open_exercises(folder, tmp_path)[1].spec.title.en == "A new title"
+    spec.write_text(text.replace("format_version: 1", "format_version: 2"), encoding="utf-8")
+    with pytest.raises(BankError, match=r"backward-linear/exercise.yaml: format_version"):
+        _open_exercises(folder, tmp_path)
