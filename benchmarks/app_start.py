@@ -160,8 +160,11 @@ def generated_course(folder: Path, questions: int = 2000, per_bank: int = 200) -
 
 def precompute_workers(work: Path) -> list[int]:
     """Pids of the background workers computing parametrised instances for this benchmark's
-    data (``python -m grader.verify.params ... <work>/data/...``), read from /proc."""
-    found = []
+    data (``python -m grader.verify.params ... <work>/data/...``), read from /proc (none
+    where there is no /proc: the first measured starts may then still start one)."""
+    found: list[int] = []
+    if not Path("/proc").is_dir():
+        return found
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
