@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from grader.bank.problems import Problem
-from grader.bank.source import decode, parse
 
 __all__ = [
     "CONSTRAINTS",
@@ -312,6 +311,8 @@ def load_templates(path: str | Path, *, sample: bool = True) -> TemplateFile:
     each question with ``params:``); every problem names the file and line. ``sample=False``
     leaves out drawing ``VALIDATE_SEEDS`` seeds per question (the quiz's launch: ``grader
     validate`` has done it)."""
+    from grader.bank.source import decode, parse  # YAML: not imported where templates are cached
+
     display = str(path)
     result = TemplateFile(display)
     try:
@@ -679,7 +680,31 @@ def find_template(questions: str | Path, question_id: str) -> tuple[Template | N
 
 @functools.cache
 def installed_torch() -> str:
-    """The installed torch's version, read from its metadata (torch is not imported)."""
+    """The installed torch's version, read from its metadata (torch is not imported).
+
+    The first ``torch-<version>.dist-info`` folder on ``sys.path`` gives it, as
+    ``importlib.metadata`` would find it, without importing that module and scanning every
+    distribution (~25 ms of the quiz's launch). A path entry that is a file (a zip) or holds a
+    ``torch-*.egg-info`` first, or no torch at all, is left to ``importlib.metadata``."""
+    import os
+    import sys
+
+    for entry in sys.path:
+        folder = entry or "."
+        try:
+            names = os.listdir(folder)
+        except NotADirectoryError:
+            break  # a zip: importlib.metadata reads it
+        except OSError:
+            continue
+        found = sorted(n for n in names if n.lower().startswith("torch-"))
+        if any(n.lower().endswith(".egg-info") for n in found):
+            break
+        for name in found:
+            if name.lower().endswith(".dist-info"):
+                found_version = _metadata_version(Path(folder, name, "METADATA"))
+                if found_version is not None:
+                    return found_version
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -688,9 +713,31 @@ def installed_torch() -> str:
         return "none"
 
 
+def _metadata_version(metadata: Path) -> str | None:
+    """The ``Version:`` header of a distribution's METADATA file, or None."""
+    try:
+        with open(metadata, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    break  # the headers end at the first blank line
+                key, _, value = line.partition(":")
+                if key.strip().lower() == "version":
+                    return value.strip() or None
+    except OSError:
+        return None
+    return None
+
+
 def _cache_file(cache_dir: Path, template: Template, seed: int, torch_version: str) -> Path:
     key = hashlib.sha256(f"{template.content_hash}/{seed}/{torch_version}".encode()).hexdigest()
     return cache_dir / f"{template.id}-{key[:24]}.json"
+
+
+def instance_file(
+    cache_dir: Path, template: Template, seed: int, torch_version: str | None = None
+) -> Path:
+    """The cache file of (template content, seed, torch version), there or not."""
+    return _cache_file(cache_dir, template, seed, _short(torch_version or installed_torch()))
 
 
 def store_instance(
@@ -714,8 +761,7 @@ def cached_instance(
     """The cached question mapping of (template content, seed, torch version), or None."""
     import json
 
-    version = _short(torch_version or installed_torch())
-    target = _cache_file(cache_dir, template, seed, version)
+    target = instance_file(cache_dir, template, seed, torch_version)
     try:
         data: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
     except (OSError, ValueError):

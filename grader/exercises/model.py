@@ -29,7 +29,9 @@ DenyEntry = Annotated[str, AfterValidator(_deny_entry)]
 class ExerciseSpec(BaseModel):
     """The contents of ``exercise.yaml`` (documented in ``exercises/README.md``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # the schema is built at the first validation, not at import: the app's home screen
+    # takes the specs from the study layer's memo and validates none
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     format_version: Literal[1] = 1
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")

@@ -69,8 +69,9 @@ class Catalog:
     """Problems of the banks (``path:line: id: message``); their questions are left out."""
     _bank_of: dict[str, str] = field(default_factory=dict, repr=False)
     fixed_hashes: dict[str, str] = field(default_factory=dict, repr=False)
-    """Content hashes given instead of computed: a parametrised question's instance changes
-    every attempt, and its template's hash stands for it (``grader.study.instances``)."""
+    """Content hashes given instead of computed: those already known (the catalog cache's), and
+    a parametrised question's template hash, which stands for its instance, different every
+    attempt (``grader.study.instances``)."""
 
     @classmethod
     def of(

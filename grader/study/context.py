@@ -16,11 +16,11 @@ from grader.study.instances import load_generated, start_precompute, wanted_afte
 from grader.study.paths import course_store_path, instance_cache_dir
 from grader.study.scheduling import Mastery, ReviewScheduler
 from grader.study.session import Mode, QuizSession, SessionError
-from grader.study.stats import Stats, compute_stats
 from grader.study.store import ProgressStore
 
 if TYPE_CHECKING:
     from grader.bank.params import Template
+    from grader.study.stats import Stats
 
 __all__ = ["Study"]
 
@@ -81,7 +81,9 @@ class Study:
                     [*catalog.banks, *generated.banks],
                     course,
                     catalog.problems + tuple(generated.problems),
-                    generated.hashes,
+                    # the banks' hashes as loaded (from the catalog cache on a warm start):
+                    # computing them again costs ~20 ms for the bundled course
+                    {**catalog.hashes, **generated.hashes},
                 )
             precompute = start_precompute(course.questions, cache, generated.wanted)
         clock = clock or SystemClock()
@@ -189,6 +191,8 @@ class Study:
 
     def stats(self) -> Stats:
         """The learner's statistics."""
+        from grader.study.stats import compute_stats  # not before the first question
+
         return compute_stats(self.store, self.clock, self.catalog.questions)
 
     def close(self) -> None:

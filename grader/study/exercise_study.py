@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from grader.course import Course
 from grader.errors import UsageError
-from grader.exercises.loader import load_exercises
-from grader.exercises.model import Exercise
+from grader.exercises import loader
+from grader.exercises.loader import load_exercises, read_spec
+from grader.exercises.model import Exercise, ExerciseSpec
 from grader.study.clock import Clock, SystemClock
 from grader.study.exercise_progress import (
     ExerciseRun,
@@ -78,7 +79,7 @@ class ExerciseStudy:
         ensure_review_tables(store)
         root = Path(workspace) if workspace else default_workspace(course.key, data_dir)
         return cls(
-            exercises=load_exercises(course.exercises, course.solutions),
+            exercises=_load_exercises(course),
             store=store,
             workspace=Workspace(root),
             clock=clock or SystemClock(),
@@ -175,3 +176,27 @@ class ExerciseStudy:
         """(accepted exercises, all exercises) of the course."""
         states = self.states()
         return sum(s.status == "accepted" for s in states.values()), len(states)
+
+
+def _load_exercises(course: Course) -> list[Exercise]:
+    """The course's exercises, each spec from the memo beside the catalog cache when its
+    ``exercise.yaml`` is unchanged (no YAML, no validation: the home screen shows their count),
+    else read and checked (``grader.exercises.loader.read_spec``)."""
+    from grader import denylist
+    from grader.exercises import model
+    from grader.study.catalog_cache import Memo
+
+    sources = (Path(model.__file__), Path(loader.__file__), Path(denylist.__file__))
+    memo = Memo(course.exercises, "exercises", sources)
+
+    def read(path: Path) -> ExerciseSpec:
+        try:
+            key = memo.digest("spec", str(path), path.read_bytes())
+        except OSError:
+            return read_spec(path)  # reports the file it cannot read
+        spec: ExerciseSpec = memo.get(key, lambda: read_spec(path))
+        return spec
+
+    exercises = load_exercises(course.exercises, course.solutions, read)
+    memo.save()
+    return exercises

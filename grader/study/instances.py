@@ -22,15 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.bank import params
 from grader.bank.model import Bank, BankText
 from grader.bank.params import (
     Template,
     cached_instance,
     derive_seed,
+    instance_file,
     load_templates,
     template_files,
 )
 from grader.course import Course
+from grader.study.catalog_cache import Memo
 from grader.study.store import ProgressStore
 
 __all__ = ["Generated", "load_generated", "start_precompute", "wanted_after"]
@@ -54,42 +57,57 @@ class Generated:
 
 def load_generated(course: Course, store: ProgressStore, cache_dir: Path) -> Generated:
     """The instances of every parametrised question of ``course`` for this learner's current
-    attempt that are in ``cache_dir``; the current and next attempts not there are ``wanted``."""
-    from pydantic import ValidationError
+    attempt that are in ``cache_dir``; the current and next attempts not there are ``wanted``.
 
-    from grader.bank.bankfile import QUESTION_ADAPTER
-
+    What is built from files (the checked templates, the validated questions, the banks) is
+    kept in a :class:`~grader.study.catalog_cache.Memo` under a digest of those files' bytes, so
+    a warm start reads no YAML and validates nothing."""
     found = Generated()
     files = template_files(course.questions)
     if not files:
         return found
+    memo = Memo(course.questions, "generated", (Path(params.__file__), Path(__file__)))
     learner = store.learner_id()
     for path in files:
-        loaded = load_templates(path, sample=False)
+        text_key = memo.digest("templates", str(path), path.read_bytes())
+        loaded = memo.get(text_key, lambda path=path: load_templates(path, sample=False))
         found.problems += [str(p) for p in loaded.problems]
         if loaded.bank:
             found.bank_ids.add(loaded.bank)
         questions: list[Any] = []
+        keys: list[str] = []
         for template in loaded.templates:
             found.templates[template.id] = template
             attempt = len(store.answers(template.id))
             for ahead in (0, 1):
                 seed = derive_seed(learner, template.id, attempt + ahead)
-                fields = cached_instance(cache_dir, template, seed)
-                question = None
-                if fields is not None:
-                    try:
-                        question = QUESTION_ADAPTER.validate_python(fields)
-                    except ValidationError:
-                        question = None
+                try:
+                    raw = instance_file(cache_dir, template, seed).read_bytes()
+                except OSError:
+                    question = None
+                else:
+                    key = memo.digest("instance", raw)
+                    question = memo.get(key, lambda raw=raw: _validated(raw))
                 if question is None:
                     found.wanted.append((template, seed))
                 elif ahead == 0:
                     questions.append(question)
+                    keys.append(key)
                     found.hashes[template.id] = template.content_hash[:16]
         if questions and loaded.bank and loaded.title:
-            title = BankText(zh=str(loaded.title["zh"]), en=str(loaded.title["en"]))
-            found.banks.append(Bank(bank=loaded.bank, title=title, questions=tuple(questions)))
+            title = loaded.title
+            bank_key = memo.digest("bank", text_key, *keys)
+            found.banks.append(
+                memo.get(
+                    bank_key,
+                    lambda bank=loaded.bank, title=title, questions=tuple(questions): Bank(
+                        bank=bank,
+                        title=BankText(zh=str(title["zh"]), en=str(title["en"])),
+                        questions=questions,
+                    ),
+                )
+            )
+    memo.save()
     return found
 
 
@@ -118,6 +136,20 @@ def wanted_after(
             if cached_instance(cache_dir, template, seed) is None:
                 wanted.append((template, seed))
     return wanted
+
+
+def _validated(raw: bytes) -> Any:
+    """The question of a cached instance's JSON, or None when it is not one (recomputed)."""
+    import json
+
+    from pydantic import ValidationError
+
+    from grader.bank.bankfile import QUESTION_ADAPTER
+
+    try:
+        return QUESTION_ADAPTER.validate_python(json.loads(raw.decode("utf-8")))
+    except (ValueError, ValidationError):
+        return None
 
 
 def start_precompute(

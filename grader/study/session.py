@@ -20,17 +20,19 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from grader.bank.model import QuestionBase
 from grader.errors import UsageError
 from grader.study import content
 from grader.study.clock import Clock
 from grader.study.content import Catalog
-from grader.study.report import ExamReport, build_report
 from grader.study.scheduling import ReviewScheduler
 from grader.study.selection import new_seed, option_order, pick
 from grader.study.store import AnswerRecord, ProgressStore, SessionRow
+
+if TYPE_CHECKING:
+    from grader.study.report import ExamReport
 
 __all__ = [
     "DEFAULT_COUNT",
@@ -421,6 +423,8 @@ class QuizSession:
 
     def report(self) -> ExamReport:
         """The report of the session's graded items."""
+        from grader.study.report import build_report  # an exam's end, not the launch
+
         return build_report(self.catalog, self.items, self.elapsed_s, self.timed_out)
 
     def _record(self, item: Item, question: QuestionBase, response: Any, score: float) -> None:

@@ -100,6 +100,7 @@ class QuizApp(App[None]):
         study: The course's questions and the learner's store.
         lang: The language to start in ("zh" or "en").
         start: The session to start with (home screen only when its mode is None).
+        after_first_paint: Called once, after the first screen is drawn.
     """
 
     CSS_PATH = ["app.tcss", "exercises.tcss"]
@@ -122,8 +123,10 @@ class QuizApp(App[None]):
         exercises: ExerciseStudy | Callable[[], ExerciseStudy | None] | None = None,
         grading: GradingService | None = None,
         browser: bool | None = None,
+        after_first_paint: Callable[[], object] | None = None,
     ):
         super().__init__()
+        self._after_first_paint = after_first_paint
         self._browser = browser
         self.study = study
         self.start = start or StartOptions()
@@ -204,6 +207,8 @@ class QuizApp(App[None]):
         if not started:
             self.go_home()
         self.check_size()
+        if self._after_first_paint is not None:
+            self.call_after_refresh(self._after_first_paint)
 
     def start_session(self, mode: Mode, **options: Any) -> bool:
         """Start a new session of ``mode`` and show it; False (with a notice) when none can be.

@@ -4,6 +4,7 @@ rendering with ``{{``/``}}`` escapes, constraints and deterministic seeds. No to
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,52 @@ def test_validate_reports_template_problems_and_unregistered_ids(tmp_path: Path)
     validate_paths([questions], cache=False, update_ids=True)
     assert validate_paths([questions], cache=False).problems == []
     assert "gen-ok" in (questions / "ids.txt").read_text(encoding="utf-8")
+
+
+def test_installed_torch_reads_the_first_torch_dist_info_on_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The version comes from torch's METADATA without importlib.metadata (costly at the app's
+    launch), and is what importlib.metadata says: the installed one, or the first torch on
+    sys.path when two are there."""
+    import importlib.metadata
+
+    from grader.bank.params import installed_torch
+
+    try:
+        expected = importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        expected = "none"
+    installed_torch.cache_clear()
+    assert installed_torch() == expected
+    for folder, version in (("first", "9.9.9+cpu"), ("second", "1.0")):
+        info = tmp_path / folder / f"torch-{version}.dist-info"
+        info.mkdir(parents=True)
+        metadata = f"Metadata-Version: 2.1\nName: torch\nVersion: {version}\n\nVersion: 0\n"
+        (info / "METADATA").write_text(metadata, encoding="utf-8")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "first"), str(tmp_path / "second"), *sys.path])
+    installed_torch.cache_clear()
+    try:
+        assert installed_torch() == "9.9.9+cpu" == importlib.metadata.version("torch")
+    finally:
+        installed_torch.cache_clear()
+
+
+def test_installed_torch_does_not_import_importlib_metadata() -> None:
+    """In a fresh interpreter with torch installed, finding its version loads neither torch nor
+    importlib.metadata."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch is not installed")
+    code = (
+        "import sys\n"
+        "from grader.bank.params import installed_torch\n"
+        "assert installed_torch() not in ('', 'none')\n"
+        "print(sorted(m for m in ('torch', 'importlib.metadata') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]", done.stderr

@@ -7,12 +7,14 @@ last question the session summary follows.
 
 from __future__ import annotations
 
+import sys
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.content import Content
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Footer, Input, Static
 
 from grader.study.session import QuizSession, SessionError, is_blank
 from grader.tui.screens.base import DIGIT_BINDINGS, LANG_BINDINGS, LocalizedScreen
@@ -22,8 +24,24 @@ from grader.tui.widgets.question_view import QuestionView
 __all__ = ["QuizScreen"]
 
 
+def _in_text_box(widget: object) -> bool:
+    """Whether ``widget`` is a text box (an ``Input`` or a ``TextArea``), where letters type.
+
+    ``TextArea`` is looked up only where its module is loaded (by the answer widgets that use
+    it): importing it costs ~10 ms of the launch, and no widget can be one before it is."""
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return isinstance(widget, Input) or (
+        text_area is not None and isinstance(widget, text_area.TextArea)
+    )
+
+
 class QuizScreen(LocalizedScreen):
     """Practice or review over a :class:`QuizSession`."""
+
+    AUTO_FOCUS = "AnswerWidget *"
+    """Where the focus goes when the screen first shows, as ``show_current`` asks: Textual's
+    default (the first focusable widget) is the question's scroll view, so the first frame had
+    the focus there and the next restyled the question to move it."""
 
     BINDINGS = [
         *LANG_BINDINGS,
@@ -113,7 +131,7 @@ class QuizScreen(LocalizedScreen):
     def _next_key(self) -> str:
         """The key for "next question" from where the focus is: the letter ``n`` outside text
         boxes; inside one (where ``n`` is typed), the footer's key for Next."""
-        if not isinstance(self.app.focused, Input | TextArea):
+        if not _in_text_box(self.app.focused):
             return "n"
         for bindings in self._bindings.key_to_bindings.values():
             for binding in bindings:
