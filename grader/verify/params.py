@@ -38,6 +38,7 @@ from grader.bank.params import (
     ParamError,
     Template,
     Unsatisfiable,
+    cached_instance,
     instance_fields,
     load_templates,
     render,
@@ -341,17 +342,42 @@ def verify_params(
     return report
 
 
+PRECOMPUTE_LOCK = "precompute.lock"
+"""The file in the cache folder that one background worker at a time holds (``flock``)."""
+
+
 def main(argv: Sequence[str]) -> int:
     """``python -m grader.verify.params QUESTIONS CACHE ID:SEED ...``: compute these instances
-    into the cache, in one warm runner (the quiz's background worker)."""
+    into the cache, in one warm runner (the quiz's background worker).
+
+    One worker computes at a time: a second one (the app launched again, a second tab of
+    ``grader serve``) waits for the first, then computes only what is still not cached, so two
+    launches never run two copies of torch for the same instances."""
     questions, cache, *pairs = argv
     wanted: dict[str, list[int]] = {}
     for pair in pairs:
         qid, _, seed = pair.rpartition(":")
         wanted.setdefault(qid, []).append(int(seed))
-    templates = [t for path in template_files(questions) for t in load_templates(path).templates]
-    todo = [(t, seed) for t in templates for seed in wanted.get(t.id, ())]
-    compute_pairs(todo, cache_dir=Path(cache))
+    cache_dir = Path(cache)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / PRECOMPUTE_LOCK, "a+b") as lock:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no flock; two workers may then overlap, which is only slower
+            pass
+        else:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        templates = [
+            t for path in template_files(questions) for t in load_templates(path).templates
+        ]
+        todo = [
+            (t, seed)
+            for t in templates
+            for seed in wanted.get(t.id, ())
+            if cached_instance(cache_dir, t, seed) is None
+        ]
+        if todo:
+            compute_pairs(todo, cache_dir=cache_dir)
     return 0
 
 
