@@ -117,9 +117,9 @@ class GradeResult:
     item_scores: dict[str, dict[str, float]] = field(default_factory=dict)
     """Student -> item -> credit in [0, 1] (only the items the student's exam had)."""
     picks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Student -> item -> the option picked (original index) for choice questions."""
     pending: dict[str, set[str]] = field(default_factory=dict)
     """Student -> items awaiting manual grading (left out of the item analysis)."""
-    """Student -> item -> the option picked (original index) for choice questions."""
 
 
 def _collect(
