@@ -39,9 +39,11 @@ from grader.bank.model import (
     SingleQuestion,
 )
 from grader.bank.params import Template, derive_seed, placeholders
-from grader.errors import UsageError
+from grader.errors import UsageError, closest
+from grader.exam.messages import say
 from grader.exam.spec import ExamSpec, spec_summary
 from grader.exam.student_file import EXAM_FORMAT, FORMAT_VERSION
+from grader.i18n import Text
 from grader.study.content import Catalog
 
 if TYPE_CHECKING:
@@ -142,6 +144,11 @@ class Generated:
     def bank_of(self, question_id: str) -> str:
         return next(b for b, t in self.templates if t.id == question_id)
 
+    @property
+    def tags(self) -> list[str]:
+        """Every tag of a parametrised question, sorted."""
+        return sorted({str(tag) for _, t in self.templates for tag in t.fields.get("tags", ())})
+
 
 def read_generated(questions: Path) -> tuple[Generated, list[str]]:
     """The parametrised questions of a course's questions folder (``generated/``), and the
@@ -171,11 +178,28 @@ def _draw(
     chosen: list[Drawn] = []
     taken: set[str] = set()
     banks = sorted({*catalog.bank_ids, *generated.bank_ids})
+    tags = sorted({*catalog.tags, *generated.tags})
     for draw in spec.draws:
+        where = f"{spec.path}:{draw.line}"
         if draw.bank is not None and draw.bank not in banks:
             raise UsageError(
-                f"{spec.path}:{draw.line}: no bank '{draw.bank}' in the course "
-                f"(it has: {', '.join(banks)})"
+                say(
+                    _NO_BANK,
+                    where=where,
+                    bank=draw.bank,
+                    known=", ".join(banks),
+                    hint=_did_you_mean(draw.bank, banks),
+                )
+            )
+        if draw.tag is not None and draw.tag not in tags:
+            raise UsageError(
+                say(
+                    _NO_TAG,
+                    where=where,
+                    tag=draw.tag,
+                    known=", ".join(tags) or "-",
+                    hint=_did_you_mean(draw.tag, tags),
+                )
             )
         candidates: list[Drawn] = [
             *catalog.select([draw.bank] if draw.bank else (), [draw.tag] if draw.tag else ()),
@@ -187,14 +211,33 @@ def _draw(
             if q.id not in taken and (not draw.difficulty or _difficulty(q) in draw.difficulty)
         ]
         if len(pool) < draw.count:
-            raise UsageError(
-                f"{spec.path}:{draw.line}: this draw asks for {draw.count} question(s) but only "
-                f"{len(pool)} match (not counting those drawn above)"
-            )
+            raise UsageError(say(_TOO_FEW, where=where, count=draw.count, found=len(pool)))
         picked = rng.sample(sorted(pool, key=lambda q: q.id), draw.count)
         chosen.extend(picked)
         taken.update(q.id for q in picked)
     return chosen
+
+
+_NO_BANK = Text(
+    zh="{where}：课程中没有题库 '{bank}'{hint}（已有：{known}）",
+    en="{where}: no bank '{bank}' in the course{hint} (it has: {known})",
+)
+_NO_TAG = Text(
+    zh="{where}：课程中没有题目带标签 '{tag}'{hint}（已有的标签：{known}）",
+    en="{where}: no question of the course has the tag '{tag}'{hint} (its tags: {known})",
+)
+_TOO_FEW = Text(
+    zh="{where}：这一行要抽 {count} 道题，但只有 {found} 道符合（不算上面已抽到的）",
+    en="{where}: this draw asks for {count} question(s) but only {found} match "
+    "(not counting those drawn above)",
+)
+_DID_YOU_MEAN = Text(zh="（是不是 '{name}'？）", en=" (did you mean '{name}'?)")
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """``grader.errors.did_you_mean`` in the language of the run."""
+    match = closest(word, choices)
+    return say(_DID_YOU_MEAN, name=match) if match is not None else ""
 
 
 def _difficulty(question: Drawn) -> int:

@@ -145,3 +145,21 @@ def test_orders_come_from_the_secret_seed_only(tmp_path: Path) -> None:
     other = build(tmp_path / "o", ["alice"], spec=other_spec)
     mine = [i["item"] for i in load(out / "alice.exam")["items"]]
     assert mine != [i["item"] for i in load(other / "alice.exam")["items"]]
+
+
+def test_an_unknown_tag_is_named_with_the_tags_there_are(tmp_path: Path) -> None:
+    """A draw's tag no question has is named, with the course's tags and the nearest one, in
+    the language of `grader --lang` (not 'only 0 match')."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("exam: q\ndraw:\n  - tag: autgrad\n    count: 1\n")
+    args = ("exam", "build", str(spec), "--course", str(COURSE), "--out", "o")
+    done = run_grader(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert f"{spec}:3: no question of the course has the tag 'autgrad'" in done.stderr
+    assert "(did you mean 'autograd'?)" in done.stderr
+    assert "(its tags: autograd, basics, training, views)" in done.stderr
+    assert "only 0 match" not in done.stderr
+    done = run_grader("--lang", "zh", *args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert f"{spec}:3：课程中没有题目带标签 'autgrad'（是不是 'autograd'？）" in done.stderr
+    assert "已有的标签：autograd, basics, training, views" in done.stderr
