@@ -32,7 +32,8 @@ def exam() -> None:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder for the student files and key.json.",
+    help="Folder for the student files and key.json: new or empty (a build that fails "
+    "leaves nothing in it).",
 )
 @click.option(
     "--students",

@@ -17,6 +17,7 @@ student's seed and computed instance, which ``grader exam grade`` grades that st
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import hmac
@@ -25,6 +26,7 @@ import random
 import re
 import secrets
 import shlex
+import shutil
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -343,14 +345,63 @@ def build_exam(
     and ``out/key.json``; a parametrised question of ``generated`` gets one instance per
     student, computed by ``compute``.
 
+    ``out`` must not exist or be empty. The files are written into a new sibling folder and
+    moved into ``out`` only once all are written, so a build that fails leaves nothing behind
+    (no ``out``, no parent folder it created, no partial file); a folder the user already had
+    is kept.
+
     Raises:
-        UsageError: a draw the course cannot meet, or an instance whose code fails.
+        UsageError: ``out`` holds files, a draw the course cannot meet, or an instance whose
+            code fails.
     """
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UsageError(say(_OUT_NOT_EMPTY, out=out))
+    created = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
+    staging.mkdir()
+    try:
+        result = _write_exam(spec, catalog, staging, roster, now, generated, compute)
+        if out.exists():  # the user's own empty folder: keep it, move the files in
+            for path in staging.iterdir():
+                path.replace(out / path.name)
+            staging.rmdir()
+        else:
+            staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for folder in created:  # innermost first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return BuildResult(
+        key_path=out / result.key_path.name,
+        student_files=[out / p.name for p in result.student_files],
+        item_count=result.item_count,
+    )
+
+
+_OUT_NOT_EMPTY = Text(
+    zh="{out} 已存在且不是空文件夹：请换一个新的 --out 文件夹（或先清空它），以免覆盖或混入上一次生成的文件",
+    en="{out} already exists and is not empty: give a new --out folder (or empty this one), so "
+    "no file of an earlier build is overwritten or mixed in",
+)
+
+
+def _write_exam(
+    spec: ExamSpec,
+    catalog: Catalog,
+    out: Path,
+    roster: list[tuple[str, str]] | None,
+    now: datetime | None,
+    generated: Generated | None,
+    compute: Compute,
+) -> BuildResult:
+    """:func:`build_exam` into ``out``, a new empty folder."""
     now = now or datetime.now(UTC)
     seed = spec.seed or secrets.token_hex(16)
     generated = generated or Generated()
     students = roster or [(SHARED_STUDENT, "")]
-    out.mkdir(parents=True, exist_ok=True)
     shared = (
         _draw(spec, catalog, _rng(seed, "questions"), generated) if spec.same_questions else None
     )

@@ -163,3 +163,38 @@ def test_an_unknown_tag_is_named_with_the_tags_there_are(tmp_path: Path) -> None
     assert done.returncode == 2, done.stderr
     assert f"{spec}:3：课程中没有题目带标签 'autgrad'（是不是 'autograd'？）" in done.stderr
     assert "已有的标签：autograd, basics, training, views" in done.stderr
+
+
+def test_a_failed_build_leaves_no_folder_and_a_full_out_is_refused(tmp_path: Path) -> None:
+    """A build that fails leaves no --out folder (nor the parents it made, nor a partial
+    sibling); a folder the user had, empty, is kept and filled; one with files is refused and
+    left as it was."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("exam: q\ndraw:\n  - bank: exam-basics\n    count: 99\n")
+    out = tmp_path / "new" / "deeper" / "exam"
+    done = run_grader(
+        "exam", "build", str(spec), "--course", str(COURSE), "--out", str(out), cwd=tmp_path
+    )
+    assert done.returncode == 2 and "only 8 match" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.yaml"]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    done = run_grader(
+        "exam", "build", str(spec), "--course", str(COURSE), "--out", str(mine), cwd=tmp_path
+    )
+    assert done.returncode == 2 and mine.is_dir() and not any(mine.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "spec.yaml"]
+    spec.write_text("exam: q\ndraw:\n  - bank: exam-basics\n    count: 2\n")
+    done = run_grader(
+        "exam", "build", str(spec), "--course", str(COURSE), "--out", str(mine), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["class.exam", "key.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "spec.yaml"]
+    key = (mine / "key.json").read_text(encoding="utf-8")
+    done = run_grader(
+        "exam", "build", str(spec), "--course", str(COURSE), "--out", str(mine), cwd=tmp_path
+    )
+    assert done.returncode == 2
+    assert f"{mine} already exists and is not empty: give a new --out folder" in done.stderr
+    assert (mine / "key.json").read_text(encoding="utf-8") == key
