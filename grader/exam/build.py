@@ -71,6 +71,8 @@ class BuildResult:
     key_path: Path
     student_files: list[Path]
     item_count: int
+    drawn: tuple[QuestionBase | Template, ...] = ()
+    """Every question drawn (for any student), once, in item order."""
 
 
 def _rng(seed: str, label: str) -> random.Random:
@@ -378,6 +380,7 @@ def build_exam(
         key_path=out / result.key_path.name,
         student_files=[out / p.name for p in result.student_files],
         item_count=result.item_count,
+        drawn=result.drawn,
     )
 
 
@@ -497,7 +500,12 @@ def _write_exam(
     }
     key_path = out / "key.json"
     key_path.write_text(json.dumps(key, ensure_ascii=False, indent=1), encoding="utf-8")
-    return BuildResult(key_path=key_path, student_files=files, item_count=len(questions))
+    return BuildResult(
+        key_path=key_path,
+        student_files=files,
+        item_count=len(questions),
+        drawn=tuple(questions.values()),
+    )
 
 
 def _key_question(

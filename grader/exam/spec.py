@@ -5,7 +5,8 @@ errors.
 
     exam: midterm-2026          # the exam's id (letters, digits, dashes)
     title: {zh: 期中考试, en: Midterm}
-    seed: 7f3c9a0e5b2d4c1f8a6e  # a secret of at least 16 characters; kept in the key only
+    seed: 7f3c9a0e5b2d4c1f8a6e  # optional secret, kept in the key only; best left out
+                                # (a 32-hex one is drawn then): see seed_bits
     time_limit: 45m             # per student, from when they open the file
     deadline: 2026-12-08T10:00:00+00:00   # optional wall-clock end for everyone
     same_questions: true        # false: each student gets their own draw
@@ -30,10 +31,54 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from grader.errors import UsageError
 from grader.i18n import Text
 
-__all__ = ["MIN_SEED_LENGTH", "Draw", "ExamSpec", "SpecError", "load_spec"]
+__all__ = [
+    "MIN_SEED_LENGTH",
+    "WEAK_SEED_BITS",
+    "Draw",
+    "ExamSpec",
+    "SpecError",
+    "load_spec",
+    "seed_bits",
+]
 
 MIN_SEED_LENGTH = 16
 """A shorter seed could be guessed by trying every value against a student's file."""
+WEAK_SEED_BITS = 64
+"""``grader exam build`` warns about a seed of fewer estimated bits (:func:`seed_bits`): with
+the public templates a student can try guesses offline, as fast as their computer goes."""
+_WORD_BITS = 12.9
+"""One word of a 7,776-word list (a diceware passphrase's): log2(7776)."""
+
+
+def seed_bits(seed: str) -> float:
+    """A rough, deliberately low estimate of how many bits of guessing ``seed`` takes.
+
+    A character repeated in a row counts once. A hex string (``0-9a-f`` with letters and
+    digits, as ``secrets.token_hex`` writes) counts 4 bits a character. Anything else is cut
+    into runs of letters, of digits and of other characters, as a person writes a memorable
+    secret: a run of letters in one case (or capitalised, or without case, as Chinese) counts
+    as a word (4.7 bits a letter, at most 12.9: one word of a 7,776-word list, as in a diceware
+    passphrase), a run of mixed case 5.7 bits a letter, a digit 3.3 bits, any other character 1 bit (a separator). So
+    ``midterm-2026-secret`` is about 41 bits, ``correct-horse-battery-staple`` 55, a 32-hex
+    secret 128.
+    """
+    import math
+    import re
+
+    seed = re.sub(r"(.)\1+", r"\1", seed)
+    if re.fullmatch(r"[0-9a-f]+", seed) and re.search(r"\d", seed) and re.search(r"[a-f]", seed):
+        return 4.0 * len(seed)
+    bits = 0.0
+    for run in re.findall(r"[^\W\d_]+|\d+|[\W_]+", seed):
+        if run[0].isdigit():
+            bits += len(run) * math.log2(10)
+        elif not run[0].isalpha():
+            bits += len(run)
+        elif run in (run.lower(), run.upper()) or run.istitle():  # Chinese has no case
+            bits += min(len(run) * math.log2(26), _WORD_BITS)
+        else:
+            bits += len(run) * math.log2(52)
+    return bits
 
 
 class SpecError(UsageError):
@@ -58,6 +103,8 @@ class ExamSpec:
     exam: str
     seed: str | None
     draws: tuple[Draw, ...]
+    seed_line: int = 0
+    """The line of ``seed:`` in the spec (0 without one)."""
     title: Text | None = None
     time_limit_s: float | None = None
     deadline: datetime | None = None
@@ -228,6 +275,7 @@ def load_spec(path: Path) -> ExamSpec:
         exam=exam,
         seed=seed,
         draws=tuple(draws),
+        seed_line=top["seed"].start_mark.line + 1 if "seed" in top else 0,
         title=title,
         time_limit_s=time_limit_s,
         deadline=deadline,

@@ -198,3 +198,38 @@ def test_a_failed_build_leaves_no_folder_and_a_full_out_is_refused(tmp_path: Pat
     assert done.returncode == 2
     assert f"{mine} already exists and is not empty: give a new --out folder" in done.stderr
     assert (mine / "key.json").read_text(encoding="utf-8") == key
+
+
+def test_a_guessable_seed_is_warned_about_and_help_says_to_leave_it_out(tmp_path: Path) -> None:
+    """A seed of words and digits (under about 64 bits) builds, with a warning naming its line;
+    a seed left out becomes a 32-hex secret in the key, with no warning; --help recommends it."""
+    spec = tmp_path / "spec.yaml"
+    draw = "draw:\n  - bank: exam-basics\n    count: 2\n"
+    for n, (seed, weak) in enumerate(
+        [
+            ("midterm-2026-secret", True),
+            ("correct-horse-battery-staple", True),
+            ("0123456789012345678", True),
+            ("9f2c4e7a1b3d5f6e8a0c2e4f6a8b0d1c", False),
+            ("Kq7-vXe2_Lp9RzT4wNb8Hs", False),
+        ]
+    ):
+        spec.write_text(f"exam: q\nseed: {seed}\n{draw}")
+        out = tmp_path / f"out{n}"
+        done = run_grader(
+            "exam", "build", str(spec), "--course", str(COURSE), "--out", str(out), cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+        warned = f"warning: {spec}:2: the seed looks guessable" in done.stderr
+        assert warned == weak, (seed, done.stderr)
+    spec.write_text(f"exam: q\n{draw}")
+    args = ("exam", "build", str(spec), "--course", str(COURSE))
+    done = run_grader(*args, "--out", str(tmp_path / "none"), cwd=tmp_path)
+    assert done.returncode == 0 and "guessable" not in done.stderr, done.stderr
+    seed = load(tmp_path / "none" / "key.json")["seed"]
+    assert len(seed) == 32 and int(seed, 16) >= 0
+    spec.write_text(f"exam: q\nseed: midterm-2026-secret\n{draw}")
+    done = run_grader("--lang", "zh", *args, "--out", str(tmp_path / "zh"), cwd=tmp_path)
+    assert f"警告：{spec}:2：seed 看起来容易被猜中" in done.stderr, done.stderr
+    helped = run_grader("exam", "build", "--help", cwd=tmp_path).stdout
+    assert "Leave `seed` out of SPEC: a 32-hex secret is" in " ".join(helped.split())
