@@ -232,4 +232,6 @@ def test_a_guessable_seed_is_warned_about_and_help_says_to_leave_it_out(tmp_path
     done = run_grader("--lang", "zh", *args, "--out", str(tmp_path / "zh"), cwd=tmp_path)
     assert f"警告：{spec}:2：seed 看起来容易被猜中" in done.stderr, done.stderr
     helped = run_grader("exam", "build", "--help", cwd=tmp_path).stdout
-    assert "Leave `seed` out of SPEC: a 32-hex secret is" in " ".join(helped.split())
+    helped = " ".join(helped.split())
+    assert "Leave `seed` out of SPEC: a 32-hex secret is" in helped
+    assert "Without --students there is one shared class.exam: everyone gets the same" in helped
