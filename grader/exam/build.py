@@ -90,12 +90,12 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read the roster: {exc.strerror}") from None
+        raise UsageError(say(_ROSTER_UNREADABLE, at=path, why=exc.strerror)) from None
     reader = csv.DictReader(text.splitlines())
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     column = next((f for f in ("student", "id") if f in fields), None)
     if column is None:
-        raise UsageError(f"{path}:1: the roster needs a 'student' (or 'id') column")
+        raise UsageError(say(_ROSTER_NO_COLUMN, at=f"{path}:1"))
     original = (reader.fieldnames or [])[fields.index(column)]
     name_col = next(
         (n for n, f in zip(reader.fieldnames or [], fields, strict=True) if f == "name"), None
@@ -105,19 +105,39 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
     for number, row in enumerate(reader, start=2):
         sid = (row.get(original) or "").strip()
         if not sid:
-            raise UsageError(f"{path}:{number}: the student id is blank")
+            raise UsageError(say(_ROSTER_BLANK, at=f"{path}:{number}"))
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", sid):
-            raise UsageError(
-                f"{path}:{number}: student id {sid!r} becomes a file name: use letters, digits, "
-                "'.', '-' and '_'"
-            )
+            raise UsageError(say(_ROSTER_UNSAFE, at=f"{path}:{number}", sid=sid))
         if sid in seen:
-            raise UsageError(f"{path}:{number}: student {sid!r} is already on line {seen[sid]}")
+            raise UsageError(say(_ROSTER_AGAIN, at=f"{path}:{number}", sid=sid, line=seen[sid]))
         seen[sid] = number
         rows.append((sid, (row.get(name_col) or "").strip() if name_col else ""))
     if not rows:
-        raise UsageError(f"{path}: the roster lists no student")
+        raise UsageError(say(_ROSTER_EMPTY, at=path))
     return rows
+
+
+_ROSTER_UNREADABLE = Text(zh="{at}：无法读取名单：{why}", en="{at}: cannot read the roster: {why}")
+_ROSTER_NO_COLUMN = Text(
+    zh="{at}：名单需要一列 'student'（或 'id'）",
+    en="{at}: the roster needs a 'student' (or 'id') column",
+)
+_ROSTER_BLANK = Text(zh="{at}：学生 id 是空的", en="{at}: the student id is blank")
+_ROSTER_UNSAFE = Text(
+    zh="{at}：学生 id {sid!r} 会成为文件名：只能用字母、数字、'.'、'-' 和 '_'",
+    en="{at}: student id {sid!r} becomes a file name: use letters, digits, '.', '-' and '_'",
+)
+_ROSTER_AGAIN = Text(
+    zh="{at}：学生 {sid!r} 已经在第 {line} 行", en="{at}: student {sid!r} is already on line {line}"
+)
+_ROSTER_EMPTY = Text(zh="{at}：名单上没有学生", en="{at}: the roster lists no student")
+_NOT_COMPUTED = Text(zh="它没有被计算出来", en="it was not computed")
+_INSTANCE_FAILED = Text(
+    zh="{at}：参数化题目 '{id}'：学生 {sid!r} 的实例（随机种子 {seed}）失败：{why}"
+    "（复现：grader show {id} --seed {seed}{course}）",
+    en="{at}: parametrised question '{id}': the instance of student {sid!r} (seed {seed}) "
+    "failed: {why} (reproduce: grader show {id} --seed {seed}{course})",
+)
 
 
 @dataclass(frozen=True)
@@ -447,17 +467,22 @@ def _write_exam(
                 instance_seed = derive_seed(sid, drawn_question.id, attempt)
                 instance = instances.get((drawn_question.id, instance_seed))
                 if instance is None or instance.question is None:
-                    why = instance.problem if instance is not None else "it was not computed"
+                    why = instance.problem if instance is not None else say(_NOT_COMPUTED)
                     course = (
                         f" --course {shlex.quote(str(catalog.course.root))}"
                         if catalog.course is not None and not catalog.course.bundled
                         else ""
                     )
                     raise UsageError(
-                        f"{generated.where(drawn_question.id)}: parametrised question "
-                        f"'{drawn_question.id}': the instance of student {sid!r} (seed "
-                        f"{instance_seed}) failed: {why} (reproduce: grader show "
-                        f"{drawn_question.id} --seed {instance_seed}{course})"
+                        say(
+                            _INSTANCE_FAILED,
+                            at=generated.where(drawn_question.id),
+                            id=drawn_question.id,
+                            sid=sid,
+                            seed=instance_seed,
+                            why=why,
+                            course=course,
+                        )
                     )
                 question = instance.question
                 shown.setdefault(label, question)

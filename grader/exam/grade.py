@@ -50,6 +50,8 @@ __all__ = ["ExamKey", "GradeResult", "grade_exam", "read_key"]
 
 _QUESTION = TypeAdapter(Question)
 
+_THE_KEY = Text(zh="答案文件", en="the key")
+_A_KEY = Text(zh="考试答案文件", en="an exam key")
 _NO_FOLDER = Text(zh="{folder}：没有这个答卷文件夹", en="{folder}: no such folder of answers files")
 _NOT_ANSWERS = Text(zh="不是本应用写出的答卷文件", en="not an answers file written by the app")
 _NO_ANSWERS = Text(zh="其中没有答案列表", en="it has no list of answers")
@@ -105,7 +107,7 @@ def read_key(path: Path) -> ExamKey:
     Raises:
         UsageError: unreadable, or not a key written by ``grader exam build``.
     """
-    data = read_document(path, KEY_FORMAT, "the key", "an exam key", "grader exam build")
+    data = read_document(path, KEY_FORMAT, _THE_KEY, _A_KEY, "grader exam build")
     try:
         questions: dict[str, QuestionBase] = {
             label: _QUESTION.validate_python(entry["question"])

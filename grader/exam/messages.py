@@ -14,6 +14,6 @@ from grader.i18n import Text, default_lang
 __all__ = ["say"]
 
 
-def say(text: Text, **values: Any) -> str:
+def say(text: Text, /, **values: Any) -> str:
     """``text`` in the language of this run, with ``str.format(**values)`` applied."""
     return text.get(default_lang()).format(**values)

@@ -235,3 +235,31 @@ def test_a_guessable_seed_is_warned_about_and_help_says_to_leave_it_out(tmp_path
     helped = " ".join(helped.split())
     assert "Leave `seed` out of SPEC: a 32-hex secret is" in helped
     assert "Without --students there is one shared class.exam: everyone gets the same" in helped
+
+
+def test_build_and_grade_errors_follow_grader_lang(tmp_path: Path) -> None:
+    """Under `grader --lang zh` an error of the spec (with its did-you-mean), of the roster, of
+    --out and of the key is in Chinese, still with its file:line; English stays the default."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("exam: q\ndraw:\n  - bank: exam-basics\n    cuont: 2\n")
+    zh = ("--lang", "zh", "exam", "build")
+    done = run_grader(*zh, str(spec), "--course", str(COURSE), "--out", "o", cwd=tmp_path)
+    assert f"{spec}:4：抽题行中未知的键 'cuont'（是不是 'count'？）" in done.stderr, done.stderr
+    done = run_grader(
+        "exam", "build", str(spec), "--course", str(COURSE), "--out", "o", cwd=tmp_path
+    )
+    assert f"{spec}:4: unknown key 'cuont' in a draw (did you mean 'count'?)" in done.stderr
+    spec.write_text("exam: q\ndraw:\n  - bank: exam-basics\n    count: 2\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student\nann\nbo\nann\n")
+    args = (str(spec), "--course", str(COURSE), "--out", "o")
+    done = run_grader(*zh, *args, "--students", str(roster), cwd=tmp_path)
+    assert f"{roster}:4：学生 'ann' 已经在第 2 行" in done.stderr, done.stderr
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "notes.txt").write_text("mine")
+    done = run_grader(*zh, str(spec), "--course", str(COURSE), "--out", "full", cwd=tmp_path)
+    assert "full 已存在且不是空文件夹" in done.stderr, done.stderr
+    done = run_grader(
+        "--lang", "zh", "exam", "grade", str(spec), str(tmp_path), "--out", "r", cwd=tmp_path
+    )
+    assert done.returncode == 2 and f"{spec}：不是考试答案文件（不是 JSON：" in done.stderr
