@@ -119,7 +119,7 @@ _WEAK_SEED = Text(
     "is drawn and kept in key.json).",
 )
 _LEFT_OUT = Text(
-    zh="注意：{folder} 中有 {n} 个问题，部分参数化题目未被使用（第一个：{first}）；请运行 `grader validate`",
+    zh="注意：{folder} 中有 {n} 处错误，部分参数化题目因此未被抽取（第一处：{first}）；请运行 `grader validate`",
     en="note: {n} problem(s) in {folder} left some parametrised questions out (first: "
     "{first}); run `grader validate`",
 )

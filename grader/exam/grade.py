@@ -50,7 +50,7 @@ __all__ = ["ExamKey", "GradeResult", "grade_exam", "read_key"]
 
 _QUESTION = TypeAdapter(Question)
 
-_THE_KEY = Text(zh="答案文件", en="the key")
+_THE_KEY = Text(zh="教师答案文件", en="the key")
 _A_KEY = Text(zh="考试答案文件", en="an exam key")
 _NO_FOLDER = Text(zh="{folder}：没有这个答卷文件夹", en="{folder}: no such folder of answers files")
 _NOT_ANSWERS = Text(zh="不是本应用写出的答卷文件", en="not an answers file written by the app")

@@ -127,7 +127,7 @@ def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
 
 _DID_YOU_MEAN = Text(zh="（是不是 '{name}'？）", en=" (did you mean '{name}'?)")
 _A_KEY = Text(zh="键", en="a key")
-_THE_SPEC = Text(zh="考试说明", en="the spec")
+_THE_SPEC = Text(zh="考试配置", en="the spec")
 _A_DRAW = Text(zh="一行抽题", en="a draw")
 _NOT_SCALAR = Text(zh="{at}：{what} 必须是单个值", en="{at}: {what} must be a single value")
 _NOT_MAPPING = Text(
@@ -139,11 +139,11 @@ _NOT_INT = Text(
     en="{at}: {what} must be a whole number, not {text!r}",
 )
 _TOO_LOW = Text(zh="{at}：{what} 至少为 {low}", en="{at}: {what} must be at least {low}")
-_UNREADABLE = Text(zh="{at}：无法读取考试说明：{why}", en="{at}: cannot read the spec: {why}")
+_UNREADABLE = Text(zh="{at}：无法读取考试配置：{why}", en="{at}: cannot read the spec: {why}")
 _NOT_YAML = Text(zh="{at}：不是有效的 YAML：{problem}", en="{at}: not valid YAML: {problem}")
-_EMPTY = Text(zh="{at}：考试说明是空的", en="{at}: the spec is empty")
+_EMPTY = Text(zh="{at}：考试配置是空的", en="{at}: the spec is empty")
 _UNKNOWN_TOP = Text(
-    zh="{at}：未知的键 '{key}'{hint}；考试说明可用的键：{keys}",
+    zh="{at}：未知的键 '{key}'{hint}；考试配置可用的键：{keys}",
     en="{at}: unknown key '{key}'{hint}; a spec has {keys}",
 )
 _MISSING = Text(zh="{at}：缺少 '{key}'", en="{at}: '{key}' is missing")
