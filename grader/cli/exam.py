@@ -9,6 +9,8 @@ import click
 
 from grader.cli.options import course_option, data_dir_option
 from grader.errors import UsageError
+from grader.exam.messages import say
+from grader.i18n import Text
 
 __all__ = ["exam"]
 
@@ -32,7 +34,8 @@ def exam() -> None:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder for the student files and key.json.",
+    help="Folder for the student files and key.json: new or empty (a build that fails "
+    "leaves nothing in it).",
 )
 @click.option(
     "--students",
@@ -53,38 +56,92 @@ def build_cmd(
 ) -> None:
     """Draw the exam of SPEC and write one exam file per student and the instructor key.
 
-    A parametrised question (questions/generated/) gets its own numbers for every student;
-    its instances are computed now, by running their code against the installed torch, and
-    their answers go into the key only.
+    A parametrised question (questions/generated/) gets its own numbers for every student on
+    the roster; its instances are computed now, by running their code against the installed
+    torch, and their answers go into the key only. Without --students there is one shared
+    class.exam: everyone gets the same numbers.
+
+    Leave `seed` out of SPEC: a 32-hex secret is then drawn and kept in the key (copy it into
+    SPEC to rebuild the same exam). A seed that looks guessable (under about 64 bits: short, or
+    only words and digits) gets a warning: with the public templates a student could try
+    guesses offline. So does a drawn question that ships publicly with torch-grader (the same
+    id or content as a bundled one): students may know its answer.
     """
     from grader.course import resolve_course
     from grader.exam.build import build_exam, read_generated, read_roster
-    from grader.exam.spec import load_spec
+    from grader.exam.public import public_matches
+    from grader.exam.spec import WEAK_SEED_BITS, load_spec, seed_bits
     from grader.study.content import load_catalog
 
     parsed = load_spec(spec)
     active = resolve_course(course)
     if active.bundled and not allow_public_bank:
-        raise UsageError(
-            "refusing to build a class exam from the bundled course: anyone can pip-install it, "
-            "answers included, so students could look every answer up. Use your own course "
-            "(--course DIR or GRADER_COURSE), or pass --allow-public-bank for a practice run."
-        )
+        raise UsageError(say(_BUNDLED_REFUSED))
+    if parsed.seed is not None and (bits := seed_bits(parsed.seed)) < WEAK_SEED_BITS:
+        click.echo(say(_WEAK_SEED, where=f"{spec}:{parsed.seed_line}", bits=bits), err=True)
     catalog = load_catalog(active)
     rows = read_roster(roster) if roster is not None else None
     generated, problems = read_generated(active.questions)
     if problems:
         click.echo(
-            f"note: {len(problems)} problem(s) in {active.questions / 'generated'} left some "
-            f"parametrised questions out (first: {problems[0]}); run `grader validate`",
+            say(
+                _LEFT_OUT,
+                n=len(problems),
+                folder=active.questions / "generated",
+                first=problems[0],
+            ),
             err=True,
         )
     result = build_exam(parsed, catalog, out, rows, generated=generated)
-    click.echo(
-        f"wrote {len(result.student_files)} exam file(s) of {result.item_count} question(s) "
-        f"to {out}/"
-    )
-    click.echo(f"instructor key: {result.key_path} (keep it private: it holds the answers)")
+    if not active.bundled:
+        matches = public_matches(result.drawn)
+        if matches:
+            click.echo(say(_PUBLIC, n=len(matches)), err=True)
+            for match in matches:
+                text = _SAME_ID if match.same_id else _SAME_CONTENT
+                click.echo(say(text, id=match.question, public=match.public), err=True)
+    click.echo(say(_WROTE, n=len(result.student_files), items=result.item_count, out=out))
+    click.echo(say(_KEY, key=result.key_path))
+
+
+_BUNDLED_REFUSED = Text(
+    zh="拒绝用内置课程生成课堂考试：任何人都能 pip 安装它（连同答案），学生可以查到每道题的答案。"
+    "请用自己的课程（--course DIR 或 GRADER_COURSE），或为练习加上 --allow-public-bank。",
+    en="refusing to build a class exam from the bundled course: anyone can pip-install it, "
+    "answers included, so students could look every answer up. Use your own course "
+    "(--course DIR or GRADER_COURSE), or pass --allow-public-bank for a practice run.",
+)
+_WEAK_SEED = Text(
+    zh="警告：{where}：seed 看起来容易被猜中（估计约 {bits:.0f} 位，少于 64 位）：参数化题目的模板是公开的，"
+    "学生可以离线逐个尝试。建议删去 seed（届时会生成一个 32 个十六进制字符的密钥，保存在 key.json 中）。",
+    en="warning: {where}: the seed looks guessable (about {bits:.0f} bits, under 64): with the "
+    "public templates a student could try guesses offline. Leave `seed` out (a 32-hex secret "
+    "is drawn and kept in key.json).",
+)
+_LEFT_OUT = Text(
+    zh="注意：{folder} 中有 {n} 处错误，部分参数化题目因此未被抽取（第一处：{first}）；请运行 `grader validate`",
+    en="note: {n} problem(s) in {folder} left some parametrised questions out (first: "
+    "{first}); run `grader validate`",
+)
+_PUBLIC = Text(
+    zh="警告：抽到的 {n} 道题随 torch-grader 公开发布（与内置题目相同），学生可能知道答案"
+    "（grader show 会显示答案和解析）：",
+    en="warning: {n} drawn question(s) ship publicly with torch-grader (they match a bundled "
+    "question), so students may know the answer (grader show prints it, and the "
+    "explanation):",
+)
+_SAME_ID = Text(zh="  {id}：与内置题目 id 相同", en="  {id}: the same id as a bundled question")
+_SAME_CONTENT = Text(
+    zh="  {id}：与内置题目 {public} 内容相同", en="  {id}: the same content as bundled {public}"
+)
+_WROTE = Text(
+    zh="已将 {n} 份考试文件（每份 {items} 道题）写入 {out}/",
+    en="wrote {n} exam file(s) of {items} question(s) to {out}/",
+)
+_KEY = Text(
+    zh="教师答案文件：{key}（请勿外传：其中有答案）",
+    en="instructor key: {key} (keep it private: it holds the answers)",
+)
 
 
 @exam.command("take")
@@ -144,18 +201,37 @@ def grade_cmd(key: Path, answers: Path, out: Path, manual: Path | None) -> None:
 
     result = grade_exam(key, answers, out, manual)
     graded = sum(r["status"] != "missing" for r in result.rows)
-    click.echo(f"graded {graded} of {len(result.rows)} student(s) into {out}/")
+    click.echo(say(_GRADED, graded=graded, n=len(result.rows), out=out))
     for row in result.rows:
         if row["status"] == "missing":
-            click.echo(f"missing: {row['student']} ({row['note']})")
+            click.echo(say(_MISSING, student=row["student"], note=row["note"]))
     for rej in result.rejected:
-        click.echo(f"rejected: {rej['file']}: {rej['reason']}")
+        click.echo(say(_REJECTED, file=rej["file"], reason=rej["reason"]))
     for dup in result.duplicates:
         click.echo(
-            f"duplicate: {dup['student']}: kept {dup['kept']}, ignored {', '.join(dup['ignored'])}"
+            say(
+                _DUPLICATE,
+                student=dup["student"],
+                kept=dup["kept"],
+                ignored=", ".join(dup["ignored"]),
+            )
         )
     if result.pending_manual:
-        click.echo(
-            f"{result.pending_manual} short answer(s) await manual grading: fill the "
-            f"credit column of {out / 'manual.csv'} and rerun with --manual"
-        )
+        click.echo(say(_PENDING, n=result.pending_manual, sheet=out / "manual.csv"))
+
+
+_GRADED = Text(
+    zh="已评分 {graded}/{n} 名学生，结果写入 {out}/",
+    en="graded {graded} of {n} student(s) into {out}/",
+)
+_MISSING = Text(zh="缺交：{student}（{note}）", en="missing: {student} ({note})")
+_REJECTED = Text(zh="拒收：{file}：{reason}", en="rejected: {file}: {reason}")
+_DUPLICATE = Text(
+    zh="重复提交：{student}：保留 {kept}，忽略 {ignored}",
+    en="duplicate: {student}: kept {kept}, ignored {ignored}",
+)
+_PENDING = Text(
+    zh="{n} 道简答题等待人工评分：请填写 {sheet} 的 credit 一列，再加上 --manual 重新运行",
+    en="{n} short answer(s) await manual grading: fill the credit column of {sheet} and rerun "
+    "with --manual",
+)

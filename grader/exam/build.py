@@ -17,6 +17,7 @@ student's seed and computed instance, which ``grader exam grade`` grades that st
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import hmac
@@ -25,6 +26,7 @@ import random
 import re
 import secrets
 import shlex
+import shutil
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,9 +41,11 @@ from grader.bank.model import (
     SingleQuestion,
 )
 from grader.bank.params import Template, derive_seed, placeholders
-from grader.errors import UsageError
+from grader.errors import UsageError, closest
+from grader.exam.messages import say
 from grader.exam.spec import ExamSpec, spec_summary
 from grader.exam.student_file import EXAM_FORMAT, FORMAT_VERSION
+from grader.i18n import Text
 from grader.study.content import Catalog
 
 if TYPE_CHECKING:
@@ -67,6 +71,8 @@ class BuildResult:
     key_path: Path
     student_files: list[Path]
     item_count: int
+    drawn: tuple[QuestionBase | Template, ...] = ()
+    """Every question drawn (for any student), once, in item order."""
 
 
 def _rng(seed: str, label: str) -> random.Random:
@@ -84,12 +90,12 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read the roster: {exc.strerror}") from None
+        raise UsageError(say(_ROSTER_UNREADABLE, at=path, why=exc.strerror)) from None
     reader = csv.DictReader(text.splitlines())
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     column = next((f for f in ("student", "id") if f in fields), None)
     if column is None:
-        raise UsageError(f"{path}:1: the roster needs a 'student' (or 'id') column")
+        raise UsageError(say(_ROSTER_NO_COLUMN, at=f"{path}:1"))
     original = (reader.fieldnames or [])[fields.index(column)]
     name_col = next(
         (n for n, f in zip(reader.fieldnames or [], fields, strict=True) if f == "name"), None
@@ -99,19 +105,39 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
     for number, row in enumerate(reader, start=2):
         sid = (row.get(original) or "").strip()
         if not sid:
-            raise UsageError(f"{path}:{number}: the student id is blank")
+            raise UsageError(say(_ROSTER_BLANK, at=f"{path}:{number}"))
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", sid):
-            raise UsageError(
-                f"{path}:{number}: student id {sid!r} becomes a file name: use letters, digits, "
-                "'.', '-' and '_'"
-            )
+            raise UsageError(say(_ROSTER_UNSAFE, at=f"{path}:{number}", sid=sid))
         if sid in seen:
-            raise UsageError(f"{path}:{number}: student {sid!r} is already on line {seen[sid]}")
+            raise UsageError(say(_ROSTER_AGAIN, at=f"{path}:{number}", sid=sid, line=seen[sid]))
         seen[sid] = number
         rows.append((sid, (row.get(name_col) or "").strip() if name_col else ""))
     if not rows:
-        raise UsageError(f"{path}: the roster lists no student")
+        raise UsageError(say(_ROSTER_EMPTY, at=path))
     return rows
+
+
+_ROSTER_UNREADABLE = Text(zh="{at}：无法读取名单：{why}", en="{at}: cannot read the roster: {why}")
+_ROSTER_NO_COLUMN = Text(
+    zh="{at}：名单需要一列 'student'（或 'id'）",
+    en="{at}: the roster needs a 'student' (or 'id') column",
+)
+_ROSTER_BLANK = Text(zh="{at}：学生 id 是空的", en="{at}: the student id is blank")
+_ROSTER_UNSAFE = Text(
+    zh="{at}：学生 id {sid!r} 会成为文件名：只能用字母、数字、'.'、'-' 和 '_'",
+    en="{at}: student id {sid!r} becomes a file name: use letters, digits, '.', '-' and '_'",
+)
+_ROSTER_AGAIN = Text(
+    zh="{at}：学生 {sid!r} 已经在第 {line} 行", en="{at}: student {sid!r} is already on line {line}"
+)
+_ROSTER_EMPTY = Text(zh="{at}：名单上没有学生", en="{at}: the roster lists no student")
+_NOT_COMPUTED = Text(zh="它没有被计算出来", en="it was not computed")
+_INSTANCE_FAILED = Text(
+    zh="{at}：参数化题目 '{id}'：学生 {sid!r} 的实例（随机种子 {seed}）失败：{why}"
+    "（复现：grader show {id} --seed {seed}{course}）",
+    en="{at}: parametrised question '{id}': the instance of student {sid!r} (seed {seed}) "
+    "failed: {why} (reproduce: grader show {id} --seed {seed}{course})",
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +168,11 @@ class Generated:
     def bank_of(self, question_id: str) -> str:
         return next(b for b, t in self.templates if t.id == question_id)
 
+    @property
+    def tags(self) -> list[str]:
+        """Every tag of a parametrised question, sorted."""
+        return sorted({str(tag) for _, t in self.templates for tag in t.fields.get("tags", ())})
+
 
 def read_generated(questions: Path) -> tuple[Generated, list[str]]:
     """The parametrised questions of a course's questions folder (``generated/``), and the
@@ -171,11 +202,28 @@ def _draw(
     chosen: list[Drawn] = []
     taken: set[str] = set()
     banks = sorted({*catalog.bank_ids, *generated.bank_ids})
+    tags = sorted({*catalog.tags, *generated.tags})
     for draw in spec.draws:
+        where = f"{spec.path}:{draw.line}"
         if draw.bank is not None and draw.bank not in banks:
             raise UsageError(
-                f"{spec.path}:{draw.line}: no bank '{draw.bank}' in the course "
-                f"(it has: {', '.join(banks)})"
+                say(
+                    _NO_BANK,
+                    where=where,
+                    bank=draw.bank,
+                    known=", ".join(banks),
+                    hint=_did_you_mean(draw.bank, banks),
+                )
+            )
+        if draw.tag is not None and draw.tag not in tags:
+            raise UsageError(
+                say(
+                    _NO_TAG,
+                    where=where,
+                    tag=draw.tag,
+                    known=", ".join(tags) or "-",
+                    hint=_did_you_mean(draw.tag, tags),
+                )
             )
         candidates: list[Drawn] = [
             *catalog.select([draw.bank] if draw.bank else (), [draw.tag] if draw.tag else ()),
@@ -187,14 +235,33 @@ def _draw(
             if q.id not in taken and (not draw.difficulty or _difficulty(q) in draw.difficulty)
         ]
         if len(pool) < draw.count:
-            raise UsageError(
-                f"{spec.path}:{draw.line}: this draw asks for {draw.count} question(s) but only "
-                f"{len(pool)} match (not counting those drawn above)"
-            )
+            raise UsageError(say(_TOO_FEW, where=where, count=draw.count, found=len(pool)))
         picked = rng.sample(sorted(pool, key=lambda q: q.id), draw.count)
         chosen.extend(picked)
         taken.update(q.id for q in picked)
     return chosen
+
+
+_NO_BANK = Text(
+    zh="{where}：课程中没有题库 '{bank}'{hint}（已有：{known}）",
+    en="{where}: no bank '{bank}' in the course{hint} (it has: {known})",
+)
+_NO_TAG = Text(
+    zh="{where}：课程中没有题目带标签 '{tag}'{hint}（已有的标签：{known}）",
+    en="{where}: no question of the course has the tag '{tag}'{hint} (its tags: {known})",
+)
+_TOO_FEW = Text(
+    zh="{where}：这一行要抽 {count} 道题，但只有 {found} 道符合（不算上面已抽到的）",
+    en="{where}: this draw asks for {count} question(s) but only {found} match "
+    "(not counting those drawn above)",
+)
+_DID_YOU_MEAN = Text(zh="（是不是 '{name}'？）", en=" (did you mean '{name}'?)")
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """``grader.errors.did_you_mean`` in the language of the run."""
+    match = closest(word, choices)
+    return say(_DID_YOU_MEAN, name=match) if match is not None else ""
 
 
 def _difficulty(question: Drawn) -> int:
@@ -300,14 +367,64 @@ def build_exam(
     and ``out/key.json``; a parametrised question of ``generated`` gets one instance per
     student, computed by ``compute``.
 
+    ``out`` must not exist or be empty. The files are written into a new sibling folder and
+    moved into ``out`` only once all are written, so a build that fails leaves nothing behind
+    (no ``out``, no parent folder it created, no partial file); a folder the user already had
+    is kept.
+
     Raises:
-        UsageError: a draw the course cannot meet, or an instance whose code fails.
+        UsageError: ``out`` holds files, a draw the course cannot meet, or an instance whose
+            code fails.
     """
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UsageError(say(_OUT_NOT_EMPTY, out=out))
+    created = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
+    staging.mkdir()
+    try:
+        result = _write_exam(spec, catalog, staging, roster, now, generated, compute)
+        if out.exists():  # the user's own empty folder: keep it, move the files in
+            for path in staging.iterdir():
+                path.replace(out / path.name)
+            staging.rmdir()
+        else:
+            staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for folder in created:  # innermost first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return BuildResult(
+        key_path=out / result.key_path.name,
+        student_files=[out / p.name for p in result.student_files],
+        item_count=result.item_count,
+        drawn=result.drawn,
+    )
+
+
+_OUT_NOT_EMPTY = Text(
+    zh="{out} 已存在且不是空文件夹：请换一个新的 --out 文件夹（或先清空它），以免覆盖或混入上一次生成的文件",
+    en="{out} already exists and is not empty: give a new --out folder (or empty this one), so "
+    "no file of an earlier build is overwritten or mixed in",
+)
+
+
+def _write_exam(
+    spec: ExamSpec,
+    catalog: Catalog,
+    out: Path,
+    roster: list[tuple[str, str]] | None,
+    now: datetime | None,
+    generated: Generated | None,
+    compute: Compute,
+) -> BuildResult:
+    """:func:`build_exam` into ``out``, a new empty folder."""
     now = now or datetime.now(UTC)
     seed = spec.seed or secrets.token_hex(16)
     generated = generated or Generated()
     students = roster or [(SHARED_STUDENT, "")]
-    out.mkdir(parents=True, exist_ok=True)
     shared = (
         _draw(spec, catalog, _rng(seed, "questions"), generated) if spec.same_questions else None
     )
@@ -350,17 +467,22 @@ def build_exam(
                 instance_seed = derive_seed(sid, drawn_question.id, attempt)
                 instance = instances.get((drawn_question.id, instance_seed))
                 if instance is None or instance.question is None:
-                    why = instance.problem if instance is not None else "it was not computed"
+                    why = instance.problem if instance is not None else say(_NOT_COMPUTED)
                     course = (
                         f" --course {shlex.quote(str(catalog.course.root))}"
                         if catalog.course is not None and not catalog.course.bundled
                         else ""
                     )
                     raise UsageError(
-                        f"{generated.where(drawn_question.id)}: parametrised question "
-                        f"'{drawn_question.id}': the instance of student {sid!r} (seed "
-                        f"{instance_seed}) failed: {why} (reproduce: grader show "
-                        f"{drawn_question.id} --seed {instance_seed}{course})"
+                        say(
+                            _INSTANCE_FAILED,
+                            at=generated.where(drawn_question.id),
+                            id=drawn_question.id,
+                            sid=sid,
+                            seed=instance_seed,
+                            why=why,
+                            course=course,
+                        )
                     )
                 question = instance.question
                 shown.setdefault(label, question)
@@ -403,7 +525,12 @@ def build_exam(
     }
     key_path = out / "key.json"
     key_path.write_text(json.dumps(key, ensure_ascii=False, indent=1), encoding="utf-8")
-    return BuildResult(key_path=key_path, student_files=files, item_count=len(questions))
+    return BuildResult(
+        key_path=key_path,
+        student_files=files,
+        item_count=len(questions),
+        drawn=tuple(questions.values()),
+    )
 
 
 def _key_question(

@@ -42,11 +42,45 @@ from grader.bank.model import (
 )
 from grader.errors import UsageError
 from grader.exam.build import KEY_FORMAT
+from grader.exam.messages import say
 from grader.exam.student_file import ANSWERS_FORMAT, read_document
+from grader.i18n import Text
 
 __all__ = ["ExamKey", "GradeResult", "grade_exam", "read_key"]
 
 _QUESTION = TypeAdapter(Question)
+
+_THE_KEY = Text(zh="教师答案文件", en="the key")
+_A_KEY = Text(zh="考试答案文件", en="an exam key")
+_NO_FOLDER = Text(zh="{folder}：没有这个答卷文件夹", en="{folder}: no such folder of answers files")
+_NOT_ANSWERS = Text(zh="不是本应用写出的答卷文件", en="not an answers file written by the app")
+_NO_ANSWERS = Text(zh="其中没有答案列表", en="it has no list of answers")
+_UNREADABLE = Text(zh="无法读取：{why}", en="unreadable: {why}")
+_OTHER_EXAM = Text(
+    zh="考试 id {theirs!r} 不是本答案文件的 {ours!r}（另一场考试的答卷）",
+    en="exam id {theirs!r} is not this key's {ours!r} (an answers file of another exam)",
+)
+_NOT_ON_ROSTER = Text(
+    zh="学生 {student!r} 不在本场考试的名单上",
+    en="student {student!r} is not on this exam's roster",
+)
+_NAMED_FOR_OTHER = Text(
+    zh="文件以 {stem!r} 命名，却是 {student!r} 的答卷",
+    en="the file is named for {stem!r} but holds the answers of {student!r}",
+)
+_NO_FILE = Text(zh="没有答卷文件", en="no answers file")
+_AWAIT = Text(zh="{n} 道简答题等待人工评分", en="{n} short answer(s) await manual grading")
+_SHEET_UNREADABLE = Text(
+    zh="{path}：无法读取人工评分表：{why}", en="{path}: cannot read the manual-grading sheet: {why}"
+)
+_BAD_CREDIT = Text(
+    zh="{where}：credit {raw!r} 必须是 0 到 1 之间的数",
+    en="{where}: credit {raw!r} must be a number from 0 to 1",
+)
+_KEY_DAMAGED = Text(
+    zh="{path}：答案文件中的一道题已损坏：{why}",
+    en="{path}: a question of the key is damaged: {why}",
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +107,7 @@ def read_key(path: Path) -> ExamKey:
     Raises:
         UsageError: unreadable, or not a key written by ``grader exam build``.
     """
-    data = read_document(path, KEY_FORMAT, "the key", "an exam key", "grader exam build")
+    data = read_document(path, KEY_FORMAT, _THE_KEY, _A_KEY, "grader exam build")
     try:
         questions: dict[str, QuestionBase] = {
             label: _QUESTION.validate_python(entry["question"])
@@ -88,7 +122,7 @@ def read_key(path: Path) -> ExamKey:
             for sid, info in data["students"].items()
         }
     except (KeyError, TypeError, ValidationError) as exc:
-        raise UsageError(f"{path}: a question of the key is damaged: {exc}") from None
+        raise UsageError(say(_KEY_DAMAGED, path=path, why=exc)) from None
     return ExamKey(
         exam_id=data["exam_id"],
         questions=questions,
@@ -117,9 +151,9 @@ class GradeResult:
     item_scores: dict[str, dict[str, float]] = field(default_factory=dict)
     """Student -> item -> credit in [0, 1] (only the items the student's exam had)."""
     picks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Student -> item -> the option picked (original index) for choice questions."""
     pending: dict[str, set[str]] = field(default_factory=dict)
     """Student -> items awaiting manual grading (left out of the item analysis)."""
-    """Student -> item -> the option picked (original index) for choice questions."""
 
 
 def _collect(
@@ -130,17 +164,17 @@ def _collect(
     unreadable: dict[str, str] = {}
     paths = sorted(answers_dir.glob("*.json")) if answers_dir.is_dir() else []
     if not answers_dir.is_dir():
-        raise UsageError(f"{answers_dir}: no such folder of answers files")
+        raise UsageError(say(_NO_FOLDER, folder=answers_dir))
     for path in paths:
         stem = path.name.removesuffix(".json").removesuffix(".answers")
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("format") != ANSWERS_FORMAT:
-                raise ValueError("not an answers file written by the app")
+                raise ValueError(say(_NOT_ANSWERS))
             if not isinstance(data.get("answers"), list):
-                raise ValueError("it has no list of answers")
+                raise ValueError(say(_NO_ANSWERS))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            reason = f"unreadable: {exc}"
+            reason = say(_UNREADABLE, why=exc)
             unreadable[stem] = reason
             rejected.append({"file": path.name, "reason": reason})
             continue
@@ -149,22 +183,18 @@ def _collect(
             rejected.append(
                 {
                     "file": path.name,
-                    "reason": f"exam id {data.get('exam_id')!r} is not this key's "
-                    f"{key.exam_id!r} (an answers file of another exam)",
+                    "reason": say(_OTHER_EXAM, theirs=data.get("exam_id"), ours=key.exam_id),
                 }
             )
             continue
         if student not in key.students:
-            rejected.append(
-                {"file": path.name, "reason": f"student {student!r} is not on this exam's roster"}
-            )
+            rejected.append({"file": path.name, "reason": say(_NOT_ON_ROSTER, student=student)})
             continue
         if stem != student and stem in key.students:
             rejected.append(
                 {
                     "file": path.name,
-                    "reason": f"the file is named for {stem!r} but holds the answers of "
-                    f"{student!r}",
+                    "reason": say(_NAMED_FOR_OTHER, stem=stem, student=student),
                 }
             )
             continue
@@ -223,7 +253,7 @@ def read_manual(path: Path) -> dict[tuple[str, str], float]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read the manual-grading sheet: {exc.strerror}") from None
+        raise UsageError(say(_SHEET_UNREADABLE, path=path, why=exc.strerror)) from None
     credits: dict[tuple[str, str], float] = {}
     for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         raw = (row.get("credit") or "").strip()
@@ -234,7 +264,7 @@ def read_manual(path: Path) -> dict[tuple[str, str], float]:
         except ValueError:
             value = -1.0
         if not 0.0 <= value <= 1.0:
-            raise UsageError(f"{path}:{number}: credit {raw!r} must be a number from 0 to 1")
+            raise UsageError(say(_BAD_CREDIT, where=f"{path}:{number}", raw=raw))
         credits[(str(row.get("student")), str(row.get("item")))] = value
     return credits
 
@@ -294,7 +324,7 @@ def grade_exam(
     for sid, info in key.students.items():
         sub = chosen.get(sid)
         if sub is None:
-            note = unreadable.get(sid, "no answers file")
+            note = unreadable.get(sid, say(_NO_FILE))
             rows.append(
                 {
                     "student": sid,
@@ -392,7 +422,7 @@ def grade_exam(
                 "points": round(points, 3),
                 "max_points": max_points[sid],
                 "percent": round(100 * points / max_points[sid], 1) if max_points[sid] else 0.0,
-                "note": f"{pending} short answer(s) await manual grading" if pending else "",
+                "note": say(_AWAIT, n=pending) if pending else "",
                 **{label: round(scores[label], 3) if label in scores else "" for label in labels},
             }
         )

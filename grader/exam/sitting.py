@@ -62,7 +62,7 @@ def placeholder_question(item: dict[str, Any]) -> QuestionBase:
     """The item as a question the app can show; its answer fields are placeholders."""
     base: dict[str, Any] = {
         "id": item["item"].lower(),
-        "difficulty": 1,
+        "difficulty": 1,  # not in the file; never shown (ClassExamSession.shows_difficulty)
         "tags": ("exam",),
         "prompt": _text(item["prompt"]),
         "explanation": _PLACEHOLDER,
@@ -104,6 +104,9 @@ class ClassExamSession(QuizSession):
     exam_file: ExamFile | None = None
     handed_in: Path | None = None
     """The answers file, once written."""
+    shows_difficulty = False
+    """The file carries no difficulty (its placeholder questions' 1 is made up): the app shows
+    none."""
 
     @property
     def deadline_at(self) -> datetime:

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import UsageError
+from grader.exam.messages import say
+from grader.i18n import Text
 
 __all__ = [
     "ANSWERS_FORMAT",
@@ -42,23 +44,45 @@ STUDENT_KEYS = ("item", "type", "prompt", "options", "code", "points", "hints")
 def read_document(
     path: Path,
     fmt: str,
-    what: str,
-    kind: str,
+    what: str | Text,
+    kind: str | Text,
     writer: str,
     error: type[UsageError] = UsageError,
 ) -> dict[str, Any]:
     """The JSON object in ``path`` whose ``format`` is ``fmt`` (a file ``writer`` wrote), or
     ``error`` saying what is wrong: unreadable (``cannot read {what}``), not JSON, or another
     kind of file (``not {kind}``)."""
+    follow = isinstance(what, Text) and isinstance(kind, Text)
+
+    def message(text: Text, **values: Any) -> str:
+        """In the language of the run when the caller named the document in both languages,
+        else in English (the exam file's own messages are English)."""
+        values.update(
+            what=say(what) if isinstance(what, Text) else what,
+            kind=say(kind) if isinstance(kind, Text) else kind,
+        )
+        return say(text, **values) if follow else text.en.format(**values)
+
+    unreadable, not_json, not_kind = _DOCUMENT_ERRORS
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise error(f"{path}: cannot read {what}: {exc.strerror}") from None
+        raise error(message(unreadable, path=path, why=exc.strerror)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise error(f"{path}: not {kind} (not JSON: {exc})") from None
+        raise error(message(not_json, path=path, why=exc)) from None
     if not isinstance(data, dict) or data.get("format") != fmt:
-        raise error(f"{path}: not {kind} written by `{writer}`")
+        raise error(message(not_kind, path=path, writer=writer))
     return data
+
+
+_DOCUMENT_ERRORS = (
+    Text(zh="{path}：无法读取{what}：{why}", en="{path}: cannot read {what}: {why}"),
+    Text(zh="{path}：不是{kind}（不是 JSON：{why}）", en="{path}: not {kind} (not JSON: {why})"),
+    Text(
+        zh="{path}：不是由 `{writer}` 写出的{kind}", en="{path}: not {kind} written by `{writer}`"
+    ),
+)
+"""read_document's errors."""
 
 
 class ExamFileError(UsageError):

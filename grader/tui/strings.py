@@ -108,7 +108,10 @@ STRINGS: dict[str, Text] = {
     "session_done": Text(zh="本轮题目已全部作答。", en="You have answered every question."),
     # exam
     "exam_left": Text(zh="剩余 {time}", en="{time} left"),
-    "exam_deadline": Text(zh="截止 {time}（关闭也计时）", en="due {time} (clock runs when closed)"),
+    "exam_deadline": Text(
+        zh="截止 {time}（关闭应用时也在计时）",
+        en="due {time}; the clock runs while the app is closed",
+    ),
     "handed_in": Text(
         zh="答卷已保存，请把这个文件交给老师：\n\n{path}\n\n成绩由老师评定。按 Esc 退出。",
         en="Your answers are saved. Hand in this file:\n\n{path}\n\nYour teacher grades it. Press Esc to quit.",

@@ -209,3 +209,32 @@ def test_different_questions_per_student_report_each_items_n(tmp_path: Path) -> 
     }
     assert counts == {k: v for k, v in expected.items() if v}
     assert any(v < len(students) for v in counts.values())
+
+
+def test_grade_messages_follow_grader_lang(tmp_path: Path) -> None:
+    """Under `grader --lang zh` the summary, the missing, rejected and duplicate lines, the
+    manual-grading note and an error of `exam grade` are in Chinese."""
+    out = build(tmp_path, ["alice", "bob", "carol"])
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    shutil.copy(answer_all(out / "alice.exam", tmp_path / "d-a", {}), answers)
+    early = load(answers / "alice.answers.json")
+    early["submitted_at"] = "2000-01-01T00:00:00+00:00"
+    (answers / "alice-early.answers.json").write_text(json.dumps(early))
+    (answers / "mallory.answers.json").write_text(json.dumps(dict(early, student="mallory")))
+    args = ("exam", "grade", str(out / "key.json"), str(answers), "--out", str(tmp_path / "r"))
+    done = run_grader("--lang", "zh", *args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for line in (
+        "已评分 1/3 名学生，结果写入 ",
+        "缺交：bob（没有答卷文件）",
+        "拒收：mallory.answers.json：学生 'mallory' 不在本场考试的名单上",
+        "重复提交：alice：保留 alice.answers.json，忽略 alice-early.answers.json",
+        "道简答题等待人工评分：请填写 ",
+    ):
+        assert line in done.stdout, (line, done.stdout)
+    assert "graded" not in done.stdout and "missing" not in done.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("student,item,question,response,credit\nalice,Q01,x,y,7\n")
+    done = run_grader("--lang", "zh", *args, "--manual", str(bad), cwd=tmp_path)
+    assert done.returncode == 2 and f"{bad}:2：credit '7' 必须是 0 到 1 之间的数" in done.stderr

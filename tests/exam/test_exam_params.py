@@ -286,6 +286,7 @@ def test_an_instance_that_fails_names_its_file_line_and_a_command_that_reproduce
     assert done.returncode == 2, done.stderr
     assert f"{generated}:{line}: parametrised question 'gen-exam-view'" in done.stderr
     assert "the code raises RuntimeError" in done.stderr
+    assert not (tmp_path / "exam").exists()  # nothing half-written is left
     command = re.search(r"reproduce: grader (show [^)]*)\)", done.stderr)
     assert command is not None, done.stderr
     shown = run_grader(*shlex.split(command.group(1)), cwd=tmp_path, timeout=120)

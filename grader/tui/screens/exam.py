@@ -78,14 +78,16 @@ class ExamScreen(LocalizedScreen):
         if remaining is not None:
             parts.append(self.t("exam_left", time=format_duration(remaining)))
         parts.append(self.t("exam_answered", a=answered, n=len(session)))
+        if flagged:
+            parts.append("⚑ " + self.t("exam_flagged", n=flagged))
+        status = "  ·  ".join(parts)
         deadline = getattr(session, "deadline_at", None)
         if deadline is not None:
             # A class exam's deadline is wall-clock: it keeps running while the app is closed.
+            # It has a line of its own, so all of it fits 80 columns beside the navigator.
             shown = deadline.astimezone().strftime("%m-%d %H:%M")
-            parts.append(self.t("exam_deadline", time=shown))
-        if flagged:
-            parts.append("⚑ " + self.t("exam_flagged", n=flagged))
-        return "  ·  ".join(parts)
+            status += "\n" + self.t("exam_deadline", time=shown)
+        return status
 
     def _refresh_chrome(self) -> None:
         session = self.session

@@ -31,6 +31,8 @@ class QuestionView(VerticalScroll):
         position: 0-based position in the session, and ``total`` the session's length.
         bank_title: The bank's title in both languages.
         response: A response to show at the start (exam navigation, resume).
+        show_difficulty: False: no difficulty in the header (a class exam file carries none,
+            and a made-up one is worse than none).
     """
 
     @classmethod
@@ -47,6 +49,7 @@ class QuestionView(VerticalScroll):
             len(session),
             bank.title,
             item.response,
+            show_difficulty=getattr(session, "shows_difficulty", True),
         )
 
     def __init__(
@@ -58,8 +61,11 @@ class QuestionView(VerticalScroll):
         total: int,
         bank_title: Text,
         response: Any = None,
+        *,
+        show_difficulty: bool = True,
     ) -> None:
         super().__init__(id="question-view")
+        self.show_difficulty = show_difficulty
         self.question = question
         self.lang = lang
         self.position = position
@@ -80,14 +86,14 @@ class QuestionView(VerticalScroll):
         yield FeedbackPanel()
 
     def _header(self) -> str:
-        stars = "★" * self.question.difficulty + "☆" * (5 - self.question.difficulty)
-        return " · ".join(
-            [
-                t("question_of", self.lang, n=self.position + 1, total=self.total),
-                self.bank_title.get(self.lang),
-                t("difficulty", self.lang, stars=stars),
-            ]
-        )
+        parts = [
+            t("question_of", self.lang, n=self.position + 1, total=self.total),
+            self.bank_title.get(self.lang),
+        ]
+        if self.show_difficulty:
+            stars = "★" * self.question.difficulty + "☆" * (5 - self.question.difficulty)
+            parts.append(t("difficulty", self.lang, stars=stars))
+        return " · ".join(parts)
 
     @property
     def answer(self) -> AnswerWidget:
