@@ -5,11 +5,15 @@ Not a speed benchmark: a content measurement. For each ``single`` question of
 (``grader.verify.params.compute_instances``, one warm runner) and prints the distribution of their
 option counts. It then runs the answer and every wrong rule of each seed's FIRST draw
 (``Template.draw(seed)``, one more warm runner) and counts why distractors were lost: a rule whose
-value equals the answer, one that equals an earlier rule's distractor, one that raises. An engine
-that keeps the declared option count shows one count per question (the redraws are in the first
-table's ``draws`` column, where the engine reports them).
+value equals the answer, one that equals an earlier rule's distractor, one that raises (rules
+past a question's ``option_count - 1`` are fallbacks, so their losses may cost nothing). The
+engine keeps the declared option count, so each question shows one count; ``draws`` says which
+draw of each seed its instance came from (0 unless the first draws gave too few options).
 
 Run: ``python benchmarks/param_options.py`` (``--seeds 50``, ``--questions DIR``, ``--json``).
+For the engine and questions before option_count (commit 3ae3f15), with this script:
+``git archive 3ae3f15 grader questions | tar -x -C /tmp/before`` and
+``PYTHONPATH=/tmp/before python benchmarks/param_options.py --questions /tmp/before/questions``.
 """
 
 from __future__ import annotations
