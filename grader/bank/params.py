@@ -72,7 +72,7 @@ DTYPES = (
     "complex64",
     "complex128",
 )
-_TEMPLATE_KEYS = ("params", "constraints", "wrong_rules", "computed")
+_TEMPLATE_KEYS = ("params", "constraints", "wrong_rules", "computed", "option_count")
 _TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}|[{}]")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESERVED = frozenset({"answer"})
@@ -234,6 +234,9 @@ class Template:
     """Names the code binds whose values the explanation may cite, besides ``answer``."""
     content_hash: str = ""
     """SHA-256 of the written question (the instance cache's key)."""
+    option_count: int = 0
+    """``single``: the number of options EVERY instance has (``option_count:``, by default 1 +
+    the number of wrong rules); 0 for the other types."""
 
     @property
     def code(self) -> str:
@@ -399,8 +402,19 @@ def _check_template(item: Any, line: int, report: Report) -> Template | None:
         if not (isinstance(rules, list) and rules and all(isinstance(r, str) for r in rules)):
             report((), "a parametrised 'single' needs 'wrong_rules', a list of code snippets")
             return None
-    elif "wrong_rules" in item:
-        report(("wrong_rules",), "only a 'single' question has wrong rules")
+        count = item.get("option_count", 1 + len(rules))
+        if not (isinstance(count, int) and not isinstance(count, bool)) or not (
+            2 <= count <= 1 + len(rules)
+        ):
+            report(
+                ("option_count",),
+                f"option_count must be a whole number from 2 to {1 + len(rules)} (the answer "
+                f"and at most one distractor per wrong rule; got {count!r})",
+            )
+            return None
+    elif "wrong_rules" in item or "option_count" in item:
+        key = "wrong_rules" if "wrong_rules" in item else "option_count"
+        report((key,), f"only a 'single' question has {key.replace('_', ' ')}")
         return None
     if qtype == "code_output" and "options" in item:
         report(("options",), "a parametrised code_output question has no options")
@@ -432,6 +446,9 @@ def _check_template(item: Any, line: int, report: Report) -> Template | None:
         wrong_rules=tuple(item.get("wrong_rules", ())),
         computed=tuple(computed_raw),
         content_hash=digest,
+        option_count=int(item.get("option_count", 1 + len(item["wrong_rules"])))
+        if qtype == "single"
+        else 0,
     )
     ok = True
     for where, text in template.texts():
@@ -643,7 +660,7 @@ def _check_instances(template: Template, report: Report) -> None:
         return
     stand_in = _STAND_IN.get(template.type, "0")
     computed = {name: "0" for name in template.computed}
-    distractors = ["1"] if template.type == "single" else []
+    distractors = [str(n) for n in range(1, template.option_count)]  # none unless single
     fields = instance_fields(template, values, stand_in, computed, distractors)
     try:
         QUESTION_ADAPTER.validate_python(fields)
@@ -741,32 +758,53 @@ def instance_file(
 
 
 def store_instance(
-    cache_dir: Path, template: Template, seed: int, torch_version: str, fields: Mapping[str, Any]
+    cache_dir: Path,
+    template: Template,
+    seed: int,
+    torch_version: str,
+    fields: Mapping[str, Any],
+    draw: int = 0,
 ) -> Path:
-    """Write one computed instance (its question mapping) to the cache; return the file."""
+    """Write one computed instance (its question mapping, and the draw of the seed its
+    parameters come from) to the cache; return the file."""
     import json
     import os
 
     cache_dir.mkdir(parents=True, exist_ok=True)
     target = _cache_file(cache_dir, template, seed, _short(torch_version))
     temporary = target.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(fields, ensure_ascii=False), encoding="utf-8")
+    entry = {"draw": draw, "question": fields}
+    temporary.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, target)
     return target
+
+
+def cached_entry(
+    cache_dir: Path, template: Template, seed: int, torch_version: str | None = None
+) -> tuple[dict[str, Any], int] | None:
+    """The cached question mapping of (template content, seed, torch version) and the draw its
+    parameters come from (``Template.draw(seed, draw)``), or None. A file written before the
+    draw was stored (the bare mapping) reads as missing, so it is computed again."""
+    import json
+
+    version = _short(torch_version or installed_torch())
+    target = _cache_file(cache_dir, template, seed, version)
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("question"), dict)):
+        return None
+    draw = data.get("draw")
+    return data["question"], draw if isinstance(draw, int) else 0
 
 
 def cached_instance(
     cache_dir: Path, template: Template, seed: int, torch_version: str | None = None
 ) -> dict[str, Any] | None:
     """The cached question mapping of (template content, seed, torch version), or None."""
-    import json
-
-    target = instance_file(cache_dir, template, seed, torch_version)
-    try:
-        data: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data
+    entry = cached_entry(cache_dir, template, seed, torch_version)
+    return entry[0] if entry is not None else None
 
 
 def _short(version: str) -> str:

@@ -42,7 +42,7 @@ def show(
     rendered code against the installed torch, unless the instance is already in the cache.
     Exit status: 0 shown, 1 the instance fails, 2 bad arguments or an unknown question.
     """
-    from grader.bank.params import cached_instance, derive_seed, find_template
+    from grader.bank.params import cached_entry, derive_seed, find_template
     from grader.course import resolve_course
     from grader.errors import UsageError
     from grader.study.paths import instance_cache_dir
@@ -63,14 +63,17 @@ def show(
         assert learner is not None and attempt is not None
         seed = derive_seed(learner, question_id, attempt)
     cache = instance_cache_dir(active.key, data_dir)
-    fields = cached_instance(cache, template, seed)
+    entry = cached_entry(cache, template, seed)
+    fields: dict[str, Any] | None
     problem = None
-    if fields is None:
+    if entry is not None:
+        fields, draw = entry
+    else:
         from grader.verify.params import compute_instances
 
         (instance,) = compute_instances([template], [seed], cache_dir=cache)
-        fields, problem = instance.fields, instance.problem
-    values = _values(template, seed)
+        fields, problem, draw = instance.fields, instance.problem, instance.draw
+    values = _values(template, seed, draw)  # a redrawn single shows the values it was drawn with
     if fmt == "json":
         payload = {"id": question_id, "seed": seed, "params": values, "question": fields}
         click.echo(json.dumps({**payload, "problem": problem}, ensure_ascii=False, indent=2))
@@ -81,11 +84,11 @@ def show(
         raise SystemExit(1)
 
 
-def _values(template: Any, seed: int) -> dict[str, str]:
+def _values(template: Any, seed: int, draw: int) -> dict[str, str]:
     from grader.bank.params import format_value
 
     try:
-        return {k: format_value(v) for k, v in template.draw(seed).items()}
+        return {k: format_value(v) for k, v in template.draw(seed, draw).items()}
     except ValueError:
         return {}
 

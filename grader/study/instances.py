@@ -139,7 +139,9 @@ def wanted_after(
 
 
 def _validated(raw: bytes) -> Any:
-    """The question of a cached instance's JSON, or None when it is not one (recomputed)."""
+    """The question of a cached instance's JSON (``{"draw": N, "question": {...}}``, as
+    :func:`~grader.bank.params.store_instance` writes it), or None when it is not one: then
+    it is computed again."""
     import json
 
     from pydantic import ValidationError
@@ -147,7 +149,10 @@ def _validated(raw: bytes) -> Any:
     from grader.bank.bankfile import QUESTION_ADAPTER
 
     try:
-        return QUESTION_ADAPTER.validate_python(json.loads(raw.decode("utf-8")))
+        entry = json.loads(raw.decode("utf-8"))
+        if not (isinstance(entry, dict) and isinstance(entry.get("question"), dict)):
+            return None
+        return QUESTION_ADAPTER.validate_python(entry["question"])
     except (ValueError, ValidationError):
         return None
 

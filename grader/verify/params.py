@@ -7,10 +7,14 @@ snippet, CPU only):
 
 - ``code_output``: the printed text;
 - ``numeric``, ``true_false``, ``fill``: the value the code binds to ``answer``;
-- ``single``: the value bound to ``answer``, and one distractor per wrong rule (a second snippet
-  that models a typical mistake and binds ``answer`` too). A distractor equal to the answer (or
-  to another distractor), or a wrong rule that raises, is dropped; an instance left without any
-  distractor is redrawn (the same seed, the next draw), up to ``REDRAWS`` times.
+- ``single``: the value bound to ``answer``, and the distractors of the wrong rules (each a
+  second snippet that models a typical mistake and binds ``answer`` too). Every instance has the
+  template's ``option_count`` options: the answer and the first ``option_count - 1`` distinct
+  distractors in the order of the wrong rules. A distractor equal to the answer or to an earlier
+  distractor, or a wrong rule that raises, gives none; a draw left with too few is redrawn (the
+  same seed, the next draw: ``Template.draw(seed, 1)``, ...), and the seed's instance is its
+  first draw that has them, so it is the same on every run. No such draw in ``REDRAWS`` is a
+  problem of that seed.
 
 Names in the template's ``computed:`` list are read back too, for the explanation. Every
 instance is validated against the question model. Computed instances are cached as JSON, keyed
@@ -59,8 +63,11 @@ __all__ = [
 
 DEFAULT_INSTANCES = 20
 """Instances ``grader verify`` computes per parametrised question."""
-REDRAWS = 3
-"""Draws tried per seed for a ``single`` question whose distractors all equal its answer."""
+REDRAWS = 10
+"""Draws tried per seed for a ``single`` question whose draws give too few distinct options."""
+_ROUND = 3
+"""Redraws computed at once, for the instances still short, after the first draws (each round
+starts one more warm interpreter: a draw that falls short is rare in the bundled questions)."""
 MARK = "\x00grader-params\x00"
 """Starts the line the trailer prints the bound values on."""
 _LEFT = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
@@ -92,8 +99,11 @@ class Instance:
     question: QuestionBase | None
     fields: dict[str, Any] | None
     problem: str | None
-    """Why the instance failed (the code raised, every distractor equals the answer, a
-    placeholder is left, the question model rejects it), or None."""
+    """Why the instance failed (the code raised, no draw gave ``option_count`` distinct
+    options, a placeholder is left, the question model rejects it), or None."""
+    draw: int = 0
+    """The draw of the seed the values come from (``Template.draw(seed, draw)``): above 0 when
+    the earlier draws of a ``single`` question gave too few distinct options."""
 
 
 def _with_trailer(code: str, names: Sequence[str]) -> str:
@@ -127,39 +137,84 @@ def compute_pairs(
     cache_dir: Path | None = None,
     path: str = "<generated>",
 ) -> list[Instance]:
-    """The instance of each (template, seed) pair, computed in ONE warm interpreter."""
-    plans: list[tuple[int, Template, int, int, dict[str, Any], str]] = []
+    """The instance of each (template, seed) pair, computed in one warm interpreter (and, for
+    the ``single`` draws that give too few distinct options, one more per round of redraws)."""
+    results: dict[int, Instance] = {}
+    firsts: dict[int, Instance] = {}  # the first draw of a seed that falls short, for its report
+    pending = dict.fromkeys(range(len(pairs)), 0)  # pair -> the next draw to compute
+    torch_version = ""
+    while pending:
+        draws = {
+            index: range(start, min(REDRAWS, start + (_ROUND if start else 1)))
+            for index, start in pending.items()
+        }
+        outcome, version = _compute_draws(pairs, draws, timeout, path)
+        torch_version = torch_version or version
+        pending = {}
+        for index, retries in draws.items():
+            for retry in retries:
+                instance, short = outcome[(index, retry)]
+                if not short:  # the first draw that is not short is the seed's instance
+                    results[index] = instance
+                    break
+                firsts.setdefault(index, instance)
+            else:
+                if retries.stop < REDRAWS:
+                    pending[index] = retries.stop
+                    continue
+                template, seed = pairs[index]
+                first = firsts[index]
+                problem = (
+                    f"none of the {REDRAWS} draws of this seed gives option_count "
+                    f"{template.option_count} distinct options (draw 0: {first.problem})"
+                )
+                results[index] = Instance(template, seed, first.values, None, None, problem)
+    for index in range(len(pairs)):
+        instance = results[index]
+        if instance.problem is None and cache_dir is not None and instance.fields is not None:
+            template, seed = pairs[index]
+            store_instance(cache_dir, template, seed, torch_version, instance.fields, instance.draw)
+    return [results[index] for index in range(len(pairs))]
+
+
+def _compute_draws(
+    pairs: Sequence[tuple[Template, int]],
+    draws: dict[int, range],
+    timeout: float,
+    path: str,
+) -> tuple[dict[tuple[int, int], tuple[Instance, bool]], str]:
+    """Each asked draw of each pair, run in ONE warm interpreter: (pair, draw) -> (its instance,
+    whether it failed only for too few distinct options); and the runner's torch version."""
+    outcome: dict[tuple[int, int], tuple[Instance, bool]] = {}
+    plans: list[tuple[int, int, dict[str, Any], str]] = []
     jobs: list[Snippet] = []
-    failed: list[Instance] = []
-    for index, (template, seed) in enumerate(pairs):
-        redraws = REDRAWS if template.type == "single" else 1
-        for retry in range(redraws):
+    for index, retries in draws.items():
+        template, seed = pairs[index]
+        for retry in retries:
             try:
                 values = template.draw(seed, retry)
                 code = render(template.code, values)
                 rules = [render(rule, values) for rule in template.wrong_rules]
             except (Unsatisfiable, ParamError) as exc:
-                failed.append(Instance(template, seed, {}, None, None, str(exc)))
-                break
+                broken = Instance(template, seed, {}, None, None, str(exc), retry)
+                outcome[(index, retry)] = (broken, False)
+                continue
             key = f"{template.id}@{seed}/{retry}#{index}"
             names = ["answer", *template.computed]
             jobs.append(Snippet(path, template.line, key, _with_trailer(code, names), ""))
             for n, rule in enumerate(rules):
                 rule_code = _with_trailer(rule, ["answer"])
                 jobs.append(Snippet(path, template.line, f"{key}#wrong{n}", rule_code, ""))
-            plans.append((index, template, seed, retry, values, key))
+            plans.append((index, retry, values, key))
     run = _run_job([jobs], seed=1, timeout=timeout, fork=False)[0] if jobs else None
-    torch_version = str(run.versions.get("torch")) if run is not None else ""
-    done: dict[int, Instance] = {}
-    for index, template, seed, retry, values, key in plans:
-        if index in done and done[index].problem is None:
-            continue  # an earlier draw of this seed already gave an instance
+    for index, retry, values, key in plans:
         assert run is not None
-        instance = _instance(template, seed, retry, values, key, run.done, run.failure)
-        done[index] = instance
-        if instance.problem is None and cache_dir is not None and instance.fields is not None:
-            store_instance(cache_dir, template, seed, torch_version, instance.fields)
-    return failed + list(done.values())
+        template, seed = pairs[index]
+        outcome[(index, retry)] = _instance(
+            template, seed, retry, values, key, run.done, run.failure
+        )
+    version = str(run.versions.get("torch")) if run is not None else ""
+    return outcome, version
 
 
 def _instance(
@@ -170,11 +225,12 @@ def _instance(
     key: str,
     done: dict[str, dict[str, Any]],
     failure: str | None,
-) -> Instance:
+) -> tuple[Instance, bool]:
+    """The instance of one draw, and whether it failed only for too few distinct options."""
     wrong_keys = [f"{key}#wrong{n}" for n in range(len(template.wrong_rules))]
 
-    def failed(message: str) -> Instance:
-        return Instance(template, seed, values, None, None, message)
+    def failed(message: str, short: bool = False) -> tuple[Instance, bool]:
+        return Instance(template, seed, values, None, None, message, retry), short
 
     record = done.get(key)
     if record is None:
@@ -198,17 +254,29 @@ def _instance(
         answer = bound["answer"][0]
     # How the texts cite the answer: the trailer's rounded form (a float32 gradient as 11.664).
     cited = None if template.type == "code_output" else str(bound["answer"][0])
-    distractors: list[str] = []
-    for wrong in wrong_keys:
+    distractors: dict[str, int] = {}  # distinct distractor -> the wrong rule that gave it
+    lost: list[str] = []  # why a wrong rule gave no distractor, for the report
+    for n, wrong in enumerate(wrong_keys):
         rule = done.get(wrong)
         if rule is None or rule.get("error"):
+            lost.append(
+                f"wrong rule {n} raises {rule['error']}" if rule else f"wrong rule {n} did not run"
+            )
             continue
         shown = _split(str(rule.get("stdout", "")))[1].get("answer", [None])[0]
-        if shown is not None and shown != str(answer) and shown not in distractors:
-            distractors.append(shown)
-    if template.type == "single" and not distractors:
-        return failed(f"every distractor equals the answer {answer!r} (draw {retry})")
-    fields = instance_fields(template, values, answer, computed, distractors, seed, cited)
+        if shown is None:
+            lost.append(f"wrong rule {n} does not bind 'answer'")
+        elif shown == str(answer):
+            lost.append(f"wrong rule {n} equals the answer {shown}")
+        elif shown in distractors:
+            lost.append(f"wrong rule {n} equals wrong rule {distractors[shown]}")
+        else:
+            distractors[shown] = n
+    if template.type == "single" and len(distractors) < template.option_count - 1:
+        got = 1 + len(distractors)
+        return failed(f"{got} distinct option{'s' * (got > 1)}: {', '.join(lost)}", short=True)
+    kept = list(distractors)[: max(template.option_count - 1, 0)]
+    fields = instance_fields(template, values, answer, computed, kept, seed, cited)
     left = sorted({m for text in _texts(fields) for m in _LEFT.findall(text)})
     if left:
         return failed(f"the rendering leaves {', '.join(left)}")
@@ -217,7 +285,7 @@ def _instance(
     except ValidationError as exc:
         first = exc.errors()[0]
         return failed(f"the instance is not a valid question: {first['msg']}")
-    return Instance(template, seed, values, question, fields, None)
+    return Instance(template, seed, values, question, fields, None, retry), False
 
 
 def _texts(fields: dict[str, Any]) -> list[str]:

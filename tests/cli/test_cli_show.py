@@ -123,6 +123,49 @@ def test_a_float32_answer_reads_rounded_in_the_explanation(tmp_path: Path) -> No
     assert abs(question["answer"] - 23.328) < 1e-5
 
 
+COLLAPSING = """\
+bank: gen-cli-collapse
+title: {zh: 折叠, en: Collapse}
+questions:
+  - id: gen-cli-collapse
+    type: single
+    difficulty: 1
+    tags: [x]
+    params:
+      n: {int: [1, 4]}
+    prompt: {zh: "{n} 的两倍？", en: "Twice {n}?"}
+    code: |
+      answer = 2 * {n}
+    wrong_rules:
+      - |
+        answer = {n} + 2
+      - |
+        answer = 2 * {n} + 1
+    explanation: {zh: "是 {answer}。", en: "It is {answer}."}
+"""
+
+
+def test_a_redrawn_instance_shows_the_values_it_was_drawn_with(tmp_path: Path) -> None:
+    """n = 2 makes the first wrong rule the answer (2 options, not 3): such a seed's instance is
+    a later draw, and `grader show` prints that draw's values (it printed the first draw's,
+    which the prompt contradicted), computed and again from the cache."""
+    from grader.bank.params import load_templates
+
+    folder = course(tmp_path)
+    path = folder / "questions" / "generated" / "collapse.yaml"
+    path.write_text(COLLAPSING, encoding="utf-8")
+    (template,) = load_templates(path).templates
+    seed = next(s for s in range(100) if template.draw(s)["n"] == 2)
+    first = run(tmp_path, "gen-cli-collapse", "--seed", str(seed), "--format", "json")
+    assert first.returncode == 0, first.stderr
+    shown = json.loads(first.stdout)
+    n = int(shown["params"]["n"])
+    assert n != 2 and shown["question"]["prompt"]["en"] == f"Twice {n}?"
+    assert len(shown["question"]["options"]) == 3
+    again = run(tmp_path, "gen-cli-collapse", "--seed", str(seed), "--format", "json")
+    assert json.loads(again.stdout) == shown
+
+
 def test_the_labels_follow_grader_lang(tmp_path: Path) -> None:
     """Under `grader --lang zh` the report's labels are Chinese (they were English whatever the
     language); the question's own texts are shown in both languages either way."""

@@ -1,7 +1,7 @@
 """The parametrised questions of questions/generated/: they load, cover the issue's topics in both
 languages, and a few instances of each compute cleanly in ONE warm runner; `grader verify`'s
-instance check catches code that raises, distractors that all equal the answer, and text that
-the question model rejects, each with the seed that reproduces it."""
+instance check catches code that raises, a single question no draw of a seed gives its
+option count, and text that the question model rejects, each with the seed that reproduces it."""
 
 from __future__ import annotations
 
@@ -153,7 +153,11 @@ def test_verify_reports_each_failing_instance_with_its_seed(bad_course: Path) ->
     assert "seed 6: " in raising[0]
     no_distractor = [p for p in shown if "gen-no-distractor" in p]
     assert len(no_distractor) == 8
-    assert all("every distractor equals the answer" in p for p in no_distractor)
+    assert all(
+        "none of the 10 draws of this seed gives option_count 2 distinct options (draw 0: 1 "
+        "distinct option: wrong rule 0 equals the answer " in p
+        for p in no_distractor
+    ), no_distractor
     left = [p for p in shown if "gen-escaped-placeholder" in p]
     assert len(left) == 8 and all("the rendering leaves {n}" in p for p in left)
 

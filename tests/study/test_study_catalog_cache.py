@@ -199,8 +199,9 @@ def test_a_changed_broken_or_removed_instance_is_seen(
     data = tmp_path / "data"
     now, _ = _with_instances(course, data)
     assert _open(course, data).catalog.questions["gen-memo-numel"].answer > 0
-    fields = json.loads(now.read_text(encoding="utf-8"))
-    now.write_text(json.dumps({**fields, "answer": 123456.0}), encoding="utf-8")
+    entry = json.loads(now.read_text(encoding="utf-8"))
+    entry["question"]["answer"] = 123456.0
+    now.write_text(json.dumps(entry), encoding="utf-8")
     assert _open(course, data).catalog.questions["gen-memo-numel"].answer == 123456.0
     asked: list[list[str]] = []
     monkeypatch.setattr(

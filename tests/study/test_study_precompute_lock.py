@@ -13,6 +13,7 @@ from grader.study.instances import start_precompute
 from grader.verify.params import PRECOMPUTE_LOCK
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
+FIRST = '{"draw": 0, "question": {"written by": "the first worker"}}'
 
 
 def test_a_second_worker_waits_for_the_first_and_skips_what_it_cached(tmp_path: Path) -> None:
@@ -30,10 +31,10 @@ def test_a_second_worker_waits_for_the_first_and_skips_what_it_cached(tmp_path: 
         # the first worker cached one of the two, then ends
         done = instance_file(cache, templates[0], 11)
         done.parent.mkdir(parents=True, exist_ok=True)
-        done.write_text('{"written by": "the first worker"}', encoding="utf-8")
+        done.write_text(FIRST, encoding="utf-8")
     deadline = time.monotonic() + 60
     while worker.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert worker.returncode == 0
-    assert done.read_text(encoding="utf-8") == '{"written by": "the first worker"}'  # not redone
+    assert done.read_text(encoding="utf-8") == FIRST  # not computed again
     assert instance_file(cache, templates[1], 12).is_file()  # the missing one is computed

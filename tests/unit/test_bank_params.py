@@ -118,6 +118,24 @@ def test_a_written_answer_and_options_of_a_single_are_refused(tmp_path: Path) ->
     assert "only a 'single' question has wrong rules" in _one(tmp_path, numeric)
 
 
+def test_option_count_defaults_to_every_wrong_rule_and_is_checked(tmp_path: Path) -> None:
+    """A single's ``option_count`` is 1 + its wrong rules unless declared; a count no instance
+    can have, or one on another type, is a problem at its line."""
+    single = GOOD.replace("type: code_output", "type: single", 1)
+    single += "    wrong_rules: ['answer = 1', 'answer = 2', 'answer = 3']\n"
+    (template,) = load_templates(write(tmp_path, single)).templates
+    assert template.option_count == 4
+    (template,) = load_templates(write(tmp_path, single + "    option_count: 3\n")).templates
+    assert template.option_count == 3
+    for bad in ("5", "1", "true", "'4'"):
+        problem = _one(tmp_path, single + f"    option_count: {bad}\n")
+        assert "gen.yaml:23: gen-ok: option_count must be a whole number from 2 to 4" in problem
+    other = GOOD + "    option_count: 3\n"
+    assert "gen.yaml:22: gen-ok: only a 'single' question has option count" in _one(tmp_path, other)
+    (template,) = load_templates(write(tmp_path, GOOD)).templates
+    assert template.option_count == 0
+
+
 def test_unsatisfiable_constraints_are_reported_with_a_seed(tmp_path: Path) -> None:
     """Shapes that can never broadcast: validate's sampled seeds all fail within the bound."""
     body = GOOD.replace("{shape: [[2, 5]]}", "{shape: [[6, 9]]}", 1)
