@@ -179,7 +179,10 @@ def main(argv: list[str] | None = None) -> Any:
             exc.message,
             exc_info=fault,
         )
-        click.echo(f"error: {exc.message}", err=True)
+        from grader.i18n import default_lang
+
+        prefix = "错误：" if default_lang() == "zh" else "error: "
+        click.echo(f"{prefix}{exc.message}", err=True)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         log.debug("interrupted")
