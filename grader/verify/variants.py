@@ -139,8 +139,8 @@ class VariantReport:
                 f"{len(self.problems)} 个问题"
             )
             if self.skipped:
-                ids = "、".join(sorted({v.exercise_id for v in self.skipped}))
-                text += f"；跳过 {ids} 的 {len(self.skipped)} 个变体（需要 CUDA，这里没有 GPU）"
+                named = "、".join(sorted({v.exercise_id for v in self.skipped}))
+                text += f"；跳过 {named} 的 {len(self.skipped)} 个变体（需要 CUDA，这里没有 GPU）"
             return text
         text = (
             f"verified {self.checked} variant{'s' if self.checked != 1 else ''} in "

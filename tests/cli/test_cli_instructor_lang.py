@@ -163,3 +163,116 @@ def test_verify_usage_error_in_chinese(tmp_path: Path) -> None:
     assert (zh.returncode, en.returncode) == (2, 2)
     assert zh.stderr.strip() == "错误：nowhere.yaml 不存在"
     assert en.stderr.strip() == "error: nowhere.yaml does not exist"
+
+
+# -- grader import and grader export -----------------------------------------------------------
+
+INTEROP = DATA.parent / "interop" / "data"
+
+
+def test_import_report_in_chinese(tmp_path: Path) -> None:
+    """The import report's headers and its summary are in Chinese; each item keeps its
+    `path:line: question: what` form, as in the English run."""
+    sources = [str(INTEROP / "moodle_unsupported.xml"), str(INTEROP / "moodle_monolingual.xml")]
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "en").mkdir()
+    zh = run(
+        "--lang",
+        "zh",
+        "import",
+        *sources,
+        "--out",
+        "b.yaml",
+        cwd=tmp_path / "zh",
+        tmp_path=tmp_path,
+    )
+    en = run("import", *sources, "--out", "b.yaml", cwd=tmp_path / "en", tmp_path=tmp_path)
+    assert zh.returncode == en.returncode == 1
+    headers = [line for line in zh.stdout.splitlines() if not line.startswith("  ")]
+    assert headers == [
+        "已跳过（这里没有对应的题型）：",
+        "缺少翻译（按原样导入；补上译文之前，`grader validate` 会一直列出）：",
+        "为避免重复而改动的 id：",
+        "转换时有改动：",
+        "`grader validate` 在写出的文件中报告的其他问题：",
+    ]
+    items = [line for line in zh.stdout.splitlines() if line.startswith("  ")]
+    assert items == [line for line in en.stdout.splitlines() if line.startswith("  ")]
+    assert zh.stderr.strip() == "已把 4 道题导入 b.yaml；跳过 5 道；缺少 7 处翻译；另有 1 个问题"
+    assert en.stderr.strip() == (
+        "imported 4 questions into b.yaml; 5 skipped; 7 missing translations; 1 other problem"
+    )
+    assert typography(headers + zh.stderr.splitlines()) == []
+
+
+def test_import_usage_errors_in_chinese(tmp_path: Path) -> None:
+    """An existing --out without --force and a bad --lang-map are usage errors (exit 2) in
+    Chinese; the registry line says what was added."""
+    gift = str(INTEROP / "gift_all_types.gift")
+    (tmp_path / "q").mkdir()
+    (tmp_path / "q" / "ids.txt").write_text("", encoding="utf-8")
+    first = run(
+        "--lang", "zh", "import", gift, "--out", "q/g.yaml", cwd=tmp_path, tmp_path=tmp_path
+    )
+    assert first.returncode == 1, first.stderr  # the file lacks translations
+    assert first.stderr.splitlines()[0].startswith("已把 ")
+    assert f" 个 id 加入 {Path('q') / 'ids.txt'}" in first.stderr.splitlines()[0]
+    again = run(
+        "--lang", "zh", "import", gift, "--out", "q/g.yaml", cwd=tmp_path, tmp_path=tmp_path
+    )
+    assert again.returncode == 2
+    assert (
+        again.stderr.strip()
+        == "错误：q/g.yaml 已存在；要替换它请加 --force（其中题目的 id 会保留）"
+    )
+    lang_map = run(
+        "--lang", "zh", "import", gift, "--out", "q/h.yaml", "--lang-map", "zh_tw=fr",
+        cwd=tmp_path, tmp_path=tmp_path,
+    )  # fmt: skip
+    assert lang_map.returncode == 2
+    assert lang_map.stderr.strip() == (
+        "错误：--lang-map：'zh_tw=fr' 不是 CODE=zh 或 CODE=en 的形式（例如 --lang-map zh_tw=zh,other=en）"
+    )
+    assert typography(first.stderr.splitlines()[:1]) == []
+
+
+def test_export_report_in_chinese(tmp_path: Path) -> None:
+    """The export report's headers and summary are in Chinese; the file written is the same as
+    in an English run (the export's own --lang picks the texts, not grader --lang)."""
+    course = str(INTEROP / "course")
+    args = ("export", "--course", course, "--format", "gift", "--lang", "zh")
+    zh = run("--lang", "zh", *args, "--out", "zh.gift", cwd=tmp_path, tmp_path=tmp_path)
+    en = run("--lang", "en", *args, "--out", "en.gift", cwd=tmp_path, tmp_path=tmp_path)
+    assert zh.returncode == en.returncode == 0
+    assert (tmp_path / "zh.gift").read_bytes() == (tmp_path / "en.gift").read_bytes()
+    headers = [line for line in zh.stdout.splitlines() if not line.startswith("  ")]
+    assert headers == ["按 Moodle 的分值列表取整的分值：", "gift 无法保留的内容："]
+    items = [line for line in zh.stdout.splitlines() if line.startswith("  ")]
+    assert items == [line for line in en.stdout.splitlines() if line.startswith("  ")]
+    assert zh.stderr.strip() == "已把 1 个题库的 11 道题导出到 zh.gift（gift，zh）；2 个分值已取整"
+    assert en.stderr.strip() == (
+        "exported 11 questions of 1 bank to en.gift (gift, zh); 2 rounded grades"
+    )
+    assert typography(headers + zh.stderr.splitlines()) == []
+
+
+def test_export_usage_errors_in_chinese(tmp_path: Path) -> None:
+    """An unknown bank (with its did-you-mean) and GIFT in both languages are usage errors
+    (exit 2) in Chinese."""
+    course = INTEROP / "course"
+    unknown = run(
+        "--lang", "zh", "export", "exprt", "--course", str(course), "--out", "x.xml",
+        cwd=tmp_path, tmp_path=tmp_path,
+    )  # fmt: skip
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == (
+        f"错误：{course / 'questions'} 中没有题库 'exprt'（是不是 'export'？）"
+    )
+    gift = run(
+        "--lang", "zh", "export", "--course", str(course), "--format", "gift", "--out", "x.gift",
+        cwd=tmp_path, tmp_path=tmp_path,
+    )  # fmt: skip
+    assert gift.returncode == 2
+    assert gift.stderr.strip() == (
+        "错误：GIFT 只能容纳一种语言（它没有多语言的写法）：请用 --lang zh 或 --lang en"
+    )
