@@ -276,3 +276,28 @@ def test_export_usage_errors_in_chinese(tmp_path: Path) -> None:
     assert gift.stderr.strip() == (
         "错误：GIFT 只能容纳一种语言（它没有多语言的写法）：请用 --lang zh 或 --lang en"
     )
+
+
+# -- grader doctor -----------------------------------------------------------------------------
+
+
+def test_doctor_report_in_chinese(tmp_path: Path) -> None:
+    """`grader --lang zh doctor` is Chinese throughout (only what a probe says of a layer, on
+    that layer's line, may be English); the English report keeps its lines."""
+    data = {"GRADER_DATA_DIR": str(tmp_path / "data")}
+    zh = run("--lang", "zh", "doctor", "--no-smoke", cwd=tmp_path, tmp_path=tmp_path, **data)
+    en = run("doctor", "--no-smoke", cwd=tmp_path, tmp_path=tmp_path, **data)
+    assert zh.returncode == en.returncode == 0, zh.stderr
+    lines = zh.stdout.splitlines()
+    assert lines[0].startswith("沙箱层（在用完即弃的子进程中探测，以 ")
+    assert "  必需层（--require-sandbox 要求每一层都启用）：" in lines
+    assert f"日志：{tmp_path / 'data' / 'grader.log'}（debug 级别；报告问题时请附上）" in lines
+    assert any(line.startswith("执行器中的可执行内存：在 CPU 上由 seccomp 拒绝") for line in lines)
+    english = ("Sandbox layers", "essential (", "extra (", "Log / ", "note: ", "Executable memory")
+    assert not [line for line in lines if line.lstrip().startswith(english)]
+    own = [line for line in lines if not line.startswith("    ")]  # not a layer's line
+    assert typography(own) == []
+    assert en.stdout.startswith(
+        "Sandbox layers / 沙箱层 (probed in throwaway children, running as "
+    )
+    assert "  essential (--require-sandbox needs each one):" in en.stdout.splitlines()
