@@ -301,3 +301,51 @@ def test_doctor_report_in_chinese(tmp_path: Path) -> None:
         "Sandbox layers / 沙箱层 (probed in throwaway children, running as "
     )
     assert "  essential (--require-sandbox needs each one):" in en.stdout.splitlines()
+
+
+# -- grader batch and grader merge -------------------------------------------------------------
+
+MINI = DATA / "course-mini"
+
+
+def test_batch_and_merge_summaries_in_chinese(tmp_path: Path) -> None:
+    """Under GRADER_LANG=zh the summaries of `grader batch` and `grader merge` are Chinese; their
+    own --lang wins; the gradebook is the same whatever grader --lang says."""
+    root = tmp_path / "class"
+    root.mkdir()
+    shutil.copy(MINI / "solutions" / "add-one.py", root / "alice.py")
+    args = ("batch", "add-one", str(root), "--course", str(MINI), "--workers", "1", "--quiet")
+    zh = run(*args, "--out", "zh", cwd=tmp_path, tmp_path=tmp_path, GRADER_LANG="zh")
+    assert zh.returncode == 0, zh.stderr
+    summary = zh.stderr.splitlines()[0]
+    assert summary.startswith("评了 1 份（每秒 ")
+    assert "份），沿用续评记录中的 0 份，评分器出错 0 份，跳过 0 份，用时 " in summary
+    assert summary.endswith(f" 秒 -> {Path('zh') / 'gradebook.csv'}")
+    assert typography([summary]) == []
+    en = run(
+        *args, "--out", "zh", "--lang", "en", cwd=tmp_path, tmp_path=tmp_path, GRADER_LANG="zh"
+    )
+    assert en.returncode == 0, en.stderr
+    assert en.stderr.startswith("graded 0 (0.00/s), reused 1 from the journal, 0 grader errors, ")
+    plain = run(*args, "--out", "en", cwd=tmp_path, tmp_path=tmp_path)
+    assert plain.stderr.startswith("graded 1 (")
+    assert (tmp_path / "zh" / "gradebook.csv").read_bytes() == (
+        tmp_path / "en" / "gradebook.csv"
+    ).read_bytes()
+
+    merged = run("merge", "zh", "--out", "m1", cwd=tmp_path, tmp_path=tmp_path, GRADER_LANG="zh")
+    assert merged.returncode == 0, merged.stderr
+    assert merged.stderr.strip() == "已把 1 个文件夹的 1 行合并 -> m1"
+    assert typography(merged.stderr.splitlines()) == []
+    chosen = run(
+        "merge",
+        "zh",
+        "--out",
+        "m2",
+        "--lang",
+        "en",
+        cwd=tmp_path,
+        tmp_path=tmp_path,
+        GRADER_LANG="zh",
+    )
+    assert chosen.stderr.strip() == "merged 1 rows from 1 folders -> m2"
