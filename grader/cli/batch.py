@@ -12,7 +12,7 @@ import click
 
 from grader.batch.backends import BACKENDS
 from grader.cli.options import SandboxCommand, course_option, require_sandbox_option
-from grader.i18n import Text
+from grader.i18n import Lang, Text
 
 if TYPE_CHECKING:
     from grader.batch.run import BatchReport
@@ -137,6 +137,7 @@ def batch(
             lang=lang,  # type: ignore[arg-type]
             require_sandbox=require_sandbox,
             show_progress=not quiet,
+            progress_lang=shown,
         )
     except (KeyboardInterrupt, _Stopped) as exc:
         click.echo(_STOPPED.get(shown).format(gradebook=out / "gradebook.csv"), err=True)
@@ -171,14 +172,14 @@ _STOPPED = Text(
 """What a batch stopped by Ctrl-C or SIGTERM says (stderr)."""
 
 
-def _summary_lang(ctx: click.Context, lang: str) -> str:
+def _summary_lang(ctx: click.Context, lang: str) -> Lang:
     """The language of the summary: batch's own --lang when given, else `grader --lang`."""
     from click.core import ParameterSource
 
     from grader.i18n import default_lang
 
     given = ctx.get_parameter_source("lang") is ParameterSource.COMMANDLINE
-    return lang if given else default_lang()
+    return ("zh" if lang == "zh" else "en") if given else default_lang()
 
 
 def machinery_line(report: BatchReport) -> str:

@@ -309,26 +309,35 @@ MINI = DATA / "course-mini"
 
 
 def test_batch_and_merge_summaries_in_chinese(tmp_path: Path) -> None:
-    """Under GRADER_LANG=zh the summaries of `grader batch` and `grader merge` are Chinese; their
-    own --lang wins; the gradebook is the same whatever grader --lang says."""
+    """Under GRADER_LANG=zh the progress bar and summaries of `grader batch` and `grader merge`
+    are Chinese; their own --lang wins; the gradebook is the same whatever grader --lang says."""
     root = tmp_path / "class"
     root.mkdir()
     shutil.copy(MINI / "solutions" / "add-one.py", root / "alice.py")
-    args = ("batch", "add-one", str(root), "--course", str(MINI), "--workers", "1", "--quiet")
+    args = ("batch", "add-one", str(root), "--course", str(MINI), "--workers", "1")
     zh = run(*args, "--out", "zh", cwd=tmp_path, tmp_path=tmp_path, GRADER_LANG="zh")
     assert zh.returncode == 0, zh.stderr
-    summary = zh.stderr.splitlines()[0]
+    bar, summary = zh.stderr.splitlines()[:2]  # the bar's final state (stderr is no terminal)
+    assert bar.startswith("评分中 ") and " 1/1 每秒 " in bar and " 剩余 " in bar
     assert summary.startswith("评了 1 份（每秒 ")
     assert "份），沿用续评记录中的 0 份，评分器出错 0 份，跳过 0 份，用时 " in summary
     assert summary.endswith(f" 秒 -> {Path('zh') / 'gradebook.csv'}")
     assert typography([summary]) == []
     en = run(
-        *args, "--out", "zh", "--lang", "en", cwd=tmp_path, tmp_path=tmp_path, GRADER_LANG="zh"
+        *args,
+        "--quiet",
+        "--out",
+        "zh",
+        "--lang",
+        "en",
+        cwd=tmp_path,
+        tmp_path=tmp_path,
+        GRADER_LANG="zh",
     )
     assert en.returncode == 0, en.stderr
     assert en.stderr.startswith("graded 0 (0.00/s), reused 1 from the journal, 0 grader errors, ")
     plain = run(*args, "--out", "en", cwd=tmp_path, tmp_path=tmp_path)
-    assert plain.stderr.startswith("graded 1 (")
+    assert plain.stderr.startswith("grading ") and "\ngraded 1 (" in plain.stderr
     assert (tmp_path / "zh" / "gradebook.csv").read_bytes() == (
         tmp_path / "en" / "gradebook.csv"
     ).read_bytes()
