@@ -358,3 +358,77 @@ def test_batch_and_merge_summaries_in_chinese(tmp_path: Path) -> None:
         GRADER_LANG="zh",
     )
     assert chosen.stderr.strip() == "merged 1 rows from 1 folders -> m2"
+
+
+# -- grader gradescope, grader ci-kit, grader export-student -----------------------------------
+
+
+def _wheel(folder: Path) -> Path:
+    """A file named like the grader's wheel (these commands copy it and hash it, nothing more)."""
+    import zipfile
+
+    from grader import __version__
+
+    path = folder / f"torch_grader-{__version__}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as wheel:
+        wheel.writestr("grader/__init__.py", "")
+    return path
+
+
+def test_gradescope_and_ci_kit_messages_in_chinese(tmp_path: Path) -> None:
+    """`grader gradescope` and `grader ci-kit` say what they wrote, and gradescope's usage
+    error, in Chinese; gradescope's own --lang en wins."""
+    wheel = str(_wheel(tmp_path))
+    args = ("gradescope", "add-one", "--course", str(MINI), "--wheel", wheel)
+    zh = run("--lang", "zh", *args[:2], "b.zip", *args[2:], cwd=tmp_path, tmp_path=tmp_path)
+    assert zh.returncode == 0, zh.stderr
+    assert zh.stderr.strip() == "已写出 b.zip：把它上传为 'add-one' 的 autograder"
+    en = run(
+        "--lang",
+        "zh",
+        *args[:2],
+        "c.zip",
+        *args[2:],
+        "--lang",
+        "en",
+        cwd=tmp_path,
+        tmp_path=tmp_path,
+    )
+    assert en.stderr.strip() == "wrote c.zip: upload it as the autograder of 'add-one'"
+    bad = run("--lang", "zh", *args[:2], "b.tar", *args[2:], cwd=tmp_path, tmp_path=tmp_path)
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "错误：b.tar：这个包是 zip 文件，请命名为 <名称>.zip"
+
+    (tmp_path / "repo").mkdir()
+    kit = run("--lang", "zh", "ci-kit", "repo", "--wheel", wheel, cwd=tmp_path, tmp_path=tmp_path)
+    assert kit.returncode == 0, kit.stderr
+    lines = kit.stderr.splitlines()
+    assert lines[0].startswith(f"已写出 {Path('repo') / 'ci' / Path(wheel).name}（sha256 ")
+    assert lines[1:] == [
+        f"已写出 {Path('repo') / '.github' / 'workflows' / 'grade-class.yml'}",
+        "下一步：git add .github/workflows/grade-class.yml ci && git commit，然后参看 templates/README.md",
+    ]
+    assert typography(lines + zh.stderr.splitlines() + bad.stderr.splitlines()) == []
+
+
+def test_export_student_messages_in_chinese(tmp_path: Path) -> None:
+    """`grader export-student` says what it wrote, and its usage error, in Chinese."""
+    args = ("export-student", "--course", str(COURSE), "--no-wheel")
+    zh = run("--lang", "zh", *args[:1], "h", *args[1:], cwd=tmp_path, tmp_path=tmp_path)
+    assert zh.returncode == 0, zh.stderr
+    assert zh.stderr.strip() == "已把 1 个题库（含答案）和 1 个练习写到 h"
+    en = run(*args[:1], "h2", *args[1:], cwd=tmp_path, tmp_path=tmp_path)
+    assert en.stderr.strip() == "wrote 1 banks (with answers) and 1 exercises to h2"
+    both = run(
+        "--lang",
+        "zh",
+        *args[:1],
+        "h3",
+        *args[1:],
+        "--wheel",
+        "x.whl",
+        cwd=tmp_path,
+        tmp_path=tmp_path,
+    )
+    assert (both.returncode, both.stderr.strip()) == (2, "错误：--wheel 和 --no-wheel 互相矛盾")
+    assert typography(zh.stderr.splitlines()) == []
