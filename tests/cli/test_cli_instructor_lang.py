@@ -432,3 +432,37 @@ def test_export_student_messages_in_chinese(tmp_path: Path) -> None:
     )
     assert (both.returncode, both.stderr.strip()) == (2, "错误：--wheel 和 --no-wheel 互相矛盾")
     assert typography(zh.stderr.splitlines()) == []
+
+
+# -- grader progress ---------------------------------------------------------------------------
+
+
+def test_progress_messages_in_chinese(tmp_path: Path) -> None:
+    """`grader progress export|import|reset` say what they did, and a file that is not JSON,
+    in Chinese; the exported JSON is the same as in English."""
+    env = {"GRADER_DATA_DIR": str(tmp_path / "data")}
+    course = ("--course", str(COURSE))
+
+    def zh(*args: str) -> subprocess.CompletedProcess[str]:
+        return run(
+            "--lang", "zh", "progress", *args, *course, cwd=tmp_path, tmp_path=tmp_path, **env
+        )
+
+    exported = zh("export", "p.json")
+    assert exported.stderr.strip() == "已把 0 条作答导出到 p.json"
+    imported = zh("import", "p.json")
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stderr.strip().startswith(
+        "已导入：作答 0、复习 0、卡片 0、测验 0、练习运行 0、"
+    )
+    english = run("progress", "import", "p.json", *course, cwd=tmp_path, tmp_path=tmp_path, **env)
+    assert english.stderr.startswith("imported 0 answers, 0 reviews, 0 cards, 0 sessions, ")
+    (tmp_path / "bad.json").write_text("{\n", encoding="utf-8")
+    bad = zh("import", "bad.json")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("错误：bad.json:2: 不是 JSON：")
+    reset = zh("reset", "--yes")
+    assert reset.returncode == 0
+    assert reset.stderr.strip().endswith("的进度已重置（删除了 0 条作答）")
+    assert reset.stderr.startswith("课程 '")
+    assert typography([exported.stderr, imported.stderr, reset.stderr]) == []
