@@ -164,6 +164,17 @@ def _start_log(verbose: bool) -> None:
     )
 
 
+def _error_prefix(message: str) -> str:
+    """``错误：`` before a Chinese message under `grader --lang zh`, else ``error: ``: a message
+    not (yet) translated, or in the language of a command's own --lang, keeps the English one."""
+    import re
+
+    from grader.i18n import default_lang
+
+    chinese = re.search("[\u4e00-\u9fff]", message) is not None
+    return "错误：" if chinese and default_lang() == "zh" else "error: "
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``grader`` console script; maps errors to exit codes."""
     try:
@@ -179,10 +190,7 @@ def main(argv: list[str] | None = None) -> Any:
             exc.message,
             exc_info=fault,
         )
-        from grader.i18n import default_lang
-
-        prefix = "错误：" if default_lang() == "zh" else "error: "
-        click.echo(f"{prefix}{exc.message}", err=True)
+        click.echo(f"{_error_prefix(exc.message)}{exc.message}", err=True)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         log.debug("interrupted")
