@@ -16,26 +16,26 @@ def _render_text(report: dict[str, Any], lang: str) -> None:
     notes, the verdict); Chinese (``grader --lang zh``) is Chinese throughout, except what the
     probes themselves say (why a layer is unavailable, what it needs, a smoke test's failure)."""
 
-    def say(zh: str, en: str) -> None:
+    def say(*, zh: str, en: str) -> None:
         click.echo(zh if lang == "zh" else en)
 
     uid = report["platform"]["uid"]
     who = "root" if uid == 0 else f"uid {uid}"
     say(
-        f"沙箱层（在用完即弃的子进程中探测，以 {who} 身份运行）：",
-        f"Sandbox layers / 沙箱层 (probed in throwaway children, running as {who}):",
+        zh=f"沙箱层（在用完即弃的子进程中探测，以 {who} 身份运行）：",
+        en=f"Sandbox layers / 沙箱层 (probed in throwaway children, running as {who}):",
     )
     width = max(len(layer["name"]) for layer in report["layers"])
     for essential in (True, False):
         if essential:
             say(
-                "  必需层（--require-sandbox 要求每一层都启用）：",
-                "  essential (--require-sandbox needs each one):",
+                zh="  必需层（--require-sandbox 要求每一层都启用）：",
+                en="  essential (--require-sandbox needs each one):",
             )
         else:
             say(
-                "  附加层（纵深防御；--require-sandbox=all 也要求这些层）：",
-                "  extra (defence in depth; --require-sandbox=all needs these too):",
+                zh="  附加层（纵深防御；--require-sandbox=all 也要求这些层）：",
+                en="  extra (defence in depth; --require-sandbox=all needs these too):",
             )
         for layer in report["layers"]:
             if layer["essential"] != essential:
@@ -49,22 +49,22 @@ def _render_text(report: dict[str, Any], lang: str) -> None:
             click.echo(f"    {layer['name']:<{width}}  {state}")
     python = report["python"]
     say(
-        f"Python {python['version']}（{python['executable']}）",
-        f"Python {python['version']} ({python['executable']})",
+        zh=f"Python {python['version']}（{python['executable']}）",
+        en=f"Python {python['version']} ({python['executable']})",
     )
     facts = report["torch"]
     if "torch" in facts:
         cuda = report["cuda"]
         gpus = ", ".join(facts.get("devices") or []) or "?"
         say(
-            f"torch {facts['torch']}（CUDA 构建：{facts.get('cuda_build') or '无'}）；CUDA："
+            zh=f"torch {facts['torch']}（CUDA 构建：{facts.get('cuda_build') or '无'}）；CUDA："
             + (f"可用（{gpus}）" if cuda["available"] else "不可用"),
-            f"torch {facts['torch']} (CUDA build: {facts.get('cuda_build') or 'none'}); CUDA: "
+            en=f"torch {facts['torch']} (CUDA build: {facts.get('cuda_build') or 'none'}); CUDA: "
             + (f"available ({gpus})" if cuda["available"] else "not available"),
         )
     else:
         error = facts.get("torch_error", "unknown error")
-        say(f"torch：无法导入（{error}）", f"torch: not importable ({error})")
+        say(zh=f"torch：无法导入（{error}）", en=f"torch: not importable ({error})")
     if "numpy" in facts:
         click.echo(f"numpy {facts['numpy']}")
     scratch = report.get("scratch")
@@ -72,55 +72,55 @@ def _render_text(report: dict[str, Any], lang: str) -> None:
         mib, files = scratch["quota_bytes"] >> 20, scratch["quota_files"]
         private = scratch["private_tmpfs"]
         say(
-            f"执行器临时空间配额：{mib} MiB、{files} 个文件"
+            zh=f"执行器临时空间配额：{mib} MiB、{files} 个文件"
             + ("（私有的 noexec tmpfs）" if private else "（在两次检查之间统计）"),
-            f"Executor scratch quota: {mib} MiB, {files} files "
+            en=f"Executor scratch quota: {mib} MiB, {files} files "
             + ("(a private noexec tmpfs)" if private else "(counted between checks)"),
         )
     say(
-        "执行器中的可执行内存：在 CPU 上由 seccomp 拒绝（执行器和评测进程中都关闭了 oneDNN；"
+        zh="执行器中的可执行内存：在 CPU 上由 seccomp 拒绝（执行器和评测进程中都关闭了 oneDNN；"
         "冒烟测试在该过滤器下运行 conv2d 和一次 1024² 的矩阵乘法）",
-        "Executable memory in the executor: refused by seccomp on CPU (oneDNN is off there and in "
+        en="Executable memory in the executor: refused by seccomp on CPU (oneDNN is off there and in "
         "the judge; the smoke test runs conv2d and a 1024² matmul under the filter)",
     )
     for device, result in report["smoke"].items():
         if result["ok"]:
             say(
-                f"沙箱冒烟测试（{device}）：通过——torch 在加固的子进程中完成了前向和反向传播、"
+                zh=f"沙箱冒烟测试（{device}）：通过——torch 在加固的子进程中完成了前向和反向传播、"
                 f"conv2d 和一次大矩阵乘法（{result['seconds']:.2f} 秒）",
-                f"Sandboxed smoke test ({device}): ok — torch ran forward/backward, conv2d and a "
+                en=f"Sandboxed smoke test ({device}): ok — torch ran forward/backward, conv2d and a "
                 f"large matmul in a hardened child ({result['seconds']:.2f} s)",
             )
         else:
             say(
-                f"沙箱冒烟测试（{device}）：失败——{result['reason']}",
-                f"Sandboxed smoke test ({device}): FAILED — {result['reason']}",
+                zh=f"沙箱冒烟测试（{device}）：失败——{result['reason']}",
+                en=f"Sandboxed smoke test ({device}): FAILED — {result['reason']}",
             )
         for name, why in sorted(result.get("failures", {}).items()):
             say(
-                f"  探测时 {name} 层可用，但它在该子进程中失败了：{why}",
-                f"  layer {name} failed in that child although the probe found it: {why}",
+                zh=f"  探测时 {name} 层可用，但它在该子进程中失败了：{why}",
+                en=f"  layer {name} failed in that child although the probe found it: {why}",
             )
     for note in report["notes"]:
         if lang != "zh":
             click.echo(f"note: {note['en']}")
         click.echo(f"注意：{note['zh']}")
     for problem in report["problems"]:
-        say(f"问题：{problem}", f"PROBLEM: {problem}")
+        say(zh=f"问题：{problem}", en=f"PROBLEM: {problem}")
     _render_log(report["log"], lang)
     if not report["essential_complete"]:
         say(
-            "此机器缺少必需的沙箱层，或 torch 无法在沙箱中运行；"
+            zh="此机器缺少必需的沙箱层，或 torch 无法在沙箱中运行；"
             "`grader grade --require-sandbox` 将拒绝评分。",
-            "An essential layer is missing or torch cannot run sandboxed here; "
+            en="An essential layer is missing or torch cannot run sandboxed here; "
             "`grader grade --require-sandbox` would refuse to grade.\n"
             "此机器缺少必需的沙箱层，或 torch 无法在沙箱中运行；"
             "`grader grade --require-sandbox` 将拒绝评分。",
         )
     elif not report["complete"]:
         say(
-            "必需的沙箱层均已启用；部分附加层不可用，只有 `--require-sandbox=all` 会拒绝评分。",
-            "The essential layers are active; some extra layers are not, so only "
+            zh="必需的沙箱层均已启用；部分附加层不可用，只有 `--require-sandbox=all` 会拒绝评分。",
+            en="The essential layers are active; some extra layers are not, so only "
             "`--require-sandbox=all` would refuse to grade.\n"
             "必需的沙箱层均已启用；部分附加层不可用，只有 `--require-sandbox=all` 会拒绝评分。",
         )

@@ -489,3 +489,47 @@ def test_grade_usage_errors_in_chinese(tmp_path: Path) -> None:
         GRADER_LANG="zh",
     )
     assert own.stderr.strip() == "error: submission file nowhere.py does not exist"
+
+
+# -- learner commands' own usage errors ---------------------------------------------------------
+
+
+def test_quiz_and_show_usage_errors_in_chinese(tmp_path: Path) -> None:
+    """`grader quiz` without a terminal and `grader show` with the wrong seed options refuse in
+    Chinese under grader --lang zh, and quiz's own --lang zh gives 错误： too."""
+    course = ("--course", str(COURSE))
+    tty = run("--lang", "zh", "quiz", *course, cwd=tmp_path, tmp_path=tmp_path)
+    own = run("quiz", "--lang", "zh", *course, cwd=tmp_path, tmp_path=tmp_path)
+    message = "错误：grader quiz 需要终端（标准输入和标准输出都必须是 TTY）"
+    assert (tty.returncode, tty.stderr.strip()) == (2, message)
+    assert (own.returncode, own.stderr.strip()) == (2, message)
+    which = run(
+        "--lang", "zh", "show", "gen-broadcast-add-shape", *course, cwd=tmp_path, tmp_path=tmp_path
+    )
+    assert which.stderr.strip() == "错误：请给出 --seed，或者同时给出 --learner 和 --attempt"
+    unknown = run(
+        "--lang", "zh", "show", "nope", "--seed", "1", *course, cwd=tmp_path, tmp_path=tmp_path
+    )
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == (
+        f"错误：{COURSE / 'questions'}/generated/ 中没有参数化题目 'nope'"
+    )
+    english = run("show", "nope", "--seed", "1", *course, cwd=tmp_path, tmp_path=tmp_path)
+    assert english.stderr.strip() == (
+        f"error: no parametrised question 'nope' in {COURSE / 'questions'}/generated/"
+    )
+    assert typography([tty.stderr, which.stderr]) == []
+
+
+def test_quiz_unknown_bank_in_chinese(tmp_path: Path) -> None:
+    """An unknown --bank is named, with the nearest bank and the course's banks, in Chinese
+    (run_quiz checks names before it opens the app)."""
+    from grader.cli.quiz import run_quiz
+    from grader.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        run_quiz(banks=("tin",), lang="zh", course=COURSE, data_dir=tmp_path)
+    assert caught.value.message == "未知的题库 'tin'（是不是 'tiny'？）；本课程有：tiny"
+    with pytest.raises(UsageError) as caught:
+        run_quiz(banks=("tin",), lang="en", course=COURSE, data_dir=tmp_path)
+    assert caught.value.message.startswith("unknown bank 'tin' (did you mean 'tiny'?); ")
