@@ -303,6 +303,11 @@ def test_doctor_report_in_chinese(tmp_path: Path) -> None:
         "Sandbox layers / 沙箱层 (probed in throwaway children, running as "
     )
     assert "  essential (--require-sandbox needs each one):" in en.stdout.splitlines()
+    level = run("--lang", "zh", "doctor", "--require-sandbox=x", cwd=tmp_path, tmp_path=tmp_path)
+    assert level.returncode == 2
+    assert level.stderr.splitlines()[-1] == (
+        "Error: --require-sandbox=x：请用 --require-sandbox（必需层）或 --require-sandbox=all（所有层）"
+    )  # click's own frame (Usage:, Error:) stays English
 
 
 # -- grader batch and grader merge -------------------------------------------------------------
