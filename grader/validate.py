@@ -87,9 +87,12 @@ class ValidationReport:
     def ok(self) -> bool:
         return not self.problems
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
         """``ok: 5 banks (106 questions), 1 exercise`` or ``3 problems in ...``, then
-        ``; 2 warnings`` when there are any."""
+        ``; 2 warnings`` when there are any; in Chinese when ``lang`` is ``zh``
+        (``通过：5 个题库（106 道题）、1 个练习``)."""
+        if lang == "zh":
+            return self._summary_zh()
         what = (
             f"{_plural(self.banks, 'bank')} ({_plural(self.questions, 'question')}), "
             f"{_plural(self.exercises, 'exercise')}"
@@ -98,6 +101,13 @@ class ValidationReport:
         if self.ok:
             return f"ok: {what}{warned}"
         return f"{_plural(len(self.problems), 'problem')} in {what}{warned}"
+
+    def _summary_zh(self) -> str:
+        what = f"{self.banks} 个题库（{self.questions} 道题）、{self.exercises} 个练习"
+        warned = f"；{len(self.warnings)} 条警告" if self.warnings else ""
+        if self.ok:
+            return f"通过：{what}{warned}"
+        return f"在 {what}中发现 {len(self.problems)} 个问题{warned}"
 
 
 def _plural(n: int, word: str) -> str:

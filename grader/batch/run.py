@@ -216,6 +216,7 @@ def run_batch(
     retries: int = 2,
     require_sandbox: bool | str | None = False,
     show_progress: bool = True,
+    progress_lang: Lang = "en",
     worker_factory: WorkerFactory | None = None,
     warn: Warn | None = None,
     backend: str = "local",
@@ -232,7 +233,8 @@ def run_batch(
     ``require_sandbox`` a missing sandbox layer stops the whole batch with SandboxError (exit 4)
     before anything is graded without it; on Ray a node that lacks one is refused (and named),
     and the batch stops only when every node is. ``ray_address``: the cluster (default
-    ``RAY_ADDRESS``, else a local instance).
+    ``RAY_ADDRESS``, else a local instance). ``progress_lang``: the language of the progress
+    bar (``lang`` is that of the results).
     """
     started = time.monotonic()
     cpu_at_start = _cpu_seconds()
@@ -277,7 +279,7 @@ def run_batch(
                     journal.clear()
                 rows, todo, reused = _plan(subs, loaded, hashes, settings, journal, out)
                 driver = _Driver(loaded=loaded, out=out, journal=journal, lang=lang)
-                bar = progress_bar(len(todo), reused, show_progress)
+                bar = progress_bar(len(todo), reused, show_progress, progress_lang)
                 try:
                     _grade_all(driver, runner, todo, rows, bar, retries, attempts, say)
                 finally:

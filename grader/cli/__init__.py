@@ -123,8 +123,9 @@ def _available(name: str) -> bool:
     "--lang",
     type=click.Choice(["zh", "en"]),
     default=None,
-    help="Language of every command's output and of the app (as GRADER_LANG=zh|en does); a "
-    "command's own --lang still wins. Default: GRADER_LANG, else the locale.",
+    help="Language of the app and of what commands print for people (as GRADER_LANG=zh|en "
+    "does); a command's own --lang still wins. JSON, CSV, JUnit and problem lines keep one form; "
+    "README.md lists what stays English. Default: GRADER_LANG, else the locale.",
 )
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool, lang: str | None) -> None:
@@ -164,6 +165,17 @@ def _start_log(verbose: bool) -> None:
     )
 
 
+def _error_prefix(message: str) -> str:
+    """``错误：`` before a message written in Chinese, else ``error: ``. The message decides, not
+    GRADER_LANG: a command's own --lang may have chosen its language, and a message not (yet)
+    translated stays English. Chinese only quoted (a bank's name in 'single quotes') does not
+    make an English message Chinese."""
+    import re
+
+    unquoted = re.sub(r"'[^']*'|\"[^\"]*\"|“[^”]*”", "", message)
+    return "错误：" if re.search("[\u4e00-\u9fff]", unquoted) else "error: "
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``grader`` console script; maps errors to exit codes."""
     try:
@@ -179,11 +191,13 @@ def main(argv: list[str] | None = None) -> Any:
             exc.message,
             exc_info=fault,
         )
-        click.echo(f"error: {exc.message}", err=True)
+        click.echo(f"{_error_prefix(exc.message)}{exc.message}", err=True)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         log.debug("interrupted")
-        click.echo("interrupted", err=True)
+        from grader.i18n import default_lang
+
+        click.echo("已中断" if default_lang() == "zh" else "interrupted", err=True)
         sys.exit(130)
     except Exception:
         log.critical("unexpected error", exc_info=True)

@@ -12,6 +12,7 @@ import click
 
 from grader.batch.backends import BACKENDS
 from grader.cli.options import SandboxCommand, course_option, require_sandbox_option
+from grader.i18n import Lang, Text
 
 if TYPE_CHECKING:
     from grader.batch.run import BatchReport
@@ -74,7 +75,7 @@ def _stop_on_sigterm() -> None:
     default="en",
     show_default=True,
     help="Language of the `output` text in each result JSON (both languages are always in "
-    "`messages`).",
+    "`messages`), and of the summary on stderr [default of the summary: grader --lang].",
 )
 @course_option
 @require_sandbox_option("Stop before grading or writing anything")
@@ -113,9 +114,14 @@ def batch(
     3 some grades skipped (e.g. a CUDA exercise without a GPU); 4 some submissions could not be
     graded (status grader-error, no score; run again to retry them), or --require-sandbox
     found a sandbox layer missing.
+
+    The summary on stderr follows --lang, else `grader --lang` (GRADER_LANG); the line on where
+    the grades ran and their CPU cost (read by benchmarks/batch.py) and the warnings about
+    skipped files stay in English.
     """
     from grader.batch.run import run_batch
 
+    shown = _summary_lang(click.get_current_context(), lang)
     _stop_on_sigterm()
     try:
         report = run_batch(
@@ -131,23 +137,49 @@ def batch(
             lang=lang,  # type: ignore[arg-type]
             require_sandbox=require_sandbox,
             show_progress=not quiet,
+            progress_lang=shown,
         )
     except (KeyboardInterrupt, _Stopped) as exc:
-        click.echo(
-            f"stopped: the grades finished so far are in {out / 'gradebook.csv'} and the "
-            "journal; run the same command again to grade the rest",
-            err=True,
-        )
+        click.echo(_STOPPED.get(shown).format(gradebook=out / "gradebook.csv"), err=True)
         sys.exit(143 if isinstance(exc, _Stopped) else 130)
     rate = report.graded / report.seconds if report.seconds > 0 else 0.0
-    click.echo(
-        f"graded {report.graded} ({rate:.2f}/s), reused {report.reused} from the journal, "
-        f"{report.grader_errors} grader errors, {report.skipped} skipped in "
-        f"{report.seconds:.1f} s -> {out / 'gradebook.csv'}",
-        err=True,
-    )
+    counts = {
+        "graded": report.graded,
+        "rate": rate,
+        "reused": report.reused,
+        "errors": report.grader_errors,
+        "skipped": report.skipped,
+        "seconds": report.seconds,
+        "gradebook": out / "gradebook.csv",
+    }
+    click.echo(_GRADED.get(shown).format(**counts), err=True)
     click.echo(machinery_line(report), err=True)
     sys.exit(report.exit_code)
+
+
+_GRADED = Text(
+    zh="评了 {graded} 份（每秒 {rate:.2f} 份），沿用续评记录中的 {reused} 份，评分器出错 {errors} 份，"
+    "跳过 {skipped} 份，用时 {seconds:.1f} 秒 -> {gradebook}",
+    en="graded {graded} ({rate:.2f}/s), reused {reused} from the journal, {errors} grader errors, "
+    "{skipped} skipped in {seconds:.1f} s -> {gradebook}",
+)
+"""The summary of a finished batch (stderr)."""
+_STOPPED = Text(
+    zh="已停止：目前评完的成绩在 {gradebook} 和续评记录（journal）中；再运行同一条命令即可评完其余的提交",
+    en="stopped: the grades finished so far are in {gradebook} and the journal; run the same "
+    "command again to grade the rest",
+)
+"""What a batch stopped by Ctrl-C or SIGTERM says (stderr)."""
+
+
+def _summary_lang(ctx: click.Context, lang: str) -> Lang:
+    """The language of the summary: batch's own --lang when given, else `grader --lang`."""
+    from click.core import ParameterSource
+
+    from grader.i18n import default_lang
+
+    given = ctx.get_parameter_source("lang") is ParameterSource.COMMANDLINE
+    return ("zh" if lang == "zh" else "en") if given else default_lang()
 
 
 def machinery_line(report: BatchReport) -> str:

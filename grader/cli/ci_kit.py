@@ -38,12 +38,18 @@ def ci_kit(
     after upgrading the grader.
     """
     from grader.ci_kit import write_kit
+    from grader.i18n import Text, default_lang
 
+    lang = default_lang()
     kit = write_kit(dest, wheel=wheel, torch_spec=torch_spec, per_job=students_per_job, force=force)
-    click.echo(f"wrote {kit.wheel.path} (sha256 {kit.wheel.sha256})", err=True)
-    click.echo(f"wrote {kit.workflow}", err=True)
-    click.echo(
-        f"next: git add {kit.workflow.relative_to(dest)} {kit.wheel.path.parent.relative_to(dest)}"
-        " && git commit, then see templates/README.md",
-        err=True,
+    wrote = Text(zh="已写出 {path}", en="wrote {path}")
+    hashed = Text(zh="{path}（sha256 {sha256}）", en="{path} (sha256 {sha256})")
+    wheel_line = hashed.get(lang).format(path=kit.wheel.path, sha256=kit.wheel.sha256)
+    click.echo(wrote.get(lang).format(path=wheel_line), err=True)
+    click.echo(wrote.get(lang).format(path=kit.workflow), err=True)
+    add = f"git add {kit.workflow.relative_to(dest)} {kit.wheel.path.parent.relative_to(dest)}"
+    then = Text(
+        zh="下一步：{add} && git commit，然后参看 templates/README.md",
+        en="next: {add} && git commit, then see templates/README.md",
     )
+    click.echo(then.get(lang).format(add=add), err=True)

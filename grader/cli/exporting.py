@@ -48,20 +48,26 @@ def export_questions(
     Credits are rounded to Moodle's list of grades, and each rounding is reported. GIFT holds
     one language and no tags, difficulty or hints (the id becomes the question's title): the
     report lists what it loses.
+
+    --lang is the language of the exported texts; the report's headers and summary follow
+    `grader --lang` (GRADER_LANG), and its items (what a question loses, each rounding) are in
+    English.
     """
     from grader.course import resolve_course
+    from grader.i18n import Text, default_lang
     from grader.interop.exporter import export_banks, select_banks
 
     chosen, loaded = select_banks(resolve_course(course), banks)
     report = export_banks(chosen, out, fmt, lang)
-    text = report.render()
+    shown = default_lang()
+    text = report.render(shown)
     if text:
         click.echo(text)
     if loaded.problems:
-        click.echo(
-            f"note: {len(loaded.problems)} problem(s) in the banks left some questions out; run "
-            "`grader validate`",
-            err=True,
+        note = Text(
+            zh="注意：题库中有 {n} 个问题，有些题目因此没有导出；请运行 `grader validate`",
+            en="note: {n} problem(s) in the banks left some questions out; run `grader validate`",
         )
-    click.echo(report.summary(), err=True)
+        click.echo(note.get(shown).format(n=len(loaded.problems)), err=True)
+    click.echo(report.summary(shown), err=True)
     raise SystemExit(int(report.exit_code))

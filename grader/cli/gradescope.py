@@ -25,7 +25,8 @@ from grader.cli.options import course_option, torch_option
     type=click.Choice(["en", "zh"]),
     default="en",
     show_default=True,
-    help="Language of the feedback students read on Gradescope.",
+    help="Language of the feedback students read on Gradescope, and of this command's messages "
+    "[default of the messages: grader --lang].",
 )
 def gradescope(
     exercise: str,
@@ -42,13 +43,22 @@ def gradescope(
     `<exercise-id>.py`; each grade goes to /autograder/results/results.json. A CUDA exercise
     is refused: Gradescope has no GPU.
     """
+    from click.core import ParameterSource
+
     from grader.course import resolve_course
     from grader.errors import UsageError
     from grader.exercises.loader import find_exercise
     from grader.gradescope import build_bundle
+    from grader.i18n import Text, default_lang
 
+    given = click.get_current_context().get_parameter_source("lang") is ParameterSource.COMMANDLINE
+    shown = lang if given else default_lang()
     if out.suffix != ".zip":
-        raise UsageError(f"{out}: the bundle is a zip file; name it <something>.zip")
+        not_zip = Text(
+            zh="{out}：这个包是 zip 文件，请命名为 <名称>.zip",
+            en="{out}: the bundle is a zip file; name it <something>.zip",
+        )
+        raise UsageError(not_zip.get(shown).format(out=out))
     active = resolve_course(course)
     ex = find_exercise(exercise, active.exercises, active.solutions)
     if active.bundled_exercises:
@@ -56,4 +66,8 @@ def gradescope(
 
         click.echo(f"warning: {BUNDLED_WARNING}", err=True)
     build_bundle(ex, out, wheel=wheel, torch_spec=torch_spec, lang=lang)  # type: ignore[arg-type]
-    click.echo(f"wrote {out}: upload it as the autograder of '{ex.id}'", err=True)
+    wrote = Text(
+        zh="已写出 {out}：把它上传为 '{id}' 的 autograder",
+        en="wrote {out}: upload it as the autograder of '{id}'",
+    )
+    click.echo(wrote.get(shown).format(out=out, id=ex.id), err=True)

@@ -15,7 +15,7 @@ from grader.cli.options import (
     require_sandbox_option,
 )
 from grader.errors import UsageError
-from grader.i18n import default_lang
+from grader.i18n import Text, default_lang
 
 
 def _options(func: click.decorators.FC) -> click.decorators.FC:
@@ -82,11 +82,16 @@ def _run(kind: Literal["hidden", "public"], options: dict[str, Any]) -> None:
     from grader.runner.reports import render_json, render_junit, render_text
 
     submission: Path = options["submission"]
-    if not submission.exists():
-        raise UsageError(f"submission file {submission} does not exist")
-    if submission.is_dir():
-        raise UsageError(f"{submission} is a folder; pass the submission's .py file")
     chosen = options["lang"] or default_lang()
+    if not submission.exists():
+        missing = Text(zh="提交文件 {path} 不存在", en="submission file {path} does not exist")
+        raise UsageError(missing.get(chosen).format(path=submission))
+    if submission.is_dir():
+        folder = Text(
+            zh="{path} 是文件夹；请给出提交的 .py 文件",
+            en="{path} is a folder; pass the submission's .py file",
+        )
+        raise UsageError(folder.get(chosen).format(path=submission))
     result = grade_file(
         options["exercise"],
         submission,

@@ -53,15 +53,26 @@ def export_student(
     from grader.course import resolve_course
     from grader.errors import UsageError
     from grader.handout import export_student as write_handout
+    from grader.i18n import Text, default_lang
 
+    lang = default_lang()
     if wheel is not None and no_wheel:
-        raise UsageError("--wheel and --no-wheel contradict each other")
+        contradict = Text(
+            zh="--wheel 和 --no-wheel 互相矛盾", en="--wheel and --no-wheel contradict each other"
+        )
+        raise UsageError(contradict.get(lang))
     pinned: Path | bool = False if no_wheel else (wheel if wheel is not None else True)
     report = write_handout(
         resolve_course(course), out, answers=answers, wheel=pinned, torch_spec=torch_spec
     )
-    kept = "with answers" if answers else "without answers"
-    click.echo(
-        f"wrote {report.banks} banks ({kept}) and {report.exercises} exercises to {out}",
-        err=True,
+    wrote = Text(
+        zh="已把 {banks} 个题库（{kept}）和 {exercises} 个练习写到 {out}",
+        en="wrote {banks} banks ({kept}) and {exercises} exercises to {out}",
     )
+    kept = (
+        Text(zh="含答案", en="with answers")
+        if answers
+        else Text(zh="不含答案", en="without answers")
+    )
+    counts = {"banks": report.banks, "exercises": report.exercises, "out": out}
+    click.echo(wrote.get(lang).format(kept=kept.get(lang), **counts), err=True)

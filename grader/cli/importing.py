@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from grader.cli.options import format_option
+from grader.i18n import Text
 
 
 @click.command(
@@ -65,17 +66,25 @@ def import_questions(
     Types that do not fit (calculated, cloze, matching, drag-and-drop, descriptions) are listed
     with their name and place in the file, and skipped. Ids come from Moodle's idnumber, else
     the name or GIFT title, and stay the same on every re-import.
+
+    The report's headers and summary follow `grader --lang` (GRADER_LANG); its items (what was
+    skipped and why, path:line of a broken file) are in English.
     """
+    from grader.i18n import default_lang
     from grader.interop.importer import import_files
 
+    lang = default_lang()
     report = import_files(list(files), out, bank=bank, lang_map=lang_map, force=force)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        text = report.render()
+        text = report.render(lang)
         if text:
             click.echo(text)
     if report.registered:
-        click.echo(f"added {report.registered} ids to {out.parent / 'ids.txt'}", err=True)
-    click.echo(report.summary(), err=True)
+        added = Text(zh="已把 {n} 个 id 加入 {registry}", en="added {n} ids to {registry}")
+        click.echo(
+            added.get(lang).format(n=report.registered, registry=out.parent / "ids.txt"), err=True
+        )
+    click.echo(report.summary(lang), err=True)
     raise SystemExit(int(report.exit_code))

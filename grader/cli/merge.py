@@ -22,7 +22,8 @@ import click
     type=click.Choice(["en", "zh"]),
     default="en",
     show_default=True,
-    help="Language of the messages in junit.xml.",
+    help="Language of the messages in junit.xml, and of the summary on stderr [default of the "
+    "summary: grader --lang].",
 )
 @click.option(
     "--roster",
@@ -44,10 +45,15 @@ def merge(
 
     Exit status: 0 merged; 2 a folder is not a batch output, or a row is in two folders;
     3 some rows are skipped; 4 some rows are grader errors (nothing graded for them).
+    The summary on stderr follows --lang, else `grader --lang` (GRADER_LANG); the errors about
+    a folder or a row are in English.
     """
     import sys
 
+    from click.core import ParameterSource
+
     from grader.batch.merge import merge_outputs, roster_students
+    from grader.i18n import Text, default_lang
 
     rows = merge_outputs(
         list(folders),
@@ -57,7 +63,13 @@ def merge(
         exercise=exercise,
     )
     statuses = [r.status for r in rows]
-    click.echo(f"merged {len(rows)} rows from {len(folders)} folders -> {out}", err=True)
+    given = click.get_current_context().get_parameter_source("lang") is ParameterSource.COMMANDLINE
+    merged = Text(
+        zh="已把 {folders} 个文件夹的 {rows} 行合并 -> {out}",
+        en="merged {rows} rows from {folders} folders -> {out}",
+    )
+    summary = merged.get(lang if given else default_lang())
+    click.echo(summary.format(rows=len(rows), folders=len(folders), out=out), err=True)
     if "grader-error" in statuses:
         sys.exit(4)
     sys.exit(3 if "skipped" in statuses else 0)

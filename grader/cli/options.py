@@ -80,11 +80,14 @@ class SandboxCommand(click.Command):
             if arg.startswith("--require-sandbox="):
                 level = arg.split("=", 1)[1]
                 if level not in ("essential", "all"):
-                    raise click.UsageError(
-                        f"{arg}: use --require-sandbox (the essential layers) or "
+                    from grader.i18n import Text, default_lang
+
+                    levels = Text(
+                        zh="{arg}：请用 --require-sandbox（必需层）或 --require-sandbox=all（所有层）",
+                        en="{arg}: use --require-sandbox (the essential layers) or "
                         "--require-sandbox=all (every layer)",
-                        ctx,
                     )
+                    raise click.UsageError(levels.get(default_lang()).format(arg=arg), ctx)
                 rewritten += [_LEVEL_OPTION, level]
             else:
                 rewritten.append(arg)

@@ -10,8 +10,53 @@ import click
 
 from grader.cli.options import course_option, data_dir_option
 from grader.errors import UsageError
+from grader.i18n import Text, default_lang
 
 __all__ = ["progress"]
+
+_SAY = {
+    "exported": Text(zh="已把 {n} 条作答导出到 {file}", en="exported {n} answers to {file}"),
+    "not_json": Text(zh="{file}:{line}: 不是 JSON：{msg}", en="{file}:{line}: not JSON: {msg}"),
+    "elsewhere": Text(
+        zh="注意：这份导出来自课程 {source!r}，已导入到 {key!r}",
+        en="note: the export came from course {source!r}; imported into {key!r}",
+    ),
+    "imported": Text(zh="已导入：{summary}", en="imported {summary}"),
+    "confirm": Text(
+        zh="删除课程 {key!r} 的全部进度（{count} 条作答，{path}）吗？",
+        en="Delete all progress of course {key!r} ({count} answers, {path})?",
+    ),
+    "reset": Text(
+        zh="课程 {key!r} 的进度已重置（删除了 {count} 条作答）",
+        en="progress of course {key!r} reset ({count} answers deleted)",
+    ),
+}
+"""What the subcommands say, in the language of `grader --lang`."""
+_TABLES = {
+    "answers": Text(zh="作答", en="answers"),
+    "reviews": Text(zh="复习", en="reviews"),
+    "cards": Text(zh="卡片", en="cards"),
+    "sessions": Text(zh="测验", en="sessions"),
+    "exercise_runs": Text(zh="练习运行", en="exercise_runs"),
+    "exercise_starts": Text(zh="开始练习", en="exercise_starts"),
+    "exercise_cards": Text(zh="练习卡片", en="exercise_cards"),
+    "exercise_reviews": Text(zh="练习复习", en="exercise_reviews"),
+    "exercise_review_open": Text(zh="进行中的练习复习", en="exercise_review_open"),
+}
+"""The rows an import counts, by table."""
+
+
+def _say(what: str, /, **values: object) -> str:
+    return _SAY[what].get(default_lang()).format(**values)
+
+
+def _imported(added: dict[str, int]) -> str:
+    """``3 answers, 1 reviews, ...``; in Chinese ``作答 3、复习 1、...``."""
+    if default_lang() != "zh":
+        return ", ".join(f"{n} {table}" for table, n in added.items())
+    return "、".join(
+        f"{_TABLES[table].zh if table in _TABLES else table} {n}" for table, n in added.items()
+    )
 
 
 def _open(course: Path | None, data_dir: str | None):
@@ -48,7 +93,7 @@ def export_cmd(file: str, course: Path | None, data_dir: str | None) -> None:
     else:
         with open(file, "w", encoding="utf-8") as out:
             out.write(text + "\n")
-        click.echo(f"exported {len(data['answers'])} answers to {file}", err=True)
+        click.echo(_say("exported", n=len(data["answers"]), file=file), err=True)
 
 
 @progress.command("import")
@@ -68,7 +113,7 @@ def import_cmd(file: str, course: Path | None, data_dir: str | None) -> None:
     except OSError as exc:
         raise UsageError(f"{file}: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{file}:{exc.lineno}: not JSON: {exc.msg}") from None
+        raise UsageError(_say("not_json", file=file, line=exc.lineno, msg=exc.msg)) from None
     key, store = _open(course, data_dir)
     with store:
         try:
@@ -76,11 +121,8 @@ def import_cmd(file: str, course: Path | None, data_dir: str | None) -> None:
         except ValueError as exc:
             raise UsageError(f"{file}: {exc}") from None
     if isinstance(data, dict) and data.get("course") not in (None, key):
-        click.echo(
-            f"note: the export came from course {data['course']!r}; imported into {key!r}", err=True
-        )
-    summary = ", ".join(f"{n} {table}" for table, n in added.items())
-    click.echo(f"imported {summary}", err=True)
+        click.echo(_say("elsewhere", source=data["course"], key=key), err=True)
+    click.echo(_say("imported", summary=_imported(added)), err=True)
 
 
 @progress.command("reset")
@@ -96,10 +138,7 @@ def reset_cmd(yes: bool, course: Path | None, data_dir: str | None) -> None:
     with store:
         count = len(store.answers())
         if not yes:
-            click.confirm(
-                f"Delete all progress of course {key!r} ({count} answers, {store.path})?",
-                abort=True,
-            )
+            click.confirm(_say("confirm", key=key, count=count, path=store.path), abort=True)
         store.reset()
         reset_exercises(store)
-    click.echo(f"progress of course {key!r} reset ({count} answers deleted)", err=True)
+    click.echo(_say("reset", key=key, count=count), err=True)

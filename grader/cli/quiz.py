@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from grader.cli.options import course_option, data_dir_option
-from grader.errors import UsageError, did_you_mean
+from grader.errors import UsageError, closest, did_you_mean
+from grader.i18n import Text
 
 __all__ = ["quiz", "run_quiz"]
 
@@ -20,14 +21,27 @@ LISTED_NAMES = 20
 """Up to this many known names are listed in an unknown-name error; more are only counted."""
 
 
-def _check_names(kind: str, given: Iterable[str], known: list[str]) -> None:
+_KINDS_ZH = {"bank": "题库", "tag": "标签", "question": "题目"}
+
+
+def _check_names(kind: str, given: Iterable[str], known: list[str], lang: str = "en") -> None:
     for name in given:
-        if name not in known:
+        if name in known:
+            continue
+        if lang == "zh":
+            what = _KINDS_ZH.get(kind, kind)
+            match = closest(name, known)
+            hint = f"（是不是 '{match}'？）" if match is not None else ""
             if len(known) <= LISTED_NAMES:
-                listing = f"the course has: {', '.join(known) or 'none'}"
-            else:  # hundreds of question ids would bury the suggestion
-                listing = f"the course has {len(known)} {kind}s (`grader list` shows its banks)"
-            raise UsageError(f"unknown {kind} '{name}'{did_you_mean(name, known)}; {listing}")
+                listing = f"本课程有：{'、'.join(known) or '（无）'}"
+            else:
+                listing = f"本课程有 {len(known)} 个{what}（`grader list` 可列出题库）"
+            raise UsageError(f"未知的{what} '{name}'{hint}；{listing}")
+        if len(known) <= LISTED_NAMES:
+            listing = f"the course has: {', '.join(known) or 'none'}"
+        else:  # hundreds of question ids would bury the suggestion
+            listing = f"the course has {len(known)} {kind}s (`grader list` shows its banks)"
+        raise UsageError(f"unknown {kind} '{name}'{did_you_mean(name, known)}; {listing}")
 
 
 def run_quiz(
@@ -93,10 +107,15 @@ def _run_quiz(
     from grader.study.context import Study
     from grader.study.duration import parse_duration
 
+    shown = lang or default_lang()
     time_limit_s: float | None = None
     if time_limit is not None:
         if mode not in (None, "exam"):
-            raise UsageError("--time sets an exam's time limit; use it with --mode exam")
+            exam_only = Text(
+                zh="--time 设置的是考试的时限；请与 --mode exam 一起使用",
+                en="--time sets an exam's time limit; use it with --mode exam",
+            )
+            raise UsageError(exam_only.get(shown))
         try:
             time_limit_s = float(parse_duration(time_limit))
         except ValueError as exc:
@@ -110,9 +129,9 @@ def _run_quiz(
             "those questions are left out (run `grader validate`)",
             err=True,
         )
-    _check_names("bank", banks, study.catalog.bank_ids)
-    _check_names("tag", tags, study.catalog.tags)
-    _check_names("question", questions, list(study.catalog.questions))
+    _check_names("bank", banks, study.catalog.bank_ids, shown)
+    _check_names("tag", tags, study.catalog.tags, shown)
+    _check_names("question", questions, list(study.catalog.questions), shown)
     from grader.tui.app import QuizApp, StartOptions
     from grader.tui.grading_job import GradingService
 
@@ -275,7 +294,13 @@ def quiz(**options: Any) -> None:
 
         read_exam_file(Path(exam_file))  # a damaged file is named first, terminal or not
     if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError("grader quiz needs a terminal (stdin and stdout must be a TTY)")
+        from grader.i18n import default_lang
+
+        no_tty = Text(
+            zh="grader quiz 需要终端（标准输入和标准输出都必须是 TTY）",
+            en="grader quiz needs a terminal (stdin and stdout must be a TTY)",
+        )
+        raise UsageError(no_tty.get(options.get("lang") or default_lang()))
     if exam_file is not None:
         from grader.cli.exam import run_exam_file
 

@@ -45,20 +45,21 @@ def show(
     from grader.bank.params import cached_entry, derive_seed, find_template
     from grader.course import resolve_course
     from grader.errors import UsageError
+    from grader.i18n import default_lang
     from grader.study.paths import instance_cache_dir
 
+    shown = default_lang()
     if seed is None and (learner is None or attempt is None):
-        raise UsageError("give --seed, or both --learner and --attempt")
+        raise UsageError(_ERRORS["which"].get(shown))
     if seed is not None and (learner is not None or attempt is not None):
-        raise UsageError("give --seed or --learner/--attempt, not both")
+        raise UsageError(_ERRORS["both"].get(shown))
     active = resolve_course(course)
     template, problems = find_template(active.questions, question_id)
     if template is None:
         if problems:
             raise UsageError("\n".join(str(p) for p in problems))
-        raise UsageError(
-            f"no parametrised question '{question_id}' in {active.questions}/generated/"
-        )
+        where = f"{active.questions}/generated/"
+        raise UsageError(_ERRORS["unknown"].get(shown).format(id=question_id, where=where))
     if seed is None:
         assert learner is not None and attempt is not None
         seed = derive_seed(learner, question_id, attempt)
@@ -93,6 +94,20 @@ def _values(template: Any, seed: int, draw: int) -> dict[str, str]:
         return {}
 
 
+_ERRORS = {
+    "which": Text(
+        zh="请给出 --seed，或者同时给出 --learner 和 --attempt",
+        en="give --seed, or both --learner and --attempt",
+    ),
+    "both": Text(
+        zh="--seed 与 --learner/--attempt 只能给出一种",
+        en="give --seed or --learner/--attempt, not both",
+    ),
+    "unknown": Text(
+        zh="{where} 中没有参数化题目 '{id}'", en="no parametrised question '{id}' in {where}"
+    ),
+}
+"""The usage errors of `grader show`, in the language of `grader --lang`."""
 _LABELS = {
     "seed": Text(zh="随机种子", en="seed"),
     "params": Text(zh="参数：", en="params: "),

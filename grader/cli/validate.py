@@ -8,6 +8,14 @@ import click
 
 from grader.cli.options import course_option
 from grader.errors import ExitCode
+from grader.i18n import Text
+
+_ADDED = Text(zh="已把 {n} 个 id 加入 {registry}", en="added {n} id{s} to {registry}")
+"""What ``--update-ids`` did to one registry (stderr)."""
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 def display_path(path: Path) -> Path:
@@ -69,7 +77,11 @@ def validate(
     block, which `grader verify` runs (questions/README.md, "Verified claims"); for the banks
     listed in the questions folder's verify_pending.txt this is a warning, which does not fail
     the run.
+
+    The summary on stderr follows `grader --lang` (GRADER_LANG); the problem lines keep their
+    `path:line: id: message` form, with the message in English.
     """
+    from grader.i18n import default_lang
     from grader.validate import validate_paths
 
     if not paths:
@@ -84,11 +96,14 @@ def validate(
     report = validate_paths(
         paths, update_ids=update_ids, cache=not no_cache, typography=not no_typography
     )
+    lang = default_lang()
     for registry, added in report.ids_added.items():
-        click.echo(f"added {len(added)} id{'s' if len(added) != 1 else ''} to {registry}", err=True)
+        click.echo(
+            _ADDED.get(lang).format(n=len(added), s=_s(len(added)), registry=registry), err=True
+        )
     for problem in report.problems:
         click.echo(problem.render())
     for warning in report.warnings:
         click.echo(warning.render())
-    click.echo(report.summary(), err=True)
+    click.echo(report.summary(lang), err=True)
     raise SystemExit(int(ExitCode.OK if report.ok else ExitCode.FAILED))

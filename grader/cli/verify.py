@@ -10,6 +10,12 @@ import click
 
 from grader.cli.options import course_option, format_option
 from grader.course import resolve_course
+from grader.i18n import Text
+
+_EXERCISES_VERIFIED = Text(
+    zh="已验证 {n} 个练习：{problems} 个问题", en="verified {n} exercises: {problems} problems"
+)
+"""The summary line of the solutions and starters graded (stderr)."""
 
 
 @click.command()
@@ -66,19 +72,23 @@ def verify(
     --instances seeds; a failing instance names the seed that reproduces it. Their verify
     blocks run as a bank's do.
     Every problem is printed as `path:line: id: message`, then a summary on stderr.
+    The summaries follow `grader --lang` (GRADER_LANG); the problem lines keep their
+    `path:line: id: message` form, with the message in English.
     Exit status: 0 all verified, 1 problems found, 2 a path does not exist.
     """
     from grader.errors import UsageError
     from grader.exercises.loader import load_exercise
+    from grader.i18n import default_lang
     from grader.runner.client import WarmWorker
     from grader.verify.exercises import verify_exercises
     from grader.verify.snippets import verify_snippets
     from grader.verify.variants import verify_variants
 
+    lang = default_lang()
     active = resolve_course(course)
     for p in paths:
         if not p.exists():
-            raise UsageError(f"{p} does not exist")
+            raise UsageError(Text(zh="{p} 不存在", en="{p} does not exist").get(lang).format(p=p))
     bank_paths = [
         p
         for p in paths
@@ -137,11 +147,12 @@ def verify(
         for line in lines:
             click.echo(line)
         if report is not None:
-            click.echo(report.format().splitlines()[-1], err=True)
+            click.echo(report.summary(lang), err=True)
         if params_report is not None:
-            click.echo(params_report.summary(), err=True)
+            click.echo(params_report.summary(lang), err=True)
         if check_exercises:
-            click.echo(f"verified {len(ex_dirs)} exercises: {len(ex_problems)} problems", err=True)
+            counts = {"n": len(ex_dirs), "problems": len(ex_problems)}
+            click.echo(_EXERCISES_VERIFIED.get(lang).format(**counts), err=True)
         if variant_report is not None:
-            click.echo(variant_report.summary(), err=True)
+            click.echo(variant_report.summary(lang), err=True)
     sys.exit(1 if lines else 0)

@@ -18,7 +18,8 @@ from pathlib import Path
 from grader.bank.loader import LoadedBank, LoadResult, load_banks
 from grader.bank.model import QuestionBase
 from grader.course import Course
-from grader.errors import UsageError, did_you_mean
+from grader.errors import UsageError, closest, did_you_mean
+from grader.i18n import Text, default_lang
 from grader.interop.gift_export import GiftWriter
 from grader.interop.moodle_export import MoodleWriter
 from grader.interop.report import ExportReport, Line
@@ -26,6 +27,20 @@ from grader.interop.report import ExportReport, Line
 __all__ = ["CARRIED", "FORMATS", "export_banks", "select_banks"]
 
 FORMATS = ("moodle", "gift")
+
+_GIFT_BOTH = Text(
+    zh="GIFT 只能容纳一种语言（它没有多语言的写法）：请用 --lang zh 或 --lang en",
+    en="GIFT holds one language (it has no multilang convention): give --lang zh or --lang en",
+)
+
+
+def _no_bank(name: str, questions: Path, known: list[str]) -> str:
+    """The usage error of a bank name that is not in the course, in the command's language."""
+    if default_lang() != "zh":
+        return f"no bank '{name}' in {questions}{did_you_mean(name, known)}"
+    match = closest(name, known)
+    hint = f"（是不是 '{match}'？）" if match is not None else ""
+    return f"{questions} 中没有题库 '{name}'{hint}"
 
 
 def select_banks(course: Course, names: Sequence[str]) -> tuple[list[LoadedBank], LoadResult]:
@@ -47,8 +62,7 @@ def select_banks(course: Course, names: Sequence[str]) -> tuple[list[LoadedBank]
         else:
             found = [by_id[name]] if name in by_id else []
         if not found:
-            hint = did_you_mean(name, by_id)
-            raise UsageError(f"no bank '{name}' in {course.questions}{hint}")
+            raise UsageError(_no_bank(name, course.questions, list(by_id)))
         chosen += [b for b in found if b not in chosen]
     return (chosen or list(result.banks)), result
 
@@ -106,9 +120,7 @@ def export_banks(
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'{did_you_mean(fmt, FORMATS)}")
     if fmt == "gift" and lang == "both":
-        raise UsageError(
-            "GIFT holds one language (it has no multilang convention): give --lang zh or --lang en"
-        )
+        raise UsageError(_GIFT_BOTH.get(default_lang()))
     report = ExportReport(out=str(out), format=fmt, lang=lang, banks=[b.id for b in banks])
     text = _moodle(banks, lang, report) if fmt == "moodle" else _gift(banks, lang, report)
     Path(out).parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ from grader.bank.lint_claims import lint_claims_text
 from grader.bank.loader import NOT_BANKS, bank_files, load_bank_file
 from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
 from grader.errors import UsageError
-from grader.i18n import LANGS
+from grader.i18n import LANGS, Text, default_lang
 from grader.interop.bankwrite import dump_bank
 from grader.interop.draft import Category, Draft, Origin, Resolved, Skip, Slot, resolve
 from grader.interop.errors import BrokenFile
@@ -40,6 +40,27 @@ __all__ = ["DEFAULT_DIFFICULTY", "import_files", "read_source"]
 DEFAULT_DIFFICULTY = 3
 """Moodle has no difficulty: an imported question is 'apply' (3) unless its tags say."""
 _BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+_NOT_KEBAB = Text(
+    zh="--bank '{bank}' 必须是 kebab-case（例如 pytorch-basics）",
+    en="--bank '{bank}' must be kebab-case (e.g. pytorch-basics)",
+)
+_NO_BANK_ID = Text(
+    zh="--out {out}：文件名里没有可用的题库 id，请用 --bank 指定",
+    en="--out {out}: give the bank an id with --bank (the file name has none)",
+)
+_OUT_EXISTS = Text(
+    zh="{out} 已存在；要替换它请加 --force（其中题目的 id 会保留）",
+    en="{out} exists; give --force to replace it (its questions' ids are kept)",
+)
+_NOT_YAML = Text(
+    zh="--out {out}：题库文件要以 .yaml 结尾", en="--out {out}: a bank file ends with .yaml"
+)
+
+
+def _say(text: Text, **values: object) -> str:
+    """A usage error's message in the language of the command (``grader --lang``)."""
+    return text.get(default_lang()).format(**values)
 
 
 def _detect(path: Path, data: bytes) -> str:
@@ -85,11 +106,11 @@ def read_source(path: Path) -> tuple[list[Draft | Skip], list[Category]]:
 def _bank_id(out: Path, bank: str | None) -> str:
     if bank is not None:
         if not _BANK_ID.match(bank):
-            raise UsageError(f"--bank '{bank}' must be kebab-case (e.g. pytorch-basics)")
+            raise UsageError(_say(_NOT_KEBAB, bank=bank))
         return bank
     derived = kebab(out.stem)
     if not derived:
-        raise UsageError(f"--out {out}: give the bank an id with --bank (the file name has none)")
+        raise UsageError(_say(_NO_BANK_ID, out=out))
     return derived
 
 
@@ -174,9 +195,9 @@ def import_files(
         BrokenFile: a source file is not Moodle XML or GIFT, or is broken (nothing is written).
     """
     if out.exists() and not force:
-        raise UsageError(f"{out} exists; give --force to replace it (its questions' ids are kept)")
+        raise UsageError(_say(_OUT_EXISTS, out=out))
     if out.suffix not in (".yaml", ".yml"):
-        raise UsageError(f"--out {out}: a bank file ends with .yaml")
+        raise UsageError(_say(_NOT_YAML, out=out))
     mapping = parse_lang_map(lang_map)
     bank_id = _bank_id(out, bank)
     report = ImportReport(out=str(out), bank=bank_id, sources=[str(p) for p in paths])

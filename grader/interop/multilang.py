@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from grader.errors import UsageError
-from grader.i18n import LANGS
+from grader.i18n import LANGS, Text, default_lang
 
 __all__ = [
     "EXPORT_CODES",
@@ -101,10 +101,13 @@ def parse_lang_map(spec: str | None) -> dict[str, str]:
             continue
         code, sep, ours = (part.strip() for part in entry.partition("="))
         if not sep or not code or ours not in LANGS:
-            raise UsageError(
-                f"--lang-map: '{entry.strip()}' is not CODE=zh or CODE=en "
-                "(e.g. --lang-map zh_tw=zh,other=en)"
+            message = Text(
+                zh="--lang-map：'{entry}' 不是 CODE=zh 或 CODE=en 的形式"
+                "（例如 --lang-map zh_tw=zh,other=en）",
+                en="--lang-map: '{entry}' is not CODE=zh or CODE=en "
+                "(e.g. --lang-map zh_tw=zh,other=en)",
             )
+            raise UsageError(message.get(default_lang()).format(entry=entry.strip()))
         found[code.lower()] = ours
     return found
 

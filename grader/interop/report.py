@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from grader.errors import ExitCode
+from grader.i18n import Text
 
 __all__ = ["ExportReport", "ImportReport", "Line"]
 
@@ -36,6 +37,47 @@ class Line:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+_IMPORT_SECTIONS = {
+    "skipped": Text(
+        zh="已跳过（这里没有对应的题型）", en="Skipped (no matching question type here)"
+    ),
+    "missing": Text(
+        zh="缺少翻译（按原样导入；补上译文之前，`grader validate` 会一直列出）",
+        en="Missing translations (imported as they are; `grader validate` lists them until "
+        "they are written)",
+    ),
+    "ids": Text(zh="为避免重复而改动的 id", en="Ids changed to avoid a collision"),
+    "notes": Text(zh="转换时有改动", en="Converted with changes"),
+    "problems": Text(
+        zh="`grader validate` 在写出的文件中报告的其他问题",
+        en="Other problems `grader validate` reports in the written file",
+    ),
+}
+"""The headers of an import report's sections (each followed by a colon and its items)."""
+_REPLACED = Text(
+    zh="被替换的 {out} 中有些题目不在这次导入里（它们的 id 仍在登记表中，作答记录也保留）：{ids}",
+    en="Questions of the replaced {out} not in this import (their ids stay registered and "
+    "their history is kept): {ids}",
+)
+_EXPORT_SECTIONS = {
+    "roundings": Text(zh="按 Moodle 的分值列表取整的分值", en="Grades rounded to Moodle's list"),
+    "skipped": Text(zh="已跳过", en="Skipped"),
+    "losses": Text(zh="{format} 无法保留的内容", en="Not carried by {format}"),
+}
+"""The headers of an export report's sections."""
+_COLON = Text(zh="：", en=":")
+
+
+def _sections(sections: list[tuple[str, list[Line]]], lang: str) -> list[str]:
+    """Each section with items: its header and a colon, then one indented line per item."""
+    out: list[str] = []
+    for title, lines in sections:
+        if lines:
+            out.append(f"{title}{_COLON.get(lang)}")
+            out += [f"  {line}" for line in lines]
+    return out
 
 
 @dataclass
@@ -66,7 +108,18 @@ class ImportReport:
         of the written file, a typography lint's say, are reported but do not change it)."""
         return ExitCode.FAILED if self.skipped or self.missing else ExitCode.OK
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
+        """``imported 5 questions into OUT; 1 skipped; ...``, in Chinese when ``lang`` is
+        ``zh``."""
+        if lang == "zh":
+            parts = [f"已把 {self.written} 道题导入 {self.out}"]
+            if self.skipped:
+                parts.append(f"跳过 {len(self.skipped)} 道")
+            if self.missing:
+                parts.append(f"缺少 {len(self.missing)} 处翻译")
+            if self.problems:
+                parts.append(f"另有 {len(self.problems)} 个问题")
+            return "；".join(parts)
         parts = [f"imported {_plural(self.written, 'question')} into {self.out}"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
@@ -76,31 +129,25 @@ class ImportReport:
             parts.append(f"{_plural(len(self.problems), 'other problem')}")
         return "; ".join(parts)
 
-    def render(self) -> str:
-        """The report as text: one section per kind of item, each item on its own line."""
-        sections = [
-            ("Skipped (no matching question type here)", self.skipped),
-            (
-                "Missing translations (imported as they are; `grader validate` lists them "
-                "until they are written)",
-                self.missing,
-            ),
-            ("Ids changed to avoid a collision", self.ids),
-            ("Converted with changes", self.notes),
-        ]
-        out: list[str] = []
-        for title, lines in sections:
-            if lines:
-                out.append(f"{title}:")
-                out += [f"  {line}" for line in lines]
+    def render(self, lang: str = "en") -> str:
+        """The report as text: one section per kind of item, each item on its own line; the
+        headers in Chinese when ``lang`` is ``zh`` (the items as they are)."""
+        head = {key: text.get(lang) for key, text in _IMPORT_SECTIONS.items()}
+        out = _sections(
+            [
+                (head["skipped"], self.skipped),
+                (head["missing"], self.missing),
+                (head["ids"], self.ids),
+                (head["notes"], self.notes),
+            ],
+            lang,
+        )
         if self.problems:
-            out.append("Other problems `grader validate` reports in the written file:")
+            out.append(f"{head['problems']}{_COLON.get(lang)}")
             out += [f"  {p}" for p in self.problems]
         if self.replaced:
-            out.append(
-                f"Questions of the replaced {self.out} not in this import (their ids stay "
-                f"registered and their history is kept): {', '.join(self.replaced)}"
-            )
+            ids = ("、" if lang == "zh" else ", ").join(self.replaced)
+            out.append(_REPLACED.get(lang).format(out=self.out, ids=ids))
         return "\n".join(out)
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,7 +177,19 @@ class ExportReport:
     def exit_code(self) -> ExitCode:
         return ExitCode.FAILED if self.skipped else ExitCode.OK
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
+        """``exported 5 questions of 1 bank to OUT (moodle, both); ...``, in Chinese when
+        ``lang`` is ``zh``."""
+        if lang == "zh":
+            parts = [
+                f"已把 {len(self.banks)} 个题库的 {self.exported} 道题导出到 {self.out}"
+                f"（{self.format}，{self.lang}）"
+            ]
+            if self.roundings:
+                parts.append(f"{len(self.roundings)} 个分值已取整")
+            if self.skipped:
+                parts.append(f"跳过 {len(self.skipped)} 道")
+            return "；".join(parts)
         parts = [
             f"exported {_plural(self.exported, 'question')} of {_plural(len(self.banks), 'bank')} "
             f"to {self.out} ({self.format}, {self.lang})"
@@ -141,14 +200,13 @@ class ExportReport:
             parts.append(f"{len(self.skipped)} skipped")
         return "; ".join(parts)
 
-    def render(self) -> str:
-        out: list[str] = []
-        for title, lines in (
-            ("Grades rounded to Moodle's list", self.roundings),
-            ("Skipped", self.skipped),
-            (f"Not carried by {self.format}", self.losses),
-        ):
-            if lines:
-                out.append(f"{title}:")
-                out += [f"  {line}" for line in lines]
-        return "\n".join(out)
+    def render(self, lang: str = "en") -> str:
+        """The roundings, skipped questions and losses, one per line under their headers (in
+        Chinese when ``lang`` is ``zh``; the items as they are)."""
+        head = {key: text.get(lang) for key, text in _EXPORT_SECTIONS.items()}
+        sections = [
+            (head["roundings"], self.roundings),
+            (head["skipped"], self.skipped),
+            (head["losses"].format(format=self.format), self.losses),
+        ]
+        return "\n".join(_sections(sections, lang))

@@ -314,7 +314,14 @@ class ParamsReport:
     blocks: int = 0
     """Verify blocks run (each twice, as for the other banks)."""
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
+        """The summary line (stderr of ``grader verify``); in Chinese when ``lang`` is ``zh``."""
+        if lang == "zh":
+            blocks = f"和 {self.blocks} 个 verify 块" if self.blocks else ""
+            return (
+                f"已验证 {self.questions} 道参数化题目的 {self.instances} 个实例{blocks}："
+                f"{len(self.problems)} 个问题"
+            )
         blocks = f" and {self.blocks} verify blocks" if self.blocks else ""
         return (
             f"verified {self.instances} instances of {self.questions} parametrised "

@@ -143,7 +143,12 @@ class SnippetReport:
 
     def format(self) -> str:
         """Problems one per line, then a summary line naming the versions verified against."""
-        lines = [str(p) for p in self.problems]
+        return "\n".join([*(str(p) for p in self.problems), self.summary()])
+
+    def summary(self, lang: str = "en") -> str:
+        """The summary line (the last of :meth:`format`); in Chinese when ``lang`` is ``zh``."""
+        if lang == "zh":
+            return self._summary_zh()
         versions = f"torch {self.torch_version or '?'}, numpy {self.numpy_version or '?'}"
         blocks = f" and {self.blocks} verify blocks" if self.blocks else ""
         summary = (
@@ -159,8 +164,21 @@ class SnippetReport:
         if self.read_only:
             n = self.read_only
             summary += f"; {n} claim{'s' if n != 1 else ''} checked by reading only (not run)"
-        lines.append(summary)
-        return "\n".join(lines)
+        return summary
+
+    def _summary_zh(self) -> str:
+        versions = f"torch {self.torch_version or '?'}、numpy {self.numpy_version or '?'}"
+        blocks = f"和 {self.blocks} 个 verify 块" if self.blocks else ""
+        summary = (
+            f"已用 {versions} 验证 {self.banks} 个题库中的 {self.snippets} 个 code_output 片段"
+            f"{blocks}（每个运行 2 次，用时 {self.seconds:.1f} 秒）：{len(self.problems)} 个问题"
+        )
+        if self.skipped:
+            missing = "、".join(sorted({module for _, module in self.skipped}))
+            summary += f"；跳过 {len(self.skipped)} 个 verify 块（未安装 {missing}）"
+        if self.read_only:
+            summary += f"；{self.read_only} 条说法只经阅读核对（未运行）"
+        return summary
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""

@@ -130,8 +130,18 @@ class VariantReport:
     def ok(self) -> bool:
         return not self.problems
 
-    def summary(self) -> str:
-        """The summary line (printed on stderr by ``grader verify``)."""
+    def summary(self, lang: str = "en") -> str:
+        """The summary line (printed on stderr by ``grader verify``); in Chinese when ``lang``
+        is ``zh``."""
+        if lang == "zh":
+            text = (
+                f"已验证 {self.manifests} 个清单中的 {self.checked} 个变体："
+                f"{len(self.problems)} 个问题"
+            )
+            if self.skipped:
+                named = "、".join(sorted({v.exercise_id for v in self.skipped}))
+                text += f"；跳过 {named} 的 {len(self.skipped)} 个变体（需要 CUDA，这里没有 GPU）"
+            return text
         text = (
             f"verified {self.checked} variant{'s' if self.checked != 1 else ''} in "
             f"{self.manifests} manifest{'s' if self.manifests != 1 else ''}: "

@@ -1,0 +1,5 @@
+import torch
+
+
+def add_one(x):
+    return x + 1
