@@ -7,8 +7,14 @@ from pathlib import Path
 import click
 
 from grader.cli.options import course_option
+from grader.i18n import Text
 
 __all__ = ["analyze"]
+
+_ANALYSED = Text(
+    zh="已分析 {learners} 名学习者、{questions} 道题，结果在 {out}/",
+    en="analysed {learners} learner(s), {questions} question(s) into {out}/",
+)
 
 
 @click.command("analyze", context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +37,7 @@ def analyze(exports: tuple[Path, ...], out: Path, course: Path | None) -> None:
     """
     from grader.bank.params import load_templates, template_files
     from grader.course import resolve_course
+    from grader.exam.messages import say
     from grader.exam.report_html import write_reports
     from grader.exam.selfstudy import analyse_exports
     from grader.study.content import load_catalog
@@ -44,4 +51,4 @@ def analyze(exports: tuple[Path, ...], out: Path, course: Path | None) -> None:
     }
     exam, items = analyse_exports(list(exports), catalog, parametrised)
     write_reports(out, "Item analysis of self-study 自学数据试题分析", exam, items)
-    click.echo(f"analysed {exam.n} learner(s), {len(items)} question(s) into {out}/")
+    click.echo(say(_ANALYSED, learners=exam.n, questions=len(items), out=out))

@@ -172,6 +172,10 @@ def test_analyze_progress_exports(tmp_path: Path) -> None:
     done = run_grader("analyze", *exports, "--course", str(COURSE), "--out", "a", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "analysed 3 learner(s), 2 question(s)" in done.stdout
+    zh = run_grader(
+        "--lang", "zh", "analyze", *exports, "--course", str(COURSE), "--out", "a", cwd=tmp_path
+    )
+    assert zh.returncode == 0 and "已分析 3 名学习者、2 道题" in zh.stdout, zh.stdout
     table = (tmp_path / "a" / "analysis.md").read_text(encoding="utf-8")
     assert "| eb-view-shares | " in table and "0.67" in table
     (tmp_path / "bad.json").write_text("[]")
