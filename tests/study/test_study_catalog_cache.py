@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from params_support import numel_bank
 
 from grader.course import resolve_course
 from grader.study.content import load_catalog
@@ -96,25 +97,7 @@ def test_no_cache_when_turned_off(
 
 # -- the parametrised questions' memo (grader.study.catalog_cache.Memo) ----------------------
 
-GENERATED = """\
-bank: gen-memo
-title: {zh: 随机题, en: Fresh numbers}
-questions:
-  - id: gen-memo-numel
-    type: numeric
-    difficulty: 1
-    tags: [broadcasting]
-    params:
-      n: {int: [2, 9]}
-      m: {int: [2, 9]}
-    prompt:
-      zh: "`torch.zeros({n}, 1) + torch.zeros({m})` 有多少个元素？"
-      en: "How many elements does `torch.zeros({n}, 1) + torch.zeros({m})` have?"
-    code: |
-      import torch
-      answer = (torch.zeros({n}, 1) + torch.zeros({m})).numel()
-    explanation: {zh: "共 {answer} 个。", en: "{answer} in all."}
-"""
+GENERATED = numel_bank("gen-memo")
 
 
 def _with_instances(course: Path, data: Path) -> list[Path]:

@@ -6,43 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from params_support import BASIC, numel_bank
+
 from grader.bank.params import cached_instance, derive_seed
 from grader.course import resolve_course
 from grader.study.clock import FakeClock
 from grader.study.context import Study
 
-BASIC = """\
-bank: basic
-title: {zh: 基础, en: Basics}
-questions:
-  - id: basic-one
-    type: true_false
-    difficulty: 1
-    tags: [x]
-    prompt: {zh: 对吗？, en: True?}
-    answer: true
-    explanation: {zh: 因为这样。, en: Because it is.}
-"""
-
-GENERATED = """\
-bank: gen-refresh
-title: {zh: 随机题, en: Fresh numbers}
-questions:
-  - id: gen-refresh-numel
-    type: numeric
-    difficulty: 1
-    tags: [x]
-    params:
-      n: {int: [2, 300]}
-      m: {int: [2, 300]}
-    prompt:
-      zh: "`torch.zeros({n}, {m})` 有多少个元素？"
-      en: "How many elements does `torch.zeros({n}, {m})` have?"
-    code: |
-      import torch
-      answer = torch.zeros({n}, {m}).numel()
-    explanation: {zh: "共 {answer} 个。", en: "{answer} in all."}
-"""
+GENERATED = numel_bank("gen-refresh", high=300, broadcast=False)
 
 
 def test_the_next_session_of_the_run_has_the_next_attempts_numbers(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from params_support import numel_bank
 from quiz_pilot import SIZE, make_app, open_study, pilot_test, screen_text
 
 from grader.bank.params import (
@@ -40,25 +41,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "quiz"
 
-GENERATED = """\
-bank: gen-fast
-title: {zh: 随机题, en: Fresh numbers}
-questions:
-  - id: gen-fast-numel
-    type: numeric
-    difficulty: 1
-    tags: [broadcasting]
-    params:
-      n: {int: [2, 9]}
-      m: {int: [2, 9]}
-    prompt:
-      zh: "`torch.zeros({n}, 1) + torch.zeros({m})` 有多少个元素？"
-      en: "How many elements does `torch.zeros({n}, 1) + torch.zeros({m})` have?"
-    code: |
-      import torch
-      answer = (torch.zeros({n}, 1) + torch.zeros({m})).numel()
-    explanation: {zh: "共 {answer} 个。", en: "{answer} in all."}
-"""
+GENERATED = numel_bank("gen-fast")
 
 NOT_AT_LAUNCH = (
     "torch",  # never in the app: parametrised instances come from the cache and the worker

@@ -10,43 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from params_support import BASIC, numel_bank
+
 from grader.bank.params import cached_instance, derive_seed, load_templates
 from grader.course import resolve_course
 from grader.study.context import Study
 from grader.study.paths import instance_cache_dir
 
-BASIC = """\
-bank: basic
-title: {zh: 基础, en: Basics}
-questions:
-  - id: basic-one
-    type: true_false
-    difficulty: 1
-    tags: [x]
-    prompt: {zh: 对吗？, en: True?}
-    answer: true
-    explanation: {zh: 因为这样。, en: Because it is.}
-"""
-
-GENERATED = """\
-bank: gen-app
-title: {zh: 随机题, en: Fresh numbers}
-questions:
-  - id: gen-app-numel
-    type: numeric
-    difficulty: 1
-    tags: [broadcasting]
-    params:
-      n: {int: [2, 9]}
-      m: {int: [2, 9]}
-    prompt:
-      zh: "`torch.zeros({n}, 1) + torch.zeros({m})` 有多少个元素？"
-      en: "How many elements does `torch.zeros({n}, 1) + torch.zeros({m})` have?"
-    code: |
-      import torch
-      answer = (torch.zeros({n}, 1) + torch.zeros({m})).numel()
-    explanation: {zh: "共 {answer} 个。", en: "{answer} in all."}
-"""
+GENERATED = numel_bank("gen-app")
 
 # The app, in a fresh interpreter: show the question, type the computed answer, report.
 APP = """
