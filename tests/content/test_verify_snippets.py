@@ -140,19 +140,22 @@ def test_output_lines_rule() -> None:
 def test_bundled_banks_agree_with_installed_torch() -> None:
     """Every bundled code_output snippet prints exactly its declared answer (one interpreter per bank).
 
-    A bank whose only problems are timeouts is verified once more with a longer limit: its
-    gloo snippets start several processes, which on a loaded 2-core CI machine can pass the
-    10 s limit (and gloo's shutdown now and then stalls). A wrong output, an exception, or a
-    snippet that times out twice still fails.
+    A bank whose only problems are timeouts is verified again with a longer limit, up to
+    three times: its gloo snippets start several processes, which on a loaded 2-core CI machine
+    can pass the 10 s limit, and now and then one of them stalls in gloo's rendezvous or
+    shutdown (a different snippet each time; seen about once in ten full runs under load). A
+    wrong output or an exception fails at once; a bank that times out in every try fails.
     """
     report = verify_snippets([ROOT / "questions"])
     assert report.snippets > 0
-    slow = {p.path for p in report.problems if "timed out after" in p.message}
-    if slow and all("timed out after" in p.message for p in report.problems):
-        again = verify_snippets(sorted(slow), timeout=60)
-        assert again.ok, f"{report.format()}\n\nverified again with 60 s:\n{again.format()}"
-        return
-    assert report.ok, report.format()
+    tries = [report.format()]
+    while report.problems and all("timed out after" in p.message for p in report.problems):
+        if len(tries) > 3:
+            break
+        slow = sorted({p.path for p in report.problems})
+        report = verify_snippets(slow, timeout=60)
+        tries.append(f"verified again with 60 s:\n{report.format()}")
+    assert report.ok, "\n\n".join(tries)
 
 
 _REGISTRY = '''
