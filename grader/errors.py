@@ -91,7 +91,10 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'answer'?)`` when a choice is close to ``word``, else ``''``."""
+def did_you_mean(word: str, choices: Iterable[str], lang: str = "en") -> str:
+    """`` (did you mean 'answer'?)`` (``lang`` zh: ``（是不是 'answer'？）``) when a choice is
+    close to ``word``, else ``''``."""
     match = closest(word, choices)
-    return f" (did you mean '{match}'?)" if match is not None else ""
+    if match is None:
+        return ""
+    return f"（是不是 '{match}'？）" if lang == "zh" else f" (did you mean '{match}'?)"

@@ -108,3 +108,9 @@ def default_lang() -> Lang:
     except ValueError:
         loc = ""
     return "zh" if loc.lower().startswith("zh") else "en"
+
+
+def say(text: Text, /, **values: Any) -> str:
+    """``text`` in the language of this run (:func:`default_lang`, which ``grader --lang``
+    sets), with ``str.format(**values)`` applied: the one way a command prints a message."""
+    return text.get(default_lang()).format(**values)

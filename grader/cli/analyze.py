@@ -35,20 +35,17 @@ def analyze(exports: tuple[Path, ...], out: Path, course: Path | None) -> None:
     A parametrised question (questions/generated/) is one item over every learner, whatever
     numbers each got, without an option table.
     """
-    from grader.bank.params import load_templates, template_files
     from grader.course import resolve_course
-    from grader.exam.messages import say
+    from grader.exam.build import read_generated
     from grader.exam.report_html import write_reports
     from grader.exam.selfstudy import analyse_exports
+    from grader.i18n import say
     from grader.study.content import load_catalog
 
     active = resolve_course(course)
     catalog = load_catalog(active)
-    parametrised = {
-        t.id: t.type
-        for path in template_files(active.questions)
-        for t in load_templates(path, sample=False).templates
-    }
+    generated, _ = read_generated(active.questions)  # its problems: `grader validate` says them
+    parametrised = {t.id: t.type for _, t in generated.templates}
     exam, items = analyse_exports(list(exports), catalog, parametrised)
     write_reports(out, "Item analysis of self-study 自学数据试题分析", exam, items)
     click.echo(say(_ANALYSED, learners=exam.n, questions=len(items), out=out))

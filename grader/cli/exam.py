@@ -9,8 +9,7 @@ import click
 
 from grader.cli.options import course_option, data_dir_option
 from grader.errors import UsageError
-from grader.exam.messages import say
-from grader.i18n import Text
+from grader.i18n import Text, say
 
 __all__ = ["exam"]
 

@@ -10,7 +10,7 @@ import click
 
 from grader.cli.options import course_option, data_dir_option
 from grader.errors import UsageError
-from grader.i18n import Text, default_lang
+from grader.i18n import Text, default_lang, say
 
 __all__ = ["progress"]
 
@@ -47,7 +47,7 @@ _TABLES = {
 
 
 def _say(what: str, /, **values: object) -> str:
-    return _SAY[what].get(default_lang()).format(**values)
+    return say(_SAY[what], **values)
 
 
 def _imported(added: dict[str, int]) -> str:

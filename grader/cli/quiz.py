@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from grader.cli.options import course_option, data_dir_option
-from grader.errors import UsageError, closest, did_you_mean
+from grader.errors import UsageError, did_you_mean
 from grader.i18n import Text
 
 __all__ = ["quiz", "run_quiz"]
@@ -30,8 +30,7 @@ def _check_names(kind: str, given: Iterable[str], known: list[str], lang: str = 
             continue
         if lang == "zh":
             what = _KINDS_ZH.get(kind, kind)
-            match = closest(name, known)
-            hint = f"（是不是 '{match}'？）" if match is not None else ""
+            hint = did_you_mean(name, known, "zh")
             if len(known) <= LISTED_NAMES:
                 listing = f"本课程有：{'、'.join(known) or '（无）'}"
             else:

@@ -45,21 +45,20 @@ def show(
     from grader.bank.params import cached_entry, derive_seed, find_template
     from grader.course import resolve_course
     from grader.errors import UsageError
-    from grader.i18n import default_lang
+    from grader.i18n import say
     from grader.study.paths import instance_cache_dir
 
-    shown = default_lang()
     if seed is None and (learner is None or attempt is None):
-        raise UsageError(_ERRORS["which"].get(shown))
+        raise UsageError(say(_ERRORS["which"]))
     if seed is not None and (learner is not None or attempt is not None):
-        raise UsageError(_ERRORS["both"].get(shown))
+        raise UsageError(say(_ERRORS["both"]))
     active = resolve_course(course)
     template, problems = find_template(active.questions, question_id)
     if template is None:
         if problems:
             raise UsageError("\n".join(str(p) for p in problems))
         where = f"{active.questions}/generated/"
-        raise UsageError(_ERRORS["unknown"].get(shown).format(id=question_id, where=where))
+        raise UsageError(say(_ERRORS["unknown"], id=question_id, where=where))
     if seed is None:
         assert learner is not None and attempt is not None
         seed = derive_seed(learner, question_id, attempt)

@@ -41,11 +41,10 @@ from grader.bank.model import (
     SingleQuestion,
 )
 from grader.bank.params import Template, derive_seed, placeholders
-from grader.errors import UsageError, closest
-from grader.exam.messages import say
+from grader.errors import UsageError, did_you_mean
 from grader.exam.spec import ExamSpec, spec_summary
 from grader.exam.student_file import EXAM_FORMAT, FORMAT_VERSION
-from grader.i18n import Text
+from grader.i18n import Text, default_lang, say
 from grader.study.content import Catalog
 
 if TYPE_CHECKING:
@@ -212,7 +211,7 @@ def _draw(
                     where=where,
                     bank=draw.bank,
                     known=", ".join(banks),
-                    hint=_did_you_mean(draw.bank, banks),
+                    hint=did_you_mean(draw.bank, banks, default_lang()),
                 )
             )
         if draw.tag is not None and draw.tag not in tags:
@@ -222,7 +221,7 @@ def _draw(
                     where=where,
                     tag=draw.tag,
                     known=", ".join(tags) or "-",
-                    hint=_did_you_mean(draw.tag, tags),
+                    hint=did_you_mean(draw.tag, tags, default_lang()),
                 )
             )
         candidates: list[Drawn] = [
@@ -255,13 +254,6 @@ _TOO_FEW = Text(
     en="{where}: this draw asks for {count} question(s) but only {found} match "
     "(not counting those drawn above)",
 )
-_DID_YOU_MEAN = Text(zh="（是不是 '{name}'？）", en=" (did you mean '{name}'?)")
-
-
-def _did_you_mean(word: str, choices: Sequence[str]) -> str:
-    """``grader.errors.did_you_mean`` in the language of the run."""
-    match = closest(word, choices)
-    return say(_DID_YOU_MEAN, name=match) if match is not None else ""
 
 
 def _difficulty(question: Drawn) -> int:

@@ -42,9 +42,8 @@ from grader.bank.model import (
 )
 from grader.errors import UsageError
 from grader.exam.build import KEY_FORMAT
-from grader.exam.messages import say
 from grader.exam.student_file import ANSWERS_FORMAT, read_document
-from grader.i18n import Text
+from grader.i18n import Text, say
 
 __all__ = ["ExamKey", "GradeResult", "grade_exam", "read_key"]
 

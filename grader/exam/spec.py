@@ -28,9 +28,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from grader.errors import UsageError
-from grader.exam.messages import say
-from grader.i18n import Text
+from grader.errors import UsageError, did_you_mean
+from grader.i18n import Text, default_lang, say
 
 __all__ = [
     "MIN_SEED_LENGTH",
@@ -118,14 +117,6 @@ def _at(where: str, node: Node) -> str:
     return f"{where}:{node.start_mark.line + 1}"
 
 
-def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
-    from grader.errors import closest
-
-    match = closest(word, choices)
-    return say(_DID_YOU_MEAN, name=match) if match is not None else ""
-
-
-_DID_YOU_MEAN = Text(zh="（是不是 '{name}'？）", en=" (did you mean '{name}'?)")
 _A_KEY = Text(zh="键", en="a key")
 _THE_SPEC = Text(zh="考试配置", en="the spec")
 _A_DRAW = Text(zh="一行抽题", en="a draw")
@@ -247,7 +238,7 @@ def load_spec(path: Path) -> ExamSpec:
                     _UNKNOWN_TOP,
                     at=_at(where, node),
                     key=key,
-                    hint=_did_you_mean(key, TOP_KEYS),
+                    hint=did_you_mean(key, TOP_KEYS, default_lang()),
                     keys=", ".join(TOP_KEYS),
                 )
             )
@@ -310,7 +301,7 @@ def load_spec(path: Path) -> ExamSpec:
                         _UNKNOWN_DRAW,
                         at=_at(where, value),
                         key=key,
-                        hint=_did_you_mean(key, DRAW_KEYS),
+                        hint=did_you_mean(key, DRAW_KEYS, default_lang()),
                         keys=", ".join(DRAW_KEYS),
                     )
                 )

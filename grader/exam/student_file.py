@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from grader.bank.model import QUESTION_TYPES
 from grader.errors import UsageError
-from grader.exam.messages import say
-from grader.i18n import Text
+from grader.i18n import Text, say
 
 __all__ = [
     "ANSWERS_FORMAT",
@@ -102,16 +102,6 @@ class ExamFile:
     items: list[dict[str, Any]]
 
 
-ITEM_TYPES = (
-    "single",
-    "multiple",
-    "true_false",
-    "fill",
-    "numeric",
-    "order",
-    "code_output",
-    "short",
-)
 _CHOICES = ("single", "multiple", "order")
 
 
@@ -137,8 +127,8 @@ def _item_problem(item: Any, seen: set[str]) -> str | None:
     if label in seen:
         return f"repeats the label {label!r}"
     kind = item.get("type")
-    if kind not in ITEM_TYPES:
-        return f"has type {kind!r}, not one of {', '.join(ITEM_TYPES)}"
+    if kind not in QUESTION_TYPES:
+        return f"has type {kind!r}, not one of {', '.join(QUESTION_TYPES)}"
     if not _bilingual(item.get("prompt")):
         return "'prompt' is not a text with 'zh' and 'en'"
     if "points" in item and not (_number(item["points"]) and item["points"] >= 0):

@@ -18,7 +18,7 @@ from pathlib import Path
 from grader.bank.loader import LoadedBank, LoadResult, load_banks
 from grader.bank.model import QuestionBase
 from grader.course import Course
-from grader.errors import UsageError, closest, did_you_mean
+from grader.errors import UsageError, did_you_mean
 from grader.i18n import Text, default_lang
 from grader.interop.gift_export import GiftWriter
 from grader.interop.moodle_export import MoodleWriter
@@ -38,9 +38,7 @@ def _no_bank(name: str, questions: Path, known: list[str]) -> str:
     """The usage error of a bank name that is not in the course, in the command's language."""
     if default_lang() != "zh":
         return f"no bank '{name}' in {questions}{did_you_mean(name, known)}"
-    match = closest(name, known)
-    hint = f"（是不是 '{match}'？）" if match is not None else ""
-    return f"{questions} 中没有题库 '{name}'{hint}"
+    return f"{questions} 中没有题库 '{name}'{did_you_mean(name, known, 'zh')}"
 
 
 def select_banks(course: Course, names: Sequence[str]) -> tuple[list[LoadedBank], LoadResult]:

@@ -24,7 +24,7 @@ from grader.bank.lint_claims import lint_claims_text
 from grader.bank.loader import NOT_BANKS, bank_files, load_bank_file
 from grader.bank.registry import REGISTRY_NAME, read_registry, update_registry
 from grader.errors import UsageError
-from grader.i18n import LANGS, Text, default_lang
+from grader.i18n import LANGS, Text, say
 from grader.interop.bankwrite import dump_bank
 from grader.interop.draft import Category, Draft, Origin, Resolved, Skip, Slot, resolve
 from grader.interop.errors import BrokenFile
@@ -56,11 +56,6 @@ _OUT_EXISTS = Text(
 _NOT_YAML = Text(
     zh="--out {out}：题库文件要以 .yaml 结尾", en="--out {out}: a bank file ends with .yaml"
 )
-
-
-def _say(text: Text, **values: object) -> str:
-    """A usage error's message in the language of the command (``grader --lang``)."""
-    return text.get(default_lang()).format(**values)
 
 
 def _detect(path: Path, data: bytes) -> str:
@@ -106,11 +101,11 @@ def read_source(path: Path) -> tuple[list[Draft | Skip], list[Category]]:
 def _bank_id(out: Path, bank: str | None) -> str:
     if bank is not None:
         if not _BANK_ID.match(bank):
-            raise UsageError(_say(_NOT_KEBAB, bank=bank))
+            raise UsageError(say(_NOT_KEBAB, bank=bank))
         return bank
     derived = kebab(out.stem)
     if not derived:
-        raise UsageError(_say(_NO_BANK_ID, out=out))
+        raise UsageError(say(_NO_BANK_ID, out=out))
     return derived
 
 
@@ -195,9 +190,9 @@ def import_files(
         BrokenFile: a source file is not Moodle XML or GIFT, or is broken (nothing is written).
     """
     if out.exists() and not force:
-        raise UsageError(_say(_OUT_EXISTS, out=out))
+        raise UsageError(say(_OUT_EXISTS, out=out))
     if out.suffix not in (".yaml", ".yml"):
-        raise UsageError(_say(_NOT_YAML, out=out))
+        raise UsageError(say(_NOT_YAML, out=out))
     mapping = parse_lang_map(lang_map)
     bank_id = _bank_id(out, bank)
     report = ImportReport(out=str(out), bank=bank_id, sources=[str(p) for p in paths])
