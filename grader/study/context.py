@@ -115,14 +115,10 @@ class Study:
             [*plain, *generated.banks],
             course,
             self.catalog.problems,
-            {**self.catalog.fixed_hashes, **generated.hashes},
+            {**self.catalog.hashes, **generated.hashes},  # known already: nothing is hashed again
         )
         if catalog.questions == self.catalog.questions:
             return
-        old = self.catalog.hashes
-        catalog.__dict__["hashes"] = {  # the cached_property, filled in: nothing to recompute
-            qid: generated.hashes.get(qid) or old[qid] for qid in catalog.questions
-        }
         self.catalog = catalog
         wanted = [(t, seed) for t, seed in generated.wanted if (t.id, seed) not in self.requested]
         self.requested.update((t.id, seed) for t, seed in wanted)
