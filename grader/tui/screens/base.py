@@ -74,49 +74,53 @@ class _Localized:
     show every key; their keys keep working. The quit key, last, then always stays in sight."""
 
     def fit_footer(self) -> None:
-        """Use the compact footer below 100 columns, so every key still fits."""
+        """Use the compact footer below 100 columns, so every key still fits, and leave out the
+        spare keys that still do not (the footer recomposes only when that set changes)."""
         for footer in self.query(Footer):  # type: ignore[attr-defined]
             footer.compact = self.app.size.width < COMPACT_FOOTER_BELOW
         if self.FOOTER_SPARE:
-            self.refresh_bindings()  # type: ignore[attr-defined]  # the footer recomposes
+            left_out = self._left_out(super().active_bindings)  # type: ignore[misc]
+            if left_out != getattr(self, "_footer_left_out", frozenset()):
+                self.refresh_bindings()  # type: ignore[attr-defined]
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """Textual's bindings, less the spare ones a footer of this width has no room for."""
         bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
-        if not self.FOOTER_SPARE:
-            return bindings
-        width = self.app.size.width
-        compact = width < COMPACT_FOOTER_BELOW
-        shown: dict[str, ActiveBinding] = {}  # one footer item per action, as Footer groups them
-        for active in bindings.values():
-            if active.binding.show:
-                shown.setdefault(active.binding.action, active)
-
-        def needed() -> int:
-            items = [
-                cell_len(self.app.get_key_display(a.binding)) + cell_len(a.binding.description)
-                for a in shown.values()
-            ]
-            # compact: "key desc" items one space apart; else " key " + "desc " side by side
-            return sum(items) + (2 * len(items) - 1 if compact else 3 * len(items))
-
-        hidden: set[str] = set()
-        for spare in self.FOOTER_SPARE:
-            if needed() <= width:
-                break
-            for action, active in list(shown.items()):
-                if active.binding.id == spare:
-                    del shown[action]
-                    hidden.add(spare)
-        if not hidden:
+        left_out = self._left_out(bindings) if self.FOOTER_SPARE else frozenset()
+        self._footer_left_out = left_out  # what the footer was last given, for fit_footer
+        if not left_out:
             return bindings
         return {
             key: active._replace(binding=replace(active.binding, show=False))
-            if active.binding.id in hidden
+            if active.binding.id in left_out
             else active
             for key, active in bindings.items()
         }
+
+    def _left_out(self, bindings: dict[str, ActiveBinding]) -> frozenset[str]:
+        """The ids of the spare bindings a footer as wide as the app has no room for."""
+        width = self.app.size.width
+        compact = width < COMPACT_FOOTER_BELOW
+        # One footer item per action, as Footer groups them, with the cells it takes: compact,
+        # "key desc" items one space apart; else " key " + "desc " side by side.
+        items: dict[str, tuple[str | None, int]] = {}
+        for active in bindings.values():
+            binding = active.binding
+            if binding.show and binding.action not in items:
+                cells = cell_len(self.app.get_key_display(binding)) + cell_len(binding.description)
+                items[binding.action] = (binding.id, cells + (2 if compact else 3))
+        needed = sum(cells for _, cells in items.values()) - (1 if compact else 0)
+        left_out: set[str] = set()
+        for spare in self.FOOTER_SPARE:
+            if needed <= width:
+                break
+            for action, (binding_id, cells) in list(items.items()):
+                if binding_id == spare:
+                    del items[action]
+                    needed -= cells
+                    left_out.add(spare)
+        return frozenset(left_out)
 
 
 # The mixin's ``app`` is a QuizApp (an App[None]); MessagePump types it App[object], and App is
