@@ -196,19 +196,18 @@ def validate_paths(
     unverified: dict[Path, set[str]] = {}
     for path, file_report in reports:
         bank_id = _bank_id(file_report)
-        waived = bank_id is not None and bank_id in pending[path.parent]
-        problems += lint_bank_file(path, typography=typography, claims=not waived)
-        if waived:
-            found = _claims_lint(path)
-            warnings += [replace(p, message=f"warning: {p.message}") for p in found]
-            if found:
-                unverified.setdefault(path.parent, set()).add(str(bank_id))
+        found_problems, found_warnings = _lint_waived(
+            path, bank_id, pending[path.parent], typography
+        )
+        problems += found_problems
+        warnings += found_warnings
+        if found_warnings:
+            unverified.setdefault(path.parent, set()).add(str(bank_id))
     for folder, listed in pending.items():
         here = {_bank_id(r) for path, r in reports if path.parent == folder}
         for bank_id in sorted(listed & here - unverified.get(folder, set())):
             warnings.append(_stale_waiver(str(bank_id), folder / PENDING_NAME))
     report = ValidationReport(problems=problems, banks=len(result.banks))
-    report.warnings = sort_problems(warnings)
     report.questions = sum(len(b.info) for b in result.banks)
 
     by_folder: dict[Path, list[tuple[Path, FileReport]]] = {}
@@ -301,14 +300,24 @@ def _lint_templates(
     text, _ = decode(path.read_bytes()) if path.is_file() else (None, None)
     doc = parse(text)[0] if text is not None else None
     bank_id = doc.data.get("bank") if doc is not None and isinstance(doc.data, dict) else None
-    waived = isinstance(bank_id, str) and bank_id in pending
-    problems = lint_bank_file(path, typography=typography, claims=not waived)
-    warnings = []
-    if waived:
-        warnings = [replace(p, message=f"warning: {p.message}") for p in _claims_lint(path)]
-        if not warnings:
-            warnings.append(_stale_waiver(str(bank_id), pending_path))
+    if not isinstance(bank_id, str):
+        bank_id = None
+    problems, warnings = _lint_waived(path, bank_id, pending, typography)
+    if bank_id in pending and not warnings:
+        warnings.append(_stale_waiver(str(bank_id), pending_path))
     return problems, warnings
+
+
+def _lint_waived(
+    path: Path, bank_id: str | None, pending: set[str], typography: bool
+) -> tuple[list[Problem], list[Problem]]:
+    """The lints of a bank file (or a file of parametrised questions): (problems, warnings).
+    When its bank is in ``verify_pending.txt`` (``pending``), the claims lint's findings are
+    warnings instead of problems; no warning then means the waiver is no longer needed."""
+    waived = bank_id is not None and bank_id in pending
+    problems = lint_bank_file(path, typography=typography, claims=not waived)
+    found = _claims_lint(path) if waived else []
+    return problems, [replace(p, message=f"warning: {p.message}") for p in found]
 
 
 def _stale_waiver(bank_id: str, pending_path: Path) -> Problem:
