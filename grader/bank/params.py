@@ -785,13 +785,21 @@ def cached_entry(
     """The cached question mapping of (template content, seed, torch version) and the draw its
     parameters come from (``Template.draw(seed, draw)``), or None. A file written before the
     draw was stored (the bare mapping) reads as missing, so it is computed again."""
+    try:
+        raw = instance_file(cache_dir, template, seed, torch_version).read_bytes()
+    except OSError:
+        return None
+    return read_entry(raw)
+
+
+def read_entry(raw: bytes) -> tuple[dict[str, Any], int] | None:
+    """(question mapping, draw) of a cache file's bytes as :func:`store_instance` writes them
+    (``{"draw": N, "question": {...}}``), or None for anything else."""
     import json
 
-    version = _short(torch_version or installed_torch())
-    target = _cache_file(cache_dir, template, seed, version)
     try:
-        data = json.loads(target.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError is one
         return None
     if not (isinstance(data, dict) and isinstance(data.get("question"), dict)):
         return None

@@ -30,6 +30,7 @@ from grader.bank.params import (
     derive_seed,
     instance_file,
     load_templates,
+    read_entry,
     template_files,
 )
 from grader.course import Course
@@ -142,18 +143,17 @@ def _validated(raw: bytes) -> Any:
     """The question of a cached instance's JSON (``{"draw": N, "question": {...}}``, as
     :func:`~grader.bank.params.store_instance` writes it), or None when it is not one: then
     it is computed again."""
-    import json
 
     from pydantic import ValidationError
 
     from grader.bank.bankfile import QUESTION_ADAPTER
 
+    entry = read_entry(raw)
+    if entry is None:
+        return None
     try:
-        entry = json.loads(raw.decode("utf-8"))
-        if not (isinstance(entry, dict) and isinstance(entry.get("question"), dict)):
-            return None
-        return QUESTION_ADAPTER.validate_python(entry["question"])
-    except (ValueError, ValidationError):
+        return QUESTION_ADAPTER.validate_python(entry[0])
+    except ValidationError:
         return None
 
 
